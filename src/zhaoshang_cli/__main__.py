@@ -1,0 +1,3 @@
+from zhaoshang_cli.cli import main
+
+main()

@@ -1,0 +1,260 @@
+"""Capital arrivals (资金到位): recording, reversing (never editing), listing; exchange rates."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from zhaoshang_cli import audit, dates
+from zhaoshang_cli.errors import Invalid, NotFound
+from zhaoshang_cli.models import Arrival, ExchangeRate, Project, ProjectUnit
+from zhaoshang_cli.money import convert, format_amount, format_rate
+from zhaoshang_cli.projects import find_project
+from zhaoshang_cli.units import descendant_ids, find_unit
+
+CURRENCY_ALIASES = {"RMB": "CNY", "人民币": "CNY", "美元": "USD", "美金": "USD"}
+SOURCES = ("domestic", "foreign")
+
+
+def check_currency(currency: str) -> str:
+    code = CURRENCY_ALIASES.get(currency.strip(), currency.strip().upper())
+    code = CURRENCY_ALIASES.get(code, code)
+    if not re.fullmatch(r"[A-Z]{3}", code):
+        raise Invalid(f"Unknown currency {currency!r}; use a three-letter code such as CNY or USD.")
+    return code
+
+
+def month_key(on: date) -> str:
+    return f"{on.year:04d}-{on.month:02d}"
+
+
+def set_rate(session: Session, currency: str, month: str, rate_micro: int) -> ExchangeRate:
+    """One rate per currency and month; changing it is audited, past arrivals keep theirs."""
+    currency = check_currency(currency)
+    if currency == "CNY":
+        raise Invalid("CNY needs no exchange rate.")
+    year, mon = dates.parse_month(month)
+    month = f"{year:04d}-{mon:02d}"
+    query = select(ExchangeRate).where(
+        ExchangeRate.currency == currency, ExchangeRate.month == month
+    )
+    rate = session.exec(query).first()
+    before = {"rate": format_rate(rate.rate_micro)} if rate else None
+    if rate is None:
+        rate = ExchangeRate(
+            currency=currency,
+            month=month,
+            rate_micro=rate_micro,
+            set_at=dates.utcnow(),
+            operator=session.info.get("operator", "unknown"),
+        )
+    else:
+        rate.rate_micro, rate.set_at = rate_micro, dates.utcnow()
+    session.add(rate)
+    session.flush()
+    after = {"currency": currency, "month": month, "rate": format_rate(rate_micro)}
+    audit.record(session, "rate.set", "exchange_rate", rate.id, before=before, after=after)
+    return rate
+
+
+def rate_for(session: Session, currency: str, on: date) -> int:
+    query = select(ExchangeRate.rate_micro).where(
+        ExchangeRate.currency == currency, ExchangeRate.month == month_key(on)
+    )
+    rate = session.exec(query).first()
+    if rate is None:
+        raise Invalid(
+            f"There is no {currency} rate for {month_key(on)}; set one first with "
+            f"`zs rate set {currency} RATE --month {month_key(on)}`."
+        )
+    return rate
+
+
+def list_rates(session: Session) -> list[dict]:
+    query = select(ExchangeRate).order_by(col(ExchangeRate.month), col(ExchangeRate.currency))
+    return [
+        {"currency": r.currency, "month": r.month, "rate": format_rate(r.rate_micro)}
+        for r in session.exec(query)
+    ]
+
+
+@dataclass
+class Recorded:
+    arrival: Arrival
+    warnings: list[str] = field(default_factory=list)
+
+
+def record_arrival(
+    session: Session,
+    code: str,
+    amount_minor: int,
+    *,
+    on: date,
+    currency: str = "CNY",
+    ref: str | None = None,
+    note: str | None = None,
+    source: str | None = None,
+) -> Recorded:
+    """Refuses what cannot be true; warns (and records the warning) about what is unusual."""
+    project = find_project(session, code)
+    if project.stage == "terminated":
+        raise Invalid(f"Project {project.code} is terminated; no money can arrive for it.")
+    if amount_minor <= 0:
+        raise Invalid("An arrival must be greater than zero; correct mistakes with a reversal.")
+    currency = check_currency(currency)
+    if source is not None and source not in SOURCES:
+        raise Invalid(f"Unknown source {source!r}; use domestic (境内) or foreign (境外).")
+    source = source or ("domestic" if currency == "CNY" else "foreign")
+    rate = None if currency == "CNY" else rate_for(session, currency, on)
+    cny_fen = amount_minor if rate is None else convert(amount_minor, rate)
+    if currency == "USD":
+        usd_cents: int | None = amount_minor
+    elif source == "foreign":
+        usd_cents = round_div(cny_fen * 1_000_000, rate_for(session, "USD", on))
+    else:
+        usd_cents = None
+    warnings = arrival_warnings(session, project, on, cny_fen)
+    arrival = Arrival(
+        project_id=project.id,  # type: ignore[arg-type]
+        arrived_on=on,
+        currency=currency,
+        amount_minor=amount_minor,
+        rate_micro=rate,
+        cny_fen=cny_fen,
+        usd_cents=usd_cents,
+        source=source,
+        ref=ref,
+        note=note,
+        warnings="; ".join(warnings) or None,
+        operator=session.info.get("operator", "unknown"),
+        entered_at=dates.utcnow(),
+    )
+    session.add(arrival)
+    session.flush()
+    after = arrival.model_dump(exclude={"id", "entered_at"})
+    audit.record(
+        session, "arrival.record", "arrival", arrival.id, after=after, project_id=project.id
+    )
+    return Recorded(arrival, warnings)
+
+
+def round_div(numerator: int, denominator: int) -> int:
+    """Integer division rounded half up, for non-negative numbers."""
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
+def arrival_warnings(session: Session, project: Project, on: date, cny_fen: int) -> list[str]:
+    warnings = []
+    if on > dates.today():
+        warnings.append(f"dated in the future ({on})")
+    if project.signed_on is None:
+        warnings.append(f"project {project.code} is not signed yet")
+    elif on < project.signed_on:
+        warnings.append(f"before the signing date {project.signed_on}")
+    if project.contract_fen:
+        so_far = session.exec(
+            select(func.coalesce(func.sum(Arrival.cny_fen), 0)).where(
+                Arrival.project_id == project.id
+            )
+        ).one()
+        if so_far + cny_fen > project.contract_fen:
+            warnings.append(
+                f"total arrived {format_amount(so_far + cny_fen)}万元 exceeds the contract "
+                f"amount {format_amount(project.contract_fen)}万元"
+            )
+    return warnings
+
+
+def reverse_arrival(session: Session, arrival_id: int, reason: str) -> Arrival:
+    """A linked entry with the negated amounts on the original's date: the original stays,
+    and every report, of any period, nets the two out."""
+    if not reason or not reason.strip():
+        raise Invalid("A reversal needs a --reason.")
+    original = session.get(Arrival, arrival_id)
+    if original is None:
+        raise NotFound(f"There is no arrival with id {arrival_id}; see `zs arrival list`.")
+    if original.reverses_id is not None:
+        raise Invalid(
+            f"Arrival {arrival_id} is itself a reversal (of {original.reverses_id}); "
+            "a reversal cannot be reversed. Record the arrival again instead."
+        )
+    existing = session.exec(select(Arrival.id).where(Arrival.reverses_id == arrival_id)).first()
+    if existing is not None:
+        raise Invalid(f"Arrival {arrival_id} was already reversed by arrival {existing}.")
+    reversal = Arrival(
+        project_id=original.project_id,
+        arrived_on=original.arrived_on,
+        currency=original.currency,
+        amount_minor=-original.amount_minor,
+        rate_micro=original.rate_micro,
+        cny_fen=-original.cny_fen,
+        usd_cents=None if original.usd_cents is None else -original.usd_cents,
+        source=original.source,
+        ref=original.ref,
+        note=reason.strip(),
+        reverses_id=original.id,
+        operator=session.info.get("operator", "unknown"),
+        entered_at=dates.utcnow(),
+    )
+    session.add(reversal)
+    session.flush()
+    audit.record(
+        session,
+        "arrival.reverse",
+        "arrival",
+        reversal.id,
+        before={"arrival": original.id, "cny_fen": original.cny_fen},
+        after={"reverses": original.id, "cny_fen": reversal.cny_fen, "reason": reason.strip()},
+        project_id=original.project_id,
+    )
+    return reversal
+
+
+def list_arrivals(
+    session: Session,
+    *,
+    project: str | None = None,
+    unit: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> list[dict]:
+    reversal = aliased(Arrival)
+    query = (
+        select(Arrival, Project.code, Project.name, reversal.id)
+        .join(Project, col(Project.id) == col(Arrival.project_id))
+        .outerjoin(reversal, col(reversal.reverses_id) == col(Arrival.id))
+        .order_by(col(Arrival.arrived_on), col(Arrival.id))
+    )
+    if project:
+        query = query.where(Arrival.project_id == find_project(session, project).id)
+    if unit:
+        ids = descendant_ids(session, find_unit(session, unit))
+        credited = select(ProjectUnit.project_id).where(col(ProjectUnit.unit_id).in_(ids))
+        query = query.where(col(Arrival.project_id).in_(credited))
+    if date_from:
+        query = query.where(Arrival.arrived_on >= date_from)
+    if date_to:
+        query = query.where(Arrival.arrived_on <= date_to)
+    return [
+        {
+            "id": arrival.id,
+            "date": arrival.arrived_on,
+            "project": code,
+            "project_name": name,
+            "currency": arrival.currency,
+            "amount_minor": arrival.amount_minor,
+            "cny_fen": arrival.cny_fen,
+            "source": arrival.source,
+            "ref": arrival.ref,
+            "note": arrival.note,
+            "reverses": arrival.reverses_id,
+            "reversed_by": reversed_by,
+            "warnings": arrival.warnings,
+            "operator": arrival.operator,
+            "entered_at": arrival.entered_at,
+        }
+        for arrival, code, name, reversed_by in session.exec(query)
+    ]

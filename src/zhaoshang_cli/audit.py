@@ -1,0 +1,76 @@
+"""The audit trail: every write records what changed, before and after, when and by whom."""
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from zhaoshang_cli import dates
+from zhaoshang_cli.models import AuditEntry
+
+PRIVATE = "«private»"
+PRIVATE_FIELDS = frozenset({"contact"})
+
+
+def _default(value: Any) -> str:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def _dump(values: dict[str, Any] | None) -> str | None:
+    if values is None:
+        return None
+    redacted = {k: (PRIVATE if k in PRIVATE_FIELDS and v else v) for k, v in values.items()}
+    return json.dumps(redacted, ensure_ascii=False, default=_default, sort_keys=True)
+
+
+def record(
+    session: Session,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    project_id: int | None = None,
+) -> None:
+    """Contacts are written as «private»: the trail is shown and exported, contacts are not."""
+    session.add(
+        AuditEntry(
+            at=dates.utcnow(),
+            operator=session.info.get("operator", "unknown"),
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            project_id=project_id,
+            before=_dump(before),
+            after=_dump(after),
+        )
+    )
+
+
+def history(
+    session: Session, project_id: int | None = None, limit: int | None = None
+) -> list[dict]:
+    query = select(AuditEntry).order_by(col(AuditEntry.id))
+    if project_id is not None:
+        query = query.where(AuditEntry.project_id == project_id)
+    if limit:
+        query = query.order_by(None).order_by(col(AuditEntry.id).desc()).limit(limit)
+    entries = list(session.exec(query))
+    entries.sort(key=lambda entry: entry.id or 0)
+    return [
+        {
+            "id": entry.id,
+            "at": entry.at.strftime("%Y-%m-%d %H:%M:%S"),
+            "operator": entry.operator,
+            "action": entry.action,
+            "entity": entry.entity,
+            "entity_id": entry.entity_id,
+            "before": entry.before,
+            "after": entry.after,
+        }
+        for entry in entries
+    ]

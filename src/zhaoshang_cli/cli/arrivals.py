@@ -1,0 +1,115 @@
+"""zs arrive, zs arrival list / reverse."""
+
+from typing import Annotated
+
+import typer
+
+from zhaoshang_cli import dates
+from zhaoshang_cli.arrivals import list_arrivals, record_arrival, reverse_arrival
+from zhaoshang_cli.cli.common import (
+    Col,
+    DbOption,
+    Listing,
+    OperatorOption,
+    list_command,
+    reading,
+    say,
+    warn,
+    writing,
+)
+from zhaoshang_cli.money import format_amount, parse_amount
+
+arrival_app = typer.Typer(help="Capital arrivals (资金到位): list and reverse.")
+
+
+def arrive(
+    project: Annotated[str, typer.Argument(help="Project code.")],
+    amount: Annotated[str, typer.Argument(help="Amount: 4700万, 4.7亿, 47000000元, or 万.")],
+    date: Annotated[
+        str | None, typer.Option("--date", help="Arrival date (default today).")
+    ] = None,
+    currency: Annotated[str, typer.Option(help="Currency code; non-CNY needs a rate.")] = "CNY",
+    ref: Annotated[str | None, typer.Option(help="Voucher / reference (凭证号).")] = None,
+    note: Annotated[str | None, typer.Option(help="A note.")] = None,
+    source: Annotated[
+        str | None, typer.Option(help="domestic (境内) or foreign (境外); default by currency.")
+    ] = None,
+    db: DbOption = None,
+    operator: OperatorOption = None,
+) -> None:
+    """Record money that actually arrived for a project."""
+    minor = parse_amount(amount)
+    on = dates.parse_date(date) if date else dates.today()
+    with writing(db, operator) as session:
+        recorded = record_arrival(
+            session, project, minor, on=on, currency=currency, ref=ref, note=note, source=source
+        )
+    arrival = recorded.arrival
+    for warning in recorded.warnings:
+        warn(f"arrival {arrival.id}: {warning} (recorded anyway).")
+    original = (
+        f" ({format_amount(arrival.amount_minor)}万 {arrival.currency})"
+        if arrival.currency != "CNY"
+        else ""
+    )
+    say(
+        f"Recorded arrival {arrival.id}: {format_amount(arrival.cny_fen)}万元{original} "
+        f"for {project} on {arrival.arrived_on}."
+    )
+
+
+@arrival_app.command("list")
+@list_command
+def arrival_list(
+    project: Annotated[str | None, typer.Option(help="Only this project.")] = None,
+    unit: Annotated[
+        str | None, typer.Option(help="Only projects of this unit (and below).")
+    ] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="From date, inclusive.")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="To date, inclusive.")] = None,
+    db: DbOption = None,
+) -> Listing:
+    """Arrivals, reversals included and linked to what they reverse."""
+    start = dates.parse_date(date_from, what="--from date") if date_from else None
+    end = dates.parse_date(date_to, what="--to date") if date_to else None
+    with reading(db) as session:
+        rows = list_arrivals(session, project=project, unit=unit, date_from=start, date_to=end)
+    for row in rows:
+        row["amount"] = format_amount(row["amount_minor"]) + "万 " + row["currency"]
+    columns = [
+        Col("id", "#", "int"),
+        Col("date", "到位日期", "date"),
+        Col("project", "项目编号"),
+        Col("project_name", "项目名称"),
+        Col("cny_fen", "到位(万元)", "money"),
+        Col("amount_minor", "原币金额", "money", json_key="amount_original_wan"),
+        Col("currency", "币种"),
+        Col("source", "来源"),
+        Col("ref", "凭证号"),
+        Col("note", "备注"),
+        Col("reverses", "冲销", "int"),
+        Col("reversed_by", "被冲销", "int"),
+        Col("warnings", "提示"),
+        Col("operator", "录入人"),
+        Col("entered_at", "录入时间"),
+    ]
+    total = sum(row["cny_fen"] for row in rows)
+    return Listing(columns, rows, title="到位资金", caption=f"合计 {format_amount(total)} 万元")
+
+
+@arrival_app.command("reverse")
+def arrival_reverse(
+    arrival_id: Annotated[int, typer.Argument(help="The id of the arrival to cancel.")],
+    reason: Annotated[str, typer.Option(help="Why, e.g. 重复录入.")],
+    db: DbOption = None,
+    operator: OperatorOption = None,
+) -> None:
+    """Cancel an arrival with a linked reversing entry; the original stays in the ledger."""
+    with writing(db, operator) as session:
+        reversal = reverse_arrival(session, arrival_id, reason)
+    say(f"Recorded reversal {reversal.id} of arrival {arrival_id} ({reason}).")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(arrive)
+    app.add_typer(arrival_app, name="arrival")

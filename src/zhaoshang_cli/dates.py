@@ -1,0 +1,41 @@
+"""Dates as offices write them, and 'today' (overridable by ZS_TODAY for tests and demos)."""
+
+import os
+import re
+from datetime import UTC, date, datetime
+
+from zhaoshang_cli.errors import Invalid
+
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+def parse_date(text: str, *, what: str = "date") -> date:
+    """Accept 2026-04-10, 2026/4/10, 2026.4.10 and 2026年4月10日."""
+    match = _DATE.match(str(text).strip())
+    if not match:
+        raise Invalid(f"The {what} {text!r} is not a date; write it as YYYY-MM-DD.")
+    year, month, day = (int(part) for part in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise Invalid(f"The {what} {text!r} does not exist in the calendar.") from None
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    """'2026-04' → (2026, 4)."""
+    match = re.match(r"^(\d{4})-(\d{1,2})$", str(text).strip())
+    if not match or not 1 <= int(match[2]) <= 12:
+        raise Invalid(f"The month {text!r} is not a month; write it as YYYY-MM.")
+    return int(match[1]), int(match[2])
+
+
+def today() -> date:
+    override = os.environ.get("ZS_TODAY")
+    if override:
+        return parse_date(override, what="ZS_TODAY")
+    return date.today()
+
+
+def utcnow() -> datetime:
+    """Entry timestamps in UTC (stored without offset, so they sort as text in SQLite)."""
+    return datetime.now(UTC)

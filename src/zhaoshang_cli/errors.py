@@ -1,0 +1,19 @@
+"""Domain errors: each carries one plain sentence that the CLI prints as it is."""
+
+
+class ZsError(Exception):
+    """Anything the user can fix; the CLI prints the message and exits 1."""
+
+    exit_code = 1
+
+
+class NotFound(ZsError):
+    pass
+
+
+class Invalid(ZsError):
+    pass
+
+
+class LedgerError(ZsError):
+    """The ledger file is missing, foreign, or at the wrong schema revision."""

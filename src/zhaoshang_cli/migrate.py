@@ -1,0 +1,101 @@
+"""Creating and upgrading the ledger schema with Alembic (imported only here: it is slow)."""
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from zhaoshang_cli import dates
+from zhaoshang_cli.errors import LedgerError
+from zhaoshang_cli.ledger import SCHEMA_HEAD, Ledger, make_engine
+
+
+def migrations_dir() -> Path:
+    """Beside the package in a wheel; at the top of the source tree in a checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "migrations", here.parents[1] / "migrations"):
+        if (candidate / "env.py").exists():
+            return candidate
+    raise LedgerError("The zs migrations are missing from this installation; reinstall zs.")
+
+
+def alembic_config():  # type: ignore[no-untyped-def]
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    return config
+
+
+def script_revisions() -> list[str]:
+    """Every revision in order from the first, as Alembic sees the scripts."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config())
+    return [rev.revision for rev in reversed(list(script.walk_revisions()))]
+
+
+@dataclass
+class InitResult:
+    location: str
+    before: str | None
+    after: str
+    backup: Path | None
+
+
+def backup_sqlite(path: Path, target: Path) -> None:
+    """A consistent copy of a live WAL ledger (never ``cp``), checked before it is trusted."""
+    source = sqlite3.connect(path)
+    try:
+        source.execute("VACUUM INTO ?", (str(target),))
+    finally:
+        source.close()
+    copy = sqlite3.connect(target)
+    try:
+        (result,) = copy.execute("PRAGMA integrity_check").fetchone()
+    finally:
+        copy.close()
+    if result != "ok":
+        raise LedgerError(f"The backup {target} failed its integrity check: {result}.")
+
+
+def upgrade(ledger: Ledger, revision: str = "head") -> None:
+    from alembic import command
+
+    # Foreign keys off for batch migrations: the PRAGMA is ignored inside a transaction.
+    engine = make_engine(ledger.url, foreign_keys=False)
+    try:
+        with engine.connect() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+            connection.commit()
+            problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if problems:
+                raise LedgerError(f"The upgrade left {len(problems)} broken references.")
+    finally:
+        engine.dispose()
+
+
+def init_ledger(location: str) -> InitResult:
+    """Create the ledger, or upgrade an existing one after backing it up."""
+    ledger = Ledger(location)
+    path = ledger.path
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    before = ledger.revision() if path is None or path.exists() else None
+    backup = None
+    if before == SCHEMA_HEAD:
+        ledger.dispose()
+        return InitResult(location, before, SCHEMA_HEAD, None)
+    if before is not None and before not in script_revisions():
+        raise LedgerError(
+            f"{location} has schema revision {before}, which this zs does not know; "
+            "it was made by a newer version."
+        )
+    if before is not None and path is not None:
+        stamp = dates.utcnow().strftime("%Y%m%dT%H%M%S")
+        backup = path.with_name(f"{path.name}.{before}.{stamp}.bak")
+        backup_sqlite(path, backup)
+    ledger.dispose()
+    upgrade(ledger)
+    return InitResult(location, before, SCHEMA_HEAD, backup)

@@ -1,0 +1,148 @@
+"""Ledger tables. The schema itself is created only by the migrations in ``migrations/``.
+
+Money columns end in ``_fen`` (CNY 分) or ``_minor`` (minor units of ``currency``);
+never floats. Tables are append-mostly: arrivals are never updated or deleted, stage
+moves and targets keep history, and every write is mirrored in ``audit``.
+"""
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Column, Index, MetaData, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+# Named constraints, so batch migrations on SQLite can find and keep them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+SQLModel.metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _money(nullable: bool = False) -> Column:
+    return Column(BigInteger, nullable=nullable)
+
+
+class Unit(SQLModel, table=True):
+    """A 责任单位: city, county, zone, department, group, town, office or person."""
+
+    __table_args__ = (UniqueConstraint("parent_id", "name", name="uq_unit_parent_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    kind: str
+    parent_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    rank: str | None = None  # persons only: 副科级以上, 科员 …
+    created_at: datetime
+
+
+class Project(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True)
+    name: str
+    investor: str | None = None
+    origin: str | None = None  # outside_province / outside_city / local / foreign
+    industry: str | None = None
+    industrial: bool = False
+    contract_fen: int | None = Field(default=None, sa_column=_money(nullable=True))
+    total_investment_fen: int | None = Field(default=None, sa_column=_money(nullable=True))
+    stage: str
+    signed_on: date | None = Field(default=None, index=True)
+    started_on: date | None = None
+    completed_on: date | None = None
+    producing_on: date | None = None
+    terminated_on: date | None = None
+    termination_reason: str | None = None
+    occasion: str | None = None  # 签约活动: an investment fair, a campaign
+    leader: str | None = None  # 包保领导
+    recruiter: str | None = None  # 招商人
+    informant: str | None = None  # 信息提供者
+    created_at: datetime
+
+
+class ProjectContact(SQLModel, table=True):
+    """Investor contacts live apart from projects so no report can join them by accident."""
+
+    __tablename__ = "project_contact"
+
+    project_id: int = Field(foreign_key="project.id", primary_key=True)
+    contact: str
+
+
+class ProjectUnit(SQLModel, table=True):
+    """Credit for a project (共同引进): shares in basis points that add up to 10000."""
+
+    __tablename__ = "project_unit"
+
+    project_id: int = Field(foreign_key="project.id", primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", primary_key=True, index=True)
+    share_bp: int = 10_000
+
+
+class StageEvent(SQLModel, table=True):
+    __tablename__ = "stage_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    stage: str
+    previous_stage: str | None = None
+    on_date: date
+    correction: bool = False
+    reason: str | None = None
+    operator: str
+    entered_at: datetime
+
+
+class ExchangeRate(SQLModel, table=True):
+    __tablename__ = "exchange_rate"
+    __table_args__ = (UniqueConstraint("currency", "month", name="uq_exchange_rate_month"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    currency: str
+    month: str  # YYYY-MM
+    rate_micro: int  # CNY per one unit of currency, in millionths
+    set_at: datetime
+    operator: str
+
+
+class Arrival(SQLModel, table=True):
+    """Money that actually arrived. A reversal is a row with the negated amounts, the
+    original's date and ``reverses_id`` set: sums net it out in every period, and
+    ``entered_at`` lets a report be reproduced as it stood on an earlier day."""
+
+    __table_args__ = (
+        Index("ix_arrival_date_project", "arrived_on", "project_id", "cny_fen"),
+        UniqueConstraint("reverses_id", name="uq_arrival_reverses_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    arrived_on: date
+    currency: str = "CNY"
+    amount_minor: int = Field(sa_column=_money())
+    rate_micro: int | None = None
+    cny_fen: int = Field(sa_column=_money())
+    usd_cents: int | None = Field(default=None, sa_column=_money(nullable=True))
+    source: str = "domestic"  # domestic (境内) / foreign (境外)
+    ref: str | None = None
+    note: str | None = None
+    reverses_id: int | None = Field(default=None, foreign_key="arrival.id")
+    warnings: str | None = None
+    operator: str
+    entered_at: datetime
+
+
+class AuditEntry(SQLModel, table=True):
+    __tablename__ = "audit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    operator: str
+    action: str
+    entity: str
+    entity_id: int | None = None
+    project_id: int | None = Field(default=None, index=True)
+    before: str | None = None  # JSON
+    after: str | None = None  # JSON

@@ -1,0 +1,84 @@
+"""Exact money: amounts are integers in minor units (分 for CNY, cents for USD).
+
+Offices speak in 万元 and 亿元, so input accepts ``4700万``, ``4.7亿``, ``4.7亿元``,
+``47000000元`` and a plain number, which means 万 (of the amount's currency).
+"""
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from zhaoshang_cli.errors import Invalid
+
+MINOR_PER_MAJOR = 100
+WAN = 10_000
+YI = 100_000_000
+RATE_SCALE = 1_000_000  # exchange rates are kept as integers in millionths
+
+_SCALES = {"亿": YI, "万": WAN, "千": 1_000, "": 1}
+_AMOUNT = re.compile(
+    r"^(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)\s*(?P<scale>亿|万|千)?\s*"
+    r"(?P<unit>元|人民币|美元|美金|usd|cny|rmb)?$",
+    re.IGNORECASE,
+)
+
+DISPLAY_UNITS = {"万": WAN, "亿": YI, "元": 1}
+
+
+def parse_amount(text: str, *, what: str = "amount") -> int:
+    """Parse a spoken amount into minor units of its currency (never a float)."""
+    raw = str(text).strip().replace(" ", "").replace("，", ",")
+    if raw.startswith("-"):
+        raise Invalid(f"The {what} {text!r} is negative; amounts must be greater than zero.")
+    match = _AMOUNT.match(raw)
+    if not match:
+        raise Invalid(
+            f"The {what} {text!r} is not readable; write it like 4700万, 4.7亿, 47000000元 "
+            "or a plain number of 万."
+        )
+    number = Decimal(match["num"].replace(",", ""))
+    scale = match["scale"] or ""
+    if not scale and not match["unit"]:
+        scale = "万"  # a plain number is in 万, as offices write it
+    minor = number * _SCALES[scale] * MINOR_PER_MAJOR
+    if minor != minor.to_integral_value():
+        raise Invalid(f"The {what} {text!r} is more precise than one fen (0.01 元).")
+    if minor <= 0:
+        raise Invalid(f"The {what} {text!r} is zero; amounts must be greater than zero.")
+    return int(minor)
+
+
+def parse_rate(text: str) -> int:
+    """An exchange rate (CNY per one unit of currency) as millionths."""
+    try:
+        rate = Decimal(str(text).strip())
+    except InvalidOperation:
+        raise Invalid(f"The rate {text!r} is not a number.") from None
+    if not rate.is_finite() or rate <= 0:
+        raise Invalid(f"The rate {text!r} must be a positive number.")
+    scaled = rate * RATE_SCALE
+    if scaled != scaled.to_integral_value():
+        raise Invalid(f"The rate {text!r} has more than six decimal places.")
+    return int(scaled)
+
+
+def convert(minor: int, rate_micro: int) -> int:
+    """Minor units of a foreign currency to 分 at a rate; rounded half up to the fen."""
+    exact = Decimal(minor) * Decimal(rate_micro) / RATE_SCALE
+    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def to_unit(minor: int, unit: str = "万") -> Decimal:
+    """Minor units as an exact Decimal of 万 (or 亿, 元)."""
+    return Decimal(minor) / (DISPLAY_UNITS[unit] * MINOR_PER_MAJOR)
+
+
+def format_amount(minor: int | None, unit: str = "万", places: int = 2) -> str:
+    """Display form, rounded half up: 47000000元 → '4700.00' in 万."""
+    if minor is None:
+        return "—"
+    value = to_unit(minor, unit).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return f"{value:.{places}f}"
+
+
+def format_rate(rate_micro: int) -> str:
+    return f"{(Decimal(rate_micro) / RATE_SCALE).normalize():f}"

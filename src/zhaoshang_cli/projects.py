@@ -1,0 +1,289 @@
+"""Projects (项目): adding them, moving them through stages, listing and showing them."""
+
+import re
+from datetime import date
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from zhaoshang_cli import audit, dates
+from zhaoshang_cli.errors import Invalid, NotFound
+from zhaoshang_cli.glossary import ORIGINS, STAGES
+from zhaoshang_cli.models import Arrival, Project, ProjectContact, ProjectUnit, StageEvent, Unit
+from zhaoshang_cli.units import descendant_ids, find_unit
+
+# The forward path; ``terminated`` can end any stage.
+STAGE_ORDER = ("lead", "negotiating", "signed", "started", "completed", "producing")
+STAGE_DATE_FIELD = {
+    "signed": "signed_on",
+    "started": "started_on",
+    "completed": "completed_on",
+    "producing": "producing_on",
+    "terminated": "terminated_on",
+}
+_CODE = re.compile(r"^(\d{4})-(\d{4,})$")
+FULL_SHARE_BP = 10_000
+
+
+def check_stage(stage: str) -> str:
+    if stage not in STAGES:
+        raise Invalid(f"Unknown stage {stage!r}; use one of: {', '.join(STAGES)}.")
+    return stage
+
+
+def check_origin(origin: str | None) -> str | None:
+    if origin is None:
+        return None
+    if origin in ORIGINS:
+        return origin
+    by_chinese = {chinese: key for key, chinese in ORIGINS.items()}
+    if origin in by_chinese:
+        return by_chinese[origin]
+    choices = ", ".join(f"{key} ({chinese})" for key, chinese in ORIGINS.items())
+    raise Invalid(f"Unknown investor origin {origin!r}; use one of: {choices}.")
+
+
+def find_project(session: Session, code: str) -> Project:
+    project = session.exec(select(Project).where(Project.code == code.strip())).first()
+    if project is None:
+        raise NotFound(f"There is no project with code {code!r}; see `zs project list`.")
+    return project
+
+
+def next_code(session: Session, year: int) -> str:
+    codes = session.exec(select(Project.code).where(col(Project.code).like(f"{year}-%")))
+    numbers = [int(m[2]) for code in codes if (m := _CODE.match(code))]
+    return f"{year}-{max(numbers, default=0) + 1:04d}"
+
+
+def even_shares(count: int) -> list[int]:
+    """Basis points that add up to exactly 10000; the last unit takes the remainder."""
+    base = FULL_SHARE_BP // count
+    return [base] * (count - 1) + [FULL_SHARE_BP - base * (count - 1)]
+
+
+def add_project(
+    session: Session,
+    *,
+    name: str,
+    units: list[str],
+    contract_fen: int | None = None,
+    investor: str | None = None,
+    origin: str | None = None,
+    industry: str | None = None,
+    industrial: bool = False,
+    signed_on: date | None = None,
+    stage: str | None = None,
+    code: str | None = None,
+    total_investment_fen: int | None = None,
+    occasion: str | None = None,
+    leader: str | None = None,
+    recruiter: str | None = None,
+    informant: str | None = None,
+    contact: str | None = None,
+) -> Project:
+    """Units share credit evenly (共同引进) when more than one is named."""
+    if not name.strip():
+        raise Invalid("A project needs a --name.")
+    if not units:
+        raise Invalid("A project needs a responsible --unit.")
+    credited = [find_unit(session, unit) for unit in units]
+    if len({unit.id for unit in credited}) != len(credited):
+        raise Invalid("The same unit is named twice for one project.")
+    stage = check_stage(stage or ("signed" if signed_on else "lead"))
+    if stage == "terminated":
+        raise Invalid("A new project cannot start as terminated.")
+    if STAGE_ORDER.index(stage) >= STAGE_ORDER.index("signed") and signed_on is None:
+        raise Invalid(f"A project at stage {stage} needs its --signed date.")
+    if stage in ("lead", "negotiating") and signed_on is not None:
+        raise Invalid(f"A project with a signing date cannot be at stage {stage}.")
+    if code is not None:
+        code = code.strip()
+        if not code:
+            raise Invalid("The project code may not be empty.")
+        if session.exec(select(Project.id).where(Project.code == code)).first():
+            raise Invalid(f"A project with code {code!r} already exists.")
+    else:
+        code = next_code(session, (signed_on or dates.today()).year)
+    event_date = signed_on or dates.today()
+    project = Project(
+        code=code,
+        name=name.strip(),
+        investor=investor,
+        origin=check_origin(origin),
+        industry=industry,
+        industrial=industrial,
+        contract_fen=contract_fen,
+        total_investment_fen=total_investment_fen,
+        stage=stage,
+        signed_on=signed_on,
+        started_on=event_date if stage in ("started", "completed", "producing") else None,
+        completed_on=event_date if stage in ("completed", "producing") else None,
+        producing_on=event_date if stage == "producing" else None,
+        occasion=occasion,
+        leader=leader,
+        recruiter=recruiter,
+        informant=informant,
+        created_at=dates.utcnow(),
+    )
+    session.add(project)
+    session.flush()
+    for unit, share in zip(credited, even_shares(len(credited)), strict=True):
+        session.add(ProjectUnit(project_id=project.id, unit_id=unit.id, share_bp=share))
+    if contact:
+        session.add(ProjectContact(project_id=project.id, contact=contact))
+    session.add(
+        StageEvent(
+            project_id=project.id,
+            stage=stage,
+            on_date=event_date,
+            operator=session.info.get("operator", "unknown"),
+            entered_at=dates.utcnow(),
+        )
+    )
+    after = project.model_dump(exclude={"id", "created_at"})
+    after["units"] = [unit.name for unit in credited]
+    after["contact"] = contact
+    audit.record(session, "project.add", "project", project.id, after=after, project_id=project.id)
+    return project
+
+
+def move_stage(
+    session: Session,
+    code: str,
+    stage: str,
+    on_date: date,
+    *,
+    correct: bool = False,
+    reason: str | None = None,
+) -> Project:
+    """Forward moves are plain; a move backwards (or out of 终止) must be a --correct."""
+    project = find_project(session, code)
+    check_stage(stage)
+    current = project.stage
+    if stage == "terminated" and not reason:
+        raise Invalid("Terminating a project needs a --reason.")
+    if stage == current and not correct:
+        raise Invalid(f"Project {project.code} is already at stage {stage}.")
+    backwards = current == "terminated" or (
+        stage != "terminated" and STAGE_ORDER.index(stage) < STAGE_ORDER.index(current)
+    )
+    if backwards and not correct:
+        raise Invalid(
+            f"Project {project.code} is at stage {current}; moving it back to {stage} "
+            "is a correction: add --correct and a --reason."
+        )
+    if stage in ("started", "completed", "producing") and project.signed_on is None:
+        raise Invalid(f"Project {project.code} has no signing date; move it to signed first.")
+    before = project.model_dump(include={"stage", *STAGE_DATE_FIELD.values()})
+    if backwards or (stage == current and correct):
+        keep = STAGE_ORDER[: STAGE_ORDER.index(stage) + 1] if stage != "terminated" else STAGE_ORDER
+        for later, field in STAGE_DATE_FIELD.items():
+            if later not in keep:
+                setattr(project, field, None)
+        if stage != "terminated":
+            project.termination_reason = None
+    project.stage = stage
+    if stage in STAGE_DATE_FIELD:
+        setattr(project, STAGE_DATE_FIELD[stage], on_date)
+    if stage == "terminated":
+        project.termination_reason = reason
+    session.add(project)
+    session.add(
+        StageEvent(
+            project_id=project.id,  # type: ignore[arg-type]
+            stage=stage,
+            previous_stage=current,
+            on_date=on_date,
+            correction=correct,
+            reason=reason,
+            operator=session.info.get("operator", "unknown"),
+            entered_at=dates.utcnow(),
+        )
+    )
+    after = project.model_dump(include={"stage", *STAGE_DATE_FIELD.values()})
+    after.update(correction=correct, reason=reason)
+    action = "project.stage.correct" if correct else "project.stage"
+    audit.record(
+        session, action, "project", project.id, before=before, after=after, project_id=project.id
+    )
+    return project
+
+
+def credited_units(session: Session, project_id: int) -> list[tuple[str, int]]:
+    query = (
+        select(Unit.name, ProjectUnit.share_bp)
+        .join(ProjectUnit, col(ProjectUnit.unit_id) == col(Unit.id))
+        .where(ProjectUnit.project_id == project_id)
+        .order_by(col(Unit.id))
+    )
+    return [(name, share) for name, share in session.exec(query)]
+
+
+def list_projects(
+    session: Session,
+    *,
+    unit: str | None = None,
+    stage: str | None = None,
+    year: int | None = None,
+) -> list[dict]:
+    arrived = (
+        select(Arrival.project_id, func.sum(Arrival.cny_fen).label("fen"))
+        .group_by(col(Arrival.project_id))
+        .subquery()
+    )
+    units = (
+        select(ProjectUnit.project_id, func.group_concat(Unit.name, "、").label("names"))
+        .join(Unit, col(Unit.id) == col(ProjectUnit.unit_id))
+        .group_by(col(ProjectUnit.project_id))
+        .subquery()
+    )
+    query = (
+        select(Project, units.c.names, func.coalesce(arrived.c.fen, 0))
+        .join(units, units.c.project_id == col(Project.id))
+        .outerjoin(arrived, arrived.c.project_id == col(Project.id))
+        .order_by(col(Project.code))
+    )
+    if stage:
+        query = query.where(Project.stage == check_stage(stage))
+    if year:
+        query = query.where(func.strftime("%Y", Project.signed_on) == f"{year:04d}")
+    if unit:
+        ids = descendant_ids(session, find_unit(session, unit))
+        credited = select(ProjectUnit.project_id).where(col(ProjectUnit.unit_id).in_(ids))
+        query = query.where(col(Project.id).in_(credited))
+    return [
+        {
+            "id": project.id,
+            "code": project.code,
+            "name": project.name,
+            "units": names,
+            "industry": project.industry,
+            "industrial": project.industrial,
+            "stage": project.stage,
+            "signed_on": project.signed_on,
+            "contract_fen": project.contract_fen,
+            "arrived_fen": arrived_fen,
+        }
+        for project, names, arrived_fen in session.exec(query)
+    ]
+
+
+def project_detail(session: Session, code: str, *, with_contacts: bool = False) -> dict:
+    project = find_project(session, code)
+    events = session.exec(
+        select(StageEvent).where(StageEvent.project_id == project.id).order_by(col(StageEvent.id))
+    )
+    arrivals = session.exec(
+        select(Arrival).where(Arrival.project_id == project.id).order_by(col(Arrival.id))
+    )
+    arrival_rows = [a.model_dump() for a in arrivals]
+    detail = project.model_dump()
+    detail["units"] = credited_units(session, project.id)  # type: ignore[arg-type]
+    detail["stages"] = [event.model_dump() for event in events]
+    detail["arrivals"] = arrival_rows
+    detail["arrived_fen"] = sum(row["cny_fen"] for row in arrival_rows)
+    if with_contacts:
+        contact = session.get(ProjectContact, project.id)
+        detail["contact"] = contact.contact if contact else None
+    return detail
