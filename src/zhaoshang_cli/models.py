@@ -146,3 +146,22 @@ class AuditEntry(SQLModel, table=True):
     project_id: int | None = Field(default=None, index=True)
     before: str | None = None  # JSON
     after: str | None = None  # JSON
+
+
+class Target(SQLModel, table=True):
+    """A 目标任务 in force from a date. Rows are never changed: re-setting or re-allocating
+    adds a row, and the target on date D is the latest row effective on or before D."""
+
+    __table_args__ = (Index("ix_target_lookup", "year", "metric", "unit_id", "level"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    year: int
+    unit_id: int = Field(foreign_key="unit.id")
+    metric: str  # funds (分), fdi (US cents), projects, major, leads (counts)
+    level: str = "must"  # must (确保) / strive (力争)
+    amount: int = Field(sa_column=_money())
+    effective_from: date
+    basis: str = "set"  # set, split, equal, weights, rank: how the figure was arrived at
+    reason: str | None = None
+    operator: str
+    set_at: datetime
