@@ -17,6 +17,7 @@ import typer
 
 from zhaoshang_cli.ledger import Ledger
 from zhaoshang_cli.money import format_amount, to_unit
+from zhaoshang_cli.safety import csv_safe
 
 DbOption = Annotated[
     str | None,
@@ -134,16 +135,6 @@ def json_default(value: Any) -> Any:
 
 def dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, default=json_default)
-
-
-CSV_DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\0")
-
-
-def csv_safe(value: Any) -> Any:
-    """Spreadsheet programs run cells that start like a formula; quote such text."""
-    if isinstance(value, str) and value.startswith(CSV_DANGEROUS):
-        return "'" + value
-    return value
 
 
 def console():  # type: ignore[no-untyped-def]

@@ -1,0 +1,259 @@
+"""Computing the report: a handful of GROUP BY queries over one read snapshot.
+
+Figures are exact Decimals in the report's unit (万元 for funds, 万美元 for fdi, a count
+for projects and major), so any cell can be recomputed by hand from the ledger.
+Money from investors inside the city (origin ``local``) is not 招商引资 and is left out.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from zhaoshang_cli.errors import Invalid, NotFound
+from zhaoshang_cli.glossary import UNIT_KINDS
+from zhaoshang_cli.models import Unit
+from zhaoshang_cli.report.periods import Period, time_progress
+from zhaoshang_cli.report.projects import follow_through, project_lists, project_summary
+from zhaoshang_cli.report.sql import BP, MAJOR_FEN, MINOR_PER_WAN, entered_by, subtree_cte
+from zhaoshang_cli.targets import METRICS, check_metric, targets_in_force
+from zhaoshang_cli.units import KIND_ORDER, children_of, find_unit
+
+DEFAULT_THRESHOLD = Decimal("0.7")
+GROUP_LABELS = {"county": "县区", "zone": "开发区", "department": "市直部门"}
+
+FLAG_BEHIND = "behind_schedule"  # completion below 时序进度
+FLAG_FAR_BEHIND = "far_behind"  # completion below threshold × 时序进度 (yellow card)
+FLAG_NOTHING = "nothing_arrived"
+
+
+@dataclass
+class Row:
+    unit: str
+    kind: str
+    target: Decimal | None
+    strive: Decimal | None
+    actual: Decimal
+    last_year: Decimal
+    completion: Decimal | None = None
+    progress_ratio: Decimal | None = None
+    yoy: Decimal | None = None
+    rank: int | None = None
+    flags: list[str] = field(default_factory=list)
+    unit_id: int | None = None
+
+
+@dataclass
+class Group:
+    kind: str
+    label: str
+    rows: list[Row]
+    subtotal: Row
+
+
+@dataclass
+class Report:
+    parent: str
+    metric: str
+    unit_label: str
+    period: Period
+    month: int | None
+    time_progress: Decimal
+    threshold: Decimal
+    groups: list[Group]
+    total: Row
+    projects: dict[str, Any]
+    rates: dict[str, Any]
+    lists: dict[str, list[dict[str, Any]]]
+    as_of: date | None = None
+    occasion: str | None = None
+
+    @property
+    def year(self) -> int:
+        return self.period.year
+
+
+def ratio(numerator: Decimal, denominator: Decimal | None) -> Decimal | None:
+    if denominator is None or denominator == 0:
+        return None
+    return numerator / denominator
+
+
+def growth(this: Decimal, last: Decimal) -> Decimal | None:
+    """同比; nothing to compare with (no figure last year) gives None, never a division by 0."""
+    return None if last <= 0 else (this - last) / last
+
+
+def root_unit(session: Session, unit: str | None) -> Unit:
+    if unit:
+        return find_unit(session, unit)
+    roots = list(session.exec(select(Unit).where(col(Unit.parent_id).is_(None))))
+    if not roots:
+        raise NotFound("The ledger has no units yet; add the city with `zs unit add`.")
+    cities = [root for root in roots if root.kind == "city"] or roots
+    if len(cities) > 1:
+        raise Invalid("The ledger has several top-level units; choose one with --unit.")
+    return cities[0]
+
+
+def unit_actuals(
+    session: Session, root_ids: list[int], metric: str, period: Period, as_of: date | None
+) -> dict[int, tuple[Decimal, Decimal]]:
+    """{root unit: (this period, same period last year)} over each root's whole subtree,
+    crediting joint projects by their shares."""
+    last = period.previous_year()
+    params = {
+        "s": period.start.isoformat(),
+        "e": period.end.isoformat(),
+        "ls": last.start.isoformat(),
+        "le": last.end.isoformat(),
+    }
+    if metric in ("funds", "fdi"):
+        value = "cny_fen" if metric == "funds" else "usd_cents"
+        where = "" if metric == "funds" else " AND source = 'foreign' AND usd_cents IS NOT NULL"
+        origin = " AND COALESCE(p.origin, '') != 'local'" if metric == "funds" else ""
+        sql = (
+            subtree_cte(root_ids) + ", per_project AS (SELECT project_id,"
+            f" SUM(CASE WHEN arrived_on >= :s AND arrived_on <= :e THEN {value} ELSE 0 END) AS this,"
+            f" SUM(CASE WHEN arrived_on >= :ls AND arrived_on <= :le THEN {value} ELSE 0 END) AS last"
+            f" FROM arrival WHERE arrived_on >= :ls AND arrived_on <= :e{where}"
+            + entered_by("entered_at", as_of)
+            + " GROUP BY project_id)"
+            " SELECT tree.root, SUM(pp.this * pu.share_bp), SUM(pp.last * pu.share_bp)"
+            " FROM per_project pp JOIN project p ON p.id = pp.project_id"
+            " JOIN project_unit pu ON pu.project_id = pp.project_id"
+            f" JOIN tree ON tree.id = pu.unit_id WHERE 1 = 1{origin} GROUP BY tree.root"
+        )
+        scale = BP * MINOR_PER_WAN
+    else:
+        major = f" AND p.contract_fen >= {MAJOR_FEN}" if metric == "major" else ""
+        sql = (
+            subtree_cte(root_ids) + " SELECT tree.root,"
+            " SUM(CASE WHEN p.signed_on >= :s AND p.signed_on <= :e THEN pu.share_bp ELSE 0 END),"
+            " SUM(CASE WHEN p.signed_on >= :ls AND p.signed_on <= :le THEN pu.share_bp ELSE 0 END)"
+            " FROM project p JOIN project_unit pu ON pu.project_id = p.id"
+            " JOIN tree ON tree.id = pu.unit_id"
+            f" WHERE COALESCE(p.origin, '') != 'local'{major}"
+            + entered_by("p.created_at", as_of)
+            + " GROUP BY tree.root"
+        )
+        scale = Decimal(BP)
+    rows = session.connection().execute(text(sql), params)
+    return {
+        root: (Decimal(this or 0) / scale, Decimal(prev or 0) / scale) for root, this, prev in rows
+    }
+
+
+def _target_value(amount: int | None, metric: str) -> Decimal | None:
+    if amount is None:
+        return None
+    return Decimal(amount) / MINOR_PER_WAN if METRICS[metric].money else Decimal(amount)
+
+
+def finish_row(row: Row, progress: Decimal, threshold: Decimal) -> Row:
+    row.completion = ratio(row.actual, row.target)
+    row.progress_ratio = ratio(row.completion, progress) if row.completion is not None else None
+    row.yoy = growth(row.actual, row.last_year)
+    row.flags = []
+    if row.completion is not None:
+        if row.completion < progress:
+            row.flags.append(FLAG_BEHIND)
+        if row.completion < threshold * progress:
+            row.flags.append(FLAG_FAR_BEHIND)
+    if row.actual == 0:
+        row.flags.append(FLAG_NOTHING)
+    return row
+
+
+def rank_rows(rows: list[Row]) -> None:
+    """位次 by completion within a group; equal completion shares a rank (1, 2, 2, 4)."""
+    ranked = sorted((r for r in rows if r.completion is not None), key=lambda r: -r.completion)  # type: ignore[operator]
+    for position, row in enumerate(ranked, start=1):
+        previous = ranked[position - 2] if position > 1 else None
+        row.rank = previous.rank if previous and previous.completion == row.completion else position
+
+
+def subtotal(label: str, kind: str, rows: list[Row], progress: Decimal, threshold: Decimal) -> Row:
+    targets = [r.target for r in rows if r.target is not None]
+    strives = [r.strive for r in rows if r.strive is not None]
+    row = Row(
+        unit=label,
+        kind=kind,
+        target=sum(targets, Decimal(0)) if targets else None,
+        strive=sum(strives, Decimal(0)) if strives else None,
+        actual=sum((r.actual for r in rows), Decimal(0)),
+        last_year=sum((r.last_year for r in rows), Decimal(0)),
+    )
+    return finish_row(row, progress, threshold)
+
+
+def build_report(
+    session: Session,
+    period: Period,
+    *,
+    metric: str = "funds",
+    unit: str | None = None,
+    threshold: Decimal = DEFAULT_THRESHOLD,
+    as_of: date | None = None,
+    occasion: str | None = None,
+    with_lists: bool = False,
+) -> Report:
+    """The whole report for the children of ``unit`` (default: the city)."""
+    spec = check_metric(metric)
+    if not Decimal(0) < threshold <= Decimal(1):
+        raise Invalid("The threshold must be a fraction between 0 and 1, e.g. 0.7.")
+    parent = root_unit(session, unit)
+    children = children_of(session, parent)
+    progress = time_progress(period)
+    actuals = unit_actuals(session, [parent.id, *(c.id for c in children)], metric, period, as_of)  # type: ignore[misc]
+    targets = targets_in_force(session, period.year, metric, period.end)
+    zero = (Decimal(0), Decimal(0))
+
+    def make_row(u: Unit) -> Row:
+        this, last = actuals.get(u.id, zero)  # type: ignore[arg-type]
+        row = Row(
+            unit=u.name,
+            kind=u.kind,
+            unit_id=u.id,
+            target=_target_value(targets.get((u.id, "must")), metric),  # type: ignore[arg-type]
+            strive=_target_value(targets.get((u.id, "strive")), metric),  # type: ignore[arg-type]
+            actual=this,
+            last_year=last,
+        )
+        return finish_row(row, progress, threshold)
+
+    groups = []
+    for kind in KIND_ORDER:
+        rows = [make_row(child) for child in children if child.kind == kind]
+        if not rows:
+            continue
+        rank_rows(rows)
+        label = GROUP_LABELS.get(kind, UNIT_KINDS[kind])
+        groups.append(
+            Group(kind, label, rows, subtotal(f"{label}小计", kind, rows, progress, threshold))
+        )
+    total = make_row(parent)
+    total.unit = f"{parent.name}合计"
+    return Report(
+        parent=parent.name,
+        metric=metric,
+        unit_label=spec.unit,
+        period=period,
+        month=period.end.month if period.end == _month_end(period.end) else None,
+        time_progress=progress,
+        threshold=threshold,
+        groups=groups,
+        total=total,
+        projects=project_summary(session, parent, period, as_of),
+        rates=follow_through(session, parent, period, occasion, as_of),
+        lists=project_lists(session, parent, period, as_of) if with_lists else {},
+        as_of=as_of,
+        occasion=occasion,
+    )
+
+
+def _month_end(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)

@@ -1,0 +1,107 @@
+"""The report as plain data for scripts: one JSON object, or CSV rows."""
+
+import csv
+import io
+from decimal import Decimal
+from typing import Any
+
+from zhaoshang_cli.report.compute import Report, Row
+from zhaoshang_cli.safety import csv_safe
+
+FRACTION_PLACES = Decimal("0.000001")
+ROW_FIELDS = (
+    "unit",
+    "kind",
+    "target",
+    "strive",
+    "actual",
+    "last_year",
+    "completion",
+    "progress_ratio",
+    "yoy",
+    "rank",
+    "flags",
+)
+
+
+def _fraction(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(FRACTION_PLACES)
+
+
+def _clean(value: Any) -> Any:
+    """Money stays exact; fractions are rounded to six places."""
+    if isinstance(value, dict):
+        return {
+            k: (
+                _fraction(v)
+                if k.endswith(("rate", "share_of_projects", "share_of_arrived"))
+                else _clean(v)
+            )
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        return int(value)
+    return value
+
+
+def row_data(row: Row) -> dict[str, Any]:
+    data = {key: getattr(row, key) for key in ROW_FIELDS}
+    for key in ("completion", "progress_ratio", "yoy"):
+        data[key] = _fraction(data[key])
+    return _clean(data)
+
+
+def report_data(report: Report) -> dict[str, Any]:
+    """The JSON document described in the README; money in 万元 (fdi: 万美元)."""
+    return {
+        "year": report.year,
+        "month": report.month,
+        "period": {"start": report.period.start, "end": report.period.end},
+        "metric": report.metric,
+        "unit": report.unit_label,
+        "parent": report.parent,
+        "time_progress": _fraction(report.time_progress),
+        "threshold": report.threshold,
+        "as_of": report.as_of,
+        "groups": [
+            {
+                "kind": group.kind,
+                "label": group.label,
+                "rows": [row_data(row) for row in group.rows],
+                "subtotal": row_data(group.subtotal),
+            }
+            for group in report.groups
+        ],
+        "total": row_data(report.total),
+        "projects": _clean(report.projects),
+        "rates": _clean(report.rates),
+        **({"lists": _clean(report.lists)} if report.lists else {}),
+    }
+
+
+def _csv_text(value: Any) -> Any:
+    if value is None:
+        return ""
+    return f"{value:f}" if isinstance(value, Decimal) else value
+
+
+def report_csv(report: Report) -> str:
+    """One line per unit, subtotal and total; the same figures as the JSON."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["row_type", "group", *ROW_FIELDS])
+
+    def write(row_type: str, group: str, row: Row) -> None:
+        data = row_data(row)
+        data["flags"] = ";".join(row.flags)
+        values = [csv_safe(_csv_text(data[k])) for k in ROW_FIELDS]
+        writer.writerow([row_type, group, *values])
+
+    for group in report.groups:
+        for row in group.rows:
+            write("unit", group.kind, row)
+        write("subtotal", group.kind, group.subtotal)
+    write("total", "", report.total)
+    return out.getvalue()

@@ -1,0 +1,178 @@
+"""The project side of the report: introduced, 新开工 vs 结转续建, 亿元以上, industrial share,
+and the follow-through rates (履约率, 开工率, 资金到位率, 建成投产率) of a signed cohort."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+from zhaoshang_cli.models import Unit
+from zhaoshang_cli.report.periods import Period
+from zhaoshang_cli.report.sql import MAJOR_FEN, entered_by, subtree_cte, wan
+
+
+def _scope(parent: Unit, as_of: date | None) -> str:
+    """Projects credited anywhere in the parent's subtree, outside investors only."""
+    return (
+        subtree_cte([parent.id])  # type: ignore[list-item]
+        + ", scope AS (SELECT DISTINCT pu.project_id AS id FROM project_unit pu"
+        "  JOIN tree ON tree.id = pu.unit_id JOIN project p ON p.id = pu.project_id"
+        f"  WHERE COALESCE(p.origin, '') != 'local'{entered_by('p.created_at', as_of)}),"
+    )
+
+
+def _arrived_cte(as_of: date | None) -> str:
+    return (
+        " arrived AS (SELECT project_id,"
+        "  SUM(CASE WHEN arrived_on >= :s THEN cny_fen ELSE 0 END) AS period_fen,"
+        "  SUM(cny_fen) AS to_date_fen"
+        f"  FROM arrival WHERE arrived_on <= :e{entered_by('entered_at', as_of)}"
+        " GROUP BY project_id)"
+    )
+
+
+def _share(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
+    return None if not whole else Decimal(part) / Decimal(whole)
+
+
+NEW = "p.started_on >= :s AND p.started_on <= :e"
+CARRIED = (
+    "p.started_on < :s AND (p.completed_on IS NULL OR p.completed_on >= :s)"
+    " AND (p.terminated_on IS NULL OR p.terminated_on >= :s)"
+)
+SIGNED = "p.signed_on >= :s AND p.signed_on <= :e"
+
+
+def project_summary(
+    session: Session, parent: Unit, period: Period, as_of: date | None
+) -> dict[str, Any]:
+    sql = (
+        _scope(parent, as_of) + _arrived_cte(as_of) + " SELECT"
+        f" SUM({SIGNED}), SUM(CASE WHEN {SIGNED} THEN p.contract_fen END),"
+        f" SUM({NEW}), SUM(CASE WHEN {NEW} THEN p.contract_fen END),"
+        f" SUM(CASE WHEN {NEW} THEN a.period_fen END),"
+        f" SUM({CARRIED}), SUM(CASE WHEN {CARRIED} THEN p.contract_fen END),"
+        f" SUM(CASE WHEN {CARRIED} THEN a.period_fen END),"
+        f" SUM({SIGNED} AND p.contract_fen >= {MAJOR_FEN}),"
+        f" SUM(CASE WHEN {SIGNED} AND p.contract_fen >= {MAJOR_FEN} THEN p.contract_fen END),"
+        f" SUM({SIGNED} AND p.industrial),"
+        " SUM(a.period_fen), SUM(CASE WHEN p.industrial THEN a.period_fen END)"
+        " FROM project p JOIN scope ON scope.id = p.id"
+        " LEFT JOIN arrived a ON a.project_id = p.id"
+    )
+    params = {"s": period.start.isoformat(), "e": period.end.isoformat()}
+    (
+        signed,
+        signed_fen,
+        new,
+        new_fen,
+        new_arrived,
+        carried,
+        carried_fen,
+        carried_arrived,
+        major,
+        major_fen,
+        industrial,
+        arrived,
+        industrial_arrived,
+    ) = (v or 0 for v in session.connection().execute(text(sql), params).one())
+    return {
+        "introduced": {"count": signed, "contract": wan(signed_fen)},
+        "new_started": {"count": new, "contract": wan(new_fen), "arrived": wan(new_arrived)},
+        "carried_over": {
+            "count": carried,
+            "contract": wan(carried_fen),
+            "arrived": wan(carried_arrived),
+        },
+        "major_signed": {"count": major, "contract": wan(major_fen)},
+        "industrial": {
+            "count": industrial,
+            "share_of_projects": _share(industrial, signed),
+            "arrived": wan(industrial_arrived),
+            "share_of_arrived": _share(industrial_arrived, arrived),
+        },
+        "arrived": wan(arrived),
+    }
+
+
+def follow_through(
+    session: Session, parent: Unit, period: Period, occasion: str | None, as_of: date | None
+) -> dict[str, Any]:
+    """The cohort is the projects signed in the year up to the period end, or, with an
+    occasion, every project signed at that occasion up to the period end."""
+    cohort = "p.occasion = :occasion" if occasion else SIGNED
+    sql = (
+        _scope(parent, as_of) + _arrived_cte(as_of) + " SELECT COUNT(*),"
+        " SUM(p.started_on <= :e OR COALESCE(a.to_date_fen, 0) > 0),"
+        " SUM(p.started_on <= :e), SUM(p.producing_on <= :e),"
+        " SUM(p.contract_fen), SUM(a.to_date_fen)"
+        " FROM project p JOIN scope ON scope.id = p.id"
+        " LEFT JOIN arrived a ON a.project_id = p.id"
+        f" WHERE {cohort} AND p.signed_on <= :e"
+    )
+    params = {"s": period.start.isoformat(), "e": period.end.isoformat(), "occasion": occasion}
+    signed, carried_out, started, producing, contract_fen, arrived_fen = (
+        v or 0 for v in session.connection().execute(text(sql), params).one()
+    )
+    return {
+        "cohort": occasion or f"{period.year}年签约",
+        "signed": signed,
+        "carried_out": carried_out,
+        "started": started,
+        "producing": producing,
+        "contract": wan(contract_fen),
+        "arrived": wan(arrived_fen),
+        "performance_rate": _share(carried_out, signed),  # 履约率
+        "start_rate": _share(started, signed),  # 开工率
+        "funds_rate": _share(arrived_fen, contract_fen),  # 资金到位率
+        "production_rate": _share(producing, signed),  # 建成投产率
+    }
+
+
+LIST_FILTERS = {
+    "signed": SIGNED,  # 新签约
+    "new_started": NEW,  # 新开工
+    "carried_over": CARRIED,  # 结转续建
+    "major": f"{SIGNED} AND p.contract_fen >= {MAJOR_FEN}",  # 亿元以上
+}
+
+
+def project_lists(
+    session: Session, parent: Unit, period: Period, as_of: date | None
+) -> dict[str, list[dict[str, Any]]]:
+    """The project lists sent with the report (never investor contacts)."""
+    lists: dict[str, list[dict[str, Any]]] = {}
+    params = {"s": period.start.isoformat(), "e": period.end.isoformat()}
+    for name, condition in LIST_FILTERS.items():
+        sql = (
+            _scope(parent, as_of)
+            + _arrived_cte(as_of)
+            + ", names AS (SELECT pu.project_id, GROUP_CONCAT(u.name, '、') AS units"
+            "  FROM project_unit pu JOIN unit u ON u.id = pu.unit_id GROUP BY pu.project_id)"
+            " SELECT p.code, p.name, names.units, p.industry, p.industrial, p.stage,"
+            " p.signed_on, p.started_on, p.contract_fen, a.period_fen"
+            " FROM project p JOIN scope ON scope.id = p.id"
+            " JOIN names ON names.project_id = p.id"
+            " LEFT JOIN arrived a ON a.project_id = p.id"
+            f" WHERE {condition} ORDER BY p.code"
+        )
+        lists[name] = [
+            {
+                "code": code,
+                "name": pname,
+                "units": units,
+                "industry": industry,
+                "industrial": bool(industrial),
+                "stage": stage,
+                "signed_on": signed_on,
+                "started_on": started_on,
+                "contract": wan(contract_fen) if contract_fen is not None else None,
+                "arrived": wan(arrived_fen),
+            }
+            for code, pname, units, industry, industrial, stage, signed_on, started_on, contract_fen, arrived_fen in session.connection().execute(
+                text(sql), params
+            )
+        ]
+    return lists

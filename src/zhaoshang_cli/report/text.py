@@ -1,0 +1,107 @@
+"""How report figures are written: amounts, percentages, flags, and the 通报 headline."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from zhaoshang_cli.report.compute import FLAG_BEHIND, FLAG_FAR_BEHIND, FLAG_NOTHING, Report, Row
+from zhaoshang_cli.targets import METRICS
+
+SCALES = {"万": Decimal(1), "亿": Decimal(10_000), "元": Decimal("0.0001")}
+FLAG_TEXT = {FLAG_BEHIND: "滞后时序", FLAG_FAR_BEHIND: "低于70%时序", FLAG_NOTHING: "无到位"}
+
+
+def unit_label(report: Report, scale: str = "万") -> str:
+    """万元 → 亿元 / 元 when asked; 万美元 and counts stay as they are."""
+    if report.metric == "funds":
+        return f"{scale}元" if scale != "元" else "元"
+    if report.metric == "fdi":
+        return "万美元"
+    return report.unit_label
+
+
+def quantize(value: Decimal, places: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def scaled(value: Decimal | None, metric: str, scale: str = "万") -> Decimal | None:
+    """Only CNY funds change scale; 万美元 and counts are shown as they are."""
+    if value is None:
+        return None
+    return value / SCALES[scale] if metric == "funds" else value
+
+
+def amount(value: Decimal | None, metric: str, scale: str = "万") -> str:
+    shown = scaled(value, metric, scale)
+    if shown is None:
+        return "—"
+    if not METRICS[metric].money and shown == shown.to_integral_value():
+        return str(int(shown))
+    return f"{quantize(shown, 2):.2f}"
+
+
+def percent(fraction: Decimal | None, places: int = 1) -> str:
+    if fraction is None:
+        return "—"
+    return f"{quantize(fraction * 100, places):.{places}f}%"
+
+
+def flags_text(row: Row, threshold: Decimal) -> str:
+    texts = {**FLAG_TEXT, FLAG_FAR_BEHIND: f"低于{percent(threshold, 0)}时序"}
+    # far_behind implies behind: say only the stronger one.
+    shown = [f for f in row.flags if not (f == FLAG_BEHIND and FLAG_FAR_BEHIND in row.flags)]
+    return "、".join(texts[f] for f in shown)
+
+
+def period_label(report: Report) -> str:
+    end = report.period.end
+    if report.month is not None:
+        months = "1月" if report.month == 1 else f"1-{report.month}月"
+        return f"{report.year}年{months}"
+    return f"{report.year}年1月1日至{end.month}月{end.day}日"
+
+
+def title(report: Report) -> str:
+    what = "招商引资" if report.metric == "funds" else METRICS[report.metric].chinese
+    return f"{period_label(report)}{report.parent}{what}完成情况通报"
+
+
+def headline(report: Report, scale: str = "亿") -> str:
+    """The 通报's first sentence, e.g. '1-4月份全市招商引资到位资金31.10亿元,同比增长74.1%,
+    完成了全市年度指标任务的26.4%。'"""
+    total = report.total
+    label = unit_label(report, scale)
+    what = {
+        "funds": "招商引资到位资金",
+        "fdi": "实际使用外资",
+        "projects": "新签约项目",
+        "major": "新签约亿元以上项目",
+    }.get(report.metric, report.metric)
+    parts = [
+        f"{period_label(report)}{report.parent}{what}{amount(total.actual, report.metric, scale)}{label}"
+    ]
+    if total.yoy is not None:
+        direction = "增长" if total.yoy >= 0 else "下降"
+        parts.append(f"同比{direction}{percent(abs(total.yoy))}")
+    if total.completion is not None:
+        parts.append(f"完成了{report.parent}年度指标任务的{percent(total.completion)}")
+        parts.append(f"时序进度{percent(report.time_progress)}")
+    return ",".join(parts) + "。"
+
+
+def project_sentences(report: Report) -> list[str]:
+    """The project side of the 通报, in its own words; amounts in 万元."""
+    p, r = report.projects, report.rates
+    return [
+        f"新签约项目{p['introduced']['count']}个,合同引资额"
+        f"{amount(p['introduced']['contract'], 'funds')}万元;"
+        f"其中亿元以上项目{p['major_signed']['count']}个,"
+        f"合同引资额{amount(p['major_signed']['contract'], 'funds')}万元。",
+        f"新开工项目{p['new_started']['count']}个,到位资金"
+        f"{amount(p['new_started']['arrived'], 'funds')}万元;结转续建项目"
+        f"{p['carried_over']['count']}个,到位资金{amount(p['carried_over']['arrived'], 'funds')}万元。",
+        f"工业项目{p['industrial']['count']}个,占{percent(p['industrial']['share_of_projects'])};"
+        f"工业项目到位资金{amount(p['industrial']['arrived'], 'funds')}万元,"
+        f"占{percent(p['industrial']['share_of_arrived'])}。",
+        f"{r['cohort']}项目{r['signed']}个:履约率{percent(r['performance_rate'])},"
+        f"开工率{percent(r['start_rate'])},资金到位率{percent(r['funds_rate'])},"
+        f"建成投产率{percent(r['production_rate'])}。",
+    ]

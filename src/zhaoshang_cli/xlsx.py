@@ -1,0 +1,95 @@
+"""Writing Excel files safely: text stays text, widths fit Chinese, files appear whole.
+
+openpyxl is imported inside the functions: ``zs --help`` must not pay for it.
+"""
+
+import os
+import tempfile
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from zhaoshang_cli.errors import Invalid
+from zhaoshang_cli.safety import looks_like_formula
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
+
+def display_width(value: Any) -> int:
+    """Columns a value takes on screen: CJK characters count double."""
+    text = str(value) if value is not None else ""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def put(ws: "Worksheet", row: int, column: int, value: Any, number_format: str | None = None):  # type: ignore[no-untyped-def]
+    """Set a cell; text that looks like a formula is stored as plain text."""
+    cell = ws.cell(row=row, column=column, value=value)
+    if looks_like_formula(value):
+        cell.data_type = "s"
+    if number_format:
+        cell.number_format = number_format
+    return cell
+
+
+def fit_columns(ws: "Worksheet", minimum: int = 6, maximum: int = 60, skip_rows: int = 0) -> None:
+    """Column widths from the widest cell (titles in the first ``skip_rows`` rows excluded)."""
+    from openpyxl.utils import get_column_letter
+
+    widths: dict[int, int] = {}
+    for row in ws.iter_rows(min_row=skip_rows + 1):
+        for cell in row:
+            if cell.value is None:
+                continue
+            shown = cell.value
+            if isinstance(shown, int | float) or type(shown).__name__ == "Decimal":
+                shown = f"{shown:,.2f}"
+            widths[cell.column] = max(widths.get(cell.column, 0), display_width(shown))
+    for column, width in widths.items():
+        ws.column_dimensions[get_column_letter(column)].width = min(
+            max(width + 2, minimum), maximum
+        )
+
+
+def print_landscape(ws: "Worksheet", title_rows: str | None = None) -> None:
+    """Landscape, one page wide, as many pages tall as needed."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
+def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """Write to a temporary file beside ``path``, then rename it into place: a reader never
+    sees half a file, and a failure leaves nothing behind."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise Invalid(f"The folder {folder} does not exist.")
+    if not os.access(folder, os.W_OK):
+        raise Invalid(f"The folder {folder} is not writable.")
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(handle)
+    try:
+        write(Path(temporary))
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private; files are shared
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def save_workbook(workbook: "Workbook", path: Path) -> None:
+    write_atomically(path, lambda temporary: workbook.save(temporary))
