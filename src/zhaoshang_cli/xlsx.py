@@ -7,6 +7,7 @@ import os
 import tempfile
 import unicodedata
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 def display_width(value: Any) -> int:
     """Columns a value takes on screen: CJK characters count double."""
     text = str(value) if value is not None else ""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return round(sum(2.2 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in text))
 
 
 def put(ws: "Worksheet", row: int, column: int, value: Any, number_format: str | None = None):  # type: ignore[no-untyped-def]
@@ -34,6 +35,16 @@ def put(ws: "Worksheet", row: int, column: int, value: Any, number_format: str |
     return cell
 
 
+def shown_text(cell: Any) -> str:
+    """Roughly what a spreadsheet shows for a cell, to size its column."""
+    value = cell.value
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return str(value)
+    if "%" in cell.number_format:
+        return f"{value * 100:.1f}%"
+    return f"{value:,.2f}"
+
+
 def fit_columns(ws: "Worksheet", minimum: int = 6, maximum: int = 60, skip_rows: int = 0) -> None:
     """Column widths from the widest cell (titles in the first ``skip_rows`` rows excluded)."""
     from openpyxl.utils import get_column_letter
@@ -43,14 +54,11 @@ def fit_columns(ws: "Worksheet", minimum: int = 6, maximum: int = 60, skip_rows:
         for cell in row:
             if cell.value is None:
                 continue
-            shown = cell.value
-            if isinstance(shown, int | float) or type(shown).__name__ == "Decimal":
-                shown = f"{shown:,.2f}"
-            widths[cell.column] = max(widths.get(cell.column, 0), display_width(shown))
+            width = display_width(shown_text(cell))
+            widths[cell.column] = max(widths.get(cell.column, 0), width)
     for column, width in widths.items():
-        ws.column_dimensions[get_column_letter(column)].width = min(
-            max(width + 2, minimum), maximum
-        )
+        letter = get_column_letter(column)
+        ws.column_dimensions[letter].width = min(max(width + 3, minimum), maximum)
 
 
 def print_landscape(ws: "Worksheet", title_rows: str | None = None) -> None:

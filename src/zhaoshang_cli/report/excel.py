@@ -127,13 +127,13 @@ def _completion_sheet(wb: Any, report: Report, scale: str) -> None:
             write_row(row, f"  {row.unit}")
         write_row(group.subtotal, group.subtotal.unit, bold=True, fill=SUBTOTAL_FILL)
     write_row(report.total, report.total.unit, bold=True, fill=HEADER_FILL)
+    fit_columns(ws, skip_rows=3)  # before the sentences below, which may run long
     line += 1
     for sentence in [headline(report), *project_sentences(report)]:
         put(ws, line, 1, sentence)
         line += 1
 
     ws.freeze_panes = "B4"
-    fit_columns(ws, skip_rows=3)
     ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width or 0, 16)
     ws.row_dimensions[1].height = 28
     print_landscape(ws, title_rows="1:3")
