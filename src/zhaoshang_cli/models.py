@@ -165,3 +165,29 @@ class Target(SQLModel, table=True):
     reason: str | None = None
     operator: str
     set_at: datetime
+
+
+class Activity(SQLModel, table=True):
+    """Effort (招商工作量): trip days (外出招商天数) and companies visited (拜访企业个数)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    on_date: date = Field(index=True)
+    trip_days: int = 0
+    visits: int = 0
+    leader: str | None = None
+    note: str | None = None
+    operator: str
+    entered_at: datetime
+
+
+class BulletinRun(SQLModel, table=True):
+    """Which weekly bulletins were written, so ``--catch-up`` writes each missing week once."""
+
+    __tablename__ = "bulletin_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    week: str = Field(index=True)  # ISO week, 2026-W16
+    path: str
+    operator: str
+    written_at: datetime

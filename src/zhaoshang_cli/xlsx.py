@@ -76,20 +76,40 @@ def print_landscape(ws: "Worksheet", title_rows: str | None = None) -> None:
 def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
     """Write to a temporary file beside ``path``, then rename it into place: a reader never
     sees half a file, and a failure leaves nothing behind."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
+    write_all_atomically({Path(path): write})
+
+
+def check_writable_folder(folder: Path) -> None:
     if not folder.is_dir():
         raise Invalid(f"The folder {folder} does not exist.")
-    if not os.access(folder, os.W_OK):
-        raise Invalid(f"The folder {folder} is not writable.")
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
+    try:  # os.access says yes to root even where a write would fail, so try one
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise Invalid(f"The folder {folder} is not writable ({exc.strerror}).") from None
+
+
+def write_all_atomically(writers: dict[Path, Callable[[Path], None]]) -> None:
+    """Several files that belong together: all are written to temporary names first and
+    renamed only when every one succeeded."""
+    temporaries: dict[Path, Path] = {}
     try:
-        write(Path(temporary))
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private; files are shared
-        os.replace(temporary, path)
+        for path, write in writers.items():
+            folder = path.parent if str(path.parent) else Path(".")
+            check_writable_folder(folder)
+            try:
+                handle, name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+            except OSError as exc:
+                raise Invalid(f"Cannot write into the folder {folder}: {exc.strerror}.") from None
+            os.close(handle)
+            temporaries[path] = Path(name)
+            write(Path(name))
+            os.chmod(name, 0o666 & ~_umask())  # mkstemp makes it private; files are shared
+        for path, temporary in temporaries.items():
+            os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        for temporary in temporaries.values():
+            temporary.unlink(missing_ok=True)
         raise
 
 

@@ -58,13 +58,14 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-from zhaoshang_cli.cli import arrivals, ledger, projects, reports, units  # noqa: E402
+from zhaoshang_cli.cli import arrivals, bulletin, ledger, projects, reports, units  # noqa: E402
 
 ledger.register(app)
 units.register(app)
 projects.register(app)
 arrivals.register(app)
 reports.register(app)
+bulletin.register(app)
 
 
 def main() -> None:

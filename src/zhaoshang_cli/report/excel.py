@@ -69,17 +69,22 @@ def completion_fill(row: Row) -> str | None:
     return None
 
 
-def _completion_sheet(wb: Any, report: Report, scale: str) -> None:
+def completion_sheet(
+    ws: Any,
+    report: Report,
+    scale: str = "万",
+    heading: str | None = None,
+    notes: list[str] | None = None,
+) -> list[int]:
+    """The grouped completion table; returns the sheet rows of the units (for charts)."""
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-    ws = wb.active
-    ws.title = "完成情况"
     money = report.metric in ("funds", "fdi")
     number_format = AMOUNT_FORMAT if money else COUNT_FORMAT
     thin = Side(style="thin", color="999999")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
 
-    put(ws, 1, 1, title(report)).font = Font(size=16, bold=True)
+    put(ws, 1, 1, heading or title(report)).font = Font(size=16, bold=True)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
     ws.cell(1, 1).alignment = Alignment(horizontal="center")
     put(ws, 2, 1, f"单位: {unit_label(report, scale)}")
@@ -93,6 +98,7 @@ def _completion_sheet(wb: Any, report: Report, scale: str) -> None:
         cell.border = border
 
     line = 4
+    unit_rows: list[int] = []
 
     def write_row(row: Row, name: str, bold: bool = False, fill: str | None = None) -> None:
         nonlocal line
@@ -124,12 +130,13 @@ def _completion_sheet(wb: Any, report: Report, scale: str) -> None:
         put(ws, line, 1, group.label).font = Font(bold=True)
         line += 1
         for row in group.rows:
+            unit_rows.append(line)
             write_row(row, f"  {row.unit}")
         write_row(group.subtotal, group.subtotal.unit, bold=True, fill=SUBTOTAL_FILL)
     write_row(report.total, report.total.unit, bold=True, fill=HEADER_FILL)
     fit_columns(ws, skip_rows=3)  # before the sentences below, which may run long
     line += 1
-    for sentence in [headline(report), *project_sentences(report)]:
+    for sentence in notes if notes is not None else [headline(report), *project_sentences(report)]:
         put(ws, line, 1, sentence)
         line += 1
 
@@ -138,18 +145,22 @@ def _completion_sheet(wb: Any, report: Report, scale: str) -> None:
     ws.row_dimensions[1].height = 28
     print_landscape(ws, title_rows="1:3")
     ws.print_area = f"A1:J{line - 1}"
+    return unit_rows
 
 
-def _list_sheet(wb: Any, name: str, rows: list[dict[str, Any]]) -> None:
+def list_sheet(
+    wb: Any, name: str, rows: list[dict[str, Any]], headers: list[tuple[str, str]] | None = None
+) -> Any:
     from openpyxl.styles import Font, PatternFill
 
+    headers = headers or LIST_HEADERS
     ws = wb.create_sheet(name)
-    for column, (_, header) in enumerate(LIST_HEADERS, start=1):
+    for column, (_, header) in enumerate(headers, start=1):
         cell = put(ws, 1, column, header)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
     for line, item in enumerate(rows, start=2):
-        for column, (key, _) in enumerate(LIST_HEADERS, start=1):
+        for column, (key, _) in enumerate(headers, start=1):
             value = item[key]
             if key == "industrial":
                 value = "是" if value else "否"
@@ -160,6 +171,7 @@ def _list_sheet(wb: Any, name: str, rows: list[dict[str, Any]]) -> None:
     ws.freeze_panes = "A2"
     fit_columns(ws)
     print_landscape(ws, title_rows="1:1")
+    return ws
 
 
 def _rates_sheet(wb: Any, report: Report) -> None:
@@ -191,9 +203,10 @@ def report_workbook(report: Report, scale: str = "万") -> Any:
     from openpyxl import Workbook
 
     wb = Workbook()
-    _completion_sheet(wb, report, scale)
+    wb.active.title = "完成情况"
+    completion_sheet(wb.active, report, scale)
     for key, name in LIST_SHEETS.items():
-        _list_sheet(wb, name, report.lists.get(key, []))
+        list_sheet(wb, name, report.lists.get(key, []))
     _rates_sheet(wb, report)
     return wb
 

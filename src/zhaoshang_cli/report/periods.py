@@ -6,24 +6,26 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 
+def year_earlier(day: date) -> date:
+    """The same day a year before (28 Feb stands in for a missing 29 Feb)."""
+    last_day = calendar.monthrange(day.year - 1, day.month)[1]
+    return date(day.year - 1, day.month, min(day.day, last_day))
+
+
 @dataclass(frozen=True)
 class Period:
-    """A cumulative period of one year, 1 January to ``end`` inclusive."""
+    """Dates from ``start`` to ``end`` inclusive: 1 January to a month end for the 通报,
+    Monday to Sunday for a week of the 快报."""
 
     start: date
     end: date
 
     @property
     def year(self) -> int:
-        return self.start.year
+        return self.end.year
 
     def previous_year(self) -> "Period":
-        """The same stretch of the year before (28 Feb stands in for a missing 29 Feb)."""
-        end = self.end
-        last_day = calendar.monthrange(end.year - 1, end.month)[1]
-        return Period(
-            date(self.year - 1, 1, 1), date(end.year - 1, end.month, min(end.day, last_day))
-        )
+        return Period(year_earlier(self.start), year_earlier(self.end))
 
 
 def month_period(year: int, month: int) -> Period:

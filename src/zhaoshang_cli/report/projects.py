@@ -143,36 +143,44 @@ def project_lists(
     session: Session, parent: Unit, period: Period, as_of: date | None
 ) -> dict[str, list[dict[str, Any]]]:
     """The project lists sent with the report (never investor contacts)."""
-    lists: dict[str, list[dict[str, Any]]] = {}
+    return {
+        name: projects_where(session, parent, condition, period, as_of)
+        for name, condition in LIST_FILTERS.items()
+    }
+
+
+def projects_where(
+    session: Session, parent: Unit, condition: str, period: Period, as_of: date | None = None
+) -> list[dict[str, Any]]:
+    """Projects in the parent's scope meeting a condition on ``p`` (with :s and :e bound to
+    the period); ``arrived`` is what arrived within the period."""
+    sql = (
+        _scope(parent, as_of)
+        + _arrived_cte(as_of)
+        + ", names AS (SELECT pu.project_id, GROUP_CONCAT(u.name, '、') AS units"
+        "  FROM project_unit pu JOIN unit u ON u.id = pu.unit_id GROUP BY pu.project_id)"
+        " SELECT p.code, p.name, names.units, p.industry, p.industrial, p.stage,"
+        " p.signed_on, p.started_on, p.contract_fen, a.period_fen"
+        " FROM project p JOIN scope ON scope.id = p.id"
+        " JOIN names ON names.project_id = p.id"
+        " LEFT JOIN arrived a ON a.project_id = p.id"
+        f" WHERE {condition} ORDER BY p.code"
+    )
     params = {"s": period.start.isoformat(), "e": period.end.isoformat()}
-    for name, condition in LIST_FILTERS.items():
-        sql = (
-            _scope(parent, as_of)
-            + _arrived_cte(as_of)
-            + ", names AS (SELECT pu.project_id, GROUP_CONCAT(u.name, '、') AS units"
-            "  FROM project_unit pu JOIN unit u ON u.id = pu.unit_id GROUP BY pu.project_id)"
-            " SELECT p.code, p.name, names.units, p.industry, p.industrial, p.stage,"
-            " p.signed_on, p.started_on, p.contract_fen, a.period_fen"
-            " FROM project p JOIN scope ON scope.id = p.id"
-            " JOIN names ON names.project_id = p.id"
-            " LEFT JOIN arrived a ON a.project_id = p.id"
-            f" WHERE {condition} ORDER BY p.code"
+    return [
+        {
+            "code": code,
+            "name": name,
+            "units": units,
+            "industry": industry,
+            "industrial": bool(industrial),
+            "stage": stage,
+            "signed_on": signed_on,
+            "started_on": started_on,
+            "contract": wan(contract_fen) if contract_fen is not None else None,
+            "arrived": wan(arrived_fen),
+        }
+        for code, name, units, industry, industrial, stage, signed_on, started_on, contract_fen, arrived_fen in session.connection().execute(
+            text(sql), params
         )
-        lists[name] = [
-            {
-                "code": code,
-                "name": pname,
-                "units": units,
-                "industry": industry,
-                "industrial": bool(industrial),
-                "stage": stage,
-                "signed_on": signed_on,
-                "started_on": started_on,
-                "contract": wan(contract_fen) if contract_fen is not None else None,
-                "arrived": wan(arrived_fen),
-            }
-            for code, pname, units, industry, industrial, stage, signed_on, started_on, contract_fen, arrived_fen in session.connection().execute(
-                text(sql), params
-            )
-        ]
-    return lists
+    ]

@@ -1,0 +1,92 @@
+"""Effort records (招商工作量): trip days and company visits, per unit (and leader)."""
+
+from datetime import date
+
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from zhaoshang_cli import audit, dates
+from zhaoshang_cli.errors import Invalid
+from zhaoshang_cli.models import Activity, Unit
+from zhaoshang_cli.units import descendant_ids, find_unit
+
+
+def add_activity(
+    session: Session,
+    unit: str,
+    on: date,
+    *,
+    trip_days: int = 0,
+    visits: int = 0,
+    leader: str | None = None,
+    note: str | None = None,
+) -> Activity:
+    if trip_days < 0 or visits < 0:
+        raise Invalid("Trip days and visits cannot be negative.")
+    if trip_days == 0 and visits == 0:
+        raise Invalid("An activity needs --trip-days or --visits (or both).")
+    if on > dates.today():
+        raise Invalid(f"The activity date {on} is in the future.")
+    found = find_unit(session, unit)
+    activity = Activity(
+        unit_id=found.id,  # type: ignore[arg-type]
+        on_date=on,
+        trip_days=trip_days,
+        visits=visits,
+        leader=leader,
+        note=note,
+        operator=session.info.get("operator", "unknown"),
+        entered_at=dates.utcnow(),
+    )
+    session.add(activity)
+    session.flush()
+    after = activity.model_dump(exclude={"id", "entered_at", "operator"})
+    after["unit"] = found.name
+    audit.record(session, "activity.add", "activity", activity.id, after=after)
+    return activity
+
+
+def list_activities(
+    session: Session, start: date | None = None, end: date | None = None, unit: str | None = None
+) -> list[dict]:
+    query = (
+        select(Activity, Unit.name)
+        .join(Unit, col(Unit.id) == col(Activity.unit_id))
+        .order_by(col(Activity.on_date), col(Activity.id))
+    )
+    if start:
+        query = query.where(Activity.on_date >= start)
+    if end:
+        query = query.where(Activity.on_date <= end)
+    if unit:
+        query = query.where(
+            col(Activity.unit_id).in_(descendant_ids(session, find_unit(session, unit)))
+        )
+    return [
+        {
+            "id": activity.id,
+            "date": activity.on_date,
+            "unit": name,
+            "leader": activity.leader,
+            "trip_days": activity.trip_days,
+            "visits": activity.visits,
+            "note": activity.note,
+            "operator": activity.operator,
+        }
+        for activity, name in session.exec(query)
+    ]
+
+
+def effort_by_unit(
+    session: Session, root_ids: list[int], start: date, end: date
+) -> dict[int, tuple[int, int]]:
+    """{root: (trip days, visits)} over each root's subtree, summed in SQL."""
+    from zhaoshang_cli.report.sql import subtree_cte
+
+    sql = (
+        subtree_cte(root_ids) + " SELECT tree.root, SUM(a.trip_days), SUM(a.visits) FROM activity a"
+        " JOIN tree ON tree.id = a.unit_id WHERE a.on_date >= :s AND a.on_date <= :e"
+        " GROUP BY tree.root"
+    )
+    rows = session.connection().execute(text(sql), {"s": start.isoformat(), "e": end.isoformat()})
+    return {root: (int(days or 0), int(visits or 0)) for root, days, visits in rows}

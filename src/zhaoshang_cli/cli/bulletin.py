@@ -1,0 +1,106 @@
+"""zs bulletin (一周一快报, run from cron) and zs activity (招商工作量)."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from zhaoshang_cli import dates
+from zhaoshang_cli.activities import add_activity, list_activities
+from zhaoshang_cli.cli.common import (
+    Col,
+    DbOption,
+    Listing,
+    OperatorOption,
+    list_command,
+    reading,
+    say,
+    writing,
+)
+
+activity_app = typer.Typer(help="Effort records (招商工作量): trip days and companies visited.")
+
+
+def bulletin(
+    week: Annotated[
+        str | None, typer.Option(help="ISO week, e.g. 2026-W16 (default: the last complete week).")
+    ] = None,
+    out: Annotated[
+        Path, typer.Option(help="Folder to write WEEK-bulletin.xlsx and .md into.")
+    ] = Path("."),
+    catch_up: Annotated[
+        bool,
+        typer.Option("--catch-up", help="Write every week missing since the last one written."),
+    ] = False,
+    wait: Annotated[
+        float, typer.Option(help="Seconds to wait for another bulletin run to finish.")
+    ] = 10.0,
+    db: DbOption = None,
+    operator: OperatorOption = None,
+) -> None:
+    """Write the weekly bulletin (Excel with a chart, plus a Markdown summary); never prompts."""
+    from zhaoshang_cli.bulletin.run import run_bulletins
+
+    written = run_bulletins(
+        db, out, week=week, catch_up=catch_up, wait_seconds=wait, operator=operator
+    )
+    if not written:
+        say(f"zs bulletin: nothing to catch up in {out.resolve()}; every week is written.")
+        return
+    weeks = ", ".join(w.week.label for w in written)
+    say(f"zs bulletin: wrote {weeks} (-bulletin.xlsx and .md) to {out.resolve()}")
+
+
+@activity_app.command("add")
+def activity_add(
+    unit: Annotated[str, typer.Argument(help="The unit that did the work.")],
+    date: Annotated[str, typer.Option("--date", help="When, YYYY-MM-DD.")],
+    trip_days: Annotated[
+        int, typer.Option(help="Days spent on investment trips (外出招商天数).")
+    ] = 0,
+    visits: Annotated[int, typer.Option(help="Companies visited (拜访企业个数).")] = 0,
+    leader: Annotated[str | None, typer.Option(help="The leader who led it.")] = None,
+    note: Annotated[str | None, typer.Option(help="A note, e.g. 赴苏州招商.")] = None,
+    db: DbOption = None,
+    operator: OperatorOption = None,
+) -> None:
+    """Record a trip or visits for the weekly effort table."""
+    on = dates.parse_date(date)
+    with writing(db, operator) as session:
+        activity = add_activity(
+            session, unit, on, trip_days=trip_days, visits=visits, leader=leader, note=note
+        )
+        say(f"Recorded activity {activity.id} for {unit} on {on}.")
+
+
+@activity_app.command("list")
+@list_command
+def activity_list(
+    week: Annotated[str | None, typer.Option(help="Only this ISO week, e.g. 2026-W16.")] = None,
+    unit: Annotated[str | None, typer.Option(help="Only this unit (and below).")] = None,
+    db: DbOption = None,
+) -> Listing:
+    """Effort records."""
+    from zhaoshang_cli.bulletin.weeks import parse_week
+
+    chosen = parse_week(week) if week else None
+    with reading(db) as session:
+        rows = list_activities(
+            session, chosen.monday if chosen else None, chosen.sunday if chosen else None, unit
+        )
+    columns = [
+        Col("id", "#", "int"),
+        Col("date", "日期", "date"),
+        Col("unit", "单位"),
+        Col("leader", "带队领导"),
+        Col("trip_days", "外出天数", "int"),
+        Col("visits", "拜访企业", "int"),
+        Col("note", "备注"),
+        Col("operator", "录入人"),
+    ]
+    return Listing(columns, rows, title="招商工作量")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(bulletin)
+    app.add_typer(activity_app, name="activity")

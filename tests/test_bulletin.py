@@ -1,0 +1,256 @@
+"""The weekly bulletin: week boundaries, figures, catch-up, the lock, failure paths, and the
+installed console script run as cron would run it."""
+
+import fcntl
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from conftest import fails, snapshot, zs
+from test_report import set_target
+from zhaoshang_cli.bulletin.weeks import Week, last_complete_week, parse_week, week_of
+from zhaoshang_cli.errors import Invalid
+
+
+def test_week_boundaries():
+    # A week across a month end: Monday 27 April to Sunday 3 May 2026.
+    week = week_of(date(2026, 5, 3))
+    assert (week.label, week.monday, week.sunday) == (
+        "2026-W18",
+        date(2026, 4, 27),
+        date(2026, 5, 3),
+    )
+    # Across a year end: 2026 has 53 ISO weeks; W53 runs into 2027, and 2027-W01 starts after it.
+    w53 = parse_week("2026-W53")
+    assert (w53.monday, w53.sunday) == (date(2026, 12, 28), date(2027, 1, 3))
+    assert w53.next() == Week(2027, 1) and Week(2027, 1).monday == date(2027, 1, 4)
+    # ISO week 1 of 2026 began in 2025.
+    assert parse_week("2026-W01").monday == date(2025, 12, 29)
+    with pytest.raises(Invalid):
+        parse_week("2025-W53")  # 2025 has only 52 weeks
+    assert last_complete_week(date(2026, 11, 23)) == Week(2026, 47)  # a Monday
+    assert last_complete_week(date(2026, 11, 22)) == Week(2026, 46)  # a Sunday: not over yet
+
+
+@pytest.fixture
+def city(ledger: Path) -> Path:
+    zs(
+        "add-project",
+        "--name",
+        "装备项目",
+        "--unit",
+        "甲县",
+        "--amount",
+        "1亿",
+        "--industry",
+        "装备制造",
+        "--signed",
+        "2026-04-14",
+        "--contact",
+        "李四 13900000000",
+    )
+    zs("project", "stage", "2026-0001", "started", "--date", "2026-04-16")
+    zs("arrive", "2026-0001", "2000万", "--date", "2026-03-02")  # before W16 (warned)
+    zs("arrive", "2026-0001", "500万", "--date", "2026-04-15")  # in W16 (13–19 April)
+    zs(
+        "add-project",
+        "--name",
+        "旧项目",
+        "--unit",
+        "乙县",
+        "--amount",
+        "800万",
+        "--signed",
+        "2025-02-01",
+    )
+    zs("arrive", "2025-0001", "300万", "--date", "2025-04-15")  # W16 a year earlier (by date)
+    zs(
+        "activity",
+        "add",
+        "甲县",
+        "--date",
+        "2026-04-14",
+        "--trip-days",
+        "3",
+        "--visits",
+        "5",
+        "--note",
+        "赴苏州招商",
+    )
+    zs("activity", "add", "甲县", "--date", "2026-02-10", "--trip-days", "2", "--visits", "1")
+    set_target(ledger, "全市", 10000)
+    set_target(ledger, "甲县", 5000)
+    return ledger
+
+
+def test_bulletin_figures(city, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    result = zs("bulletin", "--week", "2026-W16", "--out", str(out))
+    assert result.stdout.count("\n") == 1 and "2026-W16" in result.stdout  # one log line
+    md = (out / "2026-W16-bulletin.md").read_text(encoding="utf-8")
+    assert "本周全市到位资金500.00万元,上年同期300.00万元。" in md
+    assert "今年以来累计到位资金2500.00万元,完成年度指标10000.00万元的25.0%" in md
+    assert "今年以来无到位资金的单位:乙县、经开区、市商务局。" in md
+    assert "本周项目:签约1个,开工1个,竣工0个,投产0个。" in md
+    assert "13900000000" not in md
+    wb = openpyxl.load_workbook(out / "2026-W16-bulletin.xlsx")
+    assert wb.sheetnames == ["快报", "完成图", "本周项目", "招商工作量"]
+    sheet = wb["快报"]
+    assert sheet["A1"].value == "2026年第16周招商引资快报(4月13日—4月19日)"
+    rows = {sheet.cell(r, 1).value: r for r in range(4, sheet.max_row + 1)}
+    # The same numbers as `zs report` for 1 January to Sunday 19 April.
+    assert sheet.cell(rows["  甲县"], 4).value == 2500
+    assert sheet.cell(rows["  甲县"], 5).value == pytest.approx(0.5)
+    assert len(wb["完成图"]._charts) == 1  # a native chart
+    events = wb["本周项目"]
+    assert [c.value for c in events[2]][:3] == ["签约", "2026-0001", "装备项目"]
+    effort = {r[0]: r for r in wb["招商工作量"].iter_rows(min_row=2, values_only=True)}
+    assert effort["甲县"][1:] == (3, 5, 5, 6, 1, 1)  # week / ytd: trip days, visits, signed
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(values_only=True):
+            assert not any("13900000000" in str(v) for v in row if v)
+
+
+def test_completion_table_matches_report_for_that_sunday(city, tmp_path):
+    import json
+
+    zs("bulletin", "--week", "2026-W16", "--out", str(tmp_path))
+    sheet = openpyxl.load_workbook(tmp_path / "2026-W16-bulletin.xlsx")["快报"]
+    # A report on 1 January to 30 April differs (later arrivals); the bulletin stops on Sunday.
+    zs("arrive", "2026-0001", "100万", "--date", "2026-04-25")
+    zs("bulletin", "--week", "2026-W16", "--out", str(tmp_path))  # re-run replaces whole
+    again = openpyxl.load_workbook(tmp_path / "2026-W16-bulletin.xlsx")["快报"]
+    assert [c.value for c in again["D"]] == [c.value for c in sheet["D"]]
+    month = json.loads(zs("report", "--month", "4", "--year", "2026", "-f", "json").stdout)
+    assert month["total"]["actual"] == 2600
+
+
+def test_catch_up_writes_exactly_the_missing_weeks(city, tmp_path, monkeypatch):
+    monkeypatch.setenv("ZS_TODAY", "2026-04-20")  # Monday after W16
+    zs("bulletin", "--catch-up", "--out", str(tmp_path))
+    assert sorted(p.name for p in tmp_path.glob("*.xlsx")) == ["2026-W16-bulletin.xlsx"]
+    monkeypatch.setenv("ZS_TODAY", "2026-05-12")  # off for three Mondays
+    result = zs("bulletin", "--catch-up", "--out", str(tmp_path))
+    assert "2026-W17, 2026-W18, 2026-W19" in result.stdout
+    assert sorted(p.name for p in tmp_path.glob("*.xlsx")) == [
+        f"2026-W{n}-bulletin.xlsx" for n in (16, 17, 18, 19)
+    ]
+    mtimes = {p: p.stat().st_mtime_ns for p in tmp_path.glob("*.xlsx")}
+    assert "nothing to catch up" in zs("bulletin", "--catch-up", "--out", str(tmp_path)).stdout
+    assert {p: p.stat().st_mtime_ns for p in tmp_path.glob("*.xlsx")} == mtimes
+
+
+def test_second_run_waits_then_gives_up(city, tmp_path):
+    with open(tmp_path / ".zs-bulletin.lock", "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        result = fails("bulletin", "--week", "2026-W16", "--out", str(tmp_path), "--wait", "0.3")
+    assert "Another zs bulletin is writing" in result.stderr
+    assert leftovers(tmp_path) == ["ledger.db"]  # and no bulletin file
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name != ".zs-bulletin.lock")
+
+
+def test_failures_exit_nonzero_and_leave_no_file(city, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    before = snapshot(city)
+    result = fails("bulletin", "--week", "2026-W48", "--out", str(out))  # not over yet
+    assert "not over yet" in result.stderr
+    fails("bulletin", "--week", "2026-W99", "--out", str(out))
+    assert "does not exist" in fails("bulletin", "--out", str(out / "missing")).stderr
+    assert "not writable" in fails("bulletin", "--week", "2026-W16", "--out", "/sys").stderr
+    readonly = tmp_path / "ro"
+    readonly.mkdir()
+    readonly.chmod(0o500)
+    if not os.access(readonly, os.W_OK):  # root may write anyway; /sys above covers it
+        assert "not writable" in fails("bulletin", "--out", str(readonly)).stderr
+    assert leftovers(out) == [] and leftovers(readonly) == []
+    assert snapshot(city) == before
+    missing = tmp_path / "nowhere.db"
+    fails("bulletin", "--week", "2026-W16", "--out", str(out), "--db", str(missing))
+    assert not missing.exists() and leftovers(out) == []
+
+
+def test_ledger_needing_migration_is_refused(ledger_path, tmp_path):
+    from zhaoshang_cli.ledger import Ledger
+    from zhaoshang_cli.migrate import upgrade
+
+    upgrade(Ledger(str(ledger_path)), "0002")  # a ledger one revision behind
+    out = tmp_path / "out"
+    out.mkdir()
+    result = fails("bulletin", "--week", "2026-W16", "--out", str(out))
+    assert "needs upgrading" in result.stderr and "zs init" in result.stderr
+    assert leftovers(out) == []
+    zs("init")  # upgrades it; then the bulletin runs
+    zs("unit", "add", "全市", "--kind", "city")
+    zs("bulletin", "--week", "2026-W16", "--out", str(out))
+    assert leftovers(out) == ["2026-W16-bulletin.md", "2026-W16-bulletin.xlsx"]
+
+
+def test_activity_commands(ledger):
+    zs(
+        "activity",
+        "add",
+        "甲县",
+        "--date",
+        "2026-04-14",
+        "--trip-days",
+        "3",
+        "--visits",
+        "5",
+        "--leader",
+        "王县长",
+        "--note",
+        "赴苏州招商",
+    )
+    listed = zs("activity", "list", "--week", "2026-W16", "--format", "json").stdout
+    assert '"trip_days": 3' in listed and "王县长" in listed
+    assert zs("activity", "list", "--week", "2026-W17", "--format", "json").stdout.strip() == "[]"
+    before = snapshot(ledger)
+    fails("activity", "add", "甲县", "--date", "2026-04-14")  # nothing to record
+    fails("activity", "add", "甲县", "--date", "2026-04-14", "--visits", "-1")
+    fails("activity", "add", "丙县", "--date", "2026-04-14", "--visits", "1")
+    fails("activity", "add", "甲县", "--date", "2027-01-01", "--visits", "1")
+    assert snapshot(ledger) == before
+
+
+def installed_zs() -> str:
+    candidate = Path(sys.executable).with_name("zs")
+    return str(candidate) if candidate.exists() else shutil.which("zs") or "zs"
+
+
+def test_console_script_as_cron_runs_it(city, tmp_path):
+    """No terminal, no environment beyond PATH, HOME and ZS_DB; stdin closed."""
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "ZS_DB": str(city),
+        "ZS_TODAY": "2026-04-21",
+    }
+    out = tmp_path / "bulletins"
+    out.mkdir()
+    command = [installed_zs(), "bulletin", "--catch-up", "--out", str(out)]
+    done = subprocess.run(
+        command, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("\n") == 1 and "\x1b[" not in done.stdout
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "2026-W16-bulletin.md",
+        "2026-W16-bulletin.xlsx",
+    ]
+    env["ZS_DB"] = str(tmp_path / "missing.db")
+    failed = subprocess.run(
+        command, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120
+    )
+    assert failed.returncode == 1 and failed.stderr.startswith("zs: There is no ledger")
+    assert "Traceback" not in failed.stderr
