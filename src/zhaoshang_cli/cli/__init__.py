@@ -58,12 +58,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-from zhaoshang_cli.cli import arrivals, ledger, projects, units  # noqa: E402
+from zhaoshang_cli.cli import arrivals, ledger, projects, targets, units  # noqa: E402
 
 ledger.register(app)
 units.register(app)
 projects.register(app)
 arrivals.register(app)
+targets.register(app)
 
 
 def main() -> None:
