@@ -58,12 +58,21 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-from zhaoshang_cli.cli import arrivals, bulletin, ledger, projects, reports, units  # noqa: E402
+from zhaoshang_cli.cli import (  # noqa: E402
+    arrivals,
+    bulletin,
+    ledger,
+    projects,
+    reports,
+    targets,
+    units,
+)
 
 ledger.register(app)
 units.register(app)
 projects.register(app)
 arrivals.register(app)
+targets.register(app)
 reports.register(app)
 bulletin.register(app)
 

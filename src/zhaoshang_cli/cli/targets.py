@@ -1,0 +1,307 @@
+"""zs target set / allocate / list / history."""
+
+from dataclasses import asdict
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from zhaoshang_cli import dates
+from zhaoshang_cli.allocation import METHODS, allocate_target, step_name, target_tree
+from zhaoshang_cli.cli.common import (
+    Col,
+    DbOption,
+    FormatOption,
+    Listing,
+    OperatorOption,
+    OutputFormat,
+    list_command,
+    reading,
+    render,
+    say,
+    warn,
+    writing,
+)
+from zhaoshang_cli.errors import Invalid
+from zhaoshang_cli.targets import (
+    LEVELS,
+    METRICS,
+    check_metric,
+    check_year,
+    date_in_year,
+    describe_amount,
+    describe_small,
+    metrics_with_targets,
+    set_target,
+    target_history,
+)
+
+target_app = typer.Typer(
+    help="Targets (目标任务): set them, allocate them down the unit tree (分解), check the gaps."
+)
+
+YearOption = Annotated[int, typer.Option("--year", help="The target year, e.g. 2026.")]
+MetricOption = Annotated[
+    str,
+    typer.Option(
+        "--metric", help="funds (到位资金, 万元), fdi (外资, 万美元), projects, major, leads."
+    ),
+]
+LevelOption = Annotated[str, typer.Option("--level", help="must (确保) or strive (力争).")]
+FromOption = Annotated[
+    str | None,
+    typer.Option("--from", help="In force from this date (default: 1 January of the year)."),
+]
+ReasonOption = Annotated[
+    str | None, typer.Option("--reason", help="Why, e.g. 年中调整; kept in the history.")
+]
+
+
+def _from_date(text: str | None) -> date | None:
+    return dates.parse_date(text, what="--from date") if text else None
+
+
+def _label(year: int, metric: str, level: str) -> str:
+    return f"{year} {metric} target ({LEVELS[level]})"
+
+
+@target_app.command("set")
+def target_set(
+    unit: Annotated[str, typer.Argument(help="The unit's name (or path 甲县/城关镇).")],
+    amount: Annotated[
+        str, typer.Argument(help="30亿, 8000万, 47000000元 or a plain number of 万; counts: 120.")
+    ],
+    year: YearOption,
+    metric: MetricOption = "funds",
+    level: LevelOption = "must",
+    date_from: FromOption = None,
+    reason: ReasonOption = None,
+    db: DbOption = None,
+    operator: OperatorOption = None,
+) -> None:
+    """Set a unit's target; an earlier one stays in the history."""
+    on = _from_date(date_from)
+    with writing(db, operator) as session:
+        result = set_target(
+            session,
+            unit,
+            year,
+            amount,
+            metric=metric,
+            level=level,
+            effective_from=on,
+            reason=reason,
+        )
+    target = result.target
+    was = (
+        f" (was {describe_amount(result.previous, metric)})" if result.previous is not None else ""
+    )
+    why = f" — {reason}" if reason else ""
+    say(
+        f"{result.unit.name} {_label(year, metric, level)}: "
+        f"{describe_amount(target.amount, metric)} from {target.effective_from}{was}{why}."
+    )
+    if result.later:
+        warn(
+            f"{result.unit.name} has a later target from {result.later}, which still applies from then."
+        )
+
+
+@target_app.command("allocate")
+def target_allocate(
+    parent: Annotated[str, typer.Argument(help="The unit whose target is handed down.")],
+    year: YearOption,
+    split: Annotated[
+        str | None, typer.Option("--split", help='Explicit amounts: "甲县=5亿,乙县=4亿".')
+    ] = None,
+    equal: Annotated[
+        bool, typer.Option("--equal", help="Equal shares among all units directly under it.")
+    ] = False,
+    weights: Annotated[
+        str | None, typer.Option("--weights", help='Positive weights: "城关镇=3,河口镇=2".')
+    ] = None,
+    by_rank: Annotated[
+        str | None,
+        typer.Option(
+            "--by-rank",
+            help='Per person by rank: "副科级以上=25万,科员=10万" (persons directly under '
+            "the unit and inside its offices; each office gets the sum of its persons).",
+        ),
+    ] = None,
+    round_to: Annotated[
+        str | None,
+        typer.Option("--round", help="Round equal/weighted money shares to 元 (default), 万 …"),
+    ] = None,
+    partial: Annotated[
+        bool,
+        typer.Option("--partial", help="Allow a split, weights or ranks that leave units out."),
+    ] = False,
+    metric: MetricOption = "funds",
+    level: LevelOption = "must",
+    date_from: FromOption = None,
+    reason: ReasonOption = None,
+    db: DbOption = None,
+    operator: OperatorOption = None,
+) -> None:
+    """Hand a unit's target down to the units under it, all rows in one transaction."""
+    chosen = [
+        (name, value)
+        for name, value in (
+            ("split", split),
+            ("equal", equal or None),
+            ("weights", weights),
+            ("rank", by_rank),
+        )
+        if value is not None
+    ]
+    if len(chosen) != 1:
+        raise Invalid("Give exactly one of --split, --equal, --weights or --by-rank.")
+    method, spec = chosen[0]
+    on = _from_date(date_from)
+    with writing(db, operator) as session:
+        done = allocate_target(
+            session,
+            parent,
+            year,
+            method,
+            None if method == "equal" else str(spec),
+            metric=metric,
+            level=level,
+            effective_from=on,
+            reason=reason,
+            round_to=round_to,
+            partial=partial,
+        )
+    how = METHODS[method]
+    if done.step is not None and METRICS[metric].money:
+        how += f", rounded to whole {step_name(done.step, metric)}"
+    say(
+        f"{done.parent.name} {_label(year, metric, level)} on {done.effective_from}: "
+        f"{describe_amount(done.parent_amount, metric)}; allocated {how}, "
+        f"in force from {done.effective_from}:"
+    )
+    for share in done.shares:
+        indent = "  " * (share.depth + 1)
+        notes = [share.detail] if share.detail else []
+        if share.extra:
+            notes.append(f"+{describe_small(share.extra, metric)} rounding remainder")
+        extra = f"  ({'; '.join(notes)})" if notes else ""
+        say(f"{indent}{share.unit.name}  {describe_amount(share.amount, metric)}{extra}")
+    if done.remainder:
+        takers = [share for share in done.shares if share.extra]
+        say(
+            f"Rounding down left {describe_small(done.remainder, metric)} over; it went to "
+            f"{', '.join(share.unit.name for share in takers)} "
+            "(largest fractions first; on ties, the first listed)."
+        )
+    total = describe_amount(done.total, metric)
+    if done.gap == 0:
+        say(f"The units add up to {total}, exactly the parent's target.")
+    else:
+        word = "less" if done.gap < 0 else "more"
+        state = "under-allocated" if done.gap < 0 else "over-allocated"
+        say(
+            f"The units add up to {total}, {describe_amount(abs(done.gap), metric)} {word} "
+            f"than the parent's target ({state})."
+        )
+    for note in done.notes:
+        warn(note)
+
+
+def _tree_columns(metric: str) -> list[Col]:
+    info = METRICS[metric]
+    kind = "money" if info.money else "int"
+    return [
+        Col("must", f"确保({info.unit})", kind),
+        Col("children_must", "下级合计", kind),
+        Col("gap_must", "差额", kind),
+        Col("missing_must", "下级无目标", "int"),
+        Col("status", "状态"),
+        Col("strive", f"力争({info.unit})", kind),
+        Col("children_strive", "下级力争合计", kind),
+        Col("gap_strive", "力争差额", kind),
+    ]
+
+
+@target_app.command("list")
+def target_list(
+    year: Annotated[
+        int | None, typer.Option("--year", help="The target year (default: this year).")
+    ] = None,
+    metric: MetricOption = "funds",
+    tree: Annotated[
+        bool, typer.Option("--tree", help="Every unit of the tree, indented, with or without.")
+    ] = False,
+    on: Annotated[
+        str | None,
+        typer.Option("--on", help="Targets in force on this date (default: today, in the year)."),
+    ] = None,
+    db: DbOption = None,
+    output_format: FormatOption = OutputFormat.table,
+) -> None:
+    """Each unit's target, the sum of its children's and the gap (children minus own:
+    below zero it handed out less than it received)."""
+    year = check_year(year if year is not None else dates.today().year)
+    check_metric(metric)
+    day = date_in_year(year, dates.parse_date(on, what="--on date") if on else None)
+    with reading(db) as session:
+        nodes = target_tree(session, year, metric, day)
+        others = [m for m in metrics_with_targets(session, year) if m != metric]
+    rows = []
+    for node in nodes:
+        if not tree and node.must is None and node.strive is None and not node.children_must:
+            continue
+        row = asdict(node)
+        row["label"] = "  " * node.depth + node.name
+        rows.append(row)
+    if output_format is OutputFormat.table:
+        names = [Col("label" if tree else "path", "单位")]
+    else:
+        names = [
+            Col("path", "path"),
+            Col("name", "name"),
+            Col("depth", "depth", "int"),
+            Col("children", "children", "int"),
+        ]
+    columns = [*names, Col("kind", "类别"), *_tree_columns(metric)]
+    caption = f"Other {year} targets: {', '.join(others)} (see --metric)." if others else None
+    if not rows and output_format is OutputFormat.table:
+        say(f"No {year} {metric} targets in force on {day}; set one with `zs target set`.")
+        return
+    title = f"{year} {METRICS[metric].chinese}目标 ({metric}), in force on {day}"
+    render(Listing(columns, rows, title=title, caption=caption), output_format)
+
+
+@target_app.command("history")
+@list_command
+def target_history_command(
+    unit: Annotated[str | None, typer.Argument(help="Only this unit's targets.")] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="The target year (default: this year).")
+    ] = None,
+    metric: MetricOption = "funds",
+    level: Annotated[str | None, typer.Option("--level", help="Only must or strive.")] = None,
+    db: DbOption = None,
+) -> Listing:
+    """Every target row of the year, superseded ones included: the target on date D is the
+    latest row in force from a date on or before D."""
+    year = year if year is not None else dates.today().year
+    info = check_metric(metric)
+    with reading(db) as session:
+        rows = target_history(session, year, metric=metric, level=level, unit_name=unit)
+    columns = [
+        Col("id", "#", "int"),
+        Col("unit", "单位"),
+        Col("level", "层级"),
+        Col("amount", f"目标({info.unit})", "money" if info.money else "int"),
+        Col("effective_from", "起效日期", "date"),
+        Col("basis", "依据"),
+        Col("reason", "原因"),
+        Col("operator", "录入人"),
+        Col("set_at", "录入时间"),
+    ]
+    return Listing(columns, rows, title=f"{year} {info.chinese}目标记录 ({metric})")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(target_app, name="target")
