@@ -129,7 +129,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_arrival"),
         sa.UniqueConstraint("reverses_id", name="uq_arrival_reverses_id"),
     )
-    op.create_index("ix_arrival_project_id", "arrival", ["project_id"])
+    op.create_index("ix_arrival_project_date", "arrival", ["project_id", "arrived_on", "cny_fen"])
     op.create_index("ix_arrival_date_project", "arrival", ["arrived_on", "project_id", "cny_fen"])
     op.create_table(
         "audit",

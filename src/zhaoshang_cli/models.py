@@ -113,12 +113,14 @@ class Arrival(SQLModel, table=True):
     ``entered_at`` lets a report be reproduced as it stood on an earlier day."""
 
     __table_args__ = (
+        # Covering indexes: sums by date range, and per project up to a date.
         Index("ix_arrival_date_project", "arrived_on", "project_id", "cny_fen"),
+        Index("ix_arrival_project_date", "project_id", "arrived_on", "cny_fen"),
         UniqueConstraint("reverses_id", name="uq_arrival_reverses_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    project_id: int = Field(foreign_key="project.id", index=True)
+    project_id: int = Field(foreign_key="project.id")
     arrived_on: date
     currency: str = "CNY"
     amount_minor: int = Field(sa_column=_money())

@@ -5,6 +5,7 @@ from typing import Any
 
 from zhaoshang_cli.bulletin.compute import EVENTS, Bulletin
 from zhaoshang_cli.report.text import amount, flags_text, percent
+from zhaoshang_cli.xlsx import Sheet, Style
 
 EFFORT_HEADERS = [
     ("unit", "单位"),
@@ -117,47 +118,48 @@ def markdown(bulletin: Bulletin) -> str:
 
 
 def workbook(bulletin: Bulletin) -> Any:
-    from openpyxl import Workbook
-
+    """A write-only workbook, to be saved once."""
     from zhaoshang_cli.report.excel import completion_sheet, list_sheet
+    from zhaoshang_cli.xlsx import workbook_of
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "快报"
-    unit_rows = completion_sheet(
-        ws, bulletin.report, heading=title(bulletin), notes=headline(bulletin)
+    main, unit_rows = completion_sheet(
+        bulletin.report, heading=title(bulletin), notes=headline(bulletin), name="快报"
     )
-    _chart_sheet(wb, bulletin, ws, unit_rows)
-    list_sheet(wb, "本周项目", event_rows(bulletin), EVENT_HEADERS)
-    list_sheet(wb, "招商工作量", bulletin.effort, EFFORT_HEADERS)
-    return wb
+    return workbook_of(
+        [
+            main,
+            chart_sheet(bulletin, main, unit_rows),
+            list_sheet("本周项目", event_rows(bulletin), EVENT_HEADERS),
+            list_sheet("招商工作量", bulletin.effort, EFFORT_HEADERS),
+        ]
+    )
 
 
-def _chart_sheet(wb: Any, bulletin: Bulletin, source: Any, unit_rows: list[int]) -> None:
+def chart_sheet(bulletin: Bulletin, main: Sheet, unit_rows: list[int]) -> Sheet:
     """Completion by unit as bars, 时序进度 as a line: a native chart that stays live."""
-    from openpyxl.chart import BarChart, LineChart, Reference
-
-    from zhaoshang_cli.xlsx import fit_columns, print_landscape, put
-
-    ws = wb.create_sheet("完成图")
-    for column, header in enumerate(("单位", "完成%", "时序进度"), start=1):
-        put(ws, 1, column, header)
+    percent_style = Style(number_format="0.0%")
+    sheet = Sheet("完成图")
+    sheet.add("单位", "完成%", "时序进度")
     progress = bulletin.report.time_progress.quantize(Decimal("0.000001"))
-    for line, row in enumerate(unit_rows, start=2):
-        put(ws, line, 1, str(source.cell(row, 1).value).strip())
-        put(ws, line, 2, source.cell(row, 5).value or 0, "0.0%")
-        put(ws, line, 3, progress, "0.0%")
+    for row in unit_rows:
+        name, completion = main.rows[row - 1][0][0], main.rows[row - 1][4][0]
+        sheet.add(name.strip(), (completion or 0, percent_style), (progress, percent_style))
     last = len(unit_rows) + 1
-    bars = BarChart()
-    bars.title = "各单位完成进度与时序进度"
-    bars.y_axis.title = "完成%"
-    bars.y_axis.numFmt = "0%"
-    bars.add_data(Reference(ws, min_col=2, min_row=1, max_row=last), titles_from_data=True)
-    bars.set_categories(Reference(ws, min_col=1, min_row=2, max_row=last))
-    line_chart = LineChart()
-    line_chart.add_data(Reference(ws, min_col=3, min_row=1, max_row=last), titles_from_data=True)
-    bars += line_chart
-    bars.width, bars.height = 26, 12
-    ws.add_chart(bars, "E2")
-    fit_columns(ws)
-    print_landscape(ws)
+
+    def add_chart(ws: Any) -> None:
+        from openpyxl.chart import BarChart, LineChart, Reference
+
+        bars = BarChart()
+        bars.title = "各单位完成进度与时序进度"
+        bars.y_axis.title = "完成%"
+        bars.y_axis.numFmt = "0%"
+        bars.add_data(Reference(ws, min_col=2, min_row=1, max_row=last), titles_from_data=True)
+        bars.set_categories(Reference(ws, min_col=1, min_row=2, max_row=last))
+        line = LineChart()
+        line.add_data(Reference(ws, min_col=3, min_row=1, max_row=last), titles_from_data=True)
+        bars += line
+        bars.width, bars.height = 26, 12
+        ws.add_chart(bars, "E2")
+
+    sheet.charts.append(add_chart)
+    return sheet

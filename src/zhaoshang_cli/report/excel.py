@@ -15,11 +15,12 @@ from zhaoshang_cli.report.text import (
     title,
     unit_label,
 )
-from zhaoshang_cli.xlsx import fit_columns, print_landscape, put, save_workbook
+from zhaoshang_cli.xlsx import Sheet, Style, save_sheets
 
 AMOUNT_FORMAT = "#,##0.00"
 COUNT_FORMAT = "0"
 PERCENT_FORMAT = "0.0%"
+DATE_FORMAT = "yyyy-mm-dd"
 BEHIND_FILL = "FFEB9C"  # yellow: behind 时序进度
 FAR_BEHIND_FILL = "FFC7CE"  # red: below the threshold share of 时序进度
 HEADER_FILL = "DDEBF7"
@@ -55,6 +56,13 @@ LIST_HEADERS = [
     ("contract", "合同引资额(万元)"),
     ("arrived", "本期到位(万元)"),
 ]
+LIST_FORMATS = {
+    "contract": AMOUNT_FORMAT,
+    "arrived": AMOUNT_FORMAT,
+    "signed_on": DATE_FORMAT,
+    "started_on": DATE_FORMAT,
+}
+HEADER_STYLE = Style(bold=True, fill=HEADER_FILL, border=True, center=True)
 
 
 def _fraction(value: Decimal | None) -> Decimal | None:
@@ -70,146 +78,108 @@ def completion_fill(row: Row) -> str | None:
 
 
 def completion_sheet(
-    ws: Any,
     report: Report,
     scale: str = "万",
     heading: str | None = None,
     notes: list[str] | None = None,
-) -> list[int]:
-    """The grouped completion table; returns the sheet rows of the units (for charts)."""
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-
+    name: str = "完成情况",
+) -> tuple[Sheet, list[int]]:
+    """The grouped completion table, and the sheet rows of its units (for charts)."""
     money = report.metric in ("funds", "fdi")
     number_format = AMOUNT_FORMAT if money else COUNT_FORMAT
-    thin = Side(style="thin", color="999999")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-
-    put(ws, 1, 1, heading or title(report)).font = Font(size=16, bold=True)
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
-    ws.cell(1, 1).alignment = Alignment(horizontal="center")
-    put(ws, 2, 1, f"单位: {unit_label(report, scale)}")
-    put(ws, 2, 4, f"时序进度: {report.time_progress * 100:.1f}%")
-    put(ws, 2, 7, f"截至: {report.period.end.isoformat()}")
-    for column, header in enumerate(HEADERS, start=1):
-        cell = put(ws, 3, column, header)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = border
-
-    line = 4
+    sheet = Sheet(name, freeze="B4", title_rows="1:3", size_from_row=3, min_widths={1: 16})
+    sheet.add((heading or title(report), Style(bold=True, size=16)))
+    sheet.add(
+        f"单位: {unit_label(report, scale)}",
+        None,
+        None,
+        f"时序进度: {report.time_progress * 100:.1f}%",
+        None,
+        None,
+        f"截至: {report.period.end.isoformat()}",
+    )
+    sheet.add(*((header, HEADER_STYLE) for header in HEADERS))
     unit_rows: list[int] = []
 
-    def write_row(row: Row, name: str, bold: bool = False, fill: str | None = None) -> None:
-        nonlocal line
-        values: list[tuple[Any, str | None]] = [
-            (name, None),
-            (scaled(row.target, report.metric, scale), number_format),
-            (scaled(row.strive, report.metric, scale), number_format),
-            (scaled(row.actual, report.metric, scale), number_format),
-            (_fraction(row.completion), PERCENT_FORMAT),
-            (_fraction(row.progress_ratio), PERCENT_FORMAT),
-            (scaled(row.last_year, report.metric, scale), number_format),
-            (_fraction(row.yoy), PERCENT_FORMAT),
-            (row.rank, COUNT_FORMAT),
-            (flags_text(row, report.threshold) or None, None),
-        ]
-        for column, (value, fmt) in enumerate(values, start=1):
-            cell = put(ws, line, column, value, fmt)
-            cell.border = border
-            if bold:
-                cell.font = Font(bold=True)
-            if fill:
-                cell.fill = PatternFill("solid", fgColor=fill)
-        highlight = completion_fill(row)
-        if highlight:
-            ws.cell(line, 5).fill = PatternFill("solid", fgColor=highlight)
-        line += 1
+    def add_row(row: Row, label: str, bold: bool = False, fill: str | None = None) -> int:
+        def style(fmt: str | None = None, cell_fill: str | None = None) -> Style:
+            return Style(number_format=fmt, bold=bold, fill=cell_fill or fill, border=True)
+
+        return sheet.add(
+            (label, style()),
+            (scaled(row.target, report.metric, scale), style(number_format)),
+            (scaled(row.strive, report.metric, scale), style(number_format)),
+            (scaled(row.actual, report.metric, scale), style(number_format)),
+            (_fraction(row.completion), style(PERCENT_FORMAT, completion_fill(row))),
+            (_fraction(row.progress_ratio), style(PERCENT_FORMAT)),
+            (scaled(row.last_year, report.metric, scale), style(number_format)),
+            (_fraction(row.yoy), style(PERCENT_FORMAT)),
+            (row.rank, style(COUNT_FORMAT)),
+            (flags_text(row, report.threshold) or None, style()),
+        )
 
     for group in report.groups:
-        put(ws, line, 1, group.label).font = Font(bold=True)
-        line += 1
+        sheet.add((group.label, Style(bold=True)))
         for row in group.rows:
-            unit_rows.append(line)
-            write_row(row, f"  {row.unit}")
-        write_row(group.subtotal, group.subtotal.unit, bold=True, fill=SUBTOTAL_FILL)
-    write_row(report.total, report.total.unit, bold=True, fill=HEADER_FILL)
-    fit_columns(ws, skip_rows=3)  # before the sentences below, which may run long
-    line += 1
+            unit_rows.append(add_row(row, f"  {row.unit}"))
+        add_row(group.subtotal, group.subtotal.unit, bold=True, fill=SUBTOTAL_FILL)
+    sheet.size_until_row = add_row(report.total, report.total.unit, bold=True, fill=HEADER_FILL)
+    sheet.add()  # the sentences below run long and are left out of column sizing
     for sentence in notes if notes is not None else [headline(report), *project_sentences(report)]:
-        put(ws, line, 1, sentence)
-        line += 1
-
-    ws.freeze_panes = "B4"
-    ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width or 0, 16)
-    ws.row_dimensions[1].height = 28
-    print_landscape(ws, title_rows="1:3")
-    ws.print_area = f"A1:J{line - 1}"
-    return unit_rows
+        sheet.add(sentence)
+    return sheet, unit_rows
 
 
 def list_sheet(
-    wb: Any, name: str, rows: list[dict[str, Any]], headers: list[tuple[str, str]] | None = None
-) -> Any:
-    from openpyxl.styles import Font, PatternFill
-
+    name: str, items: list[dict[str, Any]], headers: list[tuple[str, str]] | None = None
+) -> Sheet:
     headers = headers or LIST_HEADERS
-    ws = wb.create_sheet(name)
-    for column, (_, header) in enumerate(headers, start=1):
-        cell = put(ws, 1, column, header)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
-    for line, item in enumerate(rows, start=2):
-        for column, (key, _) in enumerate(headers, start=1):
+    sheet = Sheet(name, freeze="A2", title_rows="1:1")
+    sheet.add(*((header, HEADER_STYLE) for _, header in headers))
+    styles = {
+        key: Style(number_format=LIST_FORMATS[key]) for key, _ in headers if key in LIST_FORMATS
+    }
+    for item in items:
+        cells = []
+        for key, _ in headers:
             value = item[key]
             if key == "industrial":
                 value = "是" if value else "否"
-            fmt = AMOUNT_FORMAT if key in ("contract", "arrived") else None
-            if key in ("signed_on", "started_on") and value is not None:
-                fmt = "yyyy-mm-dd"
-            put(ws, line, column, value, fmt)
-    ws.freeze_panes = "A2"
-    fit_columns(ws)
-    print_landscape(ws, title_rows="1:1")
-    return ws
+            cells.append((value, styles[key]) if key in styles and value is not None else value)
+        sheet.add(*cells)
+    return sheet
 
 
-def _rates_sheet(wb: Any, report: Report) -> None:
-    from openpyxl.styles import Font
-
+def rates_sheet(report: Report) -> Sheet:
     rates = report.rates
-    ws = wb.create_sheet("履约情况")
-    put(ws, 1, 1, f"{rates['cohort']}项目履约情况").font = Font(size=14, bold=True)
-    rows: list[tuple[str, Any, str | None]] = [
-        ("签约项目(个)", rates["signed"], COUNT_FORMAT),
-        ("履约项目(个)", rates["carried_out"], COUNT_FORMAT),
-        ("开工项目(个)", rates["started"], COUNT_FORMAT),
-        ("投产项目(个)", rates["producing"], COUNT_FORMAT),
-        ("合同引资额(万元)", rates["contract"], AMOUNT_FORMAT),
-        ("到位资金(万元)", rates["arrived"], AMOUNT_FORMAT),
-        ("履约率", _fraction(rates["performance_rate"]), PERCENT_FORMAT),
-        ("开工率", _fraction(rates["start_rate"]), PERCENT_FORMAT),
-        ("资金到位率", _fraction(rates["funds_rate"]), PERCENT_FORMAT),
-        ("建成投产率", _fraction(rates["production_rate"]), PERCENT_FORMAT),
-    ]
-    for line, (label, value, fmt) in enumerate(rows, start=3):
-        put(ws, line, 1, label)
-        put(ws, line, 2, value, fmt)
-    fit_columns(ws, skip_rows=1)
-    print_landscape(ws)
+    sheet = Sheet("履约情况", size_from_row=2, landscape=False)
+    sheet.add((f"{rates['cohort']}项目履约情况", Style(bold=True, size=14)))
+    sheet.add()
+    count, amount, percent = (
+        Style(number_format=f) for f in (COUNT_FORMAT, AMOUNT_FORMAT, PERCENT_FORMAT)
+    )
+    for label, value, style in (
+        ("签约项目(个)", rates["signed"], count),
+        ("履约项目(个)", rates["carried_out"], count),
+        ("开工项目(个)", rates["started"], count),
+        ("投产项目(个)", rates["producing"], count),
+        ("合同引资额(万元)", rates["contract"], amount),
+        ("到位资金(万元)", rates["arrived"], amount),
+        ("履约率", _fraction(rates["performance_rate"]), percent),
+        ("开工率", _fraction(rates["start_rate"]), percent),
+        ("资金到位率", _fraction(rates["funds_rate"]), percent),
+        ("建成投产率", _fraction(rates["production_rate"]), percent),
+    ):
+        sheet.add(label, (value, style))
+    return sheet
 
 
-def report_workbook(report: Report, scale: str = "万") -> Any:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.active.title = "完成情况"
-    completion_sheet(wb.active, report, scale)
-    for key, name in LIST_SHEETS.items():
-        list_sheet(wb, name, report.lists.get(key, []))
-    _rates_sheet(wb, report)
-    return wb
+def report_sheets(report: Report, scale: str = "万") -> list[Sheet]:
+    sheets = [completion_sheet(report, scale)[0]]
+    sheets += [list_sheet(name, report.lists.get(key, [])) for key, name in LIST_SHEETS.items()]
+    sheets.append(rates_sheet(report))
+    return sheets
 
 
 def write_report_xlsx(report: Report, path: Path, scale: str = "万") -> None:
-    save_workbook(report_workbook(report, scale), Path(path))
+    save_sheets(report_sheets(report, scale), Path(path))
