@@ -63,6 +63,21 @@ def test_parse_amount_names_what_it_read() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "currency"),
+    [("120万美元", "CNY"), ("120万USD", "CNY"), ("120万元", "USD"), ("5人民币", "USD")],
+)
+def test_parse_amount_refuses_a_unit_word_of_another_currency(text: str, currency: str) -> None:
+    with pytest.raises(Invalid, match="--currency"):
+        parse_amount(text, currency=currency)
+
+
+def test_parse_amount_accepts_a_unit_word_of_its_own_currency() -> None:
+    assert parse_amount("120万美元", currency="USD") == 120 * WAN_FEN
+    assert parse_amount("120万元", currency="CNY") == 120 * WAN_FEN
+    assert parse_amount("120万", currency="USD") == 120 * WAN_FEN
+
+
+@pytest.mark.parametrize(
     ("minor", "rate", "fen"),
     [
         (100, 7_100_000, 710),  # exact: 1.00 USD at 7.10
