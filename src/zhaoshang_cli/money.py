@@ -23,8 +23,10 @@ _AMOUNT = re.compile(
 
 DISPLAY_UNITS = {"万": WAN, "亿": YI, "元": 1}
 # The currency a unit word names: "120万美元" is never 120万 of CNY.
-UNIT_CURRENCY = {"元": "CNY", "人民币": "CNY", "cny": "CNY", "rmb": "CNY"}
-UNIT_CURRENCY |= {"美元": "USD", "美金": "USD", "usd": "USD"}
+UNIT_CURRENCY = {
+    **dict.fromkeys(("元", "人民币", "cny", "rmb"), "CNY"),
+    **dict.fromkeys(("美元", "美金", "usd"), "USD"),
+}
 
 
 def parse_amount(text: str, *, what: str = "amount", currency: str | None = None) -> int:
