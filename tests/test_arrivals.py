@@ -1,12 +1,11 @@
 """Capital arrivals: recording (CNY and foreign), warnings, refusals, reversals, rates, audit."""
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 
-from conftest import fails, snapshot, zs
+from conftest import fails, snapshot, sql, zs
 
 WAN = 1_000_000  # 分 in one 万元
 
@@ -41,14 +40,6 @@ def signed(ledger: Path) -> Path:
 
 def arrivals(*extra: str) -> list[dict]:
     return json.loads(zs("arrival", "list", "--format", "json", *extra).stdout)
-
-
-def db_rows(path: Path, sql: str) -> list[tuple]:
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
 
 
 def history(*extra: str) -> list[dict]:
@@ -88,7 +79,7 @@ def test_cny_arrival_round_trip(signed: Path) -> None:
         "warnings": None,
         "operator": "tester",
     }
-    assert db_rows(signed, "SELECT amount_minor, cny_fen, rate_micro, usd_cents FROM arrival") == [
+    assert sql(signed, "SELECT amount_minor, cny_fen, rate_micro, usd_cents FROM arrival") == [
         (4700 * WAN, 4700 * WAN, None, None)
     ]
 
@@ -104,7 +95,7 @@ def test_cny_arrival_round_trip(signed: Path) -> None:
 )
 def test_arrival_amount_forms(signed: Path, amount: str, fen: int) -> None:
     zs("arrive", "2026-0001", amount, "--date", "2026-04-10")
-    assert db_rows(signed, "SELECT cny_fen FROM arrival") == [(fen,)]
+    assert sql(signed, "SELECT cny_fen FROM arrival") == [(fen,)]
 
 
 def test_default_date_is_today(signed: Path) -> None:
@@ -127,7 +118,7 @@ def test_usd_arrival_is_converted_at_the_month_rate(signed: Path) -> None:
         "USD",
         "foreign",
     )
-    assert db_rows(
+    assert sql(
         signed, "SELECT amount_minor, rate_micro, cny_fen, usd_cents, currency FROM arrival"
     ) == [(120 * WAN, 7_100_000, 852 * WAN, 120 * WAN, "USD")]
     assert "(120.00万 USD)" in zs("project", "show", "2026-0002").stdout
@@ -138,13 +129,13 @@ def test_usd_conversion_rounds_half_up_to_the_fen(signed: Path) -> None:
     zs("arrive", "2026-0002", "0.01美元", "--currency", "美元", "--date", "2026-04-12")
     zs("arrive", "2026-0002", "0.03美元", "--currency", "usd", "--date", "2026-04-13")
     # 1 cent × 7.105 = 7.105 分 → 7; 3 cents × 7.105 = 21.315 分 → 21
-    assert db_rows(signed, "SELECT amount_minor, cny_fen FROM arrival ORDER BY id") == [
+    assert sql(signed, "SELECT amount_minor, cny_fen FROM arrival ORDER BY id") == [
         (1, 7),
         (3, 21),
     ]
     zs("rate", "set", "USD", "7.5", "--month", "2026-05")
     zs("arrive", "2026-0002", "0.01美元", "--currency", "USD", "--date", "2026-05-02")
-    assert db_rows(signed, "SELECT cny_fen FROM arrival WHERE id = 3") == [(8,)]  # 7.5 → 8
+    assert sql(signed, "SELECT cny_fen FROM arrival WHERE id = 3") == [(8,)]  # 7.5 → 8
 
 
 def test_foreign_arrival_without_a_rate_for_its_month_is_refused(signed: Path) -> None:
@@ -335,7 +326,7 @@ def test_reversing_a_usd_arrival_negates_every_amount(signed: Path) -> None:
     zs("rate", "set", "USD", "7.10", "--month", "2026-04")
     zs("arrive", "2026-0002", "120万", "--currency", "USD", "--date", "2026-04-12")
     zs("arrival", "reverse", "1", "--reason", "币种录错")
-    assert db_rows(
+    assert sql(
         signed, "SELECT amount_minor, rate_micro, cny_fen, usd_cents, currency FROM arrival"
     ) == [
         (120 * WAN, 7_100_000, 852 * WAN, 120 * WAN, "USD"),
@@ -423,7 +414,7 @@ def test_every_write_is_audited_with_its_operator(
         "小李",
     )
     assert entries[-2]["before"] is None
-    assert db_rows(signed, "SELECT operator FROM arrival ORDER BY id") == [
+    assert sql(signed, "SELECT operator FROM arrival ORDER BY id") == [
         ("小王",),
         ("小李",),
         ("小王",),

@@ -3,7 +3,6 @@
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,7 +12,7 @@ from typing import Any
 import pytest
 import typer.main
 
-from conftest import fails, zs
+from conftest import fails, sql, zs
 from zhaoshang_cli.cli import app
 
 HEAVY = ("pandas", "openpyxl", "alembic")
@@ -168,10 +167,7 @@ def test_installed_script_refuses_in_one_line(
 
 def corrupt_unit_kind(path: Path) -> None:
     """A row no zs would write, so that listing units fails in an unexpected way."""
-    conn = sqlite3.connect(path)
-    conn.execute("UPDATE unit SET kind = 'bogus' WHERE name = '甲县'")
-    conn.commit()
-    conn.close()
+    sql(path, "UPDATE unit SET kind = 'bogus' WHERE name = '甲县'")
 
 
 def test_unexpected_error_is_one_line_without_debug(
@@ -209,10 +205,7 @@ def test_zs_debug_shows_the_traceback_of_a_domain_error(
 
 
 def test_a_database_error_is_one_sentence(ledger: Path) -> None:
-    conn = sqlite3.connect(ledger)
-    conn.execute("DROP TABLE arrival")
-    conn.commit()
-    conn.close()
+    sql(ledger, "DROP TABLE arrival")
     err = fails("info").stderr
     assert "The database refused the operation: no such table: arrival." in err
 

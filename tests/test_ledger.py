@@ -7,9 +7,8 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
-from conftest import fails, snapshot, zs
+from conftest import fails, snapshot, sql, zs
 from zhaoshang_cli import migrate, models
-from zhaoshang_cli.errors import LedgerError
 from zhaoshang_cli.ledger import SCHEMA_HEAD, SCHEMA_REVISIONS, Ledger
 from zhaoshang_cli.units import add_unit
 
@@ -27,19 +26,12 @@ TABLES_AT_0001 = {
 
 
 def tables(path: Path) -> set[str]:
-    conn = sqlite3.connect(path)
-    try:
-        return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    finally:
-        conn.close()
+    return {row[0] for row in sql(path, "SELECT name FROM sqlite_master WHERE type='table'")}
 
 
 def revision_of(path: Path) -> str:
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
-    finally:
-        conn.close()
+    ((revision,),) = sql(path, "SELECT version_num FROM alembic_version")
+    return revision
 
 
 def test_init_creates_a_ledger_where_there_is_no_file(ledger_path: Path) -> None:
@@ -100,11 +92,8 @@ def test_a_text_file_is_not_a_ledger(ledger_path: Path) -> None:
 
 
 def test_a_foreign_sqlite_file_is_not_a_ledger_and_is_left_as_it_was(ledger_path: Path) -> None:
-    conn = sqlite3.connect(ledger_path)
-    conn.execute("CREATE TABLE customer (id INTEGER PRIMARY KEY, name TEXT)")
-    conn.execute("INSERT INTO customer (name) VALUES ('王五')")
-    conn.commit()
-    conn.close()
+    sql(ledger_path, "CREATE TABLE customer (id INTEGER PRIMARY KEY, name TEXT)")
+    sql(ledger_path, "INSERT INTO customer (name) VALUES ('王五')")
     raw = ledger_path.read_bytes()
     for command in (("info",), ("arrival", "list"), ("init",)):
         assert "is not a zs ledger" in fails(*command).stderr
@@ -114,10 +103,7 @@ def test_a_foreign_sqlite_file_is_not_a_ledger_and_is_left_as_it_was(ledger_path
 
 
 def test_a_ledger_from_a_newer_zs_is_refused(ledger: Path) -> None:
-    conn = sqlite3.connect(ledger)
-    conn.execute("UPDATE alembic_version SET version_num = '0099'")
-    conn.commit()
-    conn.close()
+    sql(ledger, "UPDATE alembic_version SET version_num = '0099'")
     before = snapshot(ledger)
     assert "newer version" in fails("unit", "list").stderr
     assert "newer version" in fails("init").stderr
@@ -188,11 +174,7 @@ def test_init_upgrades_a_populated_ledger_and_keeps_a_checked_backup(ledger_path
             assert after[table] == rows, table
     (backup,) = ledger_path.parent.glob("ledger.db.0001.*.bak")
     assert f"backup at {backup}" in out
-    conn = sqlite3.connect(backup)
-    try:
-        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-    finally:
-        conn.close()
+    assert sql(backup, "PRAGMA integrity_check") == [("ok",)]
     assert revision_of(backup) == "0001"
     assert snapshot(backup)["arrival"] == before["arrival"]
     # The upgraded ledger works: old data is listed and new data goes in.
@@ -229,10 +211,10 @@ def test_a_write_that_fails_midway_leaves_nothing(ledger: Path) -> None:
     before = snapshot(ledger)
     opened = Ledger.open()
     try:
-        with pytest.raises(LedgerError), opened.write("tester") as session:
+        with pytest.raises(RuntimeError), opened.write("tester") as session:
             add_unit(session, "丙县", "county", "全市")  # flushed: the row and its audit exist
             assert session.exec(select(models.Unit).where(models.Unit.name == "丙县")).one()
-            raise LedgerError("something went wrong after the first write")
+            raise RuntimeError("something went wrong after the first write")
     finally:
         opened.dispose()
     assert snapshot(ledger) == before
