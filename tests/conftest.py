@@ -57,6 +57,18 @@ def snapshot(path: Path) -> dict[str, list[tuple]]:
         conn.close()
 
 
+def sql(path: Path, statement: str) -> list[tuple]:
+    """One statement through plain sqlite3, outside zs: to read rows, or to change a file
+    the way zs itself never would (an old schema, a corrupt row, a foreign database)."""
+    conn = sqlite3.connect(path)
+    try:
+        rows = conn.execute(statement).fetchall()
+        conn.commit()
+        return rows
+    finally:
+        conn.close()
+
+
 @pytest.fixture
 def ledger(ledger_path: Path) -> Path:
     """An initialised ledger with a small city: 全市 → 甲县, 乙县, 经开区, 市商务局."""

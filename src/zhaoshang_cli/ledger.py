@@ -57,7 +57,8 @@ def default_operator() -> str:
         return "unknown"
 
 
-def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
+def make_engine(url: str, *, foreign_keys: bool = True, wal: bool = True) -> Engine:
+    """``wal=False`` leaves the journal mode alone: setting WAL rewrites the file's header."""
     if not is_sqlite(url):
         return create_engine(url)
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
@@ -68,7 +69,8 @@ def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode=WAL")
+        if wal:
+            cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -114,14 +116,19 @@ class Ledger:
         return sqlite_path(self.url) if is_sqlite(self.url) else None
 
     def revision(self) -> str | None:
+        """Read through a probe that does not switch to WAL, so a file that turns out not
+        to be a zs ledger (or an empty one) is left byte for byte as it was."""
+        probe = make_engine(self.url, wal=False)
         try:
-            return schema_revision(self.engine)
+            return schema_revision(probe)
         except LedgerError:
             raise LedgerError(f"{self.location} is not a zs ledger.") from None
         except (DatabaseError, OperationalError, sqlite3.DatabaseError) as exc:
             if "not a database" in str(exc) or "file is encrypted" in str(exc):
                 raise LedgerError(f"{self.location} is not a zs ledger.") from None
             raise
+        finally:
+            probe.dispose()
 
     def check(self) -> None:
         path = self.path

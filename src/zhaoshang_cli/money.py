@@ -22,10 +22,17 @@ _AMOUNT = re.compile(
 )
 
 DISPLAY_UNITS = {"万": WAN, "亿": YI, "元": 1}
+# The currency a unit word names: "120万美元" is never 120万 of CNY.
+UNIT_CURRENCY = {
+    **dict.fromkeys(("元", "人民币", "cny", "rmb"), "CNY"),
+    **dict.fromkeys(("美元", "美金", "usd"), "USD"),
+}
 
 
-def parse_amount(text: str, *, what: str = "amount") -> int:
-    """Parse a spoken amount into minor units of its currency (never a float)."""
+def parse_amount(text: str, *, what: str = "amount", currency: str | None = None) -> int:
+    """Parse a spoken amount into minor units of its currency (never a float).
+
+    Given the ``currency`` being recorded, a unit word naming another one is refused."""
     raw = str(text).strip().replace(" ", "").replace("，", ",")
     if raw.startswith("-"):
         raise Invalid(f"The {what} {text!r} is negative; amounts must be greater than zero.")
@@ -34,6 +41,12 @@ def parse_amount(text: str, *, what: str = "amount") -> int:
         raise Invalid(
             f"The {what} {text!r} is not readable; write it like 4700万, 4.7亿, 47000000元 "
             "or a plain number of 万."
+        )
+    named = UNIT_CURRENCY.get((match["unit"] or "").lower())
+    if currency is not None and named is not None and named != currency:
+        raise Invalid(
+            f"The {what} {text!r} is in {named} but the currency is {currency}; "
+            f"give --currency {named} or leave the unit out."
         )
     number = Decimal(match["num"].replace(",", ""))
     scale = match["scale"] or ""

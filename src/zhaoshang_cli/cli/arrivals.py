@@ -5,7 +5,12 @@ from typing import Annotated
 import typer
 
 from zhaoshang_cli import dates
-from zhaoshang_cli.arrivals import list_arrivals, record_arrival, reverse_arrival
+from zhaoshang_cli.arrivals import (
+    check_currency,
+    list_arrivals,
+    record_arrival,
+    reverse_arrival,
+)
 from zhaoshang_cli.cli.common import (
     Col,
     DbOption,
@@ -38,7 +43,7 @@ def arrive(
     operator: OperatorOption = None,
 ) -> None:
     """Record money that actually arrived for a project."""
-    minor = parse_amount(amount)
+    minor = parse_amount(amount, currency=check_currency(currency))
     on = dates.parse_date(date) if date else dates.today()
     with writing(db, operator) as session:
         recorded = record_arrival(

@@ -105,10 +105,17 @@ def machine_value(col: Col, value: Any) -> Any:
     if value is None:
         return None
     if col.kind == "money":
-        return to_unit(value).normalize()
+        return plain_decimal(to_unit(value))
     if isinstance(value, date | datetime):
         return value.isoformat()
     return value
+
+
+def plain_decimal(value: Decimal) -> Decimal:
+    """Without trailing zeros but never in exponent form: CSV shows 5000, not 5E+3."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
 
 
 def display_value(col: Col, value: Any) -> str:

@@ -72,8 +72,12 @@ def add_project_command(
     operator: OperatorOption = None,
 ) -> None:
     """Add a project the office brought in."""
-    contract = parse_amount(amount, what="contract amount") if amount else None
-    total = parse_amount(total_investment, what="total investment") if total_investment else None
+    contract = parse_amount(amount, what="contract amount", currency="CNY") if amount else None
+    total = (
+        parse_amount(total_investment, what="total investment", currency="CNY")
+        if total_investment
+        else None
+    )
     signed_on = dates.parse_date(signed, what="signing date") if signed else None
     with writing(db, operator) as session:
         project = add_project(
