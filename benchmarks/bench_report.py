@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 ZS = str(Path(sys.executable).with_name("zs"))
+TIERS = [(100_000, 300_000), (10_000, 80_000), (5_000, 10_000), (1_000, 5_000), (100, 1_000)]
 
 
 def build(path: Path, projects: int, arrivals: int) -> None:
@@ -44,6 +45,12 @@ def build(path: Path, projects: int, arrivals: int) -> None:
     for pid in range(1, projects + 1):
         signed = start + timedelta(days=rng.randrange(670))
         started = signed + timedelta(days=rng.randrange(30, 200)) if rng.random() < 0.7 else None
+        completed = started + timedelta(days=rng.randrange(90, 400)) if started else None
+        if completed and (completed > date(2026, 10, 31) or rng.random() < 0.3):
+            completed = None
+        # Contract sizes by tier, as in the demo: most projects are under 1亿.
+        low, high = rng.choices(TIERS, weights=[1, 8, 8, 14, 9])[0]
+        stage = "completed" if completed else "started" if started else "signed"
         rows.append(
             (
                 pid,
@@ -52,17 +59,19 @@ def build(path: Path, projects: int, arrivals: int) -> None:
                 "outside_province",
                 "装备制造",
                 rng.random() < 0.6,
-                rng.randrange(100, 100000) * 1_000_000,
-                "started" if started else "signed",
+                rng.randrange(low, high) * 1_000_000,
+                stage,
                 signed.isoformat(),
                 started.isoformat() if started else None,
+                completed.isoformat() if completed else None,
                 now,
             )
         )
         links.append((pid, rng.choice(leaf_ids), 10_000))
     conn.executemany(
         "INSERT INTO project (id, code, name, origin, industry, industrial, contract_fen, stage,"
-        " signed_on, started_on, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " signed_on, started_on, completed_on, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
     conn.executemany("INSERT INTO project_unit VALUES (?, ?, ?)", links)
