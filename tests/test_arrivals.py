@@ -159,6 +159,7 @@ def test_bad_arrivals_are_refused_and_change_nothing(signed: Path) -> None:
     cases = [
         (("2026-0404", "1万"), "no project with code '2026-0404'"),
         (("2026-0001", "--", "-5万"), "negative"),
+        (("2026-0001", "-5万"), "negative"),  # not mistaken for an option
         (("2026-0001", "0"), "zero"),
         (("2026-0001", "0元"), "zero"),
         (("2026-0001", "四千七百万"), "not readable"),

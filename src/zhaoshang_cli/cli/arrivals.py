@@ -116,5 +116,6 @@ def arrival_reverse(
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(arrive)
+    # "-5万" is an amount to refuse with a sentence, not an unknown option.
+    app.command(context_settings={"ignore_unknown_options": True})(arrive)
     app.add_typer(arrival_app, name="arrival")

@@ -70,7 +70,7 @@ def activity_add(
         activity = add_activity(
             session, unit, on, trip_days=trip_days, visits=visits, leader=leader, note=note
         )
-        say(f"Recorded activity {activity.id} for {unit} on {on}.")
+    say(f"Recorded activity {activity.id} for {unit} on {on}.")
 
 
 @activity_app.command("list")

@@ -91,7 +91,7 @@ def rate_set(
     rate_micro = parse_rate(rate)
     with writing(db, operator) as session:
         saved = set_rate(session, currency, month, rate_micro)
-        say(f"{saved.currency} {month}: {rate} CNY")
+    say(f"{saved.currency} {month}: {rate} CNY")
 
 
 @list_command

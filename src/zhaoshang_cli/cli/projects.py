@@ -99,7 +99,7 @@ def add_project_command(
             informant=informant,
             contact=contact,
         )
-        say(f"Added project {project.code} {project.name} ({project.stage}).")
+    say(f"Added project {project.code} {project.name} ({project.stage}).")
 
 
 @project_app.command("list")
@@ -194,7 +194,7 @@ def project_stage(
     on = dates.parse_date(date)
     with writing(db, operator) as session:
         project = move_stage(session, code, stage, on, correct=correct, reason=reason)
-        say(f"Project {project.code} is now {project.stage} ({on}).")
+    say(f"Project {project.code} is now {project.stage} ({on}).")
 
 
 def register(app: typer.Typer) -> None:

@@ -29,10 +29,13 @@ def reference() -> str:
     root = typer.main.get_command(app)
     parts = []
     for path, command in walk(root, ["zs"]):
-        ctx = typer.Context(command, info_name=" ".join(path), terminal_width=WIDTH,
-                            max_content_width=WIDTH)
+        ctx = typer.Context(
+            command, info_name=" ".join(path), terminal_width=WIDTH, max_content_width=WIDTH
+        )
         heading = "#" * min(len(path) + 2, 4)
-        parts.append(f"{heading} `{' '.join(path)}`\n\n```\n{command.get_help(ctx).rstrip()}\n```\n")
+        parts.append(
+            f"{heading} `{' '.join(path)}`\n\n```\n{command.get_help(ctx).rstrip()}\n```\n"
+        )
     return "\n".join(parts)
 
 

@@ -39,7 +39,7 @@ def unit_add(
     """Add a unit under its parent."""
     with writing(db, operator) as session:
         unit = add_unit(session, name, kind, parent, rank)
-        say(f"Added {unit.kind} {unit.name} (id {unit.id}).")
+    say(f"Added {unit.kind} {unit.name} (id {unit.id}).")
 
 
 @unit_app.command("list")
