@@ -5,13 +5,17 @@ openpyxl is imported inside the functions: ``zs --help`` must not pay for it.
 """
 
 import os
+import re
 import tempfile
 import unicodedata
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from zhaoshang_cli.errors import Invalid
 from zhaoshang_cli.safety import looks_like_formula
@@ -42,6 +46,7 @@ class Sheet:
     min_widths: dict[int, int] = field(default_factory=dict)
     charts: list[Callable[[Any], Any]] = field(default_factory=list)
     landscape: bool = True
+    bulk: bool = False  # a long, plain list: rows past the second are appended as XML text
 
     def add(self, *cells: Any) -> int:
         """Append a row; returns its 1-based row number."""
@@ -128,7 +133,7 @@ def _stream(workbook: Any, sheet: Sheet, styler: _Styler) -> None:
     ws.print_options.horizontalCentered = True
     if sheet.title_rows:
         ws.print_title_rows = sheet.title_rows
-    for row in sheet.rows:
+    for row in sheet.rows[:2] if sheet.bulk else sheet.rows:
         out = []
         for cell in row:
             value, style = _split(cell)
@@ -146,21 +151,84 @@ def _stream(workbook: Any, sheet: Sheet, styler: _Styler) -> None:
         make_chart(ws)
 
 
-def workbook_of(sheets: list[Sheet]) -> Any:
-    """A write-only workbook holding the sheets, ready to be saved once."""
+def workbook_writer(sheets: list[Sheet]) -> Callable[[Path], None]:
+    """Stream the sheets into a write-only workbook; returns what saves it to a path."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     styler = _Styler()
     for sheet in sheets:
         _stream(workbook, sheet, styler)
-    return workbook
+    bulk = {
+        f"xl/worksheets/sheet{number}.xml": sheet.rows[2:]
+        for number, sheet in enumerate(sheets, start=1)
+        if sheet.bulk and len(sheet.rows) > 2
+    }
+
+    def save(path: Path) -> None:
+        workbook.save(path)
+        if bulk:
+            append_rows_as_xml(path, bulk)
+
+    return save
 
 
 def save_sheets(sheets: list[Sheet], path: Path) -> None:
     check_writable_folder(Path(path).parent)  # before streaming anything
-    workbook = workbook_of(sheets)
-    write_atomically(Path(path), lambda temporary: workbook.save(temporary))
+    write_atomically(Path(path), workbook_writer(sheets))
+
+
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def _xml_cell(ref: str, value: Any, style: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, int | float | Decimal):
+        number = format(value, "f") if isinstance(value, Decimal) else repr(value)
+        return f'<c r="{ref}"{style}><v>{number}</v></c>'
+    if isinstance(value, date):
+        return f'<c r="{ref}"{style}><v>{(value - _EXCEL_EPOCH).days}</v></c>'
+    text = escape(_ILLEGAL_XML.sub("", str(value)))
+    # An inline string is text by definition: it can never be taken for a formula.
+    return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+
+
+def _extend_sheet(xml: str, rows: list[list[Any]]) -> str:
+    """Append rows 3… after the rows openpyxl wrote, with the styles of its second row."""
+    from openpyxl.utils import get_column_letter
+
+    second = re.search(r'<row r="2"[^>]*>(.*?)</row>', xml, re.S)
+    styles = dict(re.findall(r'<c r="([A-Z]+)2"(?: s="(\d+)")?', second[1] if second else ""))
+    width = max((len(row) for row in rows), default=1)
+    letters = [get_column_letter(c) for c in range(1, width + 1)]
+    style_of = {col: f' s="{styles[col]}"' if styles.get(col) else "" for col in letters}
+    parts = []
+    for number, row in enumerate(rows, start=3):
+        cells = "".join(
+            _xml_cell(f"{col}{number}", _split(cell)[0], style_of[col])
+            for col, cell in zip(letters, row, strict=False)
+        )
+        parts.append(f'<row r="{number}">{cells}</row>')
+    xml = xml.replace("</sheetData>", "".join(parts) + "</sheetData>", 1)
+    last = f"{letters[-1]}{len(rows) + 2}"
+    return re.sub(r'<dimension ref="[^"]*"\s*/>', f'<dimension ref="A1:{last}"/>', xml, count=1)
+
+
+def append_rows_as_xml(path: Path, bulk: dict[str, list[list[Any]]]) -> None:
+    """openpyxl makes an object of every cell (about 100,000 a second here): a list of tens
+    of thousands of projects is written as XML text instead, about ten times faster."""
+    rewritten = path.with_name(path.name + ".bulk")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(rewritten, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename in bulk:
+                data = _extend_sheet(data.decode("utf-8"), bulk[info.filename]).encode("utf-8")
+            target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
+    os.replace(rewritten, path)
 
 
 def write_atomically(path: Path, write: Callable[[Path], None]) -> None:

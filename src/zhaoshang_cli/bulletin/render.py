@@ -118,14 +118,14 @@ def markdown(bulletin: Bulletin) -> str:
 
 
 def workbook(bulletin: Bulletin) -> Any:
-    """A write-only workbook, to be saved once."""
+    """What writes the bulletin's workbook to a path (once)."""
     from zhaoshang_cli.report.excel import completion_sheet, list_sheet
-    from zhaoshang_cli.xlsx import workbook_of
+    from zhaoshang_cli.xlsx import workbook_writer
 
     main, unit_rows = completion_sheet(
         bulletin.report, heading=title(bulletin), notes=headline(bulletin), name="快报"
     )
-    return workbook_of(
+    return workbook_writer(
         [
             main,
             chart_sheet(bulletin, main, unit_rows),

@@ -84,7 +84,7 @@ def write_week(ledger: Ledger, week: Week, out: Path, operator: str | None = Non
     text = markdown(bulletin)
     write_all_atomically(
         {
-            xlsx_path: lambda temporary: book.save(temporary),
+            xlsx_path: book,
             md_path: lambda temporary: temporary.write_text(text, encoding="utf-8"),
         }
     )

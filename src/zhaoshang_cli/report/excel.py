@@ -134,7 +134,7 @@ def list_sheet(
     name: str, items: list[dict[str, Any]], headers: list[tuple[str, str]] | None = None
 ) -> Sheet:
     headers = headers or LIST_HEADERS
-    sheet = Sheet(name, freeze="A2", title_rows="1:1")
+    sheet = Sheet(name, freeze="A2", title_rows="1:1", bulk=True)
     sheet.add(*((header, HEADER_STYLE) for _, header in headers))
     styles = {
         key: Style(number_format=LIST_FORMATS[key]) for key, _ in headers if key in LIST_FORMATS

@@ -142,45 +142,62 @@ LIST_FILTERS = {
 def project_lists(
     session: Session, parent: Unit, period: Period, as_of: date | None
 ) -> dict[str, list[dict[str, Any]]]:
-    """The project lists sent with the report (never investor contacts)."""
-    return {
-        name: projects_where(session, parent, condition, period, as_of)
-        for name, condition in LIST_FILTERS.items()
-    }
+    """The project lists sent with the report (never investor contacts), in one query: each
+    project once, with a flag per list."""
+    flags = [f"({condition}) AS in_{name}" for name, condition in LIST_FILTERS.items()]
+    either = " OR ".join(f"({condition})" for condition in LIST_FILTERS.values())
+    rows = projects_where(session, parent, either, period, as_of, extra=flags)
+    return {name: [row for row in rows if row[f"in_{name}"]] for name in LIST_FILTERS}
 
 
 def projects_where(
-    session: Session, parent: Unit, condition: str, period: Period, as_of: date | None = None
+    session: Session,
+    parent: Unit,
+    condition: str,
+    period: Period,
+    as_of: date | None = None,
+    extra: list[str] | None = None,
 ) -> list[dict[str, Any]]:
     """Projects in the parent's scope meeting a condition on ``p`` (with :s and :e bound to
-    the period); ``arrived`` is what arrived within the period."""
+    the period); ``arrived`` is what arrived within the period. ``extra`` columns ride along."""
+    columns = ", ".join(
+        [
+            "p.code",
+            "p.name",
+            "names.units",
+            "p.industry",
+            "p.industrial",
+            "p.stage",
+            "p.signed_on",
+            "p.started_on",
+            "p.contract_fen",
+            "a.period_fen",
+            *(extra or []),
+        ]
+    )
     sql = (
         _scope(parent, as_of)
         + _arrived_cte(as_of)
         + ", names AS (SELECT pu.project_id, GROUP_CONCAT(u.name, '、') AS units"
-        "  FROM project_unit pu JOIN unit u ON u.id = pu.unit_id GROUP BY pu.project_id)"
-        " SELECT p.code, p.name, names.units, p.industry, p.industrial, p.stage,"
-        " p.signed_on, p.started_on, p.contract_fen, a.period_fen"
+        "  FROM project_unit pu JOIN unit u ON u.id = pu.unit_id"
+        "  WHERE pu.project_id IN (SELECT id FROM scope) GROUP BY pu.project_id)"
+        f" SELECT {columns}"
         " FROM project p JOIN scope ON scope.id = p.id"
         " JOIN names ON names.project_id = p.id"
         " LEFT JOIN arrived a ON a.project_id = p.id"
         f" WHERE {condition} ORDER BY p.code"
     )
     params = {"s": period.start.isoformat(), "e": period.end.isoformat()}
-    return [
-        {
-            "code": code,
-            "name": name,
-            "units": units,
-            "industry": industry,
-            "industrial": bool(industrial),
-            "stage": stage,
-            "signed_on": signed_on,
-            "started_on": started_on,
-            "contract": wan(contract_fen) if contract_fen is not None else None,
-            "arrived": wan(arrived_fen),
-        }
-        for code, name, units, industry, industrial, stage, signed_on, started_on, contract_fen, arrived_fen in session.connection().execute(
-            text(sql), params
-        )
-    ]
+    result = session.connection().execute(text(sql), params)
+    keys = list(result.keys())
+    projects = []
+    for values in result:
+        row = dict(zip(keys, values, strict=True))
+        row["industrial"] = bool(row["industrial"])
+        for key in ("signed_on", "started_on"):
+            row[key] = date.fromisoformat(row[key]) if row[key] else None
+        contract = row.pop("contract_fen")
+        row["contract"] = wan(contract) if contract is not None else None
+        row["arrived"] = wan(row.pop("period_fen"))
+        projects.append(row)
+    return projects
