@@ -48,7 +48,9 @@ def snapshot(path: Path) -> dict[str, list[tuple]]:
     try:
         tables = [
             row[0]
-            for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")
+            for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"
+            )
         ]
         return {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY 1').fetchall() for t in tables}
     finally:

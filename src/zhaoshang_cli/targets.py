@@ -144,4 +144,3 @@ def targets_in_force(
         for unit_id, level, amount in rows
         if wanted is None or unit_id in wanted
     }
-
