@@ -58,12 +58,14 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+import zhaoshang_cli.cli.spreadsheets as spreadsheets  # noqa: E402
 from zhaoshang_cli.cli import arrivals, ledger, projects, units  # noqa: E402
 
 ledger.register(app)
 units.register(app)
 projects.register(app)
 arrivals.register(app)
+spreadsheets.register(app)
 
 
 def main() -> None:
