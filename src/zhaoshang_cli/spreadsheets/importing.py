@@ -18,6 +18,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from zhaoshang_cli.arrivals import (
+    Prepared,
     check_currency,
     insert_arrivals,
     prepare_arrival,
@@ -279,11 +280,11 @@ def import_arrivals(session: Session, table: Table, out: Outcome) -> None:
     rates: dict[tuple[str, str], int] = {}
     in_file: dict[ArrivalKey, int] = {}
     by_file_id: dict[int, FileArrival] = {}
-    pending: list[tuple[ArrivalKey, Arrival]] = []
+    pending: list[tuple[ArrivalKey, Prepared]] = []
 
     def write_pending() -> None:
-        insert_arrivals(session, [arrival for _, arrival in pending])
-        in_ledger.update((key, arrival.id) for key, arrival in pending)  # type: ignore[misc]
+        ids = insert_arrivals(session, [prepared for _, prepared in pending])
+        in_ledger.update(zip((key for key, _ in pending), ids, strict=True))
         pending.clear()
 
     for row in usable(table):
@@ -335,7 +336,7 @@ def import_arrivals(session: Session, table: Table, out: Outcome) -> None:
             out.skipped.append(f"row {row.number}: arrival {describe_arrival(values, project)}")
             continue
         try:
-            recorded = prepare_arrival(
+            prepared = prepare_arrival(
                 session,
                 project,
                 amount,
@@ -350,9 +351,9 @@ def import_arrivals(session: Session, table: Table, out: Outcome) -> None:
         except ZsError as exc:
             table.problem(row, None, str(exc))
             continue
-        so_far[project.id] = so_far.get(project.id, 0) + recorded.arrival.cny_fen  # type: ignore[index]
-        out.warnings.extend(f"row {row.number}: {warning}" for warning in recorded.warnings)
-        pending.append((key, recorded.arrival))
+        so_far[project.id] = so_far.get(project.id, 0) + prepared.values["cny_fen"]  # type: ignore[index]
+        out.warnings.extend(f"row {row.number}: {warning}" for warning in prepared.warnings)
+        pending.append((key, prepared))
         out.added.append(f"row {row.number}: arrival {describe_arrival(values, project)}")
     write_pending()
 
