@@ -1,5 +1,6 @@
 """Templates, imports (all rows or none, nothing twice), the export and its round trip."""
 
+import json
 import subprocess
 import sys
 from datetime import date, datetime
@@ -433,3 +434,57 @@ def test_exported_amounts_are_numbers_in_wan(ledger: Path, tmp_path: Path) -> No
     row = dict(zip(projects[0], projects[1], strict=True))
     assert Decimal(repr(row["合同金额(万元)"])) == Decimal("4700.123456")
     assert row["签约日期"] == datetime(2026, 3, 18)
+
+
+def test_every_header_spelling_names_one_column() -> None:
+    from zhaoshang_cli.spreadsheets.columns import ALL_KINDS, normalise
+
+    for kind in ALL_KINDS:
+        spellings = [
+            normalise(name)
+            for column in kind.columns
+            for name in (column.key, column.header, *column.aliases)
+        ]
+        assert len(spellings) == len(set(spellings)), kind.name
+
+
+def test_imported_arrivals_are_audited_like_recorded_ones(ledger: Path, tmp_path: Path) -> None:
+    zs("add-project", "--name", "A", "--unit", "甲县", "--signed", "2026-03-01", "--code", "P-1")
+    zs("arrive", "P-1", "100万", "--date", "2026-04-01", "--ref", "V-1", "--note", "手工")
+    path = write_csv(
+        tmp_path / "a.csv",
+        [
+            ["项目编号", "到位金额", "到位日期", "凭证号", "备注"],
+            ["P-1", "100", "2026-04-01", "V-2", "手工"],
+        ],
+    )
+    zs("import", "arrivals", path)
+    recorded, imported = [
+        json.loads(entry["after"])
+        for entry in as_json("history")
+        if entry["action"] == "arrival.record"
+    ]
+    assert imported == {**recorded, "ref": "V-2"}
+    entries = [e for e in as_json("history") if e["action"] == "arrival.record"]
+    assert [e["entity_id"] for e in entries] == [1, 2]
+
+
+def test_a_reversal_sent_later_is_added_once(ledger: Path, tmp_path: Path) -> None:
+    zs("add-project", "--name", "A", "--unit", "甲县", "--signed", "2026-03-01", "--code", "P-1")
+    header = ["到位编号", "项目编号", "到位金额", "到位日期", "凭证号", "备注", "冲销编号"]
+    first = [header, ["1", "P-1", "100", "2026-04-01", "V-1", "", ""]]
+    march = write_csv(tmp_path / "3月.csv", first)
+    april = write_csv(
+        tmp_path / "4月.csv", [*first, ["2", "P-1", "-100", "2026-04-01", "V-1", "重复录入", "1"]]
+    )
+    zs("import", "arrivals", march)
+    result = zs("import", "arrivals", april)
+    assert "到位资金: added 1, skipped 1 already in the ledger." in result.stdout
+    before = snapshot(ledger)
+    assert "added 0, skipped 2" in zs("import", "arrivals", april).stdout
+    assert snapshot(ledger) == before
+    rows = as_json("arrival", "list")
+    assert [(r["id"], r["cny_wan"], r["reverses"], r["note"]) for r in rows] == [
+        (1, 100, None, None),
+        (2, -100, 1, "重复录入"),
+    ]

@@ -180,6 +180,7 @@ def test_unreadable_files_fail_in_one_sentence(ledger: Path, tmp_path: Path) -> 
     fails("import", "projects", tmp_path / "missing.xlsx")
     (tmp_path / "notes.txt").write_text("hello")
     fails("import", "projects", tmp_path / "notes.txt")
+    fails("import", "ledger", write_csv(tmp_path / "x.csv", [["单位名称"]]))
     (tmp_path / "broken.xlsx").write_bytes(b"not a zip")
     assert "could not be read" in fails("import", "projects", tmp_path / "broken.xlsx").stderr
 
@@ -217,4 +218,28 @@ def test_reversal_rows_must_match_their_original(ledger: Path, tmp_path: Path) -
         "r.csv, row 3, column 备注: a reversal needs its reason in 备注",
         "r.csv, row 4, column 冲销编号: no arrival with 到位编号 7 above this row",
         "zs: 3 problems in r.csv; nothing was imported.",
+    ]
+
+
+def test_rate_problems(ledger: Path, tmp_path: Path) -> None:
+    zs("rate", "set", "USD", "7.10", "--month", "2026-04")
+    path = write_csv(
+        tmp_path / "汇率.csv",
+        [
+            ["币种", "月份", "汇率"],
+            ["USD", "2026-04", "7.20"],
+            ["美元", "2026-04", "7.10"],
+            ["HKD", "2026-04", "0.91"],
+            ["HKD", "2026-04", "0.92"],
+            ["CNY", "2026-04", "1"],
+            ["USD", "2026-13", "7.1"],
+        ],
+    )
+    assert refused(ledger, "import", "rates", path) == [
+        "汇率.csv, row 2, column 汇率: the ledger has 7.1 for USD 2026-04; change it with `zs rate set`",
+        "汇率.csv, row 3, column 月份: a second USD rate for 2026-04 (row 2)",
+        "汇率.csv, row 5, column 月份: a second HKD rate for 2026-04 (row 4)",
+        "汇率.csv, row 6: CNY needs no exchange rate.",
+        "汇率.csv, row 7, column 月份: The month '2026-13' is not a month; write it as YYYY-MM.",
+        "zs: 5 problems in 汇率.csv; nothing was imported.",
     ]

@@ -8,6 +8,7 @@ Adding a kind is a ``Kind`` here, an importer in ``importing`` and rows in ``exp
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from zhaoshang_cli.errors import Invalid
 from zhaoshang_cli.glossary import ORIGINS, STAGES, UNIT_KINDS
@@ -102,14 +103,18 @@ class Kind:
     def column(self, key: str) -> Column:
         return next(column for column in self.columns if column.key == key)
 
+    @cached_property
+    def by_name(self) -> dict[str, Column]:
+        """Every spelling of every column, normalised (a test keeps them unambiguous)."""
+        return {
+            normalise(name): column
+            for column in self.columns
+            for name in (column.key, column.header, *column.aliases)
+        }
+
     def match(self, header: str) -> Column | None:
         """The column a header cell names: Chinese or English, with or without (万元), *."""
-        wanted = normalise(header)
-        for column in self.columns:
-            names = (column.key, column.header, *column.aliases)
-            if wanted in {normalise(name) for name in names}:
-                return column
-        return None
+        return self.by_name.get(normalise(header))
 
 
 # Columns every office sheet may carry that mean nothing to the ledger.
@@ -297,3 +302,4 @@ AUDIT = Kind(
 IMPORT_KINDS: dict[str, Kind] = {
     kind.name: kind for kind in (UNITS, PROJECTS, ARRIVALS, TARGETS, RATES)
 }
+ALL_KINDS = (UNITS, PROJECTS, ARRIVALS, TARGETS, RATES, STAGE_EVENTS, SHARES, CONTACTS, AUDIT)

@@ -84,7 +84,7 @@ def ledger_sheets(session: Session, *, with_contacts: bool = False) -> list[Shee
             [
                 {
                     **project.model_dump(),
-                    "units": "、".join(credited.get(project.id, [])),  # type: ignore[arg-type]
+                    "units": "、".join(credited.get(project.id, [])),
                     "contract": project.contract_fen,
                     "total_investment": project.total_investment_fen,
                 }
@@ -125,10 +125,7 @@ def unit_labels(units: list[Unit]) -> dict[int, str]:
         parent = by_id.get(unit.parent_id)
         return f"{path(parent)}/{unit.name}" if parent else unit.name
 
-    return {
-        unit.id: unit.name if counts[unit.name] == 1 else path(unit)  # type: ignore[misc]
-        for unit in units
-    }
+    return {unit.id: unit.name if counts[unit.name] == 1 else path(unit) for unit in units}
 
 
 def rate_rows(session: Session) -> list[dict[str, Any]]:
@@ -148,7 +145,7 @@ def rate_rows(session: Session) -> list[dict[str, Any]]:
 def arrival_rows(session: Session, code: dict, name: dict) -> list[dict[str, Any]]:
     """Core rows, not ORM objects: an export of 100,000 arrivals stays quick."""
     table = Arrival.__table__
-    rows = session.connection().execute(table.select().order_by(table.c.id))  # type: ignore[attr-defined]
+    rows = session.connection().execute(table.select().order_by(table.c.id))
     return [
         {
             "id": row.id,
@@ -185,5 +182,5 @@ def target_rows(session: Session, labels: dict[int, str]) -> list[dict[str, Any]
 
 def audit_rows(session: Session) -> list[dict[str, Any]]:
     table = AuditEntry.__table__
-    rows = session.connection().execute(table.select().order_by(table.c.id))  # type: ignore[attr-defined]
+    rows = session.connection().execute(table.select().order_by(table.c.id))
     return [{**row._asdict(), "at": timestamp(row.at)} for row in rows]

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from zhaoshang_cli import dates
-from zhaoshang_cli.errors import Invalid
+from zhaoshang_cli.errors import Invalid, ZsError
 from zhaoshang_cli.money import parse_amount, parse_rate
 from zhaoshang_cli.spreadsheets.columns import (
     IGNORED_HEADERS,
@@ -82,6 +82,20 @@ class Table:
         """A header row was found and every required column is in it."""
         required = (column.key for column in self.kind.columns if column.required)
         return bool(self.headers) and all(key in self.headers for key in required)
+
+    def good_rows(self) -> list[Row]:
+        """Rows whose cells all parsed (the others are reported already)."""
+        return [row for row in self.rows if row.ok]
+
+    def attempt(
+        self, row: Row, key: str | None, operation: Callable[..., Any], *args: Any, **kwargs: Any
+    ) -> Any:
+        """Run a domain operation; a refusal becomes this row's problem (and the result None)."""
+        try:
+            return operation(*args, **kwargs)
+        except ZsError as exc:
+            self.problem(row, key, str(exc))
+            return None
 
     def sheet_problem(self, reason: str, column: str | None = None) -> None:
         self.problems.append(Problem(self.file, self.sheet, None, column, reason))
