@@ -488,3 +488,37 @@ def test_a_reversal_sent_later_is_added_once(ledger: Path, tmp_path: Path) -> No
         (1, 100, None, None),
         (2, -100, 1, "重复录入"),
     ]
+
+
+def test_stages_are_walked_from_the_dates(ledger: Path, tmp_path: Path) -> None:
+    header = ["项目编号", "项目名称", "责任单位", "阶段", "签约日期", "开工日期", "竣工日期",
+              "投产日期", "终止日期", "终止原因"]  # fmt: skip
+    path = write_xlsx(
+        tmp_path / "p.xlsx",
+        {
+            "项目": [
+                header,
+                ["P-A", "A", "甲县", None, "2026-03-01", "2026-04-01", None, None, None, None],
+                ["P-B", "B", "甲县", "终止", "2026-03-01", None, None, None, "2026-06-30", "撤资"],
+                ["P-C", "C", "甲县", "在谈", None, None, None, None, None, None],
+                ["P-D", "D", "甲县", "投产", "2025-03-01", "2025-04-01", "2025-09-01",
+                 "2026-01-10", None, None],
+            ]
+        },
+    )  # fmt: skip
+    zs("import", "projects", path)
+    shown = {code: as_json("project", "show", code) for code in ("P-A", "P-B", "P-C", "P-D")}
+    fields = ("stage", "signed_on", "started_on", "completed_on", "producing_on", "terminated_on")
+    assert {code: tuple(d[f] for f in fields) for code, d in shown.items()} == {
+        "P-A": ("started", "2026-03-01", "2026-04-01", None, None, None),
+        "P-B": ("terminated", "2026-03-01", None, None, None, "2026-06-30"),
+        "P-C": ("negotiating", None, None, None, None, None),
+        "P-D": ("producing", "2025-03-01", "2025-04-01", "2025-09-01", "2026-01-10", None),
+    }
+    assert shown["P-B"]["termination_reason"] == "撤资"
+    assert [(e["stage"], e["on_date"]) for e in shown["P-D"]["stages"]] == [
+        ("signed", "2025-03-01"),
+        ("started", "2025-04-01"),
+        ("completed", "2025-09-01"),
+        ("producing", "2026-01-10"),
+    ]

@@ -40,7 +40,7 @@ def test_project_problems(ledger: Path, tmp_path: Path) -> None:
                 ["P-1", "D", "甲县", 100, "2026-03-01", None, None],
                 ["P-OLD", "E", "甲县", 100, "2026-03-01", None, None],
                 ["P-4", "F", "甲县", 100, "2026-02-30", None, None],
-                ["P-5", "G", "甲县", 100, "2026-03-01", "开工", None],
+                ["P-5", "G", "甲县", 100, None, "开工", None],
                 ["P-6", None, "甲县", 100, "2026-03-01", None, None],
                 ["P-7", "H", "甲县", 100, "2026-03-01", "开发", None],
                 [],
@@ -58,6 +58,7 @@ def test_project_problems(ledger: Path, tmp_path: Path) -> None:
         f"{where}, row 5, column 项目编号: duplicate code 'P-1' (also row 2)",
         f"{where}, row 6, column 项目编号: the code 'P-OLD' is already in the ledger for '旧项目'",
         f"{where}, row 7, column 签约日期: The date '2026-02-30' does not exist in the calendar.",
+        f"{where}, row 8, column 签约日期: a project at stage 开工 needs 签约日期",
         f"{where}, row 8, column 开工日期: a project at stage 开工 needs 开工日期",
         f"{where}, row 9, column 项目名称: a value is required",
         f"{where}, row 10, column 阶段: Unknown stage '开发'; "
@@ -65,7 +66,7 @@ def test_project_problems(ledger: Path, tmp_path: Path) -> None:
         f"{where}, row 12, column 合同金额(万元): The amount '-5' is negative; "
         "amounts must be greater than zero.",
         f"{where}, row 13, column H: a value under no column header",
-        "zs: 11 problems in 项目导入模板.xlsx; nothing was imported.",
+        "zs: 12 problems in 项目导入模板.xlsx; nothing was imported.",
     ]
 
 

@@ -150,11 +150,16 @@ def walk_plan(table: Table, row: Row) -> tuple[str, date | None, list[Move]] | N
     if final == "terminated" and not values["termination_reason"]:
         table.problem(row, "termination_reason", "a terminated project needs its reason")
         ok = False
-    if final in DATED_STAGES and not dated[final]:
-        field_name = STAGE_DATE_FIELD[final]
-        header = PROJECTS.column(field_name).header
-        table.problem(row, field_name, f"a project at stage {STAGE.label(final)} needs {header}")
-        ok = False
+    needed = {final} & set(DATED_STAGES)
+    if final in STAGE_ORDER[STAGE_ORDER.index("signed") :]:
+        needed.add("signed")
+    for stage in sorted(needed, key=DATED_STAGES.index):
+        if not dated[stage]:
+            field_name = STAGE_DATE_FIELD[stage]
+            header = PROJECTS.column(field_name).header
+            reason = f"a project at stage {STAGE.label(final)} needs {header}"
+            table.problem(row, field_name, reason)
+            ok = False
     if final != "terminated":
         for stage in DATED_STAGES:
             beyond = stage == "terminated" or STAGE_ORDER.index(stage) > STAGE_ORDER.index(final)

@@ -172,35 +172,34 @@ def read_table(grid: list[list[Any]], kind: Kind, file: str, sheet: str | None) 
     for required in (column for column in kind.columns if column.required):
         if required.key not in table.headers:
             table.sheet_problem(f"the required column {required.header} is missing")
-    unnamed = [index for index, cell in enumerate(grid[header_index]) if is_blank(cell)]
+    headed = {index for index, cell in enumerate(grid[header_index]) if not is_blank(cell)}
     keys = [column.key for column in kind.columns]
-    reported_unnamed: set[int] = set()
-    for offset, cells in enumerate(grid[header_index + 1 :], start=header_index + 2):
+    reported_unheaded: set[int] = set()
+    for number, cells in enumerate(grid[header_index + 1 :], start=header_index + 2):
         if all(is_blank(cell) for cell in cells):
             continue
-        if any(isinstance(cell, str) and cell.strip() in TOTAL_ROW_MARKS for cell in cells):
-            table.notes.append(f"row {offset}: a total row, not imported")
+        if any(
+            isinstance(cell, str) and "".join(cell.split()) in TOTAL_ROW_MARKS for cell in cells
+        ):
+            table.notes.append(f"row {number}: a total row, not imported")
             continue
-        row = Row(offset, dict.fromkeys(keys))
+        row = Row(number, dict.fromkeys(keys))
         for index, column, parse in parsers:
             value = cells[index] if index < len(cells) else None
             if is_blank(value):
-                row.values[column.key] = None
                 if column.required:
                     table.problem(row, column.key, "a value is required")
                 continue
             try:
                 row.values[column.key] = parse(column, value)
             except Invalid as exc:
-                row.values[column.key] = None
                 table.problem(row, column.key, str(exc))
-        for index in unnamed:
-            if index < len(cells) and not is_blank(cells[index]) and index not in reported_unnamed:
-                reported_unnamed.add(index)
+        for index, cell in enumerate(cells):
+            if index not in headed and index not in reported_unheaded and not is_blank(cell):
+                reported_unheaded.add(index)
+                where = column_letter(index)
                 table.problems.append(
-                    Problem(
-                        file, sheet, offset, column_letter(index), "a value under no column header"
-                    )
+                    Problem(file, sheet, number, where, "a value under no column header")
                 )
         table.rows.append(row)
     return table
