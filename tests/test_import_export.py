@@ -522,3 +522,26 @@ def test_stages_are_walked_from_the_dates(ledger: Path, tmp_path: Path) -> None:
         ("completed", "2025-09-01"),
         ("producing", "2026-01-10"),
     ]
+
+
+def test_files_are_written_beside_the_target_then_renamed(tmp_path: Path) -> None:
+    from zhaoshang_cli.spreadsheets.writing import write_atomically
+
+    target = tmp_path / "全市台账.xlsx"
+    target.write_bytes(b"yesterday's export")
+    written_to: list[Path] = []
+
+    def broken(path: Path) -> None:
+        written_to.append(path)
+        path.write_bytes(b"half a workbook")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError):
+        write_atomically(target, broken)
+    assert target.read_bytes() == b"yesterday's export"
+    assert written_to[0].parent == tmp_path and written_to[0] != target
+    assert [p.name for p in tmp_path.iterdir()] == ["全市台账.xlsx"]
+
+    write_atomically(target, lambda path: path.write_bytes(b"today's export"))
+    assert target.read_bytes() == b"today's export"
+    assert [p.name for p in tmp_path.iterdir()] == ["全市台账.xlsx"]

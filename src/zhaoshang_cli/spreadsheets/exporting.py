@@ -20,7 +20,6 @@ from zhaoshang_cli.models import (
     ProjectContact,
     StageEvent,
     Target,
-    Unit,
 )
 from zhaoshang_cli.money import RATE_SCALE, to_unit
 from zhaoshang_cli.spreadsheets.columns import (
@@ -36,6 +35,7 @@ from zhaoshang_cli.spreadsheets.columns import (
 )
 from zhaoshang_cli.spreadsheets.writing import Sheet
 from zhaoshang_cli.targets import METRICS
+from zhaoshang_cli.units import UnitNode, unit_tree
 
 
 def timestamp(value: Any) -> str | None:
@@ -44,8 +44,9 @@ def timestamp(value: Any) -> str | None:
 
 def ledger_sheets(session: Session, *, with_contacts: bool = False) -> list[Sheet]:
     """Read in one snapshot (the caller's read transaction)."""
-    units = list(session.exec(select(Unit).order_by(col(Unit.id))))
-    labels = unit_labels(units)
+    nodes = unit_tree(session)
+    labels = unit_labels(nodes)
+    units = sorted((node.unit for node in nodes), key=lambda unit: unit.id)  # parents first
     projects = list(session.exec(select(Project).order_by(col(Project.id))))
     code = {project.id: project.code for project in projects}
     name = {project.id: project.name for project in projects}
@@ -117,15 +118,12 @@ def ledger_sheets(session: Session, *, with_contacts: bool = False) -> list[Shee
     return sheets
 
 
-def unit_labels(units: list[Unit]) -> dict[int, str]:
-    by_id = {unit.id: unit for unit in units}
-    counts = Counter(unit.name for unit in units)
-
-    def path(unit: Unit) -> str:
-        parent = by_id.get(unit.parent_id)
-        return f"{path(parent)}/{unit.name}" if parent else unit.name
-
-    return {unit.id: unit.name if counts[unit.name] == 1 else path(unit) for unit in units}
+def unit_labels(nodes: list[UnitNode]) -> dict[int, str]:
+    """A unit's name, or its path where several units share the name (城关镇 in two counties)."""
+    counts = Counter(node.unit.name for node in nodes)
+    return {
+        node.unit.id: node.unit.name if counts[node.unit.name] == 1 else node.path for node in nodes
+    }
 
 
 def rate_rows(session: Session) -> list[dict[str, Any]]:
