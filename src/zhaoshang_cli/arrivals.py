@@ -3,8 +3,9 @@
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, insert
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -100,6 +101,44 @@ def record_arrival(
 ) -> Recorded:
     """Refuses what cannot be true; warns (and records the warning) about what is unusual."""
     project = find_project(session, code)
+    prepared = prepare_arrival(
+        session, project, amount_minor, on=on, currency=currency, ref=ref, note=note, source=source
+    )
+    arrival = Arrival(**prepared.values)
+    session.add(arrival)
+    session.flush()
+    after = arrival.model_dump(exclude={"id", "entered_at"})
+    audit.record(
+        session, "arrival.record", "arrival", arrival.id, after=after, project_id=project.id
+    )
+    return Recorded(arrival, prepared.warnings)
+
+
+@dataclass
+class Prepared:
+    """An arrival that passed the checks: its columns (no id yet) and its warnings."""
+
+    values: dict[str, Any]
+    warnings: list[str]
+
+
+def prepare_arrival(
+    session: Session,
+    project: Project,
+    amount_minor: int,
+    *,
+    on: date,
+    currency: str = "CNY",
+    ref: str | None = None,
+    note: str | None = None,
+    source: str | None = None,
+    so_far: int | None = None,
+    rates: dict[tuple[str, str], int] | None = None,
+) -> Prepared:
+    """The checks and the columns of one arrival, not yet written: ``record_arrival`` adds
+    one, an import collects many for ``insert_arrivals``. ``so_far`` (the project's arrived
+    sum) and ``rates`` (a cache) spare a batch one query per row; plain values rather than
+    an ORM object keep 100,000 of them quick."""
     if project.stage == "terminated":
         raise Invalid(f"Project {project.code} is terminated; no money can arrive for it.")
     if amount_minor <= 0:
@@ -108,37 +147,72 @@ def record_arrival(
     if source is not None and source not in SOURCES:
         raise Invalid(f"Unknown source {source!r}; use domestic (境内) or foreign (境外).")
     source = source or ("domestic" if currency == "CNY" else "foreign")
-    rate = None if currency == "CNY" else rate_for(session, currency, on)
+    rate = None if currency == "CNY" else cached_rate(session, currency, on, rates)
     cny_fen = amount_minor if rate is None else convert(amount_minor, rate)
     if currency == "USD":
         usd_cents: int | None = amount_minor
     elif source == "foreign":
-        usd_cents = round_div(cny_fen * 1_000_000, rate_for(session, "USD", on))
+        usd_cents = round_div(cny_fen * 1_000_000, cached_rate(session, "USD", on, rates))
     else:
         usd_cents = None
-    warnings = arrival_warnings(session, project, on, cny_fen)
-    arrival = Arrival(
-        project_id=project.id,  # type: ignore[arg-type]
-        arrived_on=on,
-        currency=currency,
-        amount_minor=amount_minor,
-        rate_micro=rate,
-        cny_fen=cny_fen,
-        usd_cents=usd_cents,
-        source=source,
-        ref=ref,
-        note=note,
-        warnings="; ".join(warnings) or None,
-        operator=session.info.get("operator", "unknown"),
-        entered_at=dates.utcnow(),
-    )
-    session.add(arrival)
+    warnings = arrival_warnings(session, project, on, cny_fen, so_far=so_far)
+    values = {
+        "project_id": project.id,
+        "arrived_on": on,
+        "currency": currency,
+        "amount_minor": amount_minor,
+        "rate_micro": rate,
+        "cny_fen": cny_fen,
+        "usd_cents": usd_cents,
+        "source": source,
+        "ref": ref,
+        "note": note,
+        "reverses_id": None,
+        "warnings": "; ".join(warnings) or None,
+        "operator": session.info.get("operator", "unknown"),
+        "entered_at": dates.utcnow(),
+    }
+    return Prepared(values, warnings)
+
+
+def cached_rate(
+    session: Session, currency: str, on: date, cache: dict[tuple[str, str], int] | None
+) -> int:
+    if cache is None:
+        return rate_for(session, currency, on)
+    key = (currency, month_key(on))
+    if key not in cache:
+        cache[key] = rate_for(session, currency, on)
+    return cache[key]
+
+
+def insert_arrivals(session: Session, arrivals: list[Prepared]) -> list[int]:
+    """Write prepared arrivals and their audit rows (as record_arrival writes them) in two
+    bulk inserts. Ids are assigned here, under the write lock, so each audit row names its
+    arrival; they are returned in order."""
+    if not arrivals:
+        return []
     session.flush()
-    after = arrival.model_dump(exclude={"id", "entered_at"})
-    audit.record(
-        session, "arrival.record", "arrival", arrival.id, after=after, project_id=project.id
-    )
-    return Recorded(arrival, warnings)
+    connection = session.connection()
+    first_id = (connection.execute(select(func.max(Arrival.id))).scalar() or 0) + 1
+    ids = list(range(first_id, first_id + len(arrivals)))
+    rows, entries = [], []
+    for arrival_id, prepared in zip(ids, arrivals, strict=True):
+        after = {key: value for key, value in prepared.values.items() if key != "entered_at"}
+        rows.append({"id": arrival_id, **prepared.values})
+        entries.append(
+            audit.entry(
+                session,
+                "arrival.record",
+                "arrival",
+                arrival_id,
+                after=after,
+                project_id=prepared.values["project_id"],
+            )
+        )
+    connection.execute(insert(Arrival.__table__), rows)  # type: ignore[arg-type]
+    audit.record_many(session, entries)
+    return ids
 
 
 def round_div(numerator: int, denominator: int) -> int:
@@ -146,7 +220,9 @@ def round_div(numerator: int, denominator: int) -> int:
     return (2 * numerator + denominator) // (2 * denominator)
 
 
-def arrival_warnings(session: Session, project: Project, on: date, cny_fen: int) -> list[str]:
+def arrival_warnings(
+    session: Session, project: Project, on: date, cny_fen: int, *, so_far: int | None = None
+) -> list[str]:
     warnings = []
     if on > dates.today():
         warnings.append(f"dated in the future ({on})")
@@ -155,11 +231,12 @@ def arrival_warnings(session: Session, project: Project, on: date, cny_fen: int)
     elif on < project.signed_on:
         warnings.append(f"before the signing date {project.signed_on}")
     if project.contract_fen:
-        so_far = session.exec(
-            select(func.coalesce(func.sum(Arrival.cny_fen), 0)).where(
-                Arrival.project_id == project.id
-            )
-        ).one()
+        if so_far is None:
+            so_far = session.exec(
+                select(func.coalesce(func.sum(Arrival.cny_fen), 0)).where(
+                    Arrival.project_id == project.id
+                )
+            ).one()
         if so_far + cny_fen > project.contract_fen:
             warnings.append(
                 f"total arrived {format_amount(so_far + cny_fen)}万元 exceeds the contract "

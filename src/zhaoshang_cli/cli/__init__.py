@@ -64,6 +64,7 @@ from zhaoshang_cli.cli import (  # noqa: E402
     ledger,
     projects,
     reports,
+    spreadsheets,
     targets,
     units,
 )
@@ -75,6 +76,7 @@ arrivals.register(app)
 targets.register(app)
 reports.register(app)
 bulletin.register(app)
+spreadsheets.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,160 @@
+"""zs template, zs import (units, projects, arrivals, targets, rates, ledger), zs export."""
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from zhaoshang_cli.cli.common import DbOption, OperatorOption, reading, say, warn, writing
+from zhaoshang_cli.errors import Invalid
+from zhaoshang_cli.spreadsheets.columns import IMPORT_KINDS
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from zhaoshang_cli.spreadsheets.importing import ImportResult
+
+LISTED = 20  # rows named one by one; past that, a count
+
+import_app = typer.Typer(
+    help="Read a spreadsheet (xlsx, xls, ods or csv) into the ledger: every row or none."
+)
+KindName = StrEnum("KindName", {name: name for name in IMPORT_KINDS})  # type: ignore[misc]
+FileArgument = Annotated[
+    Path, typer.Argument(help="The spreadsheet: .xlsx, .xls, .ods or .csv.", show_default=False)
+]
+DryRunOption = Annotated[
+    bool,
+    typer.Option("--dry-run", help="Check every row and say what would be added; write nothing."),
+]
+
+
+def template(
+    kind: Annotated[KindName, typer.Argument(help="What the spreadsheet will hold.")],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Where to write it (default: 项目导入模板.xlsx …)."),
+    ] = None,
+) -> None:
+    """Write an empty spreadsheet to fill in and import: headers, drop-downs, a 说明 sheet."""
+    from zhaoshang_cli.spreadsheets.writing import check_xlsx, write_template
+
+    spec = IMPORT_KINDS[kind.value]
+    path = check_xlsx(output or Path(f"{spec.title}导入模板.xlsx"))
+    write_template(path, spec)
+    say(f"Wrote the {spec.title} template to {path}; fill it in, then `zs import {spec.name}`.")
+
+
+def export(
+    output: Annotated[Path, typer.Option("--output", "-o", help="The .xlsx file to write.")],
+    with_contacts: Annotated[
+        bool, typer.Option("--with-contacts", help="Include investor contacts (private).")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Every table of the ledger, one sheet each; `zs import ledger` reads it back."""
+    from zhaoshang_cli.spreadsheets.exporting import ledger_sheets
+    from zhaoshang_cli.spreadsheets.writing import check_xlsx, write_workbook
+
+    path = check_xlsx(output)
+    with reading(db) as session:
+        sheets = ledger_sheets(session, with_contacts=with_contacts)
+    write_workbook(path, sheets)
+    counts = ", ".join(f"{sheet.kind.title} {len(sheet.rows)}" for sheet in sheets)
+    say(f"Exported the ledger to {path} ({counts}).")
+    if not with_contacts:
+        say("Investor contacts are left out; add --with-contacts to include them.")
+
+
+def import_command(kind: str):  # type: ignore[no-untyped-def]
+    spec = IMPORT_KINDS[kind]
+
+    def command(
+        file: FileArgument,
+        dry_run: DryRunOption = False,
+        db: DbOption = None,
+        operator: OperatorOption = None,
+    ) -> None:
+        from zhaoshang_cli.spreadsheets.importing import import_kind
+        from zhaoshang_cli.spreadsheets.reading import Book
+
+        table = Book(file).table(spec)
+        if table is None:
+            raise Invalid(f"{file.name} has no sheets.")
+        with writing(db, operator) as session:
+            result = import_kind(session, table)
+            settle(session, result, dry_run)
+        report(result, dry_run)
+
+    command.__doc__ = (
+        f"Import {kind} ({spec.title}) from the sheet named {spec.title} (or the first); "
+        f"rows already in the ledger are skipped. See `zs template {kind}`."
+    )
+    return command
+
+
+@import_app.command("ledger")
+def import_ledger_command(
+    file: FileArgument,
+    dry_run: DryRunOption = False,
+    db: DbOption = None,
+    operator: OperatorOption = None,
+) -> None:
+    """Read a `zs export` workbook back whole into an empty ledger."""
+    from zhaoshang_cli.spreadsheets.importing import import_ledger, read_ledger_file
+    from zhaoshang_cli.spreadsheets.reading import Book
+
+    ledger_file = read_ledger_file(Book(file))
+    with writing(db, operator) as session:
+        result = import_ledger(session, ledger_file)
+        settle(session, result, dry_run)
+    report(result, dry_run)
+
+
+def settle(session: "Session", result: "ImportResult", dry_run: bool) -> None:
+    """All rows or none: any problem (or a dry run) rolls the whole import back."""
+    if result.problems or dry_run:
+        session.rollback()
+
+
+def report(result: "ImportResult", dry_run: bool) -> None:
+    for note in result.notes:
+        say(f"{result.file}: {note}")
+    problems = result.problems
+    if problems:
+        for problem in problems:
+            typer.echo(str(problem), err=True)
+        count = "1 problem" if len(problems) == 1 else f"{len(problems)} problems"
+        raise Invalid(f"{count} in {result.file}; nothing was imported.")
+    for outcome in result.outcomes:
+        verb = "would add" if dry_run else "added"
+        say(
+            f"{outcome.kind.title}: {verb} {len(outcome.added)}, "
+            f"skipped {len(outcome.skipped)} already in the ledger."
+        )
+        if dry_run:
+            listing(outcome.added)
+        if outcome.skipped:
+            say("  already in the ledger, skipped:")
+            listing(outcome.skipped)
+        for warning in outcome.warnings[:LISTED]:
+            warn(f"{result.file}, {outcome.kind.title} {warning} (accepted).")
+        if len(outcome.warnings) > LISTED:
+            warn(f"… and {len(outcome.warnings) - LISTED} more warnings.")
+    say("Dry run: nothing was written." if dry_run else f"Imported {result.file}.")
+
+
+def listing(lines: list[str]) -> None:
+    for line in lines[:LISTED]:
+        say(f"    {line}")
+    if len(lines) > LISTED:
+        say(f"    … and {len(lines) - LISTED} more")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(template)
+    app.command()(export)
+    for name in IMPORT_KINDS:
+        import_app.command(name)(import_command(name))
+    app.add_typer(import_app, name="import")

@@ -1,0 +1,305 @@
+"""What each sheet holds: its columns, their headers as offices write them, and their types.
+
+One ``Kind`` per sheet. Importable kinds (units, projects, arrivals, targets, rates) also get a
+template; the others (stage history, credit shares, contacts, audit) exist so that an export
+names every table of the ledger and ``import ledger`` can read some of them back.
+Adding a kind is a ``Kind`` here, an importer in ``importing`` and rows in ``exporting``.
+"""
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from zhaoshang_cli.errors import Invalid
+from zhaoshang_cli.glossary import ORIGINS, STAGES, UNIT_KINDS
+from zhaoshang_cli.targets import LEVELS, METRICS
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A closed set of values: stored as the English key, written as the Chinese label,
+    read as either (or one of a few spellings offices also use)."""
+
+    what: str
+    labels: dict[str, str]
+    spellings: dict[str, str] = field(default_factory=dict)
+
+    def parse(self, text: str) -> str:
+        raw = text.strip()
+        if raw.lower() in self.labels:
+            return raw.lower()
+        for key, label in self.labels.items():
+            if raw == label:
+                return key
+        if raw in self.spellings:
+            return self.spellings[raw]
+        choices = ", ".join(self.labels.values())
+        raise Invalid(f"Unknown {self.what} {text!r}; use one of: {choices}")
+
+    def label(self, key: str) -> str:
+        return self.labels.get(key, key)
+
+
+UNIT_KIND = Choice(
+    "unit kind",
+    UNIT_KINDS,
+    {
+        "市": "city",
+        "县": "county",
+        "区": "county",
+        "县级市": "county",
+        "园区": "zone",
+        "工业园区": "zone",
+        "高新区": "zone",
+        "部门": "department",
+        "组团": "group",
+        "招商组团": "group",
+        "乡镇": "town",
+        "街道": "town",
+        "部": "office",
+        "室": "office",
+        "个人": "person",
+    },
+)
+STAGE = Choice("stage", STAGES, {"达产": "producing", "已签约": "signed", "洽谈": "negotiating"})
+ORIGIN = Choice("investor origin", ORIGINS, {"外省": "outside_province", "国外": "foreign"})
+SOURCE = Choice("source", {"domestic": "境内", "foreign": "境外"})
+METRIC = Choice(
+    "metric",
+    {key: metric.chinese for key, metric in METRICS.items()},
+    {
+        "到位资金": "funds",
+        "外资": "fdi",
+        "项目个数": "projects",
+        "签约项目": "projects",
+        "亿元以上项目": "major",
+        "招商信息": "leads",
+    },
+)
+LEVEL = Choice("level", LEVELS)
+
+
+@dataclass(frozen=True)
+class Column:
+    """type: text, amount (万, positive), signed_amount, date, bool, int, choice, month, rate,
+    or raw (read as written; the importer knows what it means)."""
+
+    key: str
+    header: str
+    type: str = "text"
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+    choice: Choice | None = None
+    note: str = ""
+    template: bool = True  # False: written by an export, computed or kept by the ledger
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    title: str  # the sheet's name
+    columns: tuple[Column, ...]
+
+    def column(self, key: str) -> Column:
+        return next(column for column in self.columns if column.key == key)
+
+    @cached_property
+    def by_name(self) -> dict[str, Column]:
+        """Every spelling of every column, normalised (a test keeps them unambiguous)."""
+        return {
+            normalise(name): column
+            for column in self.columns
+            for name in (column.key, column.header, *column.aliases)
+        }
+
+    def match(self, header: str) -> Column | None:
+        """The column a header cell names: Chinese or English, with or without (万元), *."""
+        return self.by_name.get(normalise(header))
+
+
+# Columns every office sheet may carry that mean nothing to the ledger.
+IGNORED_HEADERS = frozenset({"序号", "no", "no."})
+_PARENTHESES = re.compile(r"[(（][^)）]*[)）]$")
+
+
+def normalise(header: object) -> str:
+    text = re.sub(r"\s+", "", str(header)).strip("*")
+    return _PARENTHESES.sub("", text).lower()
+
+
+AMOUNT_NOTE = "万元; text may carry its unit: 4.7亿, 4700万, 47000000元"
+OPERATOR = Column("operator", "录入人", template=False, aliases=("操作人", "设置人"))
+
+UNITS = Kind(
+    "units",
+    "单位",
+    (
+        Column("name", "单位名称", required=True, aliases=("名称", "单位", "责任单位")),
+        Column("kind", "类型", "choice", ("单位类型",), required=True, choice=UNIT_KIND),
+        Column("parent", "上级单位", aliases=("上级",), note="name, or path 全市/甲县"),
+        Column("rank", "职级", aliases=("级别",), note="persons only: 副科级以上, 科员"),
+    ),
+)
+
+PROJECTS = Kind(
+    "projects",
+    "项目",
+    (
+        Column("code", "项目编号", aliases=("编号",), note="unique; blank: YEAR-NNNN is given"),
+        Column("name", "项目名称", required=True),
+        Column("units", "责任单位", required=True, note="several (共同引进) joined by 、"),
+        Column("investor", "投资方", aliases=("客商", "投资企业", "投资主体")),
+        Column("origin", "客商来源", "choice", ("来源地", "投资方来源"), choice=ORIGIN),
+        Column("industry", "产业", aliases=("所属产业", "行业")),
+        Column("industrial", "工业项目", "bool", ("是否工业项目",), note="是 / 否"),
+        Column(
+            "contract",
+            "合同金额(万元)",
+            "amount",
+            ("合同额", "合同引资额", "协议引资额", "合同及协议引资额", "签约金额", "contract_wan"),
+            note=AMOUNT_NOTE,
+        ),
+        Column(
+            "total_investment",
+            "总投资(万元)",
+            "amount",
+            ("总投资额", "计划总投资", "total_investment_wan"),
+            note=AMOUNT_NOTE,
+        ),
+        Column(
+            "stage",
+            "阶段",
+            "choice",
+            ("项目阶段", "项目状态"),
+            choice=STAGE,
+            note="blank: from the latest date given",
+        ),
+        Column("signed_on", "签约日期", "date", ("签约时间",)),
+        Column("started_on", "开工日期", "date", ("开工时间",)),
+        Column("completed_on", "竣工日期", "date", ("竣工时间",)),
+        Column("producing_on", "投产日期", "date", ("投产时间", "达产日期")),
+        Column("terminated_on", "终止日期", "date", ("终止时间",)),
+        Column("termination_reason", "终止原因"),
+        Column("occasion", "签约活动", aliases=("签约平台",), note="e.g. 投洽会"),
+        Column("leader", "包保领导", aliases=("包抓领导", "牵头领导")),
+        Column("recruiter", "招商人", aliases=("引资人",)),
+        Column("informant", "信息提供者", aliases=("信息提供人",)),
+        Column("contact", "联系人", aliases=("客商联系人",), note="private: never exported"),
+    ),
+)
+
+ARRIVALS = Kind(
+    "arrivals",
+    "到位资金",
+    (
+        Column("id", "到位编号", "int", template=False),
+        Column("project", "项目编号", note="the project's code (or give 项目名称)"),
+        Column("project_name", "项目名称"),
+        Column(
+            "amount",
+            "到位金额(万元)",
+            "signed_amount",
+            ("到位资金", "实际到位资金", "金额", "amount_original_wan"),
+            required=True,
+            note="万 of the currency; text may carry its unit: 4700万, 47000000元",
+        ),
+        Column("date", "到位日期", "date", ("到账日期", "到位时间", "日期"), required=True),
+        Column("currency", "币种", note="blank: CNY; others need `zs rate set`"),
+        Column("source", "资金来源", "choice", ("境内外", "来源"), choice=SOURCE),
+        Column("ref", "凭证号", aliases=("凭证编号", "回单号", "银行回单号")),
+        Column("note", "备注", note="for a reversal (冲销): its reason"),
+        Column("reverses", "冲销编号", "int", ("冲销",), template=False),
+        Column("cny", "折合人民币(万元)", "raw", ("cny_wan",), template=False),
+        Column("warnings", "提示", template=False),
+        OPERATOR,
+        Column("entered_at", "录入时间", template=False),
+    ),
+)
+
+TARGETS = Kind(
+    "targets",
+    "目标任务",
+    (
+        Column("unit", "责任单位", aliases=("单位",), required=True),
+        Column("year", "年度", "int", ("年份",), required=True),
+        Column("metric", "指标", "choice", ("指标类型",), required=True, choice=METRIC),
+        Column("level", "层级", "choice", ("档次",), choice=LEVEL, note="blank: 确保"),
+        Column(
+            "amount",
+            "目标",
+            "raw",
+            ("目标任务", "任务", "目标值"),
+            required=True,
+            note="万元 for funds, 万美元 for fdi, a whole number for counts",
+        ),
+        Column("effective_from", "生效日期", "date", ("执行日期",), note="blank: 1 January"),
+        Column("reason", "调整原因", aliases=("原因",)),
+        Column("basis", "依据", template=False),
+        OPERATOR,
+        Column("set_at", "设置时间", template=False),
+    ),
+)
+
+RATES = Kind(
+    "rates",
+    "汇率",
+    (
+        Column("currency", "币种", required=True),
+        Column("month", "月份", "month", required=True, note="YYYY-MM"),
+        Column("rate", "汇率", "rate", required=True, note="CNY per one unit, e.g. 7.10"),
+        OPERATOR,
+        Column("set_at", "设置时间", template=False),
+    ),
+)
+
+STAGE_EVENTS = Kind(
+    "stages",
+    "阶段记录",
+    (
+        Column("project", "项目编号", required=True),
+        Column("stage", "阶段", "choice", required=True, choice=STAGE),
+        Column("previous_stage", "原阶段", "choice", choice=STAGE),
+        Column("on_date", "日期", "date", required=True),
+        Column("correction", "更正", "bool"),
+        Column("reason", "原因"),
+        OPERATOR,
+        Column("entered_at", "录入时间"),
+    ),
+)
+
+SHARES = Kind(
+    "shares",
+    "项目单位",
+    (
+        Column("project", "项目编号"),
+        Column("unit", "责任单位"),
+        Column("share", "份额(%)", "raw"),
+    ),
+)
+
+CONTACTS = Kind(
+    "contacts",
+    "项目联系人",
+    (Column("project", "项目编号", required=True), Column("contact", "联系人", required=True)),
+)
+
+AUDIT = Kind(
+    "audit",
+    "操作记录",
+    (
+        Column("id", "编号", "int"),
+        Column("at", "时间(UTC)"),
+        OPERATOR,
+        Column("action", "操作"),
+        Column("entity", "对象"),
+        Column("entity_id", "对象编号", "int"),
+        Column("before", "原值"),
+        Column("after", "新值"),
+    ),
+)
+
+# Importable on their own, with a template each.
+IMPORT_KINDS: dict[str, Kind] = {
+    kind.name: kind for kind in (UNITS, PROJECTS, ARRIVALS, TARGETS, RATES)
+}
+ALL_KINDS = (UNITS, PROJECTS, ARRIVALS, TARGETS, RATES, STAGE_EVENTS, SHARES, CONTACTS, AUDIT)

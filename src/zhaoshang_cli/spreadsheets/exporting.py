@@ -1,0 +1,184 @@
+"""The whole ledger as sheets: every table, rows in id order so an import recreates the ids.
+
+Investor contacts (project_contact) are included only when asked for; the audit trail never
+holds them (``audit`` writes «private»). Units are named by name where that is unique, else
+by path, so ``import ledger`` finds each one again.
+"""
+
+from collections import Counter
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from zhaoshang_cli.models import (
+    Arrival,
+    AuditEntry,
+    ExchangeRate,
+    Project,
+    ProjectContact,
+    StageEvent,
+    Target,
+)
+from zhaoshang_cli.money import RATE_SCALE, to_unit
+from zhaoshang_cli.spreadsheets.columns import (
+    ARRIVALS,
+    AUDIT,
+    CONTACTS,
+    PROJECTS,
+    RATES,
+    SHARES,
+    STAGE_EVENTS,
+    TARGETS,
+    UNITS,
+)
+from zhaoshang_cli.spreadsheets.writing import Sheet
+from zhaoshang_cli.targets import METRICS
+from zhaoshang_cli.units import UnitNode, unit_tree
+
+
+def timestamp(value: Any) -> str | None:
+    return value.strftime("%Y-%m-%d %H:%M:%S") if value is not None else None
+
+
+def ledger_sheets(session: Session, *, with_contacts: bool = False) -> list[Sheet]:
+    """Read in one snapshot (the caller's read transaction)."""
+    nodes = unit_tree(session)
+    labels = unit_labels(nodes)
+    units = sorted((node.unit for node in nodes), key=lambda unit: unit.id)  # parents first
+    projects = list(session.exec(select(Project).order_by(col(Project.id))))
+    code = {project.id: project.code for project in projects}
+    name = {project.id: project.name for project in projects}
+    shares = session.connection().execute(
+        text("SELECT project_id, unit_id, share_bp FROM project_unit ORDER BY rowid")
+    )
+    credited: dict[int, list[str]] = {}
+    share_rows = []
+    for project_id, unit_id, share_bp in shares:
+        credited.setdefault(project_id, []).append(labels[unit_id])
+        share_rows.append(
+            {
+                "project": code[project_id],
+                "unit": labels[unit_id],
+                "share": Decimal(share_bp) / 100,
+            }
+        )
+    sheets = [
+        Sheet(
+            UNITS,
+            list(UNITS.columns),
+            [
+                {
+                    "name": unit.name,
+                    "kind": unit.kind,
+                    "parent": labels[unit.parent_id] if unit.parent_id else None,
+                    "rank": unit.rank,
+                }
+                for unit in units
+            ],
+        ),
+        Sheet(RATES, list(RATES.columns), rate_rows(session)),
+        Sheet(
+            PROJECTS,
+            [column for column in PROJECTS.columns if column.key != "contact"],
+            [
+                {
+                    **project.model_dump(),
+                    "units": "、".join(credited.get(project.id, [])),
+                    "contract": project.contract_fen,
+                    "total_investment": project.total_investment_fen,
+                }
+                for project in projects
+            ],
+        ),
+        Sheet(
+            STAGE_EVENTS,
+            list(STAGE_EVENTS.columns),
+            [
+                {
+                    **event.model_dump(),
+                    "project": code[event.project_id],
+                    "entered_at": timestamp(event.entered_at),
+                }
+                for event in session.exec(select(StageEvent).order_by(col(StageEvent.id)))
+            ],
+        ),
+        Sheet(SHARES, list(SHARES.columns), share_rows),
+    ]
+    if with_contacts:
+        contacts = session.exec(select(ProjectContact).order_by(col(ProjectContact.project_id)))
+        rows = [{"project": code[c.project_id], "contact": c.contact} for c in contacts]
+        sheets.append(Sheet(CONTACTS, list(CONTACTS.columns), rows))
+    sheets += [
+        Sheet(ARRIVALS, list(ARRIVALS.columns), arrival_rows(session, code, name)),
+        Sheet(TARGETS, list(TARGETS.columns), target_rows(session, labels)),
+        Sheet(AUDIT, list(AUDIT.columns), audit_rows(session)),
+    ]
+    return sheets
+
+
+def unit_labels(nodes: list[UnitNode]) -> dict[int, str]:
+    """A unit's name, or its path where several units share the name (城关镇 in two counties)."""
+    counts = Counter(node.unit.name for node in nodes)
+    return {
+        node.unit.id: node.unit.name if counts[node.unit.name] == 1 else node.path for node in nodes
+    }
+
+
+def rate_rows(session: Session) -> list[dict[str, Any]]:
+    rates = session.exec(select(ExchangeRate).order_by(col(ExchangeRate.id)))
+    return [
+        {
+            "currency": rate.currency,
+            "month": rate.month,
+            "rate": Decimal(rate.rate_micro) / RATE_SCALE,
+            "operator": rate.operator,
+            "set_at": timestamp(rate.set_at),
+        }
+        for rate in rates
+    ]
+
+
+def arrival_rows(session: Session, code: dict, name: dict) -> list[dict[str, Any]]:
+    """Core rows, not ORM objects: an export of 100,000 arrivals stays quick."""
+    table = Arrival.__table__
+    rows = session.connection().execute(table.select().order_by(table.c.id))
+    return [
+        {
+            "id": row.id,
+            "project": code[row.project_id],
+            "project_name": name[row.project_id],
+            "amount": row.amount_minor,
+            "date": row.arrived_on,
+            "currency": row.currency,
+            "source": row.source,
+            "ref": row.ref,
+            "note": row.note,
+            "reverses": row.reverses_id,
+            "cny": to_unit(row.cny_fen),
+            "warnings": row.warnings,
+            "operator": row.operator,
+            "entered_at": timestamp(row.entered_at),
+        }
+        for row in rows
+    ]
+
+
+def target_rows(session: Session, labels: dict[int, str]) -> list[dict[str, Any]]:
+    targets = session.exec(select(Target).order_by(col(Target.id)))
+    return [
+        {
+            **target.model_dump(),
+            "unit": labels[target.unit_id],
+            "amount": to_unit(target.amount) if METRICS[target.metric].money else target.amount,
+            "set_at": timestamp(target.set_at),
+        }
+        for target in targets
+    ]
+
+
+def audit_rows(session: Session) -> list[dict[str, Any]]:
+    table = AuditEntry.__table__
+    rows = session.connection().execute(table.select().order_by(table.c.id))
+    return [{**row._asdict(), "at": timestamp(row.at)} for row in rows]

@@ -1,0 +1,279 @@
+"""Applying checked rows through the domain operations, kind by kind.
+
+Each importer walks its table in order and calls what the CLI commands call (add_unit,
+add_project and move_stage, add_target, set_rate), so the checks and the audit trail are the
+same. A refusal becomes a problem at its row and the walk goes on, so one run reports
+everything; rows already in the ledger are skipped and listed. Arrivals, which come by the
+hundred thousand, have their own module (``arrival_import``).
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from zhaoshang_cli.arrivals import check_currency, set_rate
+from zhaoshang_cli.errors import ZsError
+from zhaoshang_cli.models import ExchangeRate, Project, Target, Unit
+from zhaoshang_cli.money import format_rate
+from zhaoshang_cli.projects import STAGE_DATE_FIELD, STAGE_ORDER, add_project, move_stage
+from zhaoshang_cli.spreadsheets.columns import PROJECTS, STAGE, UNIT_KIND, Kind
+from zhaoshang_cli.spreadsheets.reading import Row, Table, text_of
+from zhaoshang_cli.targets import add_target, parse_target_amount
+from zhaoshang_cli.units import add_unit, find_unit
+
+
+@dataclass
+class Outcome:
+    """What one sheet added (or would add) and skipped, row by row."""
+
+    kind: Kind
+    added: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def import_units(session: Session, table: Table, out: Outcome) -> None:
+    seen: dict[tuple[str | None, str], int] = {}
+    for row in table.good_rows():
+        name, kind, parent = row.values["name"], row.values["kind"], row.values["parent"]
+        if (parent, name) in seen:
+            table.problem(row, "name", f"the unit {name!r} twice (also row {seen[parent, name]})")
+            continue
+        seen[parent, name] = row.number
+        try:
+            parent_unit = find_unit(session, parent) if parent else None
+        except ZsError as exc:
+            table.problem(row, "parent", str(exc))
+            continue
+        query = select(Unit).where(Unit.name == name)
+        query = query.where(
+            Unit.parent_id == parent_unit.id if parent_unit else col(Unit.parent_id).is_(None)
+        )
+        existing = session.exec(query).first()
+        if existing is not None and existing.kind != kind:
+            label = UNIT_KIND.label(existing.kind)
+            table.problem(row, "kind", f"{name} is already in the ledger as a {label}")
+        elif existing is not None:
+            out.skipped.append(f"row {row.number}: unit {name}")
+        elif table.attempt(row, None, add_unit, session, name, kind, parent, row.values["rank"]):
+            where = f" under {parent}" if parent else ""
+            out.added.append(f"row {row.number}: {UNIT_KIND.label(kind)} {name}{where}")
+
+
+DATED_STAGES = tuple(STAGE_DATE_FIELD)  # signed, started, completed, producing, terminated
+Move = tuple[str, date, bool, str | None]  # stage, date, correction, reason
+
+
+def import_projects(
+    session: Session,
+    table: Table,
+    out: Outcome,
+    *,
+    history: dict[str, list[dict[str, Any]]] | None = None,
+    contacts: dict[str, str] | None = None,
+) -> None:
+    """Projects matched by code (or by name where the file gives none). ``history`` (from an
+    export's 阶段记录) replays every stage move; without it the dated stages are walked."""
+    codes = dict(session.exec(select(Project.code, Project.name)).all())
+    names = set(codes.values())
+    seen: dict[str, int] = {}
+    for row in table.good_rows():
+        values = row.values
+        code, name = values["code"], values["name"]
+        key, what = (code, "code") if code else (name, "name")
+        if key in seen:
+            hint = "" if code else "; give each a 项目编号"
+            table.problem(row, what, f"duplicate {what} {key!r} (also row {seen[key]}){hint}")
+            continue
+        seen[key] = row.number
+        if code in codes and codes[code] != name:
+            table.problem(
+                row, "code", f"the code {code!r} is already in the ledger for {codes[code]!r}"
+            )
+            continue
+        if code in codes or (not code and name in names):
+            out.skipped.append(f"row {row.number}: project {code or name}")
+            continue
+        units = [part for part in re.split(r"[、,，;；\n]+", values["units"]) if part.strip()]
+        if not all(table.attempt(row, "units", find_unit, session, unit) for unit in units):
+            continue
+        events = (history or {}).get(code or "")
+        plan = replay_plan(events) if events else walk_plan(table, row)
+        if plan is None:
+            continue
+        stage, signed_on, moves = plan
+        try:
+            project = add_project(
+                session,
+                name=name,
+                units=units,
+                code=code,
+                stage=stage,
+                signed_on=signed_on,
+                contract_fen=values["contract"],
+                total_investment_fen=values["total_investment"],
+                investor=values["investor"],
+                origin=values["origin"],
+                industry=values["industry"],
+                industrial=bool(values["industrial"]),
+                occasion=values["occasion"],
+                leader=values["leader"],
+                recruiter=values["recruiter"],
+                informant=values["informant"],
+                contact=values["contact"] or (contacts or {}).get(code or ""),
+            )
+            for move, on, correct, reason in moves:
+                move_stage(session, project.code, move, on, correct=correct, reason=reason)
+        except ZsError as exc:
+            table.problem(row, None, str(exc))
+            continue
+        if events and not matches_row(project, values):
+            table.problem(row, "stage", "the stage history (阶段记录) ends elsewhere than this row")
+            continue
+        codes[project.code] = name
+        names.add(name)
+        label = STAGE.label(project.stage)
+        out.added.append(f"row {row.number}: project {project.code} {name} ({label})")
+
+
+def walk_plan(table: Table, row: Row) -> tuple[str, date | None, list[Move]] | None:
+    """From a row's stage and dates: add at lead/negotiating/signed, then move through each
+    dated stage in order. The final stage needs its date; dates beyond it are a mistake."""
+    values = row.values
+    dated = {stage: values[STAGE_DATE_FIELD[stage]] for stage in DATED_STAGES}
+    latest = next((s for s in reversed(DATED_STAGES) if dated[s]), "lead")
+    final = values["stage"] or latest
+    ok = True
+    if final == "terminated" and not values["termination_reason"]:
+        table.problem(row, "termination_reason", "a terminated project needs its reason")
+        ok = False
+    needed = {final} & set(DATED_STAGES)
+    if final in STAGE_ORDER[STAGE_ORDER.index("signed") :]:
+        needed.add("signed")
+    for stage in sorted(needed, key=DATED_STAGES.index):
+        if not dated[stage]:
+            field_name = STAGE_DATE_FIELD[stage]
+            header = PROJECTS.column(field_name).header
+            reason = f"a project at stage {STAGE.label(final)} needs {header}"
+            table.problem(row, field_name, reason)
+            ok = False
+    if final != "terminated":
+        for stage in DATED_STAGES:
+            beyond = stage == "terminated" or STAGE_ORDER.index(stage) > STAGE_ORDER.index(final)
+            if dated[stage] and beyond:
+                reason = f"a date is given but the stage is {STAGE.label(final)}"
+                table.problem(row, STAGE_DATE_FIELD[stage], reason)
+                ok = False
+    if not ok:
+        return None
+    start = "signed" if dated["signed"] else (final if final == "negotiating" else "lead")
+    moves: list[Move] = [
+        (stage, dated[stage], False, None)
+        for stage in ("started", "completed", "producing")
+        if dated[stage]
+    ]
+    if final == "terminated":
+        moves.append(("terminated", dated["terminated"], False, values["termination_reason"]))
+    return start, dated["signed"], moves
+
+
+def replay_plan(events: list[dict[str, Any]]) -> tuple[str, date | None, list[Move]]:
+    """An export's stage history, move by move: the first event is how the project was added."""
+    first, *later = events
+    signed = STAGE_ORDER.index(first["stage"]) >= STAGE_ORDER.index("signed")
+    moves = [(e["stage"], e["on_date"], bool(e["correction"]), e["reason"]) for e in later]
+    return first["stage"], first["on_date"] if signed else None, moves
+
+
+def matches_row(project: Project, values: dict[str, Any]) -> bool:
+    wanted = {field: values[field] for field in STAGE_DATE_FIELD.values()}
+    wanted["stage"], wanted["termination_reason"] = values["stage"], values["termination_reason"]
+    return all(getattr(project, key) == value for key, value in wanted.items())
+
+
+def import_targets(session: Session, table: Table, out: Outcome) -> None:
+    """A row equal to a target already set (same unit, year, metric, level, date, amount) is
+    skipped; any other row adds to the history, as `zs target set` would."""
+    query = select(
+        Target.unit_id,
+        Target.year,
+        Target.metric,
+        Target.level,
+        Target.effective_from,
+        Target.amount,
+    )
+    existing = {tuple(target) for target in session.exec(query)}
+    units: dict[str, Unit | str] = {}  # a unit, or why the name finds none
+    seen: dict[tuple[Any, ...], int] = {}
+    for row in table.good_rows():
+        values = row.values
+        name, year, metric = values["unit"], values["year"], values["metric"]
+        if name not in units:
+            try:
+                units[name] = find_unit(session, name)
+            except ZsError as exc:
+                units[name] = str(exc)
+        unit = units[name]
+        if isinstance(unit, str):
+            table.problem(row, "unit", unit)
+        amount = table.attempt(
+            row, "amount", parse_target_amount, text_of(values["amount"]), metric
+        )
+        if isinstance(unit, str) or not amount:
+            continue
+        level = values["level"] or "must"
+        effective_from = values["effective_from"] or date(year, 1, 1)
+        key = (unit.id, year, metric, level, effective_from)
+        if key in seen:
+            table.problem(
+                row, "amount", f"a second target in force from the same day as row {seen[key]}"
+            )
+            continue
+        seen[key] = row.number
+        if (*key, amount) in existing:
+            out.skipped.append(f"row {row.number}: target {name} {year} {metric} {level}")
+            continue
+        added = table.attempt(
+            row,
+            None,
+            add_target,
+            session,
+            unit,
+            year,
+            metric,
+            amount,
+            level=level,
+            effective_from=effective_from,
+            basis=values["basis"] or "set",
+            reason=values["reason"],
+        )
+        if added:
+            out.added.append(f"row {row.number}: target {name} {year} {metric} {level}")
+
+
+def import_rates(session: Session, table: Table, out: Outcome) -> None:
+    existing = {(r.currency, r.month): r.rate_micro for r in session.exec(select(ExchangeRate))}
+    seen: dict[tuple[str, str], int] = {}
+    for row in table.good_rows():
+        currency = table.attempt(row, "currency", check_currency, row.values["currency"])
+        if not currency:
+            continue
+        month, rate = row.values["month"], row.values["rate"]
+        key = (currency, month)
+        if key in seen:
+            table.problem(row, "month", f"a second {currency} rate for {month} (row {seen[key]})")
+            continue
+        seen[key] = row.number
+        if existing.get(key) == rate:
+            out.skipped.append(f"row {row.number}: {currency} {month}")
+        elif key in existing:
+            reason = (
+                f"the ledger has {format_rate(existing[key])} for {currency} {month}; "
+                "change it with `zs rate set`"
+            )
+            table.problem(row, "rate", reason)
+        elif table.attempt(row, None, set_rate, session, currency, month, rate):
+            out.added.append(f"row {row.number}: {currency} {month} {format_rate(rate)}")

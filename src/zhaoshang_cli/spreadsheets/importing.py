@@ -1,0 +1,142 @@
+"""Importing a file: one kind's sheet, or a whole export into an empty ledger.
+
+Files are read before the write transaction opens; everything is then applied in that one
+transaction, and the caller commits only when no sheet has a problem (all rows or none).
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from zhaoshang_cli.errors import Invalid
+from zhaoshang_cli.models import Arrival, ExchangeRate, Project, Target, Unit
+from zhaoshang_cli.spreadsheets.arrival_import import import_arrivals
+from zhaoshang_cli.spreadsheets.columns import (
+    ARRIVALS,
+    CONTACTS,
+    PROJECTS,
+    RATES,
+    STAGE_EVENTS,
+    TARGETS,
+    UNITS,
+)
+from zhaoshang_cli.spreadsheets.importers import (
+    Outcome,
+    import_projects,
+    import_rates,
+    import_targets,
+    import_units,
+)
+from zhaoshang_cli.spreadsheets.reading import Book, Problem, Table
+
+Importer = Callable[[Session, Table, Outcome], None]
+IMPORTERS: dict[str, Importer] = {
+    UNITS.name: import_units,
+    PROJECTS.name: import_projects,
+    ARRIVALS.name: import_arrivals,
+    TARGETS.name: import_targets,
+    RATES.name: import_rates,
+}
+
+
+@dataclass
+class ImportResult:
+    file: str
+    tables: list[Table]
+    outcomes: list[Outcome] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Sheet by sheet in file order, each sheet's own problems first, then by row."""
+        return [
+            problem
+            for table in self.tables
+            for problem in sorted(table.problems, key=lambda p: p.row or 0)
+        ]
+
+
+def import_kind(session: Session, table: Table) -> ImportResult:
+    result = ImportResult(table.file, [table], notes=list(table.notes))
+    outcome = Outcome(table.kind)
+    if table.readable:
+        IMPORTERS[table.kind.name](session, table, outcome)
+    result.outcomes.append(outcome)
+    return result
+
+
+LEDGER_KINDS = (UNITS, RATES, PROJECTS, ARRIVALS, TARGETS)  # in the order they depend
+REQUIRED_SHEETS = (UNITS, PROJECTS)
+KEPT_SHEETS = ("项目单位", "操作记录")  # derived from the rest, or this import's own trail
+
+
+@dataclass
+class LedgerFile:
+    """An export read back: a table per sheet, read before the write transaction opens."""
+
+    file: str
+    tables: dict[str, Table]
+    notes: list[str]
+
+
+def read_ledger_file(book: Book) -> LedgerFile:
+    if book.is_csv:
+        raise Invalid(f"{book.name}: `zs import ledger` reads a workbook made by `zs export`.")
+    tables: dict[str, Table] = {}
+    notes = []
+    for kind in (*LEDGER_KINDS, STAGE_EVENTS, CONTACTS):
+        table = book.table(kind, first_sheet_fallback=False)
+        if table is not None:
+            tables[kind.name] = table
+            notes.extend(f"{kind.title} {note}" for note in table.notes)
+    known = {table.sheet for table in tables.values()}
+    for sheet in book.sheet_names:
+        if sheet in KEPT_SHEETS:
+            notes.append(f"sheet {sheet} is not replayed: the new ledger keeps its own")
+        elif sheet not in known:
+            notes.append(f"sheet {sheet} is not a ledger sheet; left alone")
+    return LedgerFile(book.name, tables, notes)
+
+
+def import_ledger(session: Session, ledger_file: LedgerFile) -> ImportResult:
+    """An export into an empty ledger, sheet by sheet in dependency order, in one transaction."""
+    for model in (Unit, Project, Arrival, Target, ExchangeRate):
+        if session.exec(select(func.count()).select_from(model)).one():
+            raise Invalid(
+                "`zs import ledger` reads an export into an empty ledger, and this one has "
+                "data; create a new one with `zs init --db NEW.db`."
+            )
+    tables = ledger_file.tables
+    result = ImportResult(ledger_file.file, list(tables.values()), notes=ledger_file.notes)
+    for kind in REQUIRED_SHEETS:
+        if kind.name not in tables:
+            missing = Table(kind, ledger_file.file, None)
+            missing.sheet_problem(f"the sheet {kind.title} is missing; is this a `zs export` file?")
+            result.tables.append(missing)
+    if len(result.tables) > len(tables):
+        return result
+    history: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows_of(tables.get(STAGE_EVENTS.name)):
+        history[row.values["project"]].append(row.values)
+    contacts = {
+        row.values["project"]: row.values["contact"] for row in rows_of(tables.get(CONTACTS.name))
+    }
+    for kind in LEDGER_KINDS:
+        table = tables.get(kind.name)
+        if table is None or not table.readable:
+            continue
+        outcome = Outcome(kind)
+        if kind is PROJECTS:
+            import_projects(session, table, outcome, history=history, contacts=contacts)
+        else:
+            IMPORTERS[kind.name](session, table, outcome)
+        result.outcomes.append(outcome)
+    return result
+
+
+def rows_of(table: Table | None) -> list:
+    return table.good_rows() if table is not None else []

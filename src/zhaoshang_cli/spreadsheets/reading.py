@@ -1,0 +1,356 @@
+"""Reading spreadsheets (xlsx, xls, ods via python-calamine; csv) into checked rows of a kind.
+
+Every problem is collected with its sheet, row (as the user sees it: the first row is 1) and
+column, never raised at the first one, so a county fixes its file in one pass.
+"""
+
+import csv
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from zhaoshang_cli import dates
+from zhaoshang_cli.errors import Invalid, ZsError
+from zhaoshang_cli.money import parse_amount, parse_rate
+from zhaoshang_cli.spreadsheets.columns import (
+    IGNORED_HEADERS,
+    IMPORT_KINDS,
+    Column,
+    Kind,
+    normalise,
+)
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+HEADER_SEARCH_ROWS = 10  # a title row or two may stand above the headers
+TOTAL_ROW_MARKS = frozenset({"合计", "总计", "小计"})
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    sheet: str | None
+    row: int | None
+    column: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.sheet:
+            where.append(f"sheet {self.sheet}")
+        if self.row:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column {self.column}")
+        return f"{', '.join(where)}: {self.reason}"
+
+
+@dataclass
+class Row:
+    number: int
+    values: dict[str, Any]
+    ok: bool = True
+
+
+@dataclass
+class Table:
+    """One sheet read as a kind: rows of parsed values, and what was wrong with them."""
+
+    kind: Kind
+    file: str
+    sheet: str | None
+    headers: dict[str, str] = field(default_factory=dict)  # column key → header as written
+    rows: list[Row] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # rows passed over on purpose
+
+    def problem(self, row: Row | None, key: str | None, reason: str) -> None:
+        column = None
+        if key is not None:
+            column = self.headers.get(key) or self.kind.column(key).header
+        self.problems.append(
+            Problem(self.file, self.sheet, row.number if row else None, column, reason)
+        )
+        if row is not None:
+            row.ok = False
+
+    @property
+    def readable(self) -> bool:
+        """A header row was found and every required column is in it."""
+        required = (column.key for column in self.kind.columns if column.required)
+        return bool(self.headers) and all(key in self.headers for key in required)
+
+    def good_rows(self) -> list[Row]:
+        """Rows whose cells all parsed (the others are reported already)."""
+        return [row for row in self.rows if row.ok]
+
+    def attempt(
+        self, row: Row, key: str | None, operation: Callable[..., Any], *args: Any, **kwargs: Any
+    ) -> Any:
+        """Run a domain operation; a refusal becomes this row's problem (and the result None)."""
+        try:
+            return operation(*args, **kwargs)
+        except ZsError as exc:
+            self.problem(row, key, str(exc))
+            return None
+
+    def sheet_problem(self, reason: str, column: str | None = None) -> None:
+        self.problems.append(Problem(self.file, self.sheet, None, column, reason))
+
+
+class Book:
+    """A spreadsheet file; a workbook's sheets are read only when asked for."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.name = path.name
+        suffix = path.suffix.lower()
+        if not path.is_file():
+            raise Invalid(f"There is no file {path}.")
+        if suffix == ".csv":
+            self.sheet_names: list[str] = []
+            self._workbook = None
+        elif suffix in WORKBOOK_SUFFIXES:
+            from python_calamine import CalamineWorkbook
+
+            try:
+                self._workbook = CalamineWorkbook.from_path(str(path))
+            except Exception as exc:  # calamine raises its own error types per format
+                raise Invalid(f"{path.name} could not be read as a spreadsheet ({exc}).") from None
+            self.sheet_names = list(self._workbook.sheet_names)
+        else:
+            raise Invalid(f"{path.name}: only .xlsx, .xls, .ods and .csv files can be imported.")
+
+    @property
+    def is_csv(self) -> bool:
+        return self._workbook is None
+
+    def find_sheet(self, kind: Kind) -> str | None:
+        wanted = {normalise(kind.title), normalise(kind.name)}
+        return next((name for name in self.sheet_names if normalise(name) in wanted), None)
+
+    def grid(self, sheet: str | None) -> list[list[Any]]:
+        if self._workbook is None:
+            return read_csv(self.path)
+        return self._workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+
+    def table(self, kind: Kind, *, first_sheet_fallback: bool = True) -> Table | None:
+        """The sheet named as the kind (项目 or projects), else the first sheet."""
+        if self.is_csv:
+            return read_table(self.grid(None), kind, self.name, None)
+        sheet = self.find_sheet(kind)
+        if sheet is None and first_sheet_fallback and self.sheet_names:
+            sheet = self.sheet_names[0]
+        if sheet is None:
+            return None
+        return read_table(self.grid(sheet), kind, self.name, sheet)
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    """UTF-8 (with or without BOM), else GB18030: what Excel on a Chinese Windows saves."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("gb18030")
+    return list(csv.reader(text.splitlines()))
+
+
+def read_table(grid: list[list[Any]], kind: Kind, file: str, sheet: str | None) -> Table:
+    table = Table(kind, file, sheet)
+    header_index = find_header_row(grid, kind)
+    if header_index is None:
+        example = ", ".join(column.header for column in kind.columns[:3])
+        table.sheet_problem(
+            f"no header row found; the first row should name columns like {example}"
+        )
+        return table
+    parsers = map_columns(table, grid[header_index])
+    for required in (column for column in kind.columns if column.required):
+        if required.key not in table.headers:
+            table.sheet_problem(f"the required column {required.header} is missing")
+    headed = {index for index, cell in enumerate(grid[header_index]) if not is_blank(cell)}
+    keys = [column.key for column in kind.columns]
+    reported_unheaded: set[int] = set()
+    for number, cells in enumerate(grid[header_index + 1 :], start=header_index + 2):
+        if all(is_blank(cell) for cell in cells):
+            continue
+        if any(
+            isinstance(cell, str) and "".join(cell.split()) in TOTAL_ROW_MARKS for cell in cells
+        ):
+            table.notes.append(f"row {number}: a total row, not imported")
+            continue
+        row = Row(number, dict.fromkeys(keys))
+        for index, column, parse in parsers:
+            value = cells[index] if index < len(cells) else None
+            if is_blank(value):
+                if column.required:
+                    table.problem(row, column.key, "a value is required")
+                continue
+            try:
+                row.values[column.key] = parse(column, value)
+            except Invalid as exc:
+                table.problem(row, column.key, str(exc))
+        for index, cell in enumerate(cells):
+            if index not in headed and index not in reported_unheaded and not is_blank(cell):
+                reported_unheaded.add(index)
+                where = column_letter(index)
+                table.problems.append(
+                    Problem(file, sheet, number, where, "a value under no column header")
+                )
+        table.rows.append(row)
+    return table
+
+
+def find_header_row(grid: list[list[Any]], kind: Kind) -> int | None:
+    best, best_count = None, 0
+    for index, cells in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        count = sum(1 for cell in cells if not is_blank(cell) and kind.match(str(cell)))
+        if count > best_count:
+            best, best_count = index, count
+    return best
+
+
+Parser = Callable[[Column, Any], Any]
+
+
+def map_columns(table: Table, header_cells: list[Any]) -> list[tuple[int, Column, Parser]]:
+    """Which cell holds which column; unknown and repeated headers are problems."""
+    parsers = []
+    seen: dict[str, int] = {}
+    for index, cell in enumerate(header_cells):
+        if is_blank(cell):
+            continue
+        header = str(cell).strip()
+        column = table.kind.match(header)
+        if column is None:
+            if normalise(header) not in IGNORED_HEADERS:
+                hint = (
+                    f" (see `zs template {table.kind.name}`)"
+                    if table.kind.name in IMPORT_KINDS
+                    else ""
+                )
+                table.sheet_problem(f"unknown column{hint}", header)
+            continue
+        if column.key in seen:
+            table.sheet_problem(
+                f"the same column twice (columns {column_letter(seen[column.key])} and "
+                f"{column_letter(index)})",
+                header,
+            )
+            continue
+        seen[column.key] = index
+        table.headers[column.key] = header
+        parsers.append((index, column, PARSERS[column.type]))
+    return parsers
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def decimal_of(value: int | float) -> Decimal:
+    """An Excel number exactly as shown: 4700.5 → Decimal('4700.5'), never float arithmetic."""
+    return Decimal(value) if isinstance(value, int) else Decimal(repr(value))
+
+
+def text_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int | float):
+        number = decimal_of(value)
+        return str(int(number)) if number == number.to_integral_value() else f"{number:f}"
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def parse_text(_column: Column, value: Any) -> str:
+    return text_of(value)
+
+
+def parse_amount_cell(column: Column, value: Any) -> int:
+    """In 万 when a bare number (as the template says); a leading minus only where allowed."""
+    if isinstance(value, bool):
+        raise Invalid(f"The amount {value!r} is not readable.")
+    text = text_of(value)
+    negative = column.type == "signed_amount" and text.startswith("-")
+    minor = parse_amount(text[1:] if negative else text)
+    return -minor if negative else minor
+
+
+def parse_date_cell(_column: Column, value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return dates.parse_date(text_of(value))
+
+
+YES = frozenset({"是", "y", "yes", "true", "1", "√", "✓"})
+NO = frozenset({"否", "n", "no", "false", "0", "×", "x"})
+
+
+def parse_bool(column: Column, value: Any) -> bool:
+    text = text_of(value).lower()
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise Invalid(f"The {column.key} value {value!r} should be 是 or 否.")
+
+
+def parse_int(column: Column, value: Any) -> int:
+    text = text_of(value).removesuffix("年")
+    if not re.fullmatch(r"\d+", text):
+        raise Invalid(f"The {column.key} value {value!r} is not a whole number.")
+    return int(text)
+
+
+def parse_choice(column: Column, value: Any) -> str:
+    assert column.choice is not None
+    return column.choice.parse(text_of(value))
+
+
+def parse_month(_column: Column, value: Any) -> str:
+    """Excel turns 2026-04 into 1 April 2026; either way the month is meant."""
+    if isinstance(value, date):
+        return f"{value.year:04d}-{value.month:02d}"
+    year, month = dates.parse_month(text_of(value))
+    return f"{year:04d}-{month:02d}"
+
+
+def parse_rate_cell(_column: Column, value: Any) -> int:
+    return parse_rate(text_of(value))
+
+
+def parse_raw(_column: Column, value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+PARSERS: dict[str, Parser] = {
+    "text": parse_text,
+    "amount": parse_amount_cell,
+    "signed_amount": parse_amount_cell,
+    "date": parse_date_cell,
+    "bool": parse_bool,
+    "int": parse_int,
+    "choice": parse_choice,
+    "month": parse_month,
+    "rate": parse_rate_cell,
+    "raw": parse_raw,
+}
