@@ -46,7 +46,9 @@ class Sheet:
     min_widths: dict[int, int] = field(default_factory=dict)
     charts: list[Callable[[Any], Any]] = field(default_factory=list)
     landscape: bool = True
-    bulk: bool = False  # a long, plain list: rows past the second are appended as XML text
+    # A long list: rows past the second are appended as XML text, each column taking the style
+    # its cell in row 2 has, so give every cell of a formatted column its Style, None included.
+    bulk: bool = False
 
     def add(self, *cells: Any) -> int:
         """Append a row; returns its 1-based row number."""
@@ -190,8 +192,10 @@ def _xml_cell(ref: str, value: Any, style: str) -> str:
     if isinstance(value, int | float | Decimal):
         number = format(value, "f") if isinstance(value, Decimal) else repr(value)
         return f'<c r="{ref}"{style}><v>{number}</v></c>'
-    if isinstance(value, date):
+    if isinstance(value, date) and style:
         return f'<c r="{ref}"{style}><v>{(value - _EXCEL_EPOCH).days}</v></c>'
+    if isinstance(value, date):  # no date format to lean on: ISO text, never a bare serial
+        value = value.isoformat()
     text = escape(_ILLEGAL_XML.sub("", str(value)))
     # An inline string is text by definition: it can never be taken for a formula.
     return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'

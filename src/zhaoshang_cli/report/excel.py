@@ -145,7 +145,7 @@ def list_sheet(
             value = item[key]
             if key == "industrial":
                 value = "是" if value else "否"
-            cells.append((value, styles[key]) if key in styles and value is not None else value)
+            cells.append((value, styles[key]) if key in styles else value)
         sheet.add(*cells)
     return sheet
 

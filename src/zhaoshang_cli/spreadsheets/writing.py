@@ -5,9 +5,6 @@ spreadsheet program ever runs it. Files are written under a temporary name in th
 directory and renamed into place: a cron job or a crash never leaves half a workbook.
 """
 
-import os
-import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,8 +12,8 @@ from typing import Any
 from zhaoshang_cli.errors import Invalid
 from zhaoshang_cli.money import to_unit
 from zhaoshang_cli.spreadsheets.columns import AMOUNT_NOTE, Column, Kind
+from zhaoshang_cli.xlsx import write_atomically
 
-FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r", "\0")
 TEMPLATE_ROWS = 1000  # rows the template's drop-down lists cover
 
 
@@ -25,24 +22,6 @@ class Sheet:
     kind: Kind
     columns: list[Column]
     rows: list[dict[str, Any]]
-
-
-def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    """Write to a temporary file beside ``path``, then rename it over ``path``."""
-    directory = path.parent
-    if not directory.is_dir():
-        raise Invalid(f"There is no directory {directory} to write {path.name} into.")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    os.close(handle)
-    try:
-        write(Path(temporary))
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def check_xlsx(path: Path) -> Path:
@@ -65,36 +44,30 @@ def cell_value(column: Column, value: Any) -> Any:
 
 
 def write_workbook(path: Path, sheets: list[Sheet]) -> None:
-    """An export: openpyxl's write-only mode, one sheet per table, header row frozen."""
+    """An export: one sheet per table, header row frozen, streamed by the shared writer
+    (long tables as XML text), formula-looking text kept as text."""
+    from zhaoshang_cli.xlsx import Sheet as OutSheet
+    from zhaoshang_cli.xlsx import Style, save_sheets
 
-    def write(target: Path) -> None:
-        from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.styles import Font
-
-        workbook = Workbook(write_only=True)
-        for sheet in sheets:
-            worksheet = workbook.create_sheet(sheet.kind.title)
-            set_widths(worksheet, sheet.columns)
-            worksheet.freeze_panes = "A2"
-            header = []
-            for column in sheet.columns:
-                cell = WriteOnlyCell(worksheet, column.header)
-                cell.font = Font(bold=True)
-                header.append(cell)
-            worksheet.append(header)
-            for row in sheet.rows:
-                values = []
-                for column in sheet.columns:
-                    value = cell_value(column, row.get(column.key))
-                    if isinstance(value, str) and value.startswith(FORMULA_LEADS):
-                        value = WriteOnlyCell(worksheet, value)
-                        value.data_type = "s"
-                    values.append(value)
-                worksheet.append(values)
-        workbook.save(target)
-
-    write_atomically(path, write)
+    header = Style(bold=True)
+    formats = {"date": Style(number_format="yyyy-mm-dd")}
+    out = []
+    for sheet in sheets:
+        target = OutSheet(sheet.kind.title, freeze="A2", bulk=True, landscape=False)
+        target.add(*((column.header, header) for column in sheet.columns))
+        for column_index, column in enumerate(sheet.columns, start=1):
+            target.min_widths[column_index] = 2 * len(column.header) + 2
+        for row in sheet.rows:
+            target.add(
+                *(
+                    (cell_value(column, row.get(column.key)), formats[column.type])
+                    if column.type in formats
+                    else cell_value(column, row.get(column.key))
+                    for column in sheet.columns
+                )
+            )
+        out.append(target)
+    save_sheets(out, path)
 
 
 def set_widths(worksheet: Any, columns: list[Column]) -> None:
