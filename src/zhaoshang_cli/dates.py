@@ -3,6 +3,7 @@
 import os
 import re
 from datetime import UTC, date, datetime
+from functools import lru_cache
 
 from zhaoshang_cli.errors import Invalid
 
@@ -31,9 +32,13 @@ def parse_month(text: str) -> tuple[int, int]:
 
 def today() -> date:
     override = os.environ.get("ZS_TODAY")
-    if override:
-        return parse_date(override, what="ZS_TODAY")
-    return date.today()
+    return _fixed_today(override) if override else date.today()
+
+
+@lru_cache(maxsize=4)
+def _fixed_today(text: str) -> date:
+    """Parsed once: a bulk import asks for 'today' once per row."""
+    return parse_date(text, what="ZS_TODAY")
 
 
 def utcnow() -> datetime:
