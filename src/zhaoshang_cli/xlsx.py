@@ -15,7 +15,6 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from zhaoshang_cli.errors import Invalid
 from zhaoshang_cli.safety import looks_like_formula
@@ -180,25 +179,36 @@ def save_sheets(sheets: list[Sheet], path: Path) -> None:
     write_atomically(Path(path), workbook_writer(sheets))
 
 
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# XML text: escape markup, drop the control characters XML 1.0 cannot hold.
+_XML_TEXT = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+    | {chr(c): None for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF)}
+)
 _EXCEL_EPOCH = date(1899, 12, 30)
 
 
-def _xml_cell(ref: str, value: Any, style: str) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
-    if isinstance(value, int | float | Decimal):
-        number = format(value, "f") if isinstance(value, Decimal) else repr(value)
-        return f'<c r="{ref}"{style}><v>{number}</v></c>'
-    if isinstance(value, date) and style:
-        return f'<c r="{ref}"{style}><v>{(value - _EXCEL_EPOCH).days}</v></c>'
-    if isinstance(value, date):  # no date format to lean on: ISO text, never a bare serial
-        value = value.isoformat()
-    text = escape(_ILLEGAL_XML.sub("", str(value)))
-    # An inline string is text by definition: it can never be taken for a formula.
-    return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+def _xml_row(number: int, row: list[Any], columns: list[tuple[str, str]]) -> str:
+    """One row of cells; str, numbers, dates and booleans, as openpyxl would write them."""
+    cells = []
+    for (letter, style), cell in zip(columns, row, strict=False):
+        value = cell[0] if type(cell) is tuple else cell
+        if value is None:
+            continue
+        kind = type(value)
+        ref = f'<c r="{letter}{number}"{style}'
+        if kind is bool:
+            cells.append(f'{ref} t="b"><v>{int(value)}</v></c>')
+        elif kind is Decimal:
+            cells.append(f"{ref}><v>{value:f}</v></c>")
+        elif kind is int or kind is float:
+            cells.append(f"{ref}><v>{value!r}</v></c>")
+        elif kind is date and style:
+            cells.append(f"{ref}><v>{(value - _EXCEL_EPOCH).days}</v></c>")
+        else:  # text (and a date with no format to lean on, as ISO text, never a bare serial)
+            text = (value.isoformat() if kind is date else str(value)).translate(_XML_TEXT)
+            # An inline string is text by definition: it can never be taken for a formula.
+            cells.append(f'{ref} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
+    return f'<row r="{number}">{"".join(cells)}</row>'
 
 
 def _extend_sheet(xml: str, rows: list[list[Any]]) -> str:
@@ -209,15 +219,9 @@ def _extend_sheet(xml: str, rows: list[list[Any]]) -> str:
     styles = dict(re.findall(r'<c r="([A-Z]+)2"(?: s="(\d+)")?', second[1] if second else ""))
     width = max((len(row) for row in rows), default=1)
     letters = [get_column_letter(c) for c in range(1, width + 1)]
-    style_of = {col: f' s="{styles[col]}"' if styles.get(col) else "" for col in letters}
-    parts = []
-    for number, row in enumerate(rows, start=3):
-        cells = "".join(
-            _xml_cell(f"{col}{number}", _split(cell)[0], style_of[col])
-            for col, cell in zip(letters, row, strict=False)
-        )
-        parts.append(f'<row r="{number}">{cells}</row>')
-    xml = xml.replace("</sheetData>", "".join(parts) + "</sheetData>", 1)
+    columns = [(col, f' s="{styles[col]}"' if styles.get(col) else "") for col in letters]
+    body = "".join(_xml_row(number, row, columns) for number, row in enumerate(rows, start=3))
+    xml = xml.replace("</sheetData>", body + "</sheetData>", 1)
     last = f"{letters[-1]}{len(rows) + 2}"
     return re.sub(r'<dimension ref="[^"]*"\s*/>', f'<dimension ref="A1:{last}"/>', xml, count=1)
 
