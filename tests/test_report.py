@@ -253,6 +253,18 @@ def test_outputs_agree(city, tmp_path):
     assert Decimal(total["completion"]) == Decimal(str(data["total"]["completion"]))
     path = tmp_path / "通报.xlsx"
     zs("report", "--month", "4", "--year", "2026", "--xlsx", str(path))
+    with_file = zs(
+        "report",
+        "--month",
+        "4",
+        "--year",
+        "2026",
+        "--format",
+        "json",
+        "--xlsx",
+        str(tmp_path / "again.xlsx"),
+    ).stdout
+    assert json.loads(with_file) == data  # the file adds sheets, never changes the JSON
     ws = openpyxl.load_workbook(path)["完成情况"]
     cells = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
     assert ws.cell(cells["全市合计"], 4).value == 5900

@@ -77,7 +77,6 @@ def report_data(report: Report) -> dict[str, Any]:
         "total": row_data(report.total),
         "projects": _clean(report.projects),
         "rates": _clean(report.rates),
-        **({"lists": _clean(report.lists)} if report.lists else {}),
     }
 
 
