@@ -230,15 +230,11 @@ def installed_zs() -> str:
 
 def test_console_script_as_cron_runs_it(city, tmp_path):
     """No terminal, no environment beyond PATH, HOME and ZS_DB; stdin closed."""
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "HOME": str(tmp_path),
-        "ZS_DB": str(city),
-        "ZS_TODAY": "2026-04-21",
-    }
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "ZS_DB": str(city)}
     out = tmp_path / "bulletins"
     out.mkdir()
-    command = [installed_zs(), "bulletin", "--catch-up", "--out", str(out)]
+    # A named week: with the real date, --catch-up (tested above) would write every week since.
+    command = [installed_zs(), "bulletin", "--week", "2026-W16", "--out", str(out)]
     done = subprocess.run(
         command, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120
     )

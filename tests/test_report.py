@@ -338,3 +338,39 @@ def test_demo_builds_and_reports(tmp_path, monkeypatch):
     Path("real.db").write_text("not a demo")
     fails("demo", "--db", "real.db")
     assert Path("real.db").read_text() == "not a demo"
+
+
+def test_follow_through_for_one_occasion(city):
+    zs(
+        "add-project",
+        "--name",
+        "洽谈会项目",
+        "--unit",
+        "乙县",
+        "--amount",
+        "2000万",
+        "--signed",
+        "2025-09-01",
+        "--occasion",
+        "投洽会",
+    )
+    zs("project", "stage", "2025-0002", "started", "--date", "2025-10-01")
+    zs(
+        "add-project",
+        "--name",
+        "洽谈会项目二",
+        "--unit",
+        "甲县",
+        "--amount",
+        "1000万",
+        "--signed",
+        "2026-03-05",
+        "--occasion",
+        "投洽会",
+    )
+    zs("arrive", "2025-0002", "500万", "--date", "2026-02-01")
+    rates = report_json("--month", "4", "--occasion", "投洽会")["rates"]
+    # The fair's cohort, whatever the year: 2 signed, 1 started, 500 of 3000 arrived.
+    assert rates["cohort"] == "投洽会" and rates["signed"] == 2
+    assert rates["start_rate"] == 0.5 and rates["performance_rate"] == 0.5
+    assert rates["funds_rate"] == pytest.approx(500 / 3000, abs=1e-6)
