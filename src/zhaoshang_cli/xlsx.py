@@ -30,6 +30,7 @@ class Style:
     fill: str | None = None  # RGB, e.g. FFEB9C
     border: bool = False
     center: bool = False
+    across: bool = False  # centred across this and the following cells of the same style
 
 
 @dataclass
@@ -110,6 +111,8 @@ class _Styler:
                 attributes["alignment"] = Alignment(
                     horizontal="center", vertical="center", wrap_text=True
                 )
+            if style.across:
+                attributes["alignment"] = Alignment(horizontal="centerContinuous")
             if style.number_format:
                 attributes["number_format"] = style.number_format
             self.cache[style] = attributes

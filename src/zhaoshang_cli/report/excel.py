@@ -5,6 +5,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from zhaoshang_cli.glossary import STAGES
 from zhaoshang_cli.report.compute import FLAG_BEHIND, FLAG_FAR_BEHIND, Report, Row
 from zhaoshang_cli.report.text import (
     flags_text,
@@ -88,7 +89,10 @@ def completion_sheet(
     money = report.metric in ("funds", "fdi")
     number_format = AMOUNT_FORMAT if money else COUNT_FORMAT
     sheet = Sheet(name, freeze="B4", title_rows="1:3", size_from_row=3, min_widths={1: 16})
-    sheet.add((heading or title(report), Style(bold=True, size=16)))
+    heading_style = Style(bold=True, size=16, across=True)
+    sheet.add(
+        (heading or title(report), heading_style), *[(None, heading_style)] * (len(HEADERS) - 1)
+    )
     sheet.add(
         f"单位: {unit_label(report, scale)}",
         None,
@@ -145,6 +149,8 @@ def list_sheet(
             value = item[key]
             if key == "industrial":
                 value = "是" if value else "否"
+            elif key == "stage":
+                value = STAGES.get(value, value)
             cells.append((value, styles[key]) if key in styles else value)
         sheet.add(*cells)
     return sheet
