@@ -293,7 +293,8 @@ def test_export_keeps_text_as_text_and_contacts_private(ledger: Path, tmp_path: 
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix != ".db") == ["全市台账.xlsx"]
     workbook = openpyxl.load_workbook(path)
     assert workbook.sheetnames == [
-        "单位", "汇率", "项目", "阶段记录", "项目单位", "到位资金", "目标任务", "操作记录",
+        "单位", "汇率", "项目", "阶段记录", "项目单位", "到位资金", "目标任务", "招商工作量",
+        "操作记录",
     ]  # fmt: skip
     cells = [cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
@@ -357,6 +358,8 @@ def build_city(tmp_path: Path) -> None:
         },
     )
     zs("import", "targets", targets)
+    zs("activity", "add", "乙县/城关镇", "--date", "2026-04-14", "--trip-days", "3",
+       "--visits", "5", "--leader", "王镇长", "--note", "赴苏州招商")  # fmt: skip
 
 
 TIMES_AND_OPERATORS = {"录入人", "录入时间", "设置时间"}
@@ -389,6 +392,7 @@ def listings() -> dict[str, object]:
         "projects": as_json("project", "list"),
         "arrivals": without(as_json("arrival", "list"), "entered_at", "operator"),
         "rates": as_json("rate", "list"),
+        "activities": without(as_json("activity", "list"), "id", "operator"),
         "shows": shows,
     }
 
@@ -399,6 +403,7 @@ def test_export_round_trips_into_an_empty_ledger(ledger: Path, tmp_path: Path, m
     zs("export", "-o", first, "--with-contacts")
     original = listings()
     assert original["arrivals"][1]["reversed_by"] == 4
+    assert original["activities"][0]["unit"] == "城关镇"
 
     monkeypatch.setenv("ZS_DB", str(tmp_path / "copy.db"))
     monkeypatch.setenv("ZS_OPERATOR", "importer")
@@ -545,3 +550,32 @@ def test_files_are_written_beside_the_target_then_renamed(tmp_path: Path) -> Non
     write_atomically(target, lambda path: path.write_bytes(b"today's export"))
     assert target.read_bytes() == b"today's export"
     assert [p.name for p in tmp_path.iterdir()] == ["全市台账.xlsx"]
+
+
+def test_activities_template_import_and_reimport(ledger: Path, tmp_path: Path) -> None:
+    template = tmp_path / "工作量.xlsx"
+    zs("template", "activities", "-o", template)
+    rows = [
+        {"责任单位": "甲县", "日期": "2026-04-14", "外出招商天数": 3, "拜访企业个数": 5,
+         "带队领导": "王县长", "备注": "赴苏州招商"},
+        {"责任单位": "经开区", "日期": "2026/4/16", "拜访企业个数": 2},
+    ]  # fmt: skip
+    fill_template(template, rows)
+    assert "would add 2" in zs("import", "activities", template, "--dry-run").stdout
+    zs("import", "activities", template)
+    listed = as_json("activity", "list", "--week", "2026-W16")
+    assert [(a["unit"], a["trip_days"], a["visits"]) for a in listed] == [
+        ("甲县", 3, 5), ("经开区", 0, 2)
+    ]  # fmt: skip
+    again = zs("import", "activities", template).stdout
+    assert "skipped 2" in again and len(as_json("activity", "list")) == 2
+    before = snapshot(ledger)
+    bad = fill_template(template, [
+        {"责任单位": "丙县", "日期": "2026-04-15", "拜访企业个数": 1},
+        {"责任单位": "甲县", "日期": "2026-04-15"},
+    ])  # fmt: skip
+    err = zs("import", "activities", bad, code=1).stderr  # every problem, one line each
+    assert "row 4, column 责任单位: There is no unit named '丙县'" in err
+    assert "row 5: An activity needs --trip-days or --visits" in err
+    assert err.strip().endswith("2 problems in 工作量.xlsx; nothing was imported.")
+    assert snapshot(ledger) == before

@@ -252,6 +252,21 @@ RATES = Kind(
     ),
 )
 
+ACTIVITIES = Kind(
+    "activities",
+    "招商工作量",
+    (
+        Column("unit", "责任单位", aliases=("单位",), required=True),
+        Column("on_date", "日期", "date", ("活动日期",), required=True),
+        Column("trip_days", "外出招商天数", "int", ("外出天数",), note="whole days"),
+        Column("visits", "拜访企业个数", "int", ("拜访企业", "拜访企业数")),
+        Column("leader", "带队领导", aliases=("领导",)),
+        Column("note", "备注", aliases=("说明",)),
+        OPERATOR,
+        Column("entered_at", "录入时间", template=False),
+    ),
+)
+
 STAGE_EVENTS = Kind(
     "stages",
     "阶段记录",
@@ -300,6 +315,17 @@ AUDIT = Kind(
 
 # Importable on their own, with a template each.
 IMPORT_KINDS: dict[str, Kind] = {
-    kind.name: kind for kind in (UNITS, PROJECTS, ARRIVALS, TARGETS, RATES)
+    kind.name: kind for kind in (UNITS, PROJECTS, ARRIVALS, TARGETS, RATES, ACTIVITIES)
 }
-ALL_KINDS = (UNITS, PROJECTS, ARRIVALS, TARGETS, RATES, STAGE_EVENTS, SHARES, CONTACTS, AUDIT)
+ALL_KINDS = (
+    UNITS,
+    PROJECTS,
+    ARRIVALS,
+    TARGETS,
+    RATES,
+    ACTIVITIES,
+    STAGE_EVENTS,
+    SHARES,
+    CONTACTS,
+    AUDIT,
+)

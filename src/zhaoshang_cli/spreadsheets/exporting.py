@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from zhaoshang_cli.models import (
+    Activity,
     Arrival,
     AuditEntry,
     ExchangeRate,
@@ -23,6 +24,7 @@ from zhaoshang_cli.models import (
 )
 from zhaoshang_cli.money import RATE_SCALE, to_unit
 from zhaoshang_cli.spreadsheets.columns import (
+    ACTIVITIES,
     ARRIVALS,
     AUDIT,
     CONTACTS,
@@ -113,6 +115,7 @@ def ledger_sheets(session: Session, *, with_contacts: bool = False) -> list[Shee
     sheets += [
         Sheet(ARRIVALS, list(ARRIVALS.columns), arrival_rows(session, code, name)),
         Sheet(TARGETS, list(TARGETS.columns), target_rows(session, labels)),
+        Sheet(ACTIVITIES, list(ACTIVITIES.columns), activity_rows(session, labels)),
         Sheet(AUDIT, list(AUDIT.columns), audit_rows(session)),
     ]
     return sheets
@@ -182,3 +185,15 @@ def audit_rows(session: Session) -> list[dict[str, Any]]:
     table = AuditEntry.__table__
     rows = session.connection().execute(table.select().order_by(table.c.id))
     return [{**row._asdict(), "at": timestamp(row.at)} for row in rows]
+
+
+def activity_rows(session: Session, labels: dict[int, str]) -> list[dict[str, Any]]:
+    activities = session.exec(select(Activity).order_by(col(Activity.id)))
+    return [
+        {
+            **activity.model_dump(),
+            "unit": labels[activity.unit_id],
+            "entered_at": timestamp(activity.entered_at),
+        }
+        for activity in activities
+    ]

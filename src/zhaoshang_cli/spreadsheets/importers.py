@@ -14,9 +14,10 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from zhaoshang_cli.activities import add_activity
 from zhaoshang_cli.arrivals import check_currency, set_rate
 from zhaoshang_cli.errors import ZsError
-from zhaoshang_cli.models import ExchangeRate, Project, Target, Unit
+from zhaoshang_cli.models import Activity, ExchangeRate, Project, Target, Unit
 from zhaoshang_cli.money import format_rate
 from zhaoshang_cli.projects import STAGE_DATE_FIELD, STAGE_ORDER, add_project, move_stage
 from zhaoshang_cli.spreadsheets.columns import PROJECTS, STAGE, UNIT_KIND, Kind
@@ -277,3 +278,38 @@ def import_rates(session: Session, table: Table, out: Outcome) -> None:
             table.problem(row, "rate", reason)
         elif table.attempt(row, None, set_rate, session, currency, month, rate):
             out.added.append(f"row {row.number}: {currency} {month} {format_rate(rate)}")
+
+
+def import_activities(session: Session, table: Table, out: Outcome) -> None:
+    """A row equal to a record already kept (unit, day, days, visits, leader, note) is
+    skipped; the rest go through `zs activity add`'s own checks."""
+    existing = {
+        (a.unit_id, a.on_date, a.trip_days, a.visits, a.leader, a.note)
+        for a in session.exec(select(Activity))
+    }
+    for row in table.good_rows():
+        values = row.values
+        unit = table.attempt(row, "unit", find_unit, session, values["unit"])
+        if not unit:
+            continue
+        days, visits = values["trip_days"] or 0, values["visits"] or 0
+        key = (unit.id, values["on_date"], days, visits, values["leader"], values["note"])
+        label = f"row {row.number}: {values['unit']} {values['on_date']}"
+        if key in existing:
+            out.skipped.append(label)
+            continue
+        existing.add(key)
+        added = table.attempt(
+            row,
+            None,
+            add_activity,
+            session,
+            values["unit"],
+            values["on_date"],
+            trip_days=days,
+            visits=visits,
+            leader=values["leader"],
+            note=values["note"],
+        )
+        if added:
+            out.added.append(label)

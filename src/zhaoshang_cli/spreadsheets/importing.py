@@ -16,6 +16,7 @@ from zhaoshang_cli.errors import Invalid
 from zhaoshang_cli.models import Arrival, ExchangeRate, Project, Target, Unit
 from zhaoshang_cli.spreadsheets.arrival_import import import_arrivals
 from zhaoshang_cli.spreadsheets.columns import (
+    ACTIVITIES,
     ARRIVALS,
     CONTACTS,
     PROJECTS,
@@ -26,6 +27,7 @@ from zhaoshang_cli.spreadsheets.columns import (
 )
 from zhaoshang_cli.spreadsheets.importers import (
     Outcome,
+    import_activities,
     import_projects,
     import_rates,
     import_targets,
@@ -40,6 +42,7 @@ IMPORTERS: dict[str, Importer] = {
     ARRIVALS.name: import_arrivals,
     TARGETS.name: import_targets,
     RATES.name: import_rates,
+    ACTIVITIES.name: import_activities,
 }
 
 
@@ -69,7 +72,7 @@ def import_kind(session: Session, table: Table) -> ImportResult:
     return result
 
 
-LEDGER_KINDS = (UNITS, RATES, PROJECTS, ARRIVALS, TARGETS)  # in the order they depend
+LEDGER_KINDS = (UNITS, RATES, PROJECTS, ARRIVALS, TARGETS, ACTIVITIES)  # in dependency order
 REQUIRED_SHEETS = (UNITS, PROJECTS)
 KEPT_SHEETS = ("项目单位", "操作记录")  # derived from the rest, or this import's own trail
 
