@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from zhaoshang_cli import dates
+from zhaoshang_cli.activities import add_activity
 from zhaoshang_cli.arrivals import record_arrival, set_rate
 from zhaoshang_cli.errors import Invalid
 from zhaoshang_cli.ledger import Ledger
@@ -189,6 +190,18 @@ def build_demo(session: Session, today: date) -> tuple[int, int, int, int]:
                 paid += part
                 on += timedelta(days=rng.randrange(30, 120))
     _set_targets(session, rng, year, month)
+    day = date(year, 1, 5)
+    while day <= period_end:  # a few trips and visits a week, for the bulletin's effort table
+        for unit in rng.sample([*COUNTIES, *ZONES, *DEPARTMENTS[:3]], 3):
+            add_activity(
+                session,
+                unit,
+                day + timedelta(days=rng.randrange(5)),
+                trip_days=rng.randrange(0, 4),
+                visits=rng.randrange(1, 6),
+                note=rng.choice(["赴苏州招商", "赴深圳对接", "接待客商考察", None]),
+            )
+        day += timedelta(days=7)
     return year, month, projects, arrivals
 
 
