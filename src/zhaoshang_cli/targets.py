@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from zhaoshang_cli import audit, dates
 from zhaoshang_cli.errors import Invalid
 from zhaoshang_cli.models import Target, Unit
-from zhaoshang_cli.money import MINOR_PER_MAJOR, WAN, format_amount, parse_amount, to_unit
+from zhaoshang_cli.money import MINOR_PER_MAJOR, WAN, parse_amount, to_unit
 from zhaoshang_cli.units import find_unit, path_of
 
 
@@ -69,14 +69,6 @@ def parse_target_amount(value: str, metric: str) -> int:
     if int(raw) == 0:
         raise Invalid(f"The {metric} target {value!r} must be greater than zero.")
     return int(raw)
-
-
-def format_target(amount: int | None, metric: str) -> str:
-    if amount is None:
-        return "—"
-    if METRICS[metric].money:
-        return format_amount(amount)
-    return str(amount)
 
 
 def describe_amount(amount: int, metric: str) -> str:

@@ -50,14 +50,10 @@ FormatOption = Annotated[
 ]
 
 
-def open_ledger(db: str | None) -> Ledger:
-    return Ledger.open(db)
-
-
 @contextmanager
 def writing(db: str | None, operator: str | None) -> Iterator[Any]:
     """One command, one write transaction."""
-    ledger = open_ledger(db)
+    ledger = Ledger.open(db)
     try:
         with ledger.write(operator) as session:
             yield session
@@ -67,7 +63,7 @@ def writing(db: str | None, operator: str | None) -> Iterator[Any]:
 
 @contextmanager
 def reading(db: str | None) -> Iterator[Any]:
-    ledger = open_ledger(db)
+    ledger = Ledger.open(db)
     try:
         with ledger.read() as session:
             yield session

@@ -6,7 +6,7 @@ Money from investors inside the city (origin ``local``) is not 招商引资 and 
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from zhaoshang_cli.errors import Invalid, NotFound
 from zhaoshang_cli.glossary import UNIT_KINDS
 from zhaoshang_cli.models import Unit
-from zhaoshang_cli.report.periods import Period, time_progress
+from zhaoshang_cli.report.periods import Period, is_month_end, time_progress
 from zhaoshang_cli.report.projects import follow_through, project_lists, project_summary
 from zhaoshang_cli.report.sql import BP, MAJOR_FEN, MINOR_PER_WAN, entered_by, subtree_cte
 from zhaoshang_cli.targets import METRICS, check_metric, targets_in_force
@@ -242,7 +242,7 @@ def build_report(
         metric=metric,
         unit_label=spec.unit,
         period=period,
-        month=period.end.month if period.end == _month_end(period.end) else None,
+        month=period.end.month if is_month_end(period.end) else None,
         time_progress=progress,
         threshold=threshold,
         groups=groups,
@@ -253,7 +253,3 @@ def build_report(
         as_of=as_of,
         occasion=occasion,
     )
-
-
-def _month_end(day: date) -> date:
-    return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)

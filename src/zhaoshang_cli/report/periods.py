@@ -28,6 +28,10 @@ class Period:
         return Period(year_earlier(self.start), year_earlier(self.end))
 
 
+def is_month_end(day: date) -> bool:
+    return (day + timedelta(days=1)).day == 1
+
+
 def month_period(year: int, month: int) -> Period:
     return Period(date(year, 1, 1), date(year, month, calendar.monthrange(year, month)[1]))
 
@@ -40,7 +44,7 @@ def time_progress(period: Period) -> Decimal:
     """时序进度: the share of the year gone. A month-end period is M/12, as the 通报 says;
     any other end date is the share of days."""
     end = period.end
-    if (end + timedelta(days=1)).day == 1:
+    if is_month_end(end):
         return Decimal(end.month) / 12
     days_in_year = (date(end.year + 1, 1, 1) - date(end.year, 1, 1)).days
     return Decimal((end - period.start).days + 1) / days_in_year
