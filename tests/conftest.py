@@ -19,6 +19,7 @@ def ledger_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("ZS_TODAY", "2026-11-23")
     monkeypatch.delenv("ZS_DEBUG", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("ZS_LANG", "en")  # tests of the Chinese default unset or change it
     return path
 
 

@@ -4,11 +4,17 @@ import os
 import sys
 from typing import Any
 
-import typer
-from sqlalchemy.exc import OperationalError
-from typer.core import TyperGroup
+from zhaoshang_cli.i18n import activate
 
-from zhaoshang_cli.errors import ZsError
+activate()  # before typer is imported: its module-level strings follow the language
+
+import typer  # noqa: E402
+from sqlalchemy.exc import OperationalError  # noqa: E402
+from typer._click.exceptions import UsageError  # noqa: E402
+from typer.core import TyperGroup  # noqa: E402
+
+from zhaoshang_cli.cli.localize import localize_tree, localize_usage_error  # noqa: E402
+from zhaoshang_cli.errors import ZsError  # noqa: E402
 
 DEBUG_ENV = "ZS_DEBUG"
 
@@ -21,9 +27,24 @@ class ZsGroup(TyperGroup):
     """The error boundary: a domain error becomes one sentence on stderr and exit 1;
     ZS_DEBUG=1 lets the traceback through."""
 
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        activate()
+        localize_tree(self)
+        return super().main(*args, **kwargs)
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except UsageError as exc:
+            localize_usage_error(exc)
+            raise
+
     def invoke(self, ctx: typer.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except UsageError as exc:
+            localize_usage_error(exc)
+            raise
         except ZsError as exc:
             if debugging():
                 raise

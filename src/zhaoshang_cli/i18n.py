@@ -1,0 +1,70 @@
+"""Chinese by default, English on request: every string a user reads goes through here.
+
+Messages are written once in English (the msgid) and translated through one gettext catalog,
+``locale/zh_CN/LC_MESSAGES/messages.mo``. The catalog is bound to gettext's default domain,
+``messages``, so Typer's own strings ("Options", "Commands", "No such command …") translate
+with ours. The language is resolved on every call from the environment, so a test (or a
+long-lived Python caller) can switch it: ``ZS_LANG``, else ``LC_ALL``/``LC_MESSAGES``/``LANG``;
+Chinese unless they say English (``en*``) — a cron job with ``LANG=C`` gets Chinese.
+
+Only the standard library is imported here: ``zs --help`` stays light.
+"""
+
+import gettext
+import os
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "messages"
+CHINESE = "zh_CN"
+ENGLISH = "en"
+
+
+def resolve_language(environ: Mapping[str, str] = os.environ) -> str:
+    """``zh_CN`` or ``en``: ZS_LANG first, then the POSIX locale variables in their order."""
+    for name in ("ZS_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "").strip()
+        if value:
+            return ENGLISH if value.lower().startswith("en") else CHINESE
+    return CHINESE
+
+
+def language() -> str:
+    return resolve_language()
+
+
+def is_english() -> bool:
+    return language() == ENGLISH
+
+
+@cache
+def _catalog(lang: str) -> gettext.NullTranslations:
+    if lang == ENGLISH:
+        return gettext.NullTranslations()
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
+
+
+def _(message: str) -> str:
+    """The message in the user's language (the English msgid when English)."""
+    return _catalog(language()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _catalog(language()).ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Marks a message for the catalog where it is translated later (help texts, tables)."""
+    return message
+
+
+def activate() -> str:
+    """Point gettext's default domain at our catalog for the resolved language, so Typer's
+    own ``gettext.gettext`` calls follow it; returns the language."""
+    lang = language()
+    os.environ["LANGUAGE"] = lang
+    gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
+    gettext.textdomain(DOMAIN)
+    return lang
