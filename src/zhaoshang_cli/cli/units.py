@@ -36,10 +36,55 @@ def unit_add(
     db: DbOption = None,
     operator: OperatorOption = None,
 ) -> None:
-    """Add a unit under its parent."""
+    """Add a unit under its parent; the first unit (the city, or your county) is the top."""
     with writing(db, operator) as session:
         unit = add_unit(session, name, kind, parent, rank)
     say(f"Added {unit.kind} {unit.name} (id {unit.id}).")
+
+
+@unit_app.command("list")
+def unit_list(db: DbOption = None, output_format: FormatOption = OutputFormat.table) -> None:
+    """The unit tree; --format json or csv gives one row per unit with its path."""
+    with reading(db) as session:
+        nodes = unit_tree(session)
+    rows = [
+        {
+            "id": node.unit.id,
+            "name": node.unit.name,
+            "kind": node.unit.kind,
+            "parent_id": node.unit.parent_id,
+            "rank": node.unit.rank,
+            "path": node.path,
+            "depth": node.depth,
+        }
+        for node in nodes
+    ]
+    if output_format is not OutputFormat.table:
+        columns = [Col(key, key) for key in ("id", "name", "kind", "parent_id", "rank", "path")]
+        render(Listing(columns, rows), output_format)
+        return
+    if not nodes:
+        say("No units yet; add the city with `zs unit add 全市 --kind city`.")
+        return
+    from rich.tree import Tree
+
+    trees: dict[int | None, Tree] = {}
+    roots = []
+    for node in nodes:
+        unit = node.unit
+        label = (
+            f"{unit.name}  [dim]{UNIT_KINDS[unit.kind]}"
+            + (f" · {unit.rank}" if unit.rank else "")
+            + f" · #{unit.id}[/]"
+        )
+        if unit.parent_id is None:
+            trees[unit.id] = Tree(label)
+            roots.append(trees[unit.id])
+        else:
+            trees[unit.id] = trees[unit.parent_id].add(label)
+    out = console()
+    for root in roots:
+        out.print(root)
 
 
 @unit_app.command("rename")
@@ -96,51 +141,6 @@ def unit_remove(
     with writing(db, operator) as session:
         unit = remove_unit(session, name)
     say(f"Removed {unit.kind} {unit.name} (id {unit.id}).")
-
-
-@unit_app.command("list")
-def unit_list(db: DbOption = None, output_format: FormatOption = OutputFormat.table) -> None:
-    """The unit tree; --format json or csv gives one row per unit with its path."""
-    with reading(db) as session:
-        nodes = unit_tree(session)
-    rows = [
-        {
-            "id": node.unit.id,
-            "name": node.unit.name,
-            "kind": node.unit.kind,
-            "parent_id": node.unit.parent_id,
-            "rank": node.unit.rank,
-            "path": node.path,
-            "depth": node.depth,
-        }
-        for node in nodes
-    ]
-    if output_format is not OutputFormat.table:
-        columns = [Col(key, key) for key in ("id", "name", "kind", "parent_id", "rank", "path")]
-        render(Listing(columns, rows), output_format)
-        return
-    if not nodes:
-        say("No units yet; add the city with `zs unit add 全市 --kind city`.")
-        return
-    from rich.tree import Tree
-
-    trees: dict[int | None, Tree] = {}
-    roots = []
-    for node in nodes:
-        unit = node.unit
-        label = (
-            f"{unit.name}  [dim]{UNIT_KINDS[unit.kind]}"
-            + (f" · {unit.rank}" if unit.rank else "")
-            + f" · #{unit.id}[/]"
-        )
-        if unit.parent_id is None:
-            trees[unit.id] = Tree(label)
-            roots.append(trees[unit.id])
-        else:
-            trees[unit.id] = trees[unit.parent_id].add(label)
-    out = console()
-    for root in roots:
-        out.print(root)
 
 
 def register(app: typer.Typer) -> None:

@@ -49,24 +49,29 @@ def import_units(session: Session, table: Table, out: Outcome) -> None:
             continue
         seen[parent, name] = row.number
         pending.append(row)
+    unplaced = Counter(row.values["name"] for row in pending)  # rows not yet applied
     while pending:
-        names = Counter(row.values["name"] for row in pending)
-        waiting = [row for row in pending if _parent_comes_later(session, row, names)]
-        if len(waiting) == len(pending):  # a loop, or parents that failed: report them all
-            waiting = []
-        later = {row.number for row in waiting}
+        waiting = []
         for row in pending:
-            if row.number not in later:
+            if _parent_comes_later(session, row, unplaced):
+                waiting.append(row)
+                continue
+            _import_unit(session, table, out, row)
+            unplaced[row.values["name"]] -= 1
+        if len(waiting) == len(pending):  # a loop, or parents that failed: report them all
+            for row in waiting:
                 _import_unit(session, table, out, row)
+            break
         pending = waiting
 
 
-def _parent_comes_later(session: Session, row: Row, pending_names: Counter[str]) -> bool:
+def _parent_comes_later(session: Session, row: Row, unplaced: Counter[str]) -> bool:
+    """The parent is not in the ledger yet, and a row still to be applied bears its name."""
     parent = row.values["parent"]
     if not parent:
         return False
     last = parent.strip().split("/")[-1].strip()
-    if pending_names[last] - (row.values["name"] == last) <= 0:
+    if unplaced[last] - (row.values["name"] == last) <= 0:
         return False
     try:
         find_unit(session, parent)
