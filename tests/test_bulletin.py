@@ -148,11 +148,14 @@ def test_catch_up_writes_exactly_the_missing_weeks(city, tmp_path, monkeypatch):
 
 
 def test_second_run_waits_then_gives_up(city, tmp_path):
+    live = tmp_path / ".2026-W16-bulletin.abc123.staging"  # the first run's, still at work
     with open(tmp_path / ".zs-bulletin.lock", "a") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
+        live.mkdir()
         result = fails("bulletin", "--week", "2026-W16", "--out", str(tmp_path), "--wait", "0.3")
+        assert live.is_dir()  # not cleaned up under a live run's feet
     assert "Another zs bulletin is writing" in result.stderr
-    assert leftovers(tmp_path) == ["ledger.db"]  # and no bulletin file
+    assert leftovers(tmp_path) == [live.name, "ledger.db"]  # and no bulletin file
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -250,3 +253,99 @@ def test_console_script_as_cron_runs_it(city, tmp_path):
     )
     assert failed.returncode == 1 and failed.stderr.startswith("zs: There is no ledger")
     assert "Traceback" not in failed.stderr
+
+
+# --- a read-only ledger, and runs killed on the way ----------------------------------------
+
+
+@pytest.fixture
+def read_only(city):
+    """The ledger file made read-only; root ignores file modes, so it gets the immutable flag."""
+    city.chmod(0o444)
+    immutable = False
+    if os.geteuid() == 0:
+        done = subprocess.run(["chattr", "+i", str(city)], capture_output=True, check=False)
+        immutable = done.returncode == 0
+        if not immutable:
+            city.chmod(0o644)
+            pytest.skip("running as root where chattr +i is not available")
+    yield city
+    if immutable:
+        subprocess.run(["chattr", "-i", str(city)], check=True)
+    city.chmod(0o644)
+
+
+def test_read_only_ledger_writes_no_file(read_only, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    before = snapshot(read_only)
+    result = fails("bulletin", "--week", "2026-W16", "--out", str(out))
+    assert result.stderr == (
+        f"zs: The ledger {read_only} is read-only, and the bulletin records each run in it; "
+        "nothing was written.\n"
+    )
+    assert leftovers(out) == []
+    assert "nothing was written" in fails("bulletin", "--catch-up", "--out", str(out)).stderr
+    assert leftovers(out) == []
+    assert snapshot(read_only) == before
+
+
+def test_the_run_is_recorded_before_any_file_is_put_in_place(read_only, tmp_path):
+    """Past the up-front check (as if the ledger turned read-only mid-run): the record fails
+    first, and the rendered pair is thrown away."""
+    from zhaoshang_cli.bulletin.run import write_week
+    from zhaoshang_cli.ledger import Ledger
+
+    out = tmp_path / "out"
+    out.mkdir()
+    ledger = Ledger.open(str(read_only))
+    try:
+        with pytest.raises(Invalid, match="read-only"):
+            write_week(ledger, Week(2026, 16), out)
+    finally:
+        ledger.dispose()
+    assert leftovers(out) == []
+
+
+def test_next_run_finishes_or_clears_what_a_killed_run_left(city, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    zs("bulletin", "--week", "2026-W14", "--out", str(out))
+    zs("bulletin", "--week", "2026-W16", "--out", str(out))
+    w14 = {p.name: p.read_bytes() for p in out.glob("2026-W14-*")}
+    # A re-run of W16 killed between its renames: the old .md removed, the new .xlsx in place,
+    # the new .md still in the publishing folder.
+    publishing = out / ".2026-W16-bulletin.k1ll3d.publishing"
+    publishing.mkdir()
+    (out / "2026-W16-bulletin.md").unlink()
+    (out / "2026-W16-bulletin.xlsx").write_bytes(b"the new xlsx")
+    (publishing / "2026-W16-bulletin.md").write_text("the new summary", encoding="utf-8")
+    # W14's run killed after its last rename: an empty publishing folder, the pair whole.
+    (out / ".2026-W14-bulletin.q9x2.publishing").mkdir()
+    # W15's run killed while rendering: nothing was put in place.
+    staging = out / ".2026-W15-bulletin.zz81.staging"
+    staging.mkdir()
+    (staging / "2026-W15-bulletin.xlsx").write_bytes(b"half a workbook")
+    # Earlier versions' temporary files, and files that are not the bulletin's.
+    old = [".2026-W16-bulletin.xlsx.ab12cd.tmp", ".2026-W16-bulletin.xlsx.ab12cd.tmp.bulk",
+           ".2026-W16-bulletin.md.ef34gh.tmp"]  # fmt: skip
+    others = [".report.xlsx.ab12cd.tmp", "notes.md", ".2026-W16-bulletin.xlsx.backup"]
+    for name in old + others:
+        (out / name).write_bytes(b"x")
+
+    result = zs("bulletin", "--week", "2026-W17", "--out", str(out))
+    assert result.stdout.count("\n") == 1
+    assert "(and finished 2026-W16, left half in place by a killed run)" in result.stdout
+    assert leftovers(out) == sorted(
+        [
+            *others,
+            *w14,
+            "2026-W16-bulletin.md",
+            "2026-W16-bulletin.xlsx",
+            "2026-W17-bulletin.md",
+            "2026-W17-bulletin.xlsx",
+        ]
+    )
+    assert (out / "2026-W16-bulletin.md").read_text(encoding="utf-8") == "the new summary"
+    assert (out / "2026-W16-bulletin.xlsx").read_bytes() == b"the new xlsx"
+    assert {p.name: p.read_bytes() for p in out.glob("2026-W14-*")} == w14

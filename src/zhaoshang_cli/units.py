@@ -1,4 +1,9 @@
-"""The unit tree (责任单位): city → counties, zones, departments → towns, offices → persons."""
+"""The unit tree (责任单位): city → counties, zones, departments → towns, offices → persons.
+
+The tree has one top unit — the city, or the county (or zone) whose own ledger it is — so a
+report without ``--unit`` and the cron bulletin know whose figures to give. Kinds stand in a
+fixed order, each strictly below its parent (see ``KIND_LEVEL``).
+"""
 
 from dataclasses import dataclass
 
@@ -11,6 +16,31 @@ from zhaoshang_cli.models import Unit
 
 # The report groups a parent's children in this order.
 KIND_ORDER = ("county", "zone", "department", "group", "town", "office", "person", "city")
+
+# A unit stands strictly below its parent's level: a city only at the top; a county (县、区、
+# 县级市) may hold its own zones, departments and groups (so a county's ledger fits under a
+# county at the top); towns and offices sit inside those, offices also inside offices (科 → 组);
+# a person under any unit but a person.
+KIND_LEVEL = {
+    "city": 0,
+    "county": 1,
+    "zone": 2,
+    "department": 2,
+    "group": 2,
+    "town": 3,
+    "office": 3,
+    "person": 4,
+}
+LEVELS_TEXT = "city > county > zone, department, group > town, office > person"
+
+
+def may_sit_under(kind: str, parent_kind: str) -> bool:
+    return KIND_LEVEL[kind] > KIND_LEVEL[parent_kind] or kind == parent_kind == "office"
+
+
+def a(kind: str) -> str:
+    """'a county', 'an office'."""
+    return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
 
 
 def check_kind(kind: str) -> str:
@@ -44,6 +74,13 @@ def path_of(session: Session, unit: Unit) -> list[str]:
     return list(reversed(names))
 
 
+def clean_name(name: str) -> str:
+    name = name.strip()
+    if not name or "/" in name:
+        raise Invalid(f"The unit name {name!r} must be non-empty and may not contain '/'.")
+    return name
+
+
 def add_unit(
     session: Session,
     name: str,
@@ -51,22 +88,16 @@ def add_unit(
     parent: str | None = None,
     rank: str | None = None,
 ) -> Unit:
-    name = name.strip()
-    if not name or "/" in name:
-        raise Invalid(f"The unit name {name!r} must be non-empty and may not contain '/'.")
+    name = clean_name(name)
     check_kind(kind)
     parent_unit = find_unit(session, parent) if parent else None
-    if parent_unit is None and kind != "city":
-        raise Invalid(f"A {kind} needs a --parent; only a city stands at the top of the tree.")
     if rank and kind != "person":
         raise Invalid("Only persons have a --rank.")
-    siblings = select(Unit).where(Unit.name == name)
-    siblings = siblings.where(
-        Unit.parent_id == parent_unit.id if parent_unit else col(Unit.parent_id).is_(None)
-    )
-    if session.exec(siblings).first():
-        where = f"under {parent_unit.name}" if parent_unit else "at the top of the tree"
-        raise Invalid(f"A unit named {name!r} already exists {where}.")
+    check_free_name(session, name, parent_unit)
+    if parent_unit is None:
+        check_new_top(session, kind)
+    else:
+        check_place(kind, name, parent_unit)
     unit = Unit(
         name=name,
         kind=kind,
@@ -89,6 +120,58 @@ def add_unit(
         },
     )
     return unit
+
+
+def check_free_name(session: Session, name: str, parent: Unit | None) -> None:
+    siblings = select(Unit).where(Unit.name == name)
+    siblings = siblings.where(
+        Unit.parent_id == parent.id if parent else col(Unit.parent_id).is_(None)
+    )
+    if session.exec(siblings).first():
+        where = f"under {parent.name}" if parent else "at the top of the tree"
+        raise Invalid(f"A unit named {name!r} already exists {where}.")
+
+
+def check_new_top(session: Session, kind: str) -> None:
+    """Only the first unit stands without a parent, and it is not a person."""
+    top = session.exec(select(Unit).where(col(Unit.parent_id).is_(None))).first()
+    if top is not None and kind == "city":
+        raise Invalid(
+            f"The ledger already has its top unit, {top.name}, and a city can stand only there."
+        )
+    if top is not None:
+        raise Invalid(
+            f"{a(kind).capitalize()} needs a --parent; the top of the tree is {top.name}."
+        )
+    if kind == "person":
+        raise Invalid("A person needs a --parent; the first unit is the city (or your county).")
+
+
+def check_place(kind: str, name: str, parent: Unit) -> None:
+    """A unit sits strictly below its parent's level, and never under a unit of its name."""
+    if not may_sit_under(kind, parent.kind):
+        raise Invalid(
+            f"{a(kind).capitalize()} cannot sit under {parent.name}, {a(parent.kind)}; "
+            f"the order is {LEVELS_TEXT}."
+        )
+    if parent.name == name:
+        raise Invalid(f"A unit cannot sit under a unit of its own name ({name} under {name}).")
+
+
+def top_unit(session: Session) -> Unit:
+    """The one unit at the top: whose figures a report without --unit and the bulletin give."""
+    tops = list(
+        session.exec(select(Unit).where(col(Unit.parent_id).is_(None)).order_by(col(Unit.id)))
+    )
+    if not tops:
+        raise NotFound("The ledger has no units yet; add the city with `zs unit add`.")
+    if len(tops) > 1:
+        names = "、".join(top.name for top in tops)
+        raise Invalid(
+            f"The unit tree has {len(tops)} top units ({names}) where it needs one; put the others "
+            "under it with `zs unit move` or delete the spare with `zs unit remove`."
+        )
+    return tops[0]
 
 
 @dataclass

@@ -1,7 +1,20 @@
-"""Writing bulletins unattended: one at a time (a lock), whole files (atomic renames), and
-each missing week once (``--catch-up`` remembers in the ledger what was written)."""
+"""Writing bulletins unattended: one at a time (a lock), whole pairs, and each missing week
+once (``--catch-up`` remembers in the ledger what was written).
+
+A week's pair is written into a hidden staging folder beside the bulletins; then, in one
+write transaction, the run is recorded (a read-only ledger fails here, before any file is in
+place), the folder is renamed to ``….publishing`` and the transaction commits; only then do the
+files go into place: the old .md is removed first and the new .md renamed in last, so an .md
+always sits beside its own .xlsx. A run killed on the way leaves its folder, and the next run
+(holding the folder's lock, so no live run owns it) finishes a ``….publishing`` folder and
+removes a ``….staging`` one, with any other temporary file of an earlier bulletin.
+"""
 
 import fcntl
+import os
+import re
+import shutil
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -9,14 +22,14 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from zhaoshang_cli import audit, dates
 from zhaoshang_cli.bulletin.weeks import Week, check_complete, last_complete_week, parse_week
 from zhaoshang_cli.errors import Invalid
 from zhaoshang_cli.ledger import Ledger
 from zhaoshang_cli.models import BulletinRun
-from zhaoshang_cli.xlsx import check_writable_folder, write_all_atomically
+from zhaoshang_cli.xlsx import check_writable_folder
 
 LOCK_NAME = ".zs-bulletin.lock"
 
@@ -26,6 +39,12 @@ class Written:
     week: Week
     xlsx: Path
     markdown: Path
+
+
+@dataclass
+class Run:
+    written: list[Written]
+    finished: list[Week]  # pairs a killed run had left half in place, now whole
 
 
 def bulletin_paths(out: Path, week: Week) -> tuple[Path, Path]:
@@ -73,6 +92,15 @@ def weeks_to_catch_up(ledger: Ledger, today: date) -> list[Week]:
     return weeks
 
 
+STAGING, PUBLISHING = ".staging", ".publishing"
+# Temporary names of bulletin runs: this one's folders, and the files earlier versions wrote
+# beside the bulletin (``write_all_atomically``'s ``.NAME.XXXX.tmp`` and its ``.bulk``).
+LEFT_BEHIND = re.compile(
+    r"^\.(?P<week>\d{4}-W\d{2})-bulletin\.(?:[^.]+(?P<folder>\.staging|\.publishing)"
+    r"|(?:xlsx|md)\.[^.]+\.tmp(?:\.bulk)?)$"
+)
+
+
 def write_week(ledger: Ledger, week: Week, out: Path, operator: str | None = None) -> Written:
     from zhaoshang_cli.bulletin.compute import build_bulletin
     from zhaoshang_cli.bulletin.render import markdown, workbook
@@ -80,31 +108,104 @@ def write_week(ledger: Ledger, week: Week, out: Path, operator: str | None = Non
     with ledger.read() as session:
         bulletin = build_bulletin(session, week)
     xlsx_path, md_path = bulletin_paths(out, week)
-    book = workbook(bulletin)
-    text = markdown(bulletin)
-    write_all_atomically(
-        {
-            xlsx_path: book,
-            md_path: lambda temporary: temporary.write_text(text, encoding="utf-8"),
-        }
-    )
-    with ledger.write(operator) as session:
-        run = BulletinRun(
-            week=week.label,
-            path=str(xlsx_path.resolve()),
-            operator=session.info["operator"],
-            written_at=dates.utcnow(),
-        )
-        session.add(run)
-        session.flush()
-        audit.record(
-            session,
-            "bulletin.write",
-            "bulletin_run",
-            run.id,
-            after={"week": week.label, "xlsx": str(xlsx_path), "markdown": str(md_path)},
-        )
+    folder = Path(tempfile.mkdtemp(dir=out, prefix=f".{week.label}-bulletin.", suffix=STAGING))
+    committed = False
+    try:
+        workbook(bulletin)(folder / xlsx_path.name)
+        (folder / md_path.name).write_text(markdown(bulletin), encoding="utf-8")
+        with read_only_sentence(ledger), ledger.write(operator) as session:
+            # Written (flushed) before any file moves: a ledger that cannot take it stops here.
+            record_run(session, week, xlsx_path, md_path)
+            publishing = folder.with_name(folder.name.removesuffix(STAGING) + PUBLISHING)
+            os.rename(folder, publishing)
+            folder = publishing
+        committed = True
+        publish(folder, xlsx_path, md_path)
+    except OSError as exc:
+        if not committed:
+            raise
+        raise Invalid(
+            f"The bulletin for {week} is recorded but could not be put in place in {out} "
+            f"({exc.strerror}); the next run finishes it."
+        ) from None
+    finally:
+        if not committed:
+            shutil.rmtree(folder, ignore_errors=True)
     return Written(week, xlsx_path, md_path)
+
+
+def record_run(session: Session, week: Week, xlsx_path: Path, md_path: Path) -> None:
+    run = BulletinRun(
+        week=week.label,
+        path=str(xlsx_path.resolve()),
+        operator=session.info["operator"],
+        written_at=dates.utcnow(),
+    )
+    session.add(run)
+    session.flush()
+    audit.record(
+        session,
+        "bulletin.write",
+        "bulletin_run",
+        run.id,
+        after={"week": week.label, "xlsx": str(xlsx_path), "markdown": str(md_path)},
+    )
+
+
+def publish(folder: Path, xlsx_path: Path, md_path: Path) -> bool:
+    """Out of a ``….publishing`` folder into place; safe to repeat after a kill at any step.
+    Says whether anything was left to move."""
+    staged_xlsx, staged_md = folder / xlsx_path.name, folder / md_path.name
+    moved = staged_md.exists()  # else both are in place already
+    if moved:
+        md_path.unlink(missing_ok=True)  # the old summary first: no .md beside a newer .xlsx
+        if staged_xlsx.exists():
+            os.replace(staged_xlsx, xlsx_path)
+        os.replace(staged_md, md_path)
+    shutil.rmtree(folder, ignore_errors=True)
+    return moved
+
+
+def clean_up(out: Path) -> list[Week]:
+    """What runs killed on the way left in ``out``; call it holding the folder's lock. Returns
+    the weeks whose pair it finished putting in place."""
+    finished = []
+    for entry in sorted(out.iterdir()):
+        match = LEFT_BEHIND.match(entry.name)
+        if match is None:
+            continue
+        if match["folder"] == PUBLISHING:
+            week = parse_week(match["week"])
+            if publish(entry, *bulletin_paths(out, week)):
+                finished.append(week)
+        elif match["folder"] == STAGING:
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+    return finished
+
+
+@contextmanager
+def read_only_sentence(ledger: Ledger) -> Iterator[None]:
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        yield
+    except OperationalError as exc:
+        if "readonly" not in str(exc):
+            raise
+        raise Invalid(
+            f"The ledger {ledger.location} is read-only, and the bulletin records each run in "
+            "it; nothing was written."
+        ) from None
+
+
+def check_ledger_writable(ledger: Ledger) -> None:
+    """Before anything is computed or written: a no-op write in a write transaction."""
+    from sqlalchemy import delete, false
+
+    with read_only_sentence(ledger), ledger.write() as session:
+        session.connection().execute(delete(BulletinRun).where(false()))
 
 
 def run_bulletins(
@@ -115,7 +216,7 @@ def run_bulletins(
     catch_up: bool = False,
     wait_seconds: float = 10.0,
     operator: str | None = None,
-) -> list[Written]:
+) -> "Run":
     """Checks everything that can fail before any file is written."""
     if week and catch_up:
         raise Invalid("Give either --week or --catch-up, not both.")
@@ -126,12 +227,14 @@ def run_bulletins(
     check_writable_folder(out)
     ledger = Ledger.open(db)
     try:
+        check_ledger_writable(ledger)
         with exclusive(out, wait_seconds):
+            finished = clean_up(out)
             weeks = (
                 weeks_to_catch_up(ledger, today)
                 if catch_up
                 else [chosen or last_complete_week(today)]
             )
-            return [write_week(ledger, w, out, operator) for w in weeks]
+            return Run([write_week(ledger, w, out, operator) for w in weeks], finished)
     finally:
         ledger.dispose()

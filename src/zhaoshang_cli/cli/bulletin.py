@@ -41,14 +41,16 @@ def bulletin(
     """Write the weekly bulletin (Excel with a chart, plus a Markdown summary); never prompts."""
     from zhaoshang_cli.bulletin.run import run_bulletins
 
-    written = run_bulletins(
-        db, out, week=week, catch_up=catch_up, wait_seconds=wait, operator=operator
-    )
-    if not written:
-        say(f"zs bulletin: nothing to catch up in {out.resolve()}; every week is written.")
+    run = run_bulletins(db, out, week=week, catch_up=catch_up, wait_seconds=wait, operator=operator)
+    finished = ", ".join(week.label for week in run.finished)
+    repaired = f" (and finished {finished}, left half in place by a killed run)" if finished else ""
+    if not run.written:
+        say(
+            f"zs bulletin: nothing to catch up in {out.resolve()}; every week is written{repaired}."
+        )
         return
-    weeks = ", ".join(w.week.label for w in written)
-    say(f"zs bulletin: wrote {weeks} (-bulletin.xlsx and .md) to {out.resolve()}")
+    weeks = ", ".join(w.week.label for w in run.written)
+    say(f"zs bulletin: wrote {weeks} (-bulletin.xlsx and .md) to {out.resolve()}{repaired}")
 
 
 @activity_app.command("add")

@@ -1,4 +1,4 @@
-"""zs unit add / list."""
+"""zs unit add / list / rename / move / remove."""
 
 from typing import Annotated
 
@@ -36,7 +36,7 @@ def unit_add(
     db: DbOption = None,
     operator: OperatorOption = None,
 ) -> None:
-    """Add a unit under its parent."""
+    """Add a unit under its parent; the first unit (the city, or your county) is the top."""
     with writing(db, operator) as session:
         unit = add_unit(session, name, kind, parent, rank)
     say(f"Added {unit.kind} {unit.name} (id {unit.id}).")
@@ -85,6 +85,62 @@ def unit_list(db: DbOption = None, output_format: FormatOption = OutputFormat.ta
     out = console()
     for root in roots:
         out.print(root)
+
+
+@unit_app.command("rename")
+def unit_rename(
+    name: Annotated[str, typer.Argument(help="The unit's name (or path 甲县/城关镇).")],
+    new_name: Annotated[str, typer.Argument(help="Its new name.")],
+    db: DbOption = None,
+    operator: OperatorOption = None,
+) -> None:
+    """Give a unit a new name; its projects, targets and history stay with it."""
+    from zhaoshang_cli.unit_changes import rename_unit
+
+    with writing(db, operator) as session:
+        unit = rename_unit(session, name, new_name)
+    say(f"Renamed {name} to {unit.name} (id {unit.id}).")
+
+
+@unit_app.command("move")
+def unit_move(
+    name: Annotated[str, typer.Argument(help="The unit's name (or path 甲县/城关镇).")],
+    parent: Annotated[
+        str | None, typer.Option(help="The new parent's name (or path); default: where it is.")
+    ] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(help=f"Its kind, if it was entered wrong: {', '.join(UNIT_KINDS)}."),
+    ] = None,
+    db: DbOption = None,
+    operator: OperatorOption = None,
+) -> None:
+    """Put a unit (and everything under it) under another parent, or correct its kind.
+
+    Reports follow the tree as it is: the unit's figures, past ones too, count under its new
+    parent. A move that breaks the kind order or makes a loop is refused."""
+    from zhaoshang_cli.unit_changes import move_unit
+    from zhaoshang_cli.units import path_of
+
+    with writing(db, operator) as session:
+        unit = move_unit(session, name, parent, kind)
+        path = "/".join(path_of(session, unit))
+    say(f"Moved {name}: now {unit.kind} {path} (id {unit.id}).")
+
+
+@unit_app.command("remove")
+def unit_remove(
+    name: Annotated[str, typer.Argument(help="The unit's name (or path 甲县/城关镇).")],
+    db: DbOption = None,
+    operator: OperatorOption = None,
+) -> None:
+    """Remove a unit entered by mistake: only one with no units under it, no projects, no
+    targets and no effort records."""
+    from zhaoshang_cli.unit_changes import remove_unit
+
+    with writing(db, operator) as session:
+        unit = remove_unit(session, name)
+    say(f"Removed {unit.kind} {unit.name} (id {unit.id}).")
 
 
 def register(app: typer.Typer) -> None:

@@ -11,16 +11,16 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import text
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from zhaoshang_cli.errors import Invalid, NotFound
+from zhaoshang_cli.errors import Invalid
 from zhaoshang_cli.glossary import UNIT_KINDS
 from zhaoshang_cli.models import Unit
 from zhaoshang_cli.report.periods import Period, is_month_end, time_progress
 from zhaoshang_cli.report.projects import follow_through, project_lists, project_summary
 from zhaoshang_cli.report.sql import BP, MAJOR_FEN, MINOR_PER_WAN, entered_by, subtree_cte
 from zhaoshang_cli.targets import METRICS, check_metric, targets_in_force
-from zhaoshang_cli.units import KIND_ORDER, children_of, find_unit
+from zhaoshang_cli.units import KIND_ORDER, children_of, find_unit, top_unit
 
 DEFAULT_THRESHOLD = Decimal("0.7")
 GROUP_LABELS = {"county": "县区", "zone": "开发区", "department": "市直部门"}
@@ -88,15 +88,7 @@ def growth(this: Decimal, last: Decimal) -> Decimal | None:
 
 
 def root_unit(session: Session, unit: str | None) -> Unit:
-    if unit:
-        return find_unit(session, unit)
-    roots = list(session.exec(select(Unit).where(col(Unit.parent_id).is_(None))))
-    if not roots:
-        raise NotFound("The ledger has no units yet; add the city with `zs unit add`.")
-    cities = [root for root in roots if root.kind == "city"] or roots
-    if len(cities) > 1:
-        raise Invalid("The ledger has several top-level units; choose one with --unit.")
-    return cities[0]
+    return find_unit(session, unit) if unit else top_unit(session)
 
 
 def unit_actuals(
