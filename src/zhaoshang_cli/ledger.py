@@ -182,7 +182,9 @@ class Ledger:
         probe = make_engine(self.url, wal=False, read_only=self.read_only)
         try:
             return schema_revision(probe)
-        except LedgerError:
+        except LedgerError as exc:
+            if str(exc) != "not-zs":
+                raise  # said already, e.g. by connect_for_reading
             raise LedgerError(f"{self.location} is not a zs ledger.") from None
         except (DatabaseError, OperationalError, sqlite3.DatabaseError) as exc:
             if "not a database" in str(exc) or "file is encrypted" in str(exc):
