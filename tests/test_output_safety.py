@@ -139,3 +139,14 @@ def test_text_from_users_is_never_markup(marked: Path, command: tuple[str, ...])
     assert UNIT in out or MARKUP in out
     if command[:2] in {("project", "show"), ("arrival", "list"), ("activity", "list")}:
         assert ":fire:" in out and "🔥" not in out and "[bold red]红[/]" in out
+
+
+def test_bulletin_markdown_shows_names_as_written(ledger: Path, tmp_path: Path) -> None:
+    name = "[点此](http://evil.example) <img src=x> **急**"
+    zs("unit", "add", "_乙_区", "--kind", "county", "--parent", "全市")
+    zs("add-project", "--name", name, "--unit", "甲县", "--signed", "2026-04-14", "--code", "P1")
+    zs("bulletin", "--week", "2026-W16", "--out", tmp_path)
+    text = (tmp_path / "2026-W16-bulletin.md").read_text(encoding="utf-8")
+    assert r"\[点此\](http://evil.example) \<img src=x\> \*\*急\*\*" in text
+    assert not re.search(r"(?<!\\)(\[点此|<img|_乙)", text)  # never unescaped
+    assert text.count(r"\_乙\_区") == 3  # both tables, and the units with nothing arrived

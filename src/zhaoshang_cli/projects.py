@@ -99,7 +99,7 @@ def add_project(
     credited = [find_unit(session, unit) for unit in units]
     if len({unit.id for unit in credited}) != len(credited):
         raise Invalid("The same unit is named twice for one project.")
-    stage = check_stage(stage or ("signed" if signed_on else "lead"))
+    stage = check_stage(stage if stage is not None else ("signed" if signed_on else "lead"))
     if stage == "terminated":
         raise Invalid("A new project cannot start as terminated.")
     if STAGE_ORDER.index(stage) >= STAGE_ORDER.index("signed") and signed_on is None:

@@ -80,6 +80,8 @@ def report(
         raise Invalid(f"--yuan takes 万, 亿 or 元, not {yuan!r}.")
     if year is not None:
         dates.check_year(year)
+    if occasion is not None and not occasion.strip():
+        raise Invalid("--occasion may not be empty; leave it out for the year's cohort.")
     if xlsx is not None:
         from zhaoshang_cli.spreadsheets.writing import check_xlsx
 

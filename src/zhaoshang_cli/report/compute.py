@@ -88,7 +88,7 @@ def growth(this: Decimal, last: Decimal) -> Decimal | None:
 
 
 def root_unit(session: Session, unit: str | None) -> Unit:
-    if unit:
+    if unit is not None:
         return find_unit(session, unit)
     roots = list(session.exec(select(Unit).where(col(Unit.parent_id).is_(None))))
     if not roots:
