@@ -530,6 +530,7 @@ def test_stages_are_walked_from_the_dates(ledger: Path, tmp_path: Path) -> None:
 
 
 def test_files_are_written_beside_the_target_then_renamed(tmp_path: Path) -> None:
+    from zhaoshang_cli.errors import CannotWrite
     from zhaoshang_cli.spreadsheets.writing import write_atomically
 
     target = tmp_path / "全市台账.xlsx"
@@ -541,7 +542,7 @@ def test_files_are_written_beside_the_target_then_renamed(tmp_path: Path) -> Non
         path.write_bytes(b"half a workbook")
         raise OSError("disk full")
 
-    with pytest.raises(OSError):
+    with pytest.raises(CannotWrite, match="disk full; no file was written"):
         write_atomically(target, broken)
     assert target.read_bytes() == b"yesterday's export"
     assert written_to[0].parent == tmp_path and written_to[0] != target

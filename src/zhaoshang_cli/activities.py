@@ -8,7 +8,10 @@ from sqlmodel import Session, col, select
 from zhaoshang_cli import audit, dates
 from zhaoshang_cli.errors import Invalid
 from zhaoshang_cli.models import Activity, Unit
+from zhaoshang_cli.text import NOTE_MAX, clean_text
 from zhaoshang_cli.units import descendant_ids, find_unit
+
+MAX_FIGURE = 10_000  # trip days or visits in one record: a delegation's year is a few hundred
 
 
 def add_activity(
@@ -21,8 +24,12 @@ def add_activity(
     leader: str | None = None,
     note: str | None = None,
 ) -> Activity:
+    leader = clean_text(leader, "leader")
+    note = clean_text(note, "note", limit=NOTE_MAX, lines=True)
     if trip_days < 0 or visits < 0:
         raise Invalid("Trip days and visits cannot be negative.")
+    if trip_days > MAX_FIGURE or visits > MAX_FIGURE:
+        raise Invalid(f"Trip days and visits are at most {MAX_FIGURE:,} in one record.")
     if trip_days == 0 and visits == 0:
         raise Invalid("An activity needs --trip-days or --visits (or both).")
     if on > dates.today():
@@ -58,7 +65,7 @@ def list_activities(
         query = query.where(Activity.on_date >= start)
     if end:
         query = query.where(Activity.on_date <= end)
-    if unit:
+    if unit is not None:
         query = query.where(
             col(Activity.unit_id).in_(descendant_ids(session, find_unit(session, unit)))
         )

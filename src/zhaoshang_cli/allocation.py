@@ -27,8 +27,11 @@ from zhaoshang_cli.targets import (
     parse_target_amount,
     targets_in_force,
 )
+from zhaoshang_cli.text import NOTE_MAX, clean_text
 from zhaoshang_cli.units import children_of, find_unit, unit_tree
 
+MAX_WEIGHT = 1_000_000
+WEIGHT_PLACES = 6
 METHODS = {
     "split": "by explicit amounts",
     "equal": "in equal shares",
@@ -139,6 +142,11 @@ def parse_weight(text: str, name: str) -> Decimal:
         weight = Decimal("NaN")
     if not weight.is_finite() or weight <= 0:
         raise Invalid(f"The weight {text!r} for {name} is not a positive number.")
+    if weight > MAX_WEIGHT or weight != round(weight, WEIGHT_PLACES):
+        raise Invalid(
+            f"The weight {text!r} for {name} is out of range; weights are up to "
+            f"{MAX_WEIGHT:,} with at most {WEIGHT_PLACES} decimal places."
+        )
     return weight
 
 
@@ -280,6 +288,7 @@ def allocate_target(
     check_year(year)
     info = check_metric(metric)
     check_level(level)
+    reason = clean_text(reason, "reason", limit=NOTE_MAX, lines=True)
     if method not in METHODS:
         raise Invalid(f"Unknown allocation method {method!r}; use one of: {', '.join(METHODS)}.")
     on = effective_from or date(year, 1, 1)

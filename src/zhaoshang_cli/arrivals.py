@@ -14,6 +14,7 @@ from zhaoshang_cli.errors import Invalid, NotFound
 from zhaoshang_cli.models import Arrival, ExchangeRate, Project, ProjectUnit
 from zhaoshang_cli.money import convert, format_amount, format_rate
 from zhaoshang_cli.projects import find_project
+from zhaoshang_cli.text import NOTE_MAX, clean_text
 from zhaoshang_cli.units import descendant_ids, find_unit
 
 CURRENCY_ALIASES = {"RMB": "CNY", "人民币": "CNY", "美元": "USD", "美金": "USD"}
@@ -144,6 +145,8 @@ def prepare_arrival(
     if amount_minor <= 0:
         raise Invalid("An arrival must be greater than zero; correct mistakes with a reversal.")
     currency = check_currency(currency)
+    ref = clean_text(ref, "reference")
+    note = clean_text(note, "note", limit=NOTE_MAX, lines=True)
     if source is not None and source not in SOURCES:
         raise Invalid(f"Unknown source {source!r}; use domestic (境内) or foreign (境外).")
     source = source or ("domestic" if currency == "CNY" else "foreign")
@@ -250,7 +253,8 @@ def reverse_arrival(session: Session, arrival_id: int, reason: str) -> Arrival:
     and every report, of any period, nets the two out."""
     if not reason or not reason.strip():
         raise Invalid("A reversal needs a --reason.")
-    original = session.get(Arrival, arrival_id)
+    reason = clean_text(reason, "reason", limit=NOTE_MAX, lines=True, required=True)  # type: ignore[assignment]
+    original = session.get(Arrival, arrival_id) if 0 < arrival_id < 2**63 else None
     if original is None:
         raise NotFound(f"There is no arrival with id {arrival_id}; see `zs arrival list`.")
     if original.reverses_id is not None:
@@ -305,9 +309,9 @@ def list_arrivals(
         .outerjoin(reversal, col(reversal.reverses_id) == col(Arrival.id))
         .order_by(col(Arrival.arrived_on), col(Arrival.id))
     )
-    if project:
+    if project is not None:
         query = query.where(Arrival.project_id == find_project(session, project).id)
-    if unit:
+    if unit is not None:
         ids = descendant_ids(session, find_unit(session, unit))
         credited = select(ProjectUnit.project_id).where(col(ProjectUnit.unit_id).in_(ids))
         query = query.where(col(Arrival.project_id).in_(credited))

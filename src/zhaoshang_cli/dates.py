@@ -8,10 +8,39 @@ from functools import lru_cache
 from zhaoshang_cli.errors import Invalid
 
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+# The years a ledger can hold: from reform and opening (改革开放, where 招商引资 begins) to ten
+# years ahead (a target or a planned date); anything outside is a typo such as 9999-12-31.
+FIRST_YEAR = 1978
+YEARS_AHEAD = 10
+
+
+def last_year() -> int:
+    return today().year + YEARS_AHEAD
+
+
+def check_year(year: int, *, what: str = "year") -> int:
+    if not FIRST_YEAR <= year <= last_year():
+        raise Invalid(
+            f"The {what} {year} is outside the years a ledger holds ({FIRST_YEAR}–{last_year()})."
+        )
+    return year
+
+
+def check_date(day: date, *, what: str = "date") -> date:
+    if not FIRST_YEAR <= day.year <= last_year():
+        raise Invalid(
+            f"The {what} {day.isoformat()} is outside the years a ledger holds "
+            f"({FIRST_YEAR}–{last_year()})."
+        )
+    return day
 
 
 def parse_date(text: str, *, what: str = "date") -> date:
-    """Accept 2026-04-10, 2026/4/10, 2026.4.10 and 2026年4月10日."""
+    """Accept 2026-04-10, 2026/4/10, 2026.4.10 and 2026年4月10日, from 1978 to ten years ahead."""
+    return check_date(_calendar_date(text, what), what=what)
+
+
+def _calendar_date(text: str, what: str) -> date:
     match = _DATE.match(str(text).strip())
     if not match:
         raise Invalid(f"The {what} {text!r} is not a date; write it as YYYY-MM-DD.")
@@ -27,7 +56,7 @@ def parse_month(text: str) -> tuple[int, int]:
     match = re.match(r"^(\d{4})-(\d{1,2})$", str(text).strip())
     if not match or not 1 <= int(match[2]) <= 12:
         raise Invalid(f"The month {text!r} is not a month; write it as YYYY-MM.")
-    return int(match[1]), int(match[2])
+    return check_year(int(match[1])), int(match[2])
 
 
 def today() -> date:
@@ -38,7 +67,7 @@ def today() -> date:
 @lru_cache(maxsize=4)
 def _fixed_today(text: str) -> date:
     """Parsed once: a bulk import asks for 'today' once per row."""
-    return parse_date(text, what="ZS_TODAY")
+    return _calendar_date(text, "ZS_TODAY")
 
 
 def utcnow() -> datetime:

@@ -15,5 +15,9 @@ class Invalid(ZsError):
     pass
 
 
+class CannotWrite(ZsError):
+    """A file could not be written (a full disk, no permission); nothing was left behind."""
+
+
 class LedgerError(ZsError):
     """The ledger file is missing, foreign, or at the wrong schema revision."""

@@ -13,10 +13,15 @@ MINOR_PER_MAJOR = 100
 WAN = 10_000
 YI = 100_000_000
 RATE_SCALE = 1_000_000  # exchange rates are kept as integers in millionths
+# No single sum is larger (the biggest projects are a few 千亿); anything above is a typo,
+# and it keeps every total far inside a 64-bit integer.
+MAX_AMOUNT_MAJOR = 10**12  # 1万亿
+MAX_AMOUNT_TEXT = 40  # characters: '1,000,000,000,000.00元' is 22
+MAX_RATE = 10_000  # CNY per one unit of a currency: the dearest currencies are a few dozen
 
 _SCALES = {"亿": YI, "万": WAN, "千": 1_000, "": 1}
 _AMOUNT = re.compile(
-    r"^(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)\s*(?P<scale>亿|万|千)?\s*"
+    r"^(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)\s*(?P<scale>亿|万|千)?\s*"
     r"(?P<unit>元|人民币|美元|美金|usd|cny|rmb)?$",
     re.IGNORECASE,
 )
@@ -34,9 +39,16 @@ def parse_amount(text: str, *, what: str = "amount", currency: str | None = None
 
     Given the ``currency`` being recorded, a unit word naming another one is refused."""
     raw = str(text).strip().replace(" ", "").replace("，", ",")
+    if len(raw) > MAX_AMOUNT_TEXT:
+        raise Invalid(f"The {what} {raw[:20] + '…'!r} is too long to be an amount.")
     if raw.startswith("-"):
         raise Invalid(f"The {what} {text!r} is negative; amounts must be greater than zero.")
     match = _AMOUNT.match(raw)
+    if not match and "," in raw and _AMOUNT.match(raw.replace(",", "")):
+        raise Invalid(
+            f"The {what} {text!r} has its commas in the wrong places; they separate groups "
+            "of three digits (1,200万), or leave them out."
+        )
     if not match:
         raise Invalid(
             f"The {what} {text!r} is not readable; write it like 4700万, 4.7亿, 47000000元 "
@@ -57,6 +69,11 @@ def parse_amount(text: str, *, what: str = "amount", currency: str | None = None
         raise Invalid(f"The {what} {text!r} is more precise than one fen (0.01 元).")
     if minor <= 0:
         raise Invalid(f"The {what} {text!r} is zero; amounts must be greater than zero.")
+    if minor > MAX_AMOUNT_MAJOR * MINOR_PER_MAJOR:
+        raise Invalid(
+            f"The {what} {text!r} is more than 1万亿; no single amount is that large, "
+            "so check the unit (万, 亿, 元)."
+        )
     return int(minor)
 
 
@@ -68,6 +85,11 @@ def parse_rate(text: str) -> int:
         raise Invalid(f"The rate {text!r} is not a number.") from None
     if not rate.is_finite() or rate <= 0:
         raise Invalid(f"The rate {text!r} must be a positive number.")
+    if rate > MAX_RATE:
+        raise Invalid(
+            f"The rate {text!r} is more than {MAX_RATE:,} CNY for one unit; give the yuan "
+            "per single unit of the currency, e.g. 7.10 for USD."
+        )
     scaled = rate * RATE_SCALE
     if scaled != scaled.to_integral_value():
         raise Invalid(f"The rate {text!r} has more than six decimal places.")

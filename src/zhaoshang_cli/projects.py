@@ -10,6 +10,7 @@ from zhaoshang_cli import audit, dates
 from zhaoshang_cli.errors import Invalid, NotFound
 from zhaoshang_cli.glossary import ORIGINS, STAGES
 from zhaoshang_cli.models import Arrival, Project, ProjectContact, ProjectUnit, StageEvent, Unit
+from zhaoshang_cli.text import CODE_MAX, NOTE_MAX, TITLE_MAX, clean_text
 from zhaoshang_cli.units import descendant_ids, find_unit
 
 # The forward path; ``terminated`` can end any stage.
@@ -85,12 +86,20 @@ def add_project(
     """Units share credit evenly (共同引进) when more than one is named."""
     if not name.strip():
         raise Invalid("A project needs a --name.")
+    name = clean_text(name, "project name", limit=TITLE_MAX, required=True)  # type: ignore[assignment]
+    investor = clean_text(investor, "investor", limit=TITLE_MAX)
+    industry = clean_text(industry, "industry")
+    occasion = clean_text(occasion, "occasion")
+    leader = clean_text(leader, "leader")
+    recruiter = clean_text(recruiter, "recruiter")
+    informant = clean_text(informant, "informant")
+    contact = clean_text(contact, "contact", limit=NOTE_MAX, lines=True)
     if not units:
         raise Invalid("A project needs a responsible --unit.")
     credited = [find_unit(session, unit) for unit in units]
     if len({unit.id for unit in credited}) != len(credited):
         raise Invalid("The same unit is named twice for one project.")
-    stage = check_stage(stage or ("signed" if signed_on else "lead"))
+    stage = check_stage(stage if stage is not None else ("signed" if signed_on else "lead"))
     if stage == "terminated":
         raise Invalid("A new project cannot start as terminated.")
     if STAGE_ORDER.index(stage) >= STAGE_ORDER.index("signed") and signed_on is None:
@@ -98,9 +107,7 @@ def add_project(
     if stage in ("lead", "negotiating") and signed_on is not None:
         raise Invalid(f"A project with a signing date cannot be at stage {stage}.")
     if code is not None:
-        code = code.strip()
-        if not code:
-            raise Invalid("The project code may not be empty.")
+        code = clean_text(code, "project code", limit=CODE_MAX, required=True)
         if session.exec(select(Project.id).where(Project.code == code)).first():
             raise Invalid(f"A project with code {code!r} already exists.")
     else:
@@ -108,7 +115,7 @@ def add_project(
     event_date = signed_on or dates.today()
     project = Project(
         code=code,
-        name=name.strip(),
+        name=name,
         investor=investor,
         origin=check_origin(origin),
         industry=industry,
@@ -160,6 +167,7 @@ def move_stage(
     """Forward moves are plain; a move backwards (or out of 终止) must be a --correct."""
     project = find_project(session, code)
     check_stage(stage)
+    reason = clean_text(reason, "reason", limit=NOTE_MAX, lines=True)
     current = project.stage
     if stage == "terminated" and not reason:
         raise Invalid("Terminating a project needs a --reason.")
@@ -175,6 +183,7 @@ def move_stage(
         )
     if stage in ("started", "completed", "producing") and project.signed_on is None:
         raise Invalid(f"Project {project.code} has no signing date; move it to signed first.")
+    check_stage_order(project, stage, on_date)
     before = project.model_dump(include={"stage", *STAGE_DATE_FIELD.values()})
     if backwards or (stage == current and correct):
         keep = STAGE_ORDER[: STAGE_ORDER.index(stage) + 1] if stage != "terminated" else STAGE_ORDER
@@ -208,6 +217,21 @@ def move_stage(
         session, action, "project", project.id, before=before, after=after, project_id=project.id
     )
     return project
+
+
+def check_stage_order(project: Project, stage: str, on_date: date) -> None:
+    """A stage cannot come before the stages the project has already passed: started on or
+    after signed, completed after started, and terminated after all of them."""
+    if stage not in STAGE_DATE_FIELD or stage == "signed":
+        return
+    before = STAGE_ORDER[1:] if stage == "terminated" else STAGE_ORDER[: STAGE_ORDER.index(stage)]
+    for earlier in (s for s in before if s in STAGE_DATE_FIELD):
+        earlier_date = getattr(project, STAGE_DATE_FIELD[earlier])
+        if earlier_date is not None and on_date < earlier_date:
+            raise Invalid(
+                f"The {stage} date {on_date} is before project {project.code}'s "
+                f"{earlier} date {earlier_date}."
+            )
 
 
 def credited_units(session: Session, project_id: int) -> list[tuple[str, int]]:
@@ -244,11 +268,12 @@ def list_projects(
         .outerjoin(arrived, arrived.c.project_id == col(Project.id))
         .order_by(col(Project.code))
     )
-    if stage:
+    if stage is not None:
         query = query.where(Project.stage == check_stage(stage))
-    if year:
+    if year is not None:
+        dates.check_year(year)
         query = query.where(func.strftime("%Y", Project.signed_on) == f"{year:04d}")
-    if unit:
+    if unit is not None:
         ids = descendant_ids(session, find_unit(session, unit))
         credited = select(ProjectUnit.project_id).where(col(ProjectUnit.unit_id).in_(ids))
         query = query.where(col(Project.id).in_(credited))

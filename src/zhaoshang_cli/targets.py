@@ -4,6 +4,7 @@ Amounts are integers in the metric's own unit: 分 for ``funds``, US cents for `
 plain count for the count metrics. Allocation down the tree lives in ``allocation``.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -15,6 +16,7 @@ from zhaoshang_cli import audit, dates
 from zhaoshang_cli.errors import Invalid
 from zhaoshang_cli.models import Target, Unit
 from zhaoshang_cli.money import MINOR_PER_MAJOR, WAN, parse_amount, to_unit
+from zhaoshang_cli.text import NOTE_MAX, clean_text
 from zhaoshang_cli.units import find_unit, path_of
 
 
@@ -34,9 +36,8 @@ METRICS: dict[str, Metric] = {
     "leads": Metric("leads", "有价值招商信息条数", "条", False),
 }
 LEVELS = {"must": "确保", "strive": "力争"}
-# 招商引资 targets start with reform and opening; anything outside this is a typo.
-FIRST_YEAR, LAST_YEAR = 1978, 2100
 _COUNT_SUFFIXES = ("个", "项", "条")
+MAX_COUNT = 1_000_000  # projects or leads in a year: a city's office has a few thousand
 
 
 def check_metric(metric: str) -> Metric:
@@ -52,9 +53,7 @@ def check_level(level: str) -> str:
 
 
 def check_year(year: int) -> int:
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise Invalid(f"The year {year} is not a target year; give it as four digits, e.g. 2026.")
-    return year
+    return dates.check_year(year, what="target year")
 
 
 def parse_target_amount(value: str, metric: str) -> int:
@@ -64,10 +63,12 @@ def parse_target_amount(value: str, metric: str) -> int:
     raw = str(value).strip()
     for suffix in _COUNT_SUFFIXES:
         raw = raw.removesuffix(suffix).strip()
-    if not raw.isdigit():
+    if not re.fullmatch(r"[0-9]{1,12}", raw):
         raise Invalid(f"The {metric} target {value!r} must be a whole number of items.")
     if int(raw) == 0:
         raise Invalid(f"The {metric} target {value!r} must be greater than zero.")
+    if int(raw) > MAX_COUNT:
+        raise Invalid(f"The {metric} target {value!r} is more than {MAX_COUNT:,}; check it.")
     return int(raw)
 
 
@@ -112,8 +113,10 @@ def add_target(
     reason: str | None = None,
 ) -> Target:
     """Append a target row; the previous one stays as history."""
+    check_year(year)
     check_metric(metric)
     check_level(level)
+    reason = clean_text(reason, "reason", limit=NOTE_MAX, lines=True)
     effective_from = effective_from or date(year, 1, 1)
     if effective_from.year != year:
         raise Invalid(f"The date {effective_from} is not in the target year {year}.")

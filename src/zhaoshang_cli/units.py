@@ -13,6 +13,7 @@ from zhaoshang_cli import audit, dates
 from zhaoshang_cli.errors import Invalid, NotFound
 from zhaoshang_cli.glossary import UNIT_KINDS
 from zhaoshang_cli.models import Unit
+from zhaoshang_cli.text import clean_text
 
 # The report groups a parent's children in this order.
 KIND_ORDER = ("county", "zone", "department", "group", "town", "office", "person", "city")
@@ -75,9 +76,9 @@ def path_of(session: Session, unit: Unit) -> list[str]:
 
 
 def clean_name(name: str) -> str:
-    name = name.strip()
-    if not name or "/" in name:
-        raise Invalid(f"The unit name {name!r} must be non-empty and may not contain '/'.")
+    name = clean_text(name, "unit name", required=True)  # type: ignore[assignment]
+    if "/" in name:
+        raise Invalid(f"The unit name {name!r} may not contain '/'.")
     return name
 
 
@@ -89,6 +90,7 @@ def add_unit(
     rank: str | None = None,
 ) -> Unit:
     name = clean_name(name)
+    rank = clean_text(rank, "rank")
     check_kind(kind)
     parent_unit = find_unit(session, parent) if parent else None
     if rank and kind != "person":

@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from zhaoshang_cli.errors import Invalid
+from zhaoshang_cli.errors import CannotWrite, Invalid
 from zhaoshang_cli.safety import looks_like_formula
 
 WIDTH_SAMPLE = 2000  # rows looked at to size columns; enough for any real list
@@ -233,13 +233,17 @@ def append_rows_as_xml(path: Path, bulk: dict[str, list[list[Any]]]) -> None:
     """openpyxl makes an object of every cell (about 100,000 a second here): a list of tens
     of thousands of projects is written as XML text instead, about ten times faster."""
     rewritten = path.with_name(path.name + ".bulk")
-    with zipfile.ZipFile(path) as source, zipfile.ZipFile(rewritten, "w") as target:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if info.filename in bulk:
-                data = _extend_sheet(data.decode("utf-8"), bulk[info.filename]).encode("utf-8")
-            target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
-    os.replace(rewritten, path)
+    try:
+        with zipfile.ZipFile(path) as source, zipfile.ZipFile(rewritten, "w") as target:
+            for info in source.infolist():
+                data = source.read(info.filename)
+                if info.filename in bulk:
+                    xml = _extend_sheet(data.decode("utf-8"), bulk[info.filename])
+                    data = xml.encode("utf-8")
+                target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
+        os.replace(rewritten, path)
+    finally:
+        rewritten.unlink(missing_ok=True)
 
 
 def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
@@ -260,8 +264,10 @@ def check_writable_folder(folder: Path) -> None:
 
 def write_all_atomically(writers: dict[Path, Callable[[Path], None]]) -> None:
     """Several files that belong together: all are written to temporary names first and
-    renamed only when every one succeeded."""
+    renamed only when every one succeeded. A full disk (or any refusal to write) is one
+    sentence, with every temporary file removed."""
     temporaries: dict[Path, Path] = {}
+    failure: str | None = None
     try:
         for path, write in writers.items():
             folder = path.parent if str(path.parent) else Path(".")
@@ -269,14 +275,23 @@ def write_all_atomically(writers: dict[Path, Callable[[Path], None]]) -> None:
             handle, name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
             os.close(handle)
             temporaries[path] = Path(name)
-            write(Path(name))
-            os.chmod(name, 0o666 & ~_umask())  # mkstemp makes it private; files are shared
-        for path, temporary in temporaries.items():
-            os.replace(temporary, path)
+            try:
+                write(Path(name))
+                os.chmod(name, 0o666 & ~_umask())  # mkstemp makes it private; files are shared
+            except OSError as exc:
+                failure = f"Could not write {path}: {exc.strerror or exc}; no file was written."
+                break
+        if failure is None:
+            for path, temporary in temporaries.items():
+                os.replace(temporary, path)
     except BaseException:
         for temporary in temporaries.values():
             temporary.unlink(missing_ok=True)
         raise
+    if failure is not None:  # raised outside the handler, so the OSError's frames are gone
+        for temporary in temporaries.values():
+            temporary.unlink(missing_ok=True)
+        raise CannotWrite(failure)
 
 
 def _umask() -> int:

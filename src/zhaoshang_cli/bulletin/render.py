@@ -66,8 +66,12 @@ def event_rows(bulletin: Bulletin) -> list[dict[str, Any]]:
     ]
 
 
+_MARKDOWN = str.maketrans({char: "\\" + char for char in "\\`*_[]<>#|~"} | {"\n": " ", "\r": " "})
+
+
 def _md(value: Any) -> str:
-    return str(value if value is not None else "").replace("|", "\\|").replace("\n", " ")
+    """Text as Markdown shows it: a name like [x](http://…) or <b> is never a link or HTML."""
+    return str(value if value is not None else "").translate(_MARKDOWN)
 
 
 def _count(value: Decimal | int) -> str:
@@ -76,7 +80,7 @@ def _count(value: Decimal | int) -> str:
 
 def markdown(bulletin: Bulletin) -> str:
     report = bulletin.report
-    lines = [f"# {title(bulletin)}", "", *headline(bulletin), ""]
+    lines = [f"# {title(bulletin)}", "", *(_md(sentence) for sentence in headline(bulletin)), ""]
     lines += [
         f"## 完成情况(截至{report.period.end},单位:万元)",
         "",

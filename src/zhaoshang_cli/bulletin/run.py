@@ -29,9 +29,11 @@ from zhaoshang_cli.bulletin.weeks import Week, check_complete, last_complete_wee
 from zhaoshang_cli.errors import Invalid
 from zhaoshang_cli.ledger import Ledger
 from zhaoshang_cli.models import BulletinRun
+from zhaoshang_cli.text import clean_text
 from zhaoshang_cli.xlsx import check_writable_folder
 
 LOCK_NAME = ".zs-bulletin.lock"
+MAX_WAIT = 3600
 
 
 @dataclass
@@ -218,10 +220,13 @@ def run_bulletins(
     operator: str | None = None,
 ) -> "Run":
     """Checks everything that can fail before any file is written."""
-    if week and catch_up:
+    if week is not None and catch_up:
         raise Invalid("Give either --week or --catch-up, not both.")
+    operator = clean_text(operator, "operator")
+    if not 0 <= wait_seconds <= MAX_WAIT:  # NaN too: a cron job must never wait for ever
+        raise Invalid(f"--wait takes 0 to {MAX_WAIT} seconds, not {wait_seconds}.")
     today = dates.today()
-    chosen = parse_week(week) if week else None
+    chosen = parse_week(week) if week is not None else None
     if chosen:
         check_complete(chosen, today)
     check_writable_folder(out)

@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from zhaoshang_cli import dates
 from zhaoshang_cli.errors import Invalid
 
 _WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
@@ -42,7 +43,7 @@ def parse_week(text: str) -> Week:
     match = _WEEK.match(text.strip())
     if not match:
         raise Invalid(f"The week {text!r} is not an ISO week; write it like 2026-W16.")
-    year, number = int(match[1]), int(match[2])
+    year, number = dates.check_year(int(match[1])), int(match[2])
     try:
         date.fromisocalendar(year, number, 1)
     except ValueError:

@@ -1,5 +1,6 @@
 """The `zs` command: a thin Typer layer. One module per noun; errors meet one boundary here."""
 
+import errno
 import os
 import sys
 from typing import Any
@@ -55,8 +56,26 @@ class ZsGroup(TyperGroup):
                 raise
             if "locked" in str(exc) or "busy" in str(exc):
                 typer.echo("zs: The ledger is busy with another writer; try again.", err=True)
+            elif "readonly" in str(exc):
+                typer.echo(
+                    "zs: The ledger is read-only for you (the file or its folder); "
+                    "commands that only read still work.",
+                    err=True,
+                )
             else:
                 typer.echo(f"zs: The database refused the operation: {exc.orig}.", err=True)
+            raise typer.Exit(1) from None
+        except BrokenPipeError:
+            raise typer.Exit(1) from None  # the reader went away (zs … | head): nothing to say
+        except OSError as exc:
+            if debugging():
+                raise
+            if exc.filename:
+                typer.echo(f"zs: {exc.strerror or exc} ({exc.filename}).", err=True)
+            elif exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+                typer.echo(f"zs: Could not write the output: {exc.strerror}.", err=True)
+            else:
+                typer.echo(f"zs: {exc.strerror or exc}.", err=True)
             raise typer.Exit(1) from None
         except Exception as exc:
             if debugging() or type(exc).__module__.startswith("typer"):
@@ -100,8 +119,21 @@ bulletin.register(app)
 spreadsheets.register(app)
 
 
+def quiet_unraisable(unraisable: Any) -> None:
+    """A library object that fails again while being thrown away after an error (openpyxl's
+    half-written zip on a full disk) would print a traceback after our one sentence."""
+
+
 def main() -> None:
-    app(prog_name="zs")
+    if not debugging():
+        sys.unraisablehook = quiet_unraisable
+    try:
+        app(prog_name="zs")
+    finally:
+        try:
+            sys.stdout.flush()
+        except OSError:  # stdout on a full disk or a closed pipe: said already, or unsayable
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 if __name__ == "__main__":

@@ -44,7 +44,7 @@ def arrive(
 ) -> None:
     """Record money that actually arrived for a project."""
     minor = parse_amount(amount, currency=check_currency(currency))
-    on = dates.parse_date(date) if date else dates.today()
+    on = dates.parse_date(date) if date is not None else dates.today()
     with writing(db, operator) as session:
         recorded = record_arrival(
             session, project, minor, on=on, currency=currency, ref=ref, note=note, source=source
@@ -75,8 +75,8 @@ def arrival_list(
     db: DbOption = None,
 ) -> Listing:
     """Arrivals, reversals included and linked to what they reverse."""
-    start = dates.parse_date(date_from, what="--from date") if date_from else None
-    end = dates.parse_date(date_to, what="--to date") if date_to else None
+    start = dates.parse_date(date_from, what="--from date") if date_from is not None else None
+    end = dates.parse_date(date_to, what="--to date") if date_to is not None else None
     with reading(db) as session:
         rows = list_arrivals(session, project=project, unit=unit, date_from=start, date_to=end)
     for row in rows:

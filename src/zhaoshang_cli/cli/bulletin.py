@@ -85,7 +85,7 @@ def activity_list(
     """Effort records."""
     from zhaoshang_cli.bulletin.weeks import parse_week
 
-    chosen = parse_week(week) if week else None
+    chosen = parse_week(week) if week is not None else None
     with reading(db) as session:
         rows = list_activities(
             session, chosen.monday if chosen else None, chosen.sunday if chosen else None, unit

@@ -1,6 +1,5 @@
 """What every command shares: the ledger and operator options, and one way to print lists."""
 
-import csv
 import functools
 import inspect
 import json
@@ -17,7 +16,7 @@ import typer
 
 from zhaoshang_cli.ledger import Ledger
 from zhaoshang_cli.money import format_amount, to_unit
-from zhaoshang_cli.safety import csv_safe
+from zhaoshang_cli.safety import CsvWriter, csv_safe
 
 DbOption = Annotated[
     str | None,
@@ -63,7 +62,8 @@ def writing(db: str | None, operator: str | None) -> Iterator[Any]:
 
 @contextmanager
 def reading(db: str | None) -> Iterator[Any]:
-    ledger = Ledger.open(db)
+    """One read snapshot; needs no write access to the ledger or its folder."""
+    ledger = Ledger.open(db, read_only=True)
     try:
         with ledger.read() as session:
             yield session
@@ -141,9 +141,11 @@ def dumps(data: Any) -> str:
 
 
 def console():  # type: ignore[no-untyped-def]
+    """Markup and emoji codes off: a project named [/] or :fire: is printed as written, so
+    styles are given as Text objects, never as [bold] inside strings."""
     from rich.console import Console
 
-    return Console(width=None if sys.stdout.isatty() else 200)
+    return Console(width=None if sys.stdout.isatty() else 200, markup=False, emoji=False)
 
 
 def render(listing: Listing, output_format: OutputFormat) -> None:
@@ -154,7 +156,7 @@ def render(listing: Listing, output_format: OutputFormat) -> None:
         ]
         typer.echo(dumps(rows))
     elif output_format is OutputFormat.csv:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer = CsvWriter(sys.stdout)
         writer.writerow([c.out_key for c in listing.columns])
         for row in listing.rows:
             writer.writerow([csv_safe(machine_value(c, row.get(c.key))) for c in listing.columns])

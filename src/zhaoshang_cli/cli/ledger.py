@@ -16,6 +16,7 @@ from zhaoshang_cli.cli.common import (
     say,
     writing,
 )
+from zhaoshang_cli.errors import Invalid
 from zhaoshang_cli.ledger import Ledger, resolve_location, sqlite_version
 from zhaoshang_cli.money import parse_rate
 from zhaoshang_cli.projects import find_project
@@ -44,7 +45,7 @@ def info(db: DbOption = None) -> None:
     location = resolve_location(db)
     say(f"ledger:   {location}")
     say(f"sqlite:   {sqlite_version()}")
-    ledger = Ledger(location)
+    ledger = Ledger(location, read_only=True)
     try:
         ledger.check()
         with ledger.read() as session:
@@ -64,8 +65,11 @@ def history(
     db: DbOption = None,
 ) -> Listing:
     """The audit trail: who changed what, when (contacts shown as «private»)."""
+    if limit is not None and limit < 1:
+        raise Invalid(f"--limit {limit} is not a number of entries; give 1 or more.")
+    limit = None if limit is None else min(limit, 2**62)  # more than there can be: all of them
     with reading(db) as session:
-        project_id = find_project(session, project).id if project else None
+        project_id = find_project(session, project).id if project is not None else None
         rows = audit.history(session, project_id, limit)
     columns = [
         Col("id", "#", "int"),

@@ -72,13 +72,15 @@ def add_project_command(
     operator: OperatorOption = None,
 ) -> None:
     """Add a project the office brought in."""
-    contract = parse_amount(amount, what="contract amount", currency="CNY") if amount else None
+    contract = (
+        parse_amount(amount, what="contract amount", currency="CNY") if amount is not None else None
+    )
     total = (
         parse_amount(total_investment, what="total investment", currency="CNY")
-        if total_investment
+        if total_investment is not None
         else None
     )
-    signed_on = dates.parse_date(signed, what="signing date") if signed else None
+    signed_on = dates.parse_date(signed, what="signing date") if signed is not None else None
     with writing(db, operator) as session:
         project = add_project(
             session,
@@ -133,8 +135,10 @@ def project_show(
     if output_format is OutputFormat.json:
         say(dumps(detail))
         return
+    from rich.text import Text
+
     out = console()
-    out.print(f"[bold]{detail['code']} {detail['name']}[/]")
+    out.print(Text(f"{detail['code']} {detail['name']}", style="bold"))
     units = "、".join(
         name if share == 10_000 else f"{name} ({share / 100:g}%)" for name, share in detail["units"]
     )

@@ -31,6 +31,11 @@ def parse_threshold(value: str) -> Decimal:
         number = Decimal(text[:-1]) / 100 if text.endswith("%") else Decimal(text)
     except InvalidOperation:
         raise Invalid(f"The threshold {value!r} is not a number; write 0.7 or 70%.") from None
+    if not number.is_finite() or not 0 < number <= 1:
+        raise Invalid(
+            f"The threshold {value!r} is not a share of 时序进度; give one above 0 and up to "
+            "1 (100%), e.g. 0.7 or 70%."
+        )
     return number
 
 
@@ -73,19 +78,28 @@ def report(
     """Completion by unit for 1 January to the end of a month, against the annual targets."""
     if yuan not in SCALES:
         raise Invalid(f"--yuan takes 万, 亿 or 元, not {yuan!r}.")
+    if year is not None:
+        dates.check_year(year)
+    if occasion is not None and not occasion.strip():
+        raise Invalid("--occasion may not be empty; leave it out for the year's cohort.")
+    if xlsx is not None:
+        from zhaoshang_cli.spreadsheets.writing import check_xlsx
+
+        check_xlsx(xlsx)
+    cut = parse_threshold(threshold)
     today = dates.today()
     if month is None:
         default_year, month = latest_complete_month(today)
-        year = year or default_year
-    period = month_period(year or today.year, month)
-    as_of_date = dates.parse_date(as_of, what="--as-of date") if as_of else None
+        year = year if year is not None else default_year
+    period = month_period(year if year is not None else today.year, month)
+    as_of_date = dates.parse_date(as_of, what="--as-of date") if as_of is not None else None
     with reading(db) as session:
         result = build_report(
             session,
             period,
             metric=metric,
             unit=unit,
-            threshold=parse_threshold(threshold),
+            threshold=cut,
             as_of=as_of_date,
             occasion=occasion,
             with_lists=xlsx is not None,

@@ -58,7 +58,7 @@ ReasonOption = Annotated[
 
 
 def _from_date(text: str | None) -> date | None:
-    return dates.parse_date(text, what="--from date") if text else None
+    return dates.parse_date(text, what="--from date") if text is not None else None
 
 
 def _label(year: int, metric: str, level: str) -> str:
@@ -243,7 +243,7 @@ def target_list(
     below zero it handed out less than it received)."""
     year = check_year(year if year is not None else dates.today().year)
     check_metric(metric)
-    day = date_in_year(year, dates.parse_date(on, what="--on date") if on else None)
+    day = date_in_year(year, dates.parse_date(on, what="--on date") if on is not None else None)
     with reading(db) as session:
         nodes = target_tree(session, year, metric, day)
         others = [m for m in metrics_with_targets(session, year) if m != metric]

@@ -66,16 +66,18 @@ def unit_list(db: DbOption = None, output_format: FormatOption = OutputFormat.ta
     if not nodes:
         say("No units yet; add the city with `zs unit add 全市 --kind city`.")
         return
+    from rich.text import Text
     from rich.tree import Tree
 
     trees: dict[int | None, Tree] = {}
     roots = []
     for node in nodes:
         unit = node.unit
-        label = (
-            f"{unit.name}  [dim]{UNIT_KINDS[unit.kind]}"
+        label = Text(unit.name) + Text(
+            f"  {UNIT_KINDS[unit.kind]}"
             + (f" · {unit.rank}" if unit.rank else "")
-            + f" · #{unit.id}[/]"
+            + f" · #{unit.id}",
+            style="dim",
         )
         if unit.parent_id is None:
             trees[unit.id] = Tree(label)

@@ -1,12 +1,11 @@
 """The report as plain data for scripts: one JSON object, or CSV rows."""
 
-import csv
 import io
 from decimal import Decimal
 from typing import Any
 
 from zhaoshang_cli.report.compute import Report, Row
-from zhaoshang_cli.safety import csv_safe
+from zhaoshang_cli.safety import CsvWriter, csv_safe
 
 FRACTION_PLACES = Decimal("0.000001")
 ROW_FIELDS = (
@@ -89,13 +88,13 @@ def _csv_text(value: Any) -> Any:
 def report_csv(report: Report) -> str:
     """One line per unit, subtotal and total; the same figures as the JSON."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvWriter(out)
     writer.writerow(["row_type", "group", *ROW_FIELDS])
 
     def write(row_type: str, group: str, row: Row) -> None:
         data = row_data(row)
         data["flags"] = ";".join(row.flags)
-        values = [csv_safe(_csv_text(data[k])) for k in ROW_FIELDS]
+        values = [_csv_text(csv_safe(data[k])) for k in ROW_FIELDS]
         writer.writerow([row_type, group, *values])
 
     for group in report.groups:

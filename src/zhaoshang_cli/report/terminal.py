@@ -31,7 +31,7 @@ def report_table(report: Report, scale: str = "万") -> Table:
         or report.total.strive is not None
     )
     table = Table(
-        title=title(report),
+        title=Text(title(report), style="table.title"),  # a unit name is never markup
         caption=(
             f"时序进度 {percent(report.time_progress)} · 单位: {label} · "
             f"截至 {report.period.end}" + (f" · 按 {report.as_of} 录入情况" if report.as_of else "")
@@ -76,6 +76,6 @@ def report_table(report: Report, scale: str = "万") -> Table:
 
 def print_report(report: Report, console: Console, scale: str = "万") -> None:
     console.print(report_table(report, scale))
-    console.print(headline(report), highlight=False)
+    console.print(Text(headline(report)))
     for sentence in project_sentences(report):
-        console.print(sentence, highlight=False)
+        console.print(Text(sentence))

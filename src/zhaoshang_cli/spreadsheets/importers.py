@@ -23,7 +23,7 @@ from zhaoshang_cli.money import format_rate
 from zhaoshang_cli.projects import STAGE_DATE_FIELD, STAGE_ORDER, add_project, move_stage
 from zhaoshang_cli.spreadsheets.columns import PROJECTS, STAGE, UNIT_KIND, Kind
 from zhaoshang_cli.spreadsheets.reading import Row, Table, text_of
-from zhaoshang_cli.targets import add_target, parse_target_amount
+from zhaoshang_cli.targets import add_target, check_year, parse_target_amount
 from zhaoshang_cli.units import add_unit, find_unit
 
 
@@ -250,6 +250,8 @@ def import_targets(session: Session, table: Table, out: Outcome) -> None:
     for row in table.good_rows():
         values = row.values
         name, year, metric = values["unit"], values["year"], values["metric"]
+        if table.attempt(row, "year", check_year, year) is None:
+            continue
         if name not in units:
             try:
                 units[name] = find_unit(session, name)

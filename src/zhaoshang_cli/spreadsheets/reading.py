@@ -5,6 +5,7 @@ column, never raised at the first one, so a county fixes its file in one pass.
 """
 
 import csv
+import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from zhaoshang_cli.spreadsheets.columns import (
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 HEADER_SEARCH_ROWS = 10  # a title row or two may stand above the headers
 TOTAL_ROW_MARKS = frozenset({"合计", "总计", "小计"})
+MAX_INT_DIGITS = 12  # whole numbers in a sheet (years, counts, ids) fit a 64-bit column
 
 
 @dataclass(frozen=True)
@@ -155,8 +157,15 @@ def read_csv(path: Path) -> list[list[str]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = raw.decode("gb18030")
-    return list(csv.reader(text.splitlines()))
+        try:
+            text = raw.decode("gb18030")
+        except UnicodeDecodeError as exc:
+            raise Invalid(
+                f"{path.name} is neither UTF-8 nor GB18030 text (a bad byte at position "
+                f"{exc.start}); save it again from Excel as CSV UTF-8 or as .xlsx."
+            ) from None
+    # newline="": a quoted cell keeps its line breaks (and a lone CR) for the checks to see.
+    return list(csv.reader(io.StringIO(text, newline="")))
 
 
 def read_table(grid: list[list[Any]], kind: Kind, file: str, sheet: str | None) -> Table:
@@ -295,9 +304,9 @@ def parse_amount_cell(column: Column, value: Any) -> int:
 
 def parse_date_cell(_column: Column, value: Any) -> date:
     if isinstance(value, datetime):
-        return value.date()
+        return dates.check_date(value.date())
     if isinstance(value, date):
-        return value
+        return dates.check_date(value)
     return dates.parse_date(text_of(value))
 
 
@@ -316,8 +325,10 @@ def parse_bool(column: Column, value: Any) -> bool:
 
 def parse_int(column: Column, value: Any) -> int:
     text = text_of(value).removesuffix("年")
-    if not re.fullmatch(r"\d+", text):
+    if not re.fullmatch(r"[0-9]+", text):
         raise Invalid(f"The {column.key} value {value!r} is not a whole number.")
+    if len(text) > MAX_INT_DIGITS:
+        raise Invalid(f"The {column.key} value {text[:20]}… is too large.")
     return int(text)
 
 

@@ -1,0 +1,77 @@
+"""Text from users, checked once for every name, note and reference the ledger keeps.
+
+A ledger that leaders rank units by must not hold text that shows as something else: control
+characters (ESC repaints a terminal, NUL cuts a C string, CR starts a new CSV row), format
+characters (a right-to-left override turns 甲县 into what looks like another name, a
+zero-width space makes two equal-looking units), or names that show as nothing at all.
+"""
+
+import unicodedata
+
+from zhaoshang_cli.errors import Invalid
+
+NAME_MAX = 100  # a unit, a person, an industry, an occasion, a voucher reference
+TITLE_MAX = 200  # a project's name, an investor company's
+NOTE_MAX = 2000  # a note, a reason, a contact
+CODE_MAX = 40  # a project code
+
+# Letters that print as blank space without being whitespace (Hangul fillers, braille blank).
+BLANKS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+# Control (Cc), format (Cf), surrogate (Cs), line and paragraph separators (Zl, Zp).
+REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+SHOWN = 40  # characters of a refused value quoted back
+CONTROL_NAMES = {
+    "\0": "NUL",
+    "\a": "bell",
+    "\t": "tab",
+    "\n": "line break",
+    "\r": "carriage return",
+    "\x1b": "escape",
+    "\x7f": "delete",
+}
+
+
+def shown(text: str) -> str:
+    """The value as an error quotes it: escaped (repr), and cut short when long."""
+    return repr(text if len(text) <= SHOWN else text[:SHOWN] + "…")
+
+
+def describe(char: str) -> str:
+    return CONTROL_NAMES.get(char) or unicodedata.name(char, "a control character").lower()
+
+
+def clean_text(
+    value: str | None,
+    what: str,
+    *,
+    limit: int = NAME_MAX,
+    lines: bool = False,
+    required: bool = False,
+) -> str | None:
+    """The text stripped, or None when empty (refused when ``required``). ``lines``: line
+    breaks are allowed inside (notes, reasons, contacts), written as LF."""
+    text = "" if value is None else str(value)
+    if lines:
+        text = text.replace("\r\n", "\n")
+    text = text.strip()
+    for char in "" if text.isprintable() else text:  # isprintable: the quick common case
+        category = unicodedata.category(char)
+        if category not in REFUSED_CATEGORIES or (lines and char == "\n"):
+            continue
+        if category == "Cs":
+            raise Invalid(f"The {what} {shown(text)} holds bytes that are not valid UTF-8 text.")
+        raise Invalid(
+            f"The {what} {shown(text)} contains U+{ord(char):04X} ({describe(char)}), "
+            "which text in the ledger may not hold; write it without."
+        )
+    if not text:
+        if required:
+            raise Invalid(f"The {what} may not be empty.")
+        return None
+    if all(char in BLANKS or char.isspace() for char in text):
+        raise Invalid(f"The {what} {shown(text)} shows as nothing; write it with visible text.")
+    if len(text) > limit:
+        raise Invalid(
+            f"The {what} is {len(text):,} characters long; at most {limit:,} are allowed."
+        )
+    return text
