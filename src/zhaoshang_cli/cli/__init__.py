@@ -5,7 +5,7 @@ import sys
 from typing import Any
 
 import typer
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError
 from typer.core import TyperGroup
 
 from zhaoshang_cli.errors import ZsError
@@ -29,10 +29,17 @@ class ZsGroup(TyperGroup):
                 raise
             typer.echo(f"zs: {exc}", err=True)
             raise typer.Exit(exc.exit_code) from None
-        except OperationalError as exc:
+        except DatabaseError as exc:
             if debugging():
                 raise
-            if "locked" in str(exc) or "busy" in str(exc):
+            from zhaoshang_cli.ledger import is_damage
+
+            if is_damage(exc):
+                typer.echo(
+                    "zs: The ledger is damaged; run `zs check` and restore it from a backup.",
+                    err=True,
+                )
+            elif "locked" in str(exc) or "busy" in str(exc):
                 typer.echo("zs: The ledger is busy with another writer; try again.", err=True)
             else:
                 typer.echo(f"zs: The database refused the operation: {exc.orig}.", err=True)

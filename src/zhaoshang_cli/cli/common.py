@@ -50,15 +50,27 @@ FormatOption = Annotated[
 ]
 
 
+def waiting_notice() -> None:
+    """Said once, on a terminal only, when a write waits for another (a big import)."""
+    if sys.stderr.isatty():
+        typer.echo("zs: waiting for another writer…", err=True)
+
+
+@contextmanager
+def opened(db: str | None) -> Iterator[Ledger]:
+    """The ledger for a command that manages its own transactions (imports)."""
+    ledger = Ledger.open(db, on_wait=waiting_notice)
+    try:
+        yield ledger
+    finally:
+        ledger.dispose()
+
+
 @contextmanager
 def writing(db: str | None, operator: str | None) -> Iterator[Any]:
     """One command, one write transaction."""
-    ledger = Ledger.open(db)
-    try:
-        with ledger.write(operator) as session:
-            yield session
-    finally:
-        ledger.dispose()
+    with opened(db) as ledger, ledger.write(operator) as session:
+        yield session
 
 
 @contextmanager
