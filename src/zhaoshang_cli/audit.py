@@ -27,6 +27,11 @@ def _dump(values: dict[str, Any] | None) -> str | None:
     return json.dumps(redacted, ensure_ascii=False, default=_default, sort_keys=True)
 
 
+def entry_text(values: dict[str, Any] | None) -> str | None:
+    """A ``before``/``after`` as the trail stores it: JSON, contacts «private»."""
+    return _dump(values)
+
+
 def entry(
     session: Session,
     action: str,

@@ -19,13 +19,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from zhaoshang_cli import dates
-from zhaoshang_cli.arrivals import (
-    Prepared,
-    check_currency,
-    insert_arrivals,
-    prepare_arrival,
-    reverse_arrival,
-)
+from zhaoshang_cli.arrivals import Prepared, check_currency, prepare_arrival, reverse_arrival
+from zhaoshang_cli.bulk import audit_text, insert_arrivals
 from zhaoshang_cli.models import Arrival, AuditEntry, Project
 from zhaoshang_cli.money import format_amount
 from zhaoshang_cli.spreadsheets.importers import Outcome
@@ -177,19 +172,16 @@ def changed_projects(session: Session, mark: int) -> set[int] | None:
 def write_batch(
     session: Session, plan: ArrivalPlan, batch: list[Step], ids: dict[ArrivalKey, int]
 ) -> None:
-    """The rows stamped now, by whoever runs the import (or as recorded, for a ledger read
-    back): the entry time is when they entered the ledger, not when they were checked."""
-    now, operator = dates.utcnow(), session.info.get("operator", "unknown")
-    rows = []
+    """The rows are stamped now (or as recorded, for a ledger read back): the entry time is
+    when they entered the ledger, not when they were checked."""
+    now = dates.utcnow()
     for step in batch:
         assert step.prepared is not None
-        values = {
-            **step.prepared.values,
-            "operator": step.operator or operator,
-            "entered_at": step.entered_at or now,
-        }
-        rows.append(Prepared(values, step.prepared.warnings))
-    ids.update(zip((step.key for step in batch), insert_arrivals(session, rows), strict=True))
+        step.prepared.values["entered_at"] = step.entered_at or now
+        if step.operator:
+            step.prepared.values["operator"] = step.operator
+    prepared = [step.prepared for step in batch]
+    ids.update(zip((step.key for step in batch), insert_arrivals(session, prepared), strict=True))  # type: ignore[arg-type]
 
 
 def keep(reversal: Arrival, step: Step) -> None:
@@ -270,6 +262,8 @@ class ArrivalPlanner:
         )
         if prepared is None:
             return
+        if not self.plan.keep_provenance:
+            prepared.after = audit_text(prepared.values)  # worked out now, not under the lock
         self.so_far[project.id] = self.so_far.get(project.id, 0) + prepared.values["cny_fen"]  # type: ignore[index]
         for warning in prepared.warnings:
             self.say(row, project, "warnings", warning)

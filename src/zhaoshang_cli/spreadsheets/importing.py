@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from zhaoshang_cli import audit
 from zhaoshang_cli.errors import Invalid
-from zhaoshang_cli.ledger import Ledger
+from zhaoshang_cli.ledger import Ledger, default_operator
 from zhaoshang_cli.models import (
     Activity,
     Arrival,
@@ -99,6 +99,7 @@ def import_sheet(
     outcome = Outcome(table.kind)
     result.outcomes.append(outcome)
     with ledger.read() as session:
+        session.info["operator"] = operator or default_operator()
         plan = plan_arrivals(session, table)
     if result.problems or dry_run:
         plan.tell(outcome)
