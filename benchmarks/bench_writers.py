@@ -91,7 +91,9 @@ def run(folder: Path, *, rows: int, projects: int, writers: int, each: int, xlsx
     for thread in threads:
         thread.join()
     results = [result for writer in clerks for result in writer.results]
+    began = time.perf_counter()
     checked = zs("check", env=env)
+    check_seconds = time.perf_counter() - began
     connection = sqlite3.connect(db)
     try:
         first, last = connection.execute(
@@ -100,6 +102,13 @@ def run(folder: Path, *, rows: int, projects: int, writers: int, each: int, xlsx
         around = connection.execute(
             "SELECT SUM(id < ?), SUM(id > ?) FROM arrival WHERE ref LIKE 'W-%'", (first, last)
         ).fetchone()
+        # The import's rows are stamped as its write begins; the next clerk's arrival is
+        # stamped once the import has let go of the lock.
+        held = connection.execute(
+            "SELECT (julianday(MIN(w.entered_at)) - julianday(i.entered_at)) * 86400"
+            " FROM arrival w, arrival i WHERE w.id > ? AND w.ref LIKE 'W-%' AND i.id = ?",
+            (last, last),
+        ).fetchone()[0]
     finally:
         connection.close()
     return {
@@ -112,10 +121,12 @@ def run(folder: Path, *, rows: int, projects: int, writers: int, each: int, xlsx
         "stored": count(db, "ref LIKE 'W-%'"),
         "refused": [stderr.strip() for code, _, stderr in results if code != 0],
         "longest_arrive_seconds": round(max(seconds for _, seconds, _ in results), 1),
+        "lock_held_at_most_seconds": round(held, 1) if held is not None else None,
         "waiting_notices": sum("waiting for another writer" in err for _, _, err in results),
         "stored_before_and_after_the_import": [int(around[0] or 0), int(around[1] or 0)],
         "check_code": checked.returncode,
         "check": checked.stdout.strip().splitlines()[-1:],
+        "check_seconds": round(check_seconds, 1),
     }
 
 

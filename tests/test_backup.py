@@ -167,8 +167,9 @@ def test_a_damaged_page_is_refused_by_commands_init_and_check(city: Path, tmp_pa
     assert DAMAGED in err and "up to date" not in err
     result = fails("check", "--db", copy)
     assert "damaged" in result.stdout
+    assert "is damaged, so no backup was written" in fails("backup", "--db", copy).stderr
     assert copy.read_bytes() == raw
-    assert backups(tmp_path) == []
+    assert backups(tmp_path) == [] and leftovers(tmp_path) == []
 
 
 def test_a_cut_short_ledger_is_refused_before_it_is_used(city: Path, tmp_path: Path) -> None:

@@ -16,8 +16,8 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from zhaoshang_cli import audit, dates
-from zhaoshang_cli.errors import Invalid, LedgerError
-from zhaoshang_cli.ledger import Ledger
+from zhaoshang_cli.errors import Invalid, LedgerDamaged, LedgerError
+from zhaoshang_cli.ledger import Ledger, is_damage
 from zhaoshang_cli.models import Backup
 
 
@@ -70,6 +70,11 @@ def take_backup(source: Path, target: Path) -> TakenBackup:
         size = temporary.stat().st_size
         publish(temporary, target)
     except sqlite3.DatabaseError as exc:
+        if is_damage(exc):
+            raise LedgerDamaged(
+                f"The ledger at {source} is damaged, so no backup was written; run `zs check` "
+                "and restore it from an earlier backup."
+            ) from None
         raise LedgerError(f"The backup to {target} could not be written: {exc}.") from None
     except OSError as exc:
         raise LedgerError(f"The backup to {target} could not be written: {exc.strerror}.") from None
