@@ -179,3 +179,11 @@ def test_a_cut_short_ledger_is_refused_before_it_is_used(city: Path, tmp_path: P
         err = fails(*command, "--db", copy).stderr
         assert err == f"zs: The ledger at {copy} {DAMAGED}\n", command
     assert "cut short" in fails("check", "--db", copy).stdout
+
+
+def test_a_torn_header_is_refused_too(city: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy.db"
+    raw = bytearray(city.read_bytes())
+    raw[16:18] = b"\x00\x00"  # the page size, zeroed
+    copy.write_bytes(bytes(raw))
+    assert fails("unit", "list", "--db", copy).stderr == f"zs: The ledger at {copy} {DAMAGED}\n"

@@ -146,6 +146,8 @@ def cut_short(path: Path) -> bool:
         return True
     page_size = int.from_bytes(header[16:18], "big")
     page_size = 65_536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        return True  # not a power of two from 512: the header itself is damaged
     pages = int.from_bytes(header[28:32], "big")
     count_is_valid = header[92:96] == header[24:28]  # else SQLite itself ignores the count
     return size % page_size != 0 or (count_is_valid and size < page_size * pages)
@@ -210,8 +212,11 @@ class Ledger:
 
     def has_sqlite_header(self) -> bool:
         path = self.path
+        if path is None:
+            return False
         try:
-            return path is not None and path.open("rb").read(16) == SQLITE_MAGIC
+            with path.open("rb") as file:
+                return file.read(16) == SQLITE_MAGIC
         except OSError:
             return False
 

@@ -42,12 +42,13 @@ def init(db: DbOption = None, operator: OperatorOption = None) -> None:
 
 
 def info(db: DbOption = None) -> None:
-    """Where the ledger is, its schema revision, the SQLite version, and what it holds."""
+    """Where the ledger is, its schema revision, the SQLite version, what it holds, and when
+    it was last backed up."""
+    from zhaoshang_cli.backup import last_backup
+
     location = resolve_location(db)
     say(f"ledger:   {location}")
     say(f"sqlite:   {sqlite_version()}")
-    from zhaoshang_cli.backup import last_backup
-
     ledger = Ledger(location)
     try:
         ledger.check()
