@@ -1,6 +1,7 @@
 """Templates, imports (all rows or none, nothing twice), the export and its round trip."""
 
 import json
+import re
 import subprocess
 import sys
 from datetime import date, datetime
@@ -377,24 +378,36 @@ def comparable(path: Path) -> dict[str, list]:
     return out
 
 
-def listings() -> dict[str, object]:
-    def without(rows: list[dict], *keys: str) -> list[dict]:
-        return [{k: v for k, v in row.items() if k not in keys} for row in rows]
+def to_the_second(data: object) -> object:
+    """Entry times as an export writes them: to the second."""
+    if isinstance(data, dict):
+        return {key: to_the_second(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [to_the_second(value) for value in data]
+    if isinstance(data, str) and re.fullmatch(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d.*", data):
+        return data[:19].replace("T", " ")
+    return data
 
+
+def listings() -> dict[str, object]:
+    """What the commands show, who entered each row and when included."""
     shows = {}
     for project in as_json("project", "list"):
         detail = as_json("project", "show", project["code"], "--with-contacts")
-        detail["stages"] = without(detail["stages"], "id", "entered_at", "operator")
-        detail["arrivals"] = without(detail["arrivals"], "entered_at", "operator")
-        shows[project["code"]] = without([detail], "created_at")[0]
-    return {
-        "units": as_json("unit", "list"),
-        "projects": as_json("project", "list"),
-        "arrivals": without(as_json("arrival", "list"), "entered_at", "operator"),
-        "rates": as_json("rate", "list"),
-        "activities": without(as_json("activity", "list"), "id", "operator"),
-        "shows": shows,
-    }
+        for stage in detail["stages"]:
+            del stage["id"]  # stage moves are replayed project by project: ids in that order
+        shows[project["code"]] = detail
+    return to_the_second(
+        {
+            "units": as_json("unit", "list"),
+            "projects": as_json("project", "list"),
+            "arrivals": as_json("arrival", "list"),
+            "rates": as_json("rate", "list"),
+            "activities": as_json("activity", "list"),
+            "targets": as_json("target", "history", "甲县", "--year", "2026"),
+            "shows": shows,
+        }
+    )
 
 
 def test_export_round_trips_into_an_empty_ledger(ledger: Path, tmp_path: Path, monkeypatch) -> None:
@@ -402,6 +415,7 @@ def test_export_round_trips_into_an_empty_ledger(ledger: Path, tmp_path: Path, m
     first = tmp_path / "全市台账.xlsx"
     zs("export", "-o", first, "--with-contacts")
     original = listings()
+    trail = as_json("history")
     assert original["arrivals"][1]["reversed_by"] == 4
     assert original["activities"][0]["unit"] == "城关镇"
 
@@ -411,12 +425,22 @@ def test_export_round_trips_into_an_empty_ledger(ledger: Path, tmp_path: Path, m
     dry = zs("import", "ledger", first, "--dry-run")
     assert "到位资金: would add 5" in dry.stdout
     result = zs("import", "ledger", first)
-    assert "sheet 操作记录 is not replayed" in result.stdout
-    assert listings() == original
+    assert f"操作记录: carried over {len(trail)} entries" in result.stdout
+    assert listings() == original  # entry times and operators included
+    # The trail is carried over as it was, plus one entry for the import itself.
+    *carried, last = as_json("history")
+    assert carried == trail
+    assert (last["operator"], last["action"], last["entity"]) == (
+        "importer",
+        "ledger.import",
+        "ledger",
+    )
+    assert as_json("history", "--project", "2026-0001") == [
+        entry for entry in trail if entry in as_json("history", "--project", "2026-0001")
+    ]
     second = tmp_path / "copy.xlsx"
     zs("export", "-o", second, "--with-contacts")
     assert comparable(second) == comparable(first)
-    assert {entry["operator"] for entry in as_json("history")} == {"importer"}
 
 
 def test_import_ledger_needs_an_empty_ledger(ledger: Path, tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from conftest import fails, snapshot, sql, zs
 from zhaoshang_cli import migrate, models
-from zhaoshang_cli.ledger import SCHEMA_HEAD, SCHEMA_REVISIONS, Ledger
+from zhaoshang_cli.ledger import BUSY_TIMEOUT_MS, SCHEMA_HEAD, SCHEMA_REVISIONS, Ledger
 from zhaoshang_cli.units import add_unit
 
 TABLES_AT_0001 = {
@@ -38,7 +38,7 @@ def test_init_creates_a_ledger_where_there_is_no_file(ledger_path: Path) -> None
     nested = ledger_path.parent / "new" / "dir" / "ledger.db"
     out = zs("init", "--db", str(nested)).stdout
     assert f"Created a new ledger at {nested} (schema {SCHEMA_HEAD})" in out
-    assert tables(nested) == TABLES_AT_0001 | {"target", "activity", "bulletin_run"}
+    assert tables(nested) == TABLES_AT_0001 | {"target", "activity", "bulletin_run", "backup"}
     assert revision_of(nested) == SCHEMA_HEAD
 
 
@@ -170,10 +170,15 @@ def test_init_upgrades_a_populated_ledger_and_keeps_a_checked_backup(ledger_path
     assert "target" in tables(ledger_path)
     after = snapshot(ledger_path)
     for table, rows in before.items():
-        if table != "alembic_version":
+        if table not in ("alembic_version", "audit"):
             assert after[table] == rows, table
     (backup,) = ledger_path.parent.glob("ledger.db.0001.*.bak")
     assert f"backup at {backup}" in out
+    # The backup is remembered, and that write is audited like any other.
+    ((path, reason, revision),) = sql(ledger_path, "SELECT path, reason, revision FROM backup")
+    assert (path, reason, revision) == (str(backup), "upgrade", "0001")
+    assert [row[3] for row in after["audit"]] == ["ledger.backup"]
+    assert "backup:   " in zs("info").stdout and str(backup) in zs("info").stdout
     assert sql(backup, "PRAGMA integrity_check") == [("ok",)]
     assert revision_of(backup) == "0001"
     assert snapshot(backup)["arrival"] == before["arrival"]
@@ -191,7 +196,7 @@ def test_engine_turns_on_wal_foreign_keys_and_busy_timeout(ledger: Path) -> None
             conn = session.connection()
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == BUSY_TIMEOUT_MS
     finally:
         opened.dispose()
 

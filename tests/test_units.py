@@ -249,7 +249,7 @@ def test_bad_renames_are_refused(ledger: Path) -> None:
         (("甲县", "乙县"), "A unit named '乙县' already exists under 全市."),
         (("甲县", "甲县"), "甲县 already has that name."),
         (("甲县", "甲/乙"), "may not contain '/'"),
-        (("甲县", " "), "must be non-empty"),
+        (("甲县", " "), "may not be empty"),
         (("城关镇", "甲县"), "own name (甲县 under 甲县)"),
         (("甲县", "城关镇"), "甲县 has a unit named 城关镇 under it"),
         (("丙县", "丁县"), "There is no unit named '丙县'"),

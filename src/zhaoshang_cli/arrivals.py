@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, insert
+from sqlalchemy import func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -117,10 +117,12 @@ def record_arrival(
 
 @dataclass
 class Prepared:
-    """An arrival that passed the checks: its columns (no id yet) and its warnings."""
+    """An arrival that passed the checks: its columns (no id yet) and its warnings; an import
+    also keeps its audit entry's text, worked out before the write lock (``bulk``)."""
 
     values: dict[str, Any]
     warnings: list[str]
+    after: str | None = None
 
 
 def prepare_arrival(
@@ -137,7 +139,7 @@ def prepare_arrival(
     rates: dict[tuple[str, str], int] | None = None,
 ) -> Prepared:
     """The checks and the columns of one arrival, not yet written: ``record_arrival`` adds
-    one, an import collects many for ``insert_arrivals``. ``so_far`` (the project's arrived
+    one, an import collects many for ``bulk.insert_arrivals``. ``so_far`` (the project's arrived
     sum) and ``rates`` (a cache) spare a batch one query per row; plain values rather than
     an ORM object keep 100,000 of them quick."""
     if project.stage == "terminated":
@@ -187,35 +189,6 @@ def cached_rate(
     if key not in cache:
         cache[key] = rate_for(session, currency, on)
     return cache[key]
-
-
-def insert_arrivals(session: Session, arrivals: list[Prepared]) -> list[int]:
-    """Write prepared arrivals and their audit rows (as record_arrival writes them) in two
-    bulk inserts. Ids are assigned here, under the write lock, so each audit row names its
-    arrival; they are returned in order."""
-    if not arrivals:
-        return []
-    session.flush()
-    connection = session.connection()
-    first_id = (connection.execute(select(func.max(Arrival.id))).scalar() or 0) + 1
-    ids = list(range(first_id, first_id + len(arrivals)))
-    rows, entries = [], []
-    for arrival_id, prepared in zip(ids, arrivals, strict=True):
-        after = {key: value for key, value in prepared.values.items() if key != "entered_at"}
-        rows.append({"id": arrival_id, **prepared.values})
-        entries.append(
-            audit.entry(
-                session,
-                "arrival.record",
-                "arrival",
-                arrival_id,
-                after=after,
-                project_id=prepared.values["project_id"],
-            )
-        )
-    connection.execute(insert(Arrival.__table__), rows)  # type: ignore[arg-type]
-    audit.record_many(session, entries)
-    return ids
 
 
 def round_div(numerator: int, denominator: int) -> int:

@@ -27,6 +27,11 @@ def _dump(values: dict[str, Any] | None) -> str | None:
     return json.dumps(redacted, ensure_ascii=False, default=_default, sort_keys=True)
 
 
+def entry_text(values: dict[str, Any] | None) -> str | None:
+    """A ``before``/``after`` as the trail stores it: JSON, contacts «private»."""
+    return _dump(values)
+
+
 def entry(
     session: Session,
     action: str,
@@ -61,6 +66,8 @@ def record(
     after: dict[str, Any] | None = None,
     project_id: int | None = None,
 ) -> None:
+    if session.info.get("replay"):
+        return  # a ledger read back: its trail comes from the file (spreadsheets.provenance)
     values = entry(
         session, action, entity, entity_id, before=before, after=after, project_id=project_id
     )
@@ -69,7 +76,7 @@ def record(
 
 def record_many(session: Session, entries: list[dict[str, Any]]) -> None:
     """Rows made by ``entry``, in one bulk insert (an import of 100,000 arrivals)."""
-    if entries:
+    if entries and not session.info.get("replay"):
         session.connection().execute(insert(AuditEntry.__table__), entries)  # type: ignore[arg-type]
 
 

@@ -21,3 +21,11 @@ class CannotWrite(ZsError):
 
 class LedgerError(ZsError):
     """The ledger file is missing, foreign, or at the wrong schema revision."""
+
+
+class LedgerDamaged(LedgerError):
+    """SQLite found the file damaged: restore it from a backup."""
+
+
+class LedgerBusy(LedgerError):
+    """Another writer held the ledger for longer than the busy timeout."""

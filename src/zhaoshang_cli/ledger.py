@@ -2,13 +2,15 @@
 
 Every command runs in one transaction: writes start with ``BEGIN IMMEDIATE`` (so a
 second writer waits on the busy timeout instead of failing midway), reads run in one
-deferred transaction so all figures of a report come from one snapshot.
+deferred transaction so all figures of a report come from one snapshot. A damaged file is
+refused in one sentence wherever SQLite notices it, and a cut-short one before it is used.
 """
 
 import getpass
 import os
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -17,13 +19,21 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlmodel import Session, create_engine
 
-from zhaoshang_cli.errors import LedgerError
+from zhaoshang_cli.errors import LedgerBusy, LedgerDamaged, LedgerError
 from zhaoshang_cli.text import clean_text
 
 # Kept in step with migrations/versions by a test, so the start-up check needs no alembic.
-SCHEMA_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003")
+SCHEMA_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004")
 SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
-BUSY_TIMEOUT_MS = 5000
+# A writer waits this long for another (an import's bulk insert, a clerk's arrival) ...
+BUSY_TIMEOUT_MS = 30_000
+# ... and is told it is waiting once the lock has not come within this.
+WAIT_NOTICE_MS = 300
+SQLITE_MAGIC = b"SQLite format 3\x00"
+# How SQLite words a damaged file: a bad page, a bad header.
+DAMAGE_MARKS = ("malformed", "not a database", "corrupt")
+
+Waiting = Callable[[], None]
 
 
 def default_db_path() -> Path:
@@ -65,10 +75,16 @@ def default_operator() -> str:
 
 
 def make_engine(
-    url: str, *, foreign_keys: bool = True, wal: bool = True, read_only: bool = False
+    url: str,
+    *,
+    foreign_keys: bool = True,
+    wal: bool = True,
+    read_only: bool = False,
+    on_wait: Waiting | None = None,
 ) -> Engine:
     """``wal=False`` leaves the journal mode alone: setting WAL rewrites the file's header.
-    ``read_only``: for reading, which then needs no write access (``connect_for_reading``)."""
+    ``read_only``: for reading, which then needs no write access (``connect_for_reading``).
+    ``on_wait`` is called once when a write transaction has to wait for another writer."""
     if not is_sqlite(url):
         return server_engine(url)
     path = sqlite_path(url)
@@ -91,7 +107,10 @@ def make_engine(
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
         mode = connection.get_execution_options().get("zs_begin", "IMMEDIATE")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        if mode == "IMMEDIATE":
+            begin_immediate(connection.connection.driver_connection, on_wait)
+        else:
+            connection.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
 
@@ -140,6 +159,62 @@ def server_engine(url: str) -> Engine:
         ) from None
 
 
+def begin_immediate(raw: sqlite3.Connection, on_wait: Waiting | None) -> None:
+    """Take the write lock: a short try first, so a long wait can be announced, then the
+    rest of the busy timeout. Running out of it is one sentence, not a half-done command."""
+    raw.execute(f"PRAGMA busy_timeout={min(WAIT_NOTICE_MS, BUSY_TIMEOUT_MS)}")
+    try:
+        raw.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if not is_busy(exc):
+            raise
+        if on_wait is not None:
+            on_wait()
+        raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        try:
+            raw.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as again:
+            if not is_busy(again):
+                raise
+            seconds = max(BUSY_TIMEOUT_MS // 1000, 1)
+            raise LedgerBusy(
+                f"The ledger is busy with another writer (waited {seconds} s); try again."
+            ) from None
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
+def is_busy(exc: BaseException) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether an error from SQLite means the file itself is damaged."""
+    return any(mark in str(exc) for mark in DAMAGE_MARKS)
+
+
+def cut_short(path: Path) -> bool:
+    """The header promises more pages than the file holds (a kill during a copy, a full
+    disk, a bad transfer), or the file is a torn SQLite header: damaged, before any query."""
+    try:
+        with path.open("rb") as file:
+            header = file.read(100)
+        size = path.stat().st_size
+    except OSError:
+        return False
+    if not header.startswith(SQLITE_MAGIC):
+        return False
+    if len(header) < 100:
+        return True
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65_536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        return True  # not a power of two from 512: the header itself is damaged
+    pages = int.from_bytes(header[28:32], "big")
+    count_is_valid = header[92:96] == header[24:28]  # else SQLite itself ignores the count
+    return size % page_size != 0 or (count_is_valid and size < page_size * pages)
+
+
 def schema_revision(engine: Engine) -> str | None:
     """The ledger's alembic revision, or None when it has no zs tables at all."""
     with engine.connect().execution_options(zs_begin="DEFERRED") as conn:
@@ -158,19 +233,29 @@ def schema_revision(engine: Engine) -> str | None:
 class Ledger:
     """A zs ledger at a location (file path or SQLAlchemy URL)."""
 
-    def __init__(self, location: str, *, read_only: bool = False) -> None:
+    def __init__(
+        self, location: str, *, read_only: bool = False, on_wait: Waiting | None = None
+    ) -> None:
         self.location = location
         self.read_only = read_only
         self.url = database_url(location)
-        self.engine = make_engine(self.url, read_only=read_only)
+        self.engine = make_engine(self.url, read_only=read_only, on_wait=on_wait)
 
     @classmethod
-    def open(cls, db: str | None = None, *, read_only: bool = False) -> "Ledger":
+    def open(
+        cls, db: str | None = None, *, read_only: bool = False, on_wait: Waiting | None = None
+    ) -> "Ledger":
         """Open an existing ledger whose schema is current, or say why not. ``read_only``:
         for commands that only read, which then work without write access."""
-        ledger = cls(resolve_location(db), read_only=read_only)
+        ledger = cls(resolve_location(db), read_only=read_only, on_wait=on_wait)
         ledger.check()
         return ledger
+
+    def damaged(self) -> LedgerDamaged:
+        return LedgerDamaged(
+            f"The ledger at {self.location} is damaged; run `zs check` and restore it "
+            "from a backup."
+        )
 
     @property
     def path(self) -> Path | None:
@@ -187,16 +272,32 @@ class Ledger:
                 raise  # said already, e.g. by connect_for_reading
             raise LedgerError(f"{self.location} is not a zs ledger.") from None
         except (DatabaseError, OperationalError, sqlite3.DatabaseError) as exc:
+            if self.has_sqlite_header() and is_damage(exc):
+                raise self.damaged() from None
             if "not a database" in str(exc) or "file is encrypted" in str(exc):
                 raise LedgerError(f"{self.location} is not a zs ledger.") from None
             raise
         finally:
             probe.dispose()
 
+    def has_sqlite_header(self) -> bool:
+        path = self.path
+        if path is None:
+            return False
+        try:
+            with path.open("rb") as file:
+                return file.read(16) == SQLITE_MAGIC
+        except OSError:
+            return False
+
     def check(self) -> None:
         path = self.path
         if path is not None and not path.exists():
             raise LedgerError(f"There is no ledger at {path}; create one with `zs init`.")
+        if path is not None and cut_short(path):
+            time.sleep(0.05)  # a checkpoint may be growing the file this very moment
+            if cut_short(path):
+                raise self.damaged()
         revision = self.revision()
         if revision is None:
             raise LedgerError(f"{self.location} is empty; create the ledger with `zs init`.")
@@ -214,7 +315,7 @@ class Ledger:
     @contextmanager
     def write(self, operator: str | None = None) -> Iterator[Session]:
         """One write transaction: commits whole, or rolls back and changes nothing."""
-        with Session(self.engine, expire_on_commit=False) as session:
+        with self.refusing_damage(), Session(self.engine, expire_on_commit=False) as session:
             session.info["operator"] = clean_text(operator, "operator") or default_operator()
             try:
                 yield session
@@ -227,8 +328,19 @@ class Ledger:
     def read(self) -> Iterator[Session]:
         """One read snapshot (a deferred transaction): never takes the write lock."""
         engine = self.engine.execution_options(zs_begin="DEFERRED")
-        with Session(engine) as session:  # closing ends the transaction; objects stay loaded
+        # Closing the session ends the transaction; the objects read stay loaded.
+        with self.refusing_damage(), Session(engine) as session:
             yield session
+
+    @contextmanager
+    def refusing_damage(self) -> Iterator[None]:
+        """SQLite notices a damaged page only when it reads it: say so in one sentence."""
+        try:
+            yield
+        except (DatabaseError, sqlite3.DatabaseError) as exc:
+            if is_damage(exc):
+                raise self.damaged() from None
+            raise
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -4,9 +4,9 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from zhaoshang_cli import dates
+from zhaoshang_cli.backup import default_name, record_backup, take_backup
 from zhaoshang_cli.errors import LedgerError
-from zhaoshang_cli.ledger import SCHEMA_HEAD, Ledger, make_engine
+from zhaoshang_cli.ledger import SCHEMA_HEAD, Ledger, cut_short, is_damage, make_engine
 
 
 def migrations_dir() -> Path:
@@ -42,20 +42,17 @@ class InitResult:
     backup: Path | None
 
 
-def backup_sqlite(path: Path, target: Path) -> None:
-    """A consistent copy of a live WAL ledger (never ``cp``), checked before it is trusted."""
-    source = sqlite3.connect(path)
+def quick_check(path: Path) -> bool:
+    """Whether SQLite's quick_check passes: every page readable, every record well formed."""
+    connection = sqlite3.connect(path)
     try:
-        source.execute("VACUUM INTO ?", (str(target),))
+        return connection.execute("PRAGMA quick_check").fetchall() == [("ok",)]
+    except sqlite3.DatabaseError as exc:
+        if is_damage(exc):
+            return False
+        raise
     finally:
-        source.close()
-    copy = sqlite3.connect(target)
-    try:
-        (result,) = copy.execute("PRAGMA integrity_check").fetchone()
-    finally:
-        copy.close()
-    if result != "ok":
-        raise LedgerError(f"The backup {target} failed its integrity check: {result}.")
+        connection.close()
 
 
 def upgrade(ledger: Ledger, revision: str = "head") -> None:
@@ -76,14 +73,18 @@ def upgrade(ledger: Ledger, revision: str = "head") -> None:
         engine.dispose()
 
 
-def init_ledger(location: str) -> InitResult:
-    """Create the ledger, or upgrade an existing one after backing it up."""
+def init_ledger(location: str, operator: str | None = None) -> InitResult:
+    """Create the ledger, or upgrade an existing one after a checked backup; a damaged
+    ledger is neither upgraded nor called up to date."""
     ledger = Ledger(location)
     path = ledger.path
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
     before = ledger.revision() if path is None or path.exists() else None
     backup = None
+    if before is not None and path is not None and (cut_short(path) or not quick_check(path)):
+        ledger.dispose()
+        raise ledger.damaged()
     if before == SCHEMA_HEAD:
         ledger.dispose()
         return InitResult(location, before, SCHEMA_HEAD, None)
@@ -92,10 +93,14 @@ def init_ledger(location: str) -> InitResult:
             f"{location} has schema revision {before}, which this zs does not know; "
             "it was made by a newer version."
         )
+    taken = None
     if before is not None and path is not None:
-        stamp = dates.utcnow().strftime("%Y%m%dT%H%M%S")
-        backup = path.with_name(f"{path.name}.{before}.{stamp}.bak")
-        backup_sqlite(path, backup)
+        taken = take_backup(path, default_name(path, before))
+        backup = taken.path
     ledger.dispose()
     upgrade(ledger)
+    if taken is not None:
+        with ledger.write(operator) as session:
+            record_backup(session, taken, "upgrade")
+        ledger.dispose()
     return InitResult(location, before, SCHEMA_HEAD, backup)

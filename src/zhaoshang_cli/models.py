@@ -193,3 +193,16 @@ class BulletinRun(SQLModel, table=True):
     path: str
     operator: str
     written_at: datetime
+
+
+class Backup(SQLModel, table=True):
+    """A checked copy of the ledger (`zs backup`, or `zs init` before an upgrade), so `zs info`
+    can say when the last one was taken."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    path: str
+    reason: str  # backup (asked for) / upgrade (taken by zs init)
+    revision: str  # the schema revision of the copy
+    size_bytes: int = Field(sa_column=Column(BigInteger, nullable=False))
+    operator: str
+    taken_at: datetime = Field(index=True)

@@ -26,7 +26,7 @@ from sqlmodel import Session, select
 
 from zhaoshang_cli import audit, dates
 from zhaoshang_cli.bulletin.weeks import Week, check_complete, last_complete_week, parse_week
-from zhaoshang_cli.errors import Invalid
+from zhaoshang_cli.errors import CannotWrite, Invalid
 from zhaoshang_cli.ledger import Ledger
 from zhaoshang_cli.models import BulletinRun
 from zhaoshang_cli.text import clean_text
@@ -112,6 +112,7 @@ def write_week(ledger: Ledger, week: Week, out: Path, operator: str | None = Non
     xlsx_path, md_path = bulletin_paths(out, week)
     folder = Path(tempfile.mkdtemp(dir=out, prefix=f".{week.label}-bulletin.", suffix=STAGING))
     committed = False
+    failure: str | None = None
     try:
         workbook(bulletin)(folder / xlsx_path.name)
         (folder / md_path.name).write_text(markdown(bulletin), encoding="utf-8")
@@ -125,14 +126,17 @@ def write_week(ledger: Ledger, week: Week, out: Path, operator: str | None = Non
         publish(folder, xlsx_path, md_path)
     except OSError as exc:
         if not committed:
-            raise
-        raise Invalid(
-            f"The bulletin for {week} is recorded but could not be put in place in {out} "
-            f"({exc.strerror}); the next run finishes it."
-        ) from None
+            failure = f"Could not write {xlsx_path}: {exc.strerror or exc}; no file was written."
+        else:
+            failure = (
+                f"The bulletin for {week} is recorded but could not be put in place in {out} "
+                f"({exc.strerror}); the next run finishes it."
+            )
     finally:
         if not committed:
             shutil.rmtree(folder, ignore_errors=True)
+    if failure is not None:  # raised outside the handler, so the OSError's frames are gone
+        raise (Invalid if committed else CannotWrite)(failure)
     return Written(week, xlsx_path, md_path)
 
 

@@ -10,7 +10,7 @@ from zhaoshang_cli.i18n import activate
 activate()  # before typer is imported: its module-level strings follow the language
 
 import typer  # noqa: E402
-from sqlalchemy.exc import OperationalError  # noqa: E402
+from sqlalchemy.exc import DatabaseError  # noqa: E402
 from typer._click.exceptions import UsageError  # noqa: E402
 from typer.core import TyperGroup  # noqa: E402
 
@@ -51,10 +51,17 @@ class ZsGroup(TyperGroup):
                 raise
             typer.echo(f"zs: {exc}", err=True)
             raise typer.Exit(exc.exit_code) from None
-        except OperationalError as exc:
+        except DatabaseError as exc:
             if debugging():
                 raise
-            if "locked" in str(exc) or "busy" in str(exc):
+            from zhaoshang_cli.ledger import is_damage
+
+            if is_damage(exc):
+                typer.echo(
+                    "zs: The ledger is damaged; run `zs check` and restore it from a backup.",
+                    err=True,
+                )
+            elif "locked" in str(exc) or "busy" in str(exc):
                 typer.echo("zs: The ledger is busy with another writer; try again.", err=True)
             elif "readonly" in str(exc):
                 typer.echo(

@@ -27,6 +27,15 @@ DbOption = Annotated[
         show_default=False,
     ),
 ]
+
+
+def _checked_operator(value: str | None) -> str | None:
+    """Checked as it is parsed, so no command can write (even a backup) under a bad name."""
+    from zhaoshang_cli.text import clean_text
+
+    return clean_text(value, "operator")
+
+
 OperatorOption = Annotated[
     str | None,
     typer.Option(
@@ -34,6 +43,7 @@ OperatorOption = Annotated[
         envvar="ZS_OPERATOR",
         help="Who is making this change, for the audit trail (default: the OS user).",
         show_default=False,
+        callback=_checked_operator,
     ),
 ]
 
@@ -49,15 +59,27 @@ FormatOption = Annotated[
 ]
 
 
+def waiting_notice() -> None:
+    """Said once, on a terminal only, when a write waits for another (a big import)."""
+    if sys.stderr.isatty():
+        typer.echo("zs: waiting for another writer…", err=True)
+
+
+@contextmanager
+def opened(db: str | None) -> Iterator[Ledger]:
+    """The ledger for a command that manages its own transactions (imports)."""
+    ledger = Ledger.open(db, on_wait=waiting_notice)
+    try:
+        yield ledger
+    finally:
+        ledger.dispose()
+
+
 @contextmanager
 def writing(db: str | None, operator: str | None) -> Iterator[Any]:
     """One command, one write transaction."""
-    ledger = Ledger.open(db)
-    try:
-        with ledger.write(operator) as session:
-            yield session
-    finally:
-        ledger.dispose()
+    with opened(db) as ledger, ledger.write(operator) as session:
+        yield session
 
 
 @contextmanager

@@ -1,5 +1,6 @@
-"""zs init, info, history, rate: the ledger itself."""
+"""zs init, info, backup, check, history, rate: the ledger itself."""
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -16,7 +17,7 @@ from zhaoshang_cli.cli.common import (
     say,
     writing,
 )
-from zhaoshang_cli.errors import Invalid
+from zhaoshang_cli.errors import Invalid, LedgerError
 from zhaoshang_cli.ledger import Ledger, resolve_location, sqlite_version
 from zhaoshang_cli.money import parse_rate
 from zhaoshang_cli.projects import find_project
@@ -24,11 +25,11 @@ from zhaoshang_cli.projects import find_project
 rate_app = typer.Typer(help="Exchange rates (CNY per unit of currency), one per month.")
 
 
-def init(db: DbOption = None) -> None:
+def init(db: DbOption = None, operator: OperatorOption = None) -> None:
     """Create the ledger, or upgrade an existing one (after a backup), and say where it is."""
     from zhaoshang_cli.migrate import init_ledger
 
-    result = init_ledger(resolve_location(db))
+    result = init_ledger(resolve_location(db), operator)
     if result.before is None:
         say(f"Created a new ledger at {result.location} (schema {result.after}).")
     elif result.before == result.after:
@@ -41,7 +42,10 @@ def init(db: DbOption = None) -> None:
 
 
 def info(db: DbOption = None) -> None:
-    """Where the ledger is, its schema revision, the SQLite version, and what it holds."""
+    """Where the ledger is, its schema revision, the SQLite version, what it holds, and when
+    it was last backed up."""
+    from zhaoshang_cli.backup import last_backup
+
     location = resolve_location(db)
     say(f"ledger:   {location}")
     say(f"sqlite:   {sqlite_version()}")
@@ -54,8 +58,57 @@ def info(db: DbOption = None) -> None:
             for table in ("unit", "project", "arrival", "audit"):
                 count = conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar()
                 say(f"{table + 's:':<9} {count}")
+            last = last_backup(session)
     finally:
         ledger.dispose()
+    if last is None:
+        say("backup:   never; take one with `zs backup`")
+    else:
+        say(f"backup:   {last.taken_at:%Y-%m-%d %H:%M:%S} UTC, {last.path}")
+
+
+def backup(
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="A new file, or a folder (default: beside the ledger, named with the time).",
+            show_default=False,
+        ),
+    ] = None,
+    db: DbOption = None,
+    operator: OperatorOption = None,
+) -> None:
+    """Write a checked copy of the ledger (safe while others write); never overwrites a file."""
+    from zhaoshang_cli.backup import backup_ledger
+
+    ledger = Ledger.open(db)
+    try:
+        taken = backup_ledger(ledger, file, operator)
+    finally:
+        ledger.dispose()
+    rows = sum(taken.counts.values())
+    say(
+        f"Backed up the ledger at {ledger.location} to {taken.path} "
+        f"(schema {taken.revision}, {rows} rows; checked)."
+    )
+
+
+def check(db: DbOption = None) -> None:
+    """Check the file (SQLite integrity, references) and the ledger's rules: shares, reversals,
+    stage history, audit trail. Each problem is one line; exits 1 if there is any."""
+    from zhaoshang_cli.integrity import check_ledger
+
+    ledger = Ledger(resolve_location(db))
+    try:
+        problems = check_ledger(ledger)
+    finally:
+        ledger.dispose()
+    for problem in problems:
+        say(problem)
+    if problems:
+        count = "1 problem" if len(problems) == 1 else f"{len(problems)} problems"
+        raise LedgerError(f"{count} in the ledger at {ledger.location}; see above.")
+    say(f"The ledger at {ledger.location} is sound: the file, its references and its rules.")
 
 
 @list_command
@@ -110,6 +163,8 @@ def rate_list(db: DbOption = None) -> Listing:
 def register(app: typer.Typer) -> None:
     app.command()(init)
     app.command()(info)
+    app.command()(backup)
+    app.command()(check)
     app.command()(history)
     rate_app.command("set")(rate_set)
     rate_app.command("list")(rate_list)

@@ -6,13 +6,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from zhaoshang_cli.cli.common import DbOption, OperatorOption, reading, say, warn, writing
+from zhaoshang_cli.cli.common import DbOption, OperatorOption, opened, reading, say, warn, writing
 from zhaoshang_cli.errors import Invalid
 from zhaoshang_cli.spreadsheets.columns import IMPORT_KINDS
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
-
     from zhaoshang_cli.spreadsheets.importing import ImportResult
 
 LISTED = 20  # rows named one by one; past that, a count
@@ -76,15 +74,14 @@ def import_command(kind: str):  # type: ignore[no-untyped-def]
         db: DbOption = None,
         operator: OperatorOption = None,
     ) -> None:
-        from zhaoshang_cli.spreadsheets.importing import import_kind
+        from zhaoshang_cli.spreadsheets.importing import import_sheet
         from zhaoshang_cli.spreadsheets.reading import Book
 
         table = Book(file).table(spec)
         if table is None:
             raise Invalid(f"{file.name} has no sheets.")
-        with writing(db, operator) as session:
-            result = import_kind(session, table)
-            settle(session, result, dry_run)
+        with opened(db) as ledger:
+            result = import_sheet(ledger, table, operator=operator, dry_run=dry_run)
         report(result, dry_run)
 
     command.__doc__ = (
@@ -102,7 +99,7 @@ def import_ledger_command(
     operator: OperatorOption = None,
 ) -> None:
     """Read a `zs export` workbook back whole into an empty ledger."""
-    from zhaoshang_cli.spreadsheets.importing import import_ledger, read_ledger_file
+    from zhaoshang_cli.spreadsheets.importing import import_ledger, read_ledger_file, settle
     from zhaoshang_cli.spreadsheets.reading import Book
 
     ledger_file = read_ledger_file(Book(file))
@@ -110,12 +107,6 @@ def import_ledger_command(
         result = import_ledger(session, ledger_file)
         settle(session, result, dry_run)
     report(result, dry_run)
-
-
-def settle(session: "Session", result: "ImportResult", dry_run: bool) -> None:
-    """All rows or none: any problem (or a dry run) rolls the whole import back."""
-    if result.problems or dry_run:
-        session.rollback()
 
 
 def report(result: "ImportResult", dry_run: bool) -> None:

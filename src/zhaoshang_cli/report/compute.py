@@ -88,7 +88,7 @@ def growth(this: Decimal, last: Decimal) -> Decimal | None:
 
 
 def root_unit(session: Session, unit: str | None) -> Unit:
-    return find_unit(session, unit) if unit else top_unit(session)
+    return find_unit(session, unit) if unit is not None else top_unit(session)
 
 
 def unit_actuals(

@@ -1,81 +1,165 @@
-"""Importing arrivals: built for 100,000 rows in one run.
+"""Importing arrivals: built for 100,000 rows in one run, beside clerks entering arrivals.
 
-Projects are resolved once into a dict, each row passes the checks of ``prepare_arrival``
-(the same as ``zs arrive``), and rows are written in bulk by ``insert_arrivals`` with their
-audit entries. A reversal row (冲销编号 = the 到位编号 of an arrival above it, as an export
-writes them) is re-made with ``reverse_arrival`` on its original.
+The work is split so that the write lock is held only while rows are written.
+``plan_arrivals`` checks every row in a read snapshot: projects resolved once into a dict,
+each row through the checks of ``prepare_arrival`` (the same as ``zs arrive``), duplicates
+against the ledger and the file. ``apply_plan`` runs in the write transaction: the audit
+trail names every project written to since the snapshot (a clerk's arrival, a stage move),
+the rows of those projects are planned again against the ledger as it is now, and then
+everything is written in bulk by ``insert_arrivals``. A reversal row (冲销编号 = the 到位编号
+of an arrival above it, as an export writes them) is re-made with ``reverse_arrival``.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from zhaoshang_cli.arrivals import (
-    Prepared,
-    check_currency,
-    insert_arrivals,
-    prepare_arrival,
-    reverse_arrival,
-)
-from zhaoshang_cli.models import Arrival, Project
+from zhaoshang_cli import dates
+from zhaoshang_cli.arrivals import check_currency, prepare_arrival, reverse_arrival
+from zhaoshang_cli.bulk import audit_text, insert_arrivals
+from zhaoshang_cli.models import Arrival, AuditEntry, Project
 from zhaoshang_cli.money import format_amount
+from zhaoshang_cli.spreadsheets.arrival_plan import (
+    ArrivalKey,
+    ArrivalPlan,
+    FileArrival,
+    Said,
+    Step,
+    arrival_key,
+)
 from zhaoshang_cli.spreadsheets.importers import Outcome
+from zhaoshang_cli.spreadsheets.provenance import kept_time, replay
 from zhaoshang_cli.spreadsheets.reading import Row, Table
-
-ArrivalKey = tuple[Any, ...]
-
-
-def arrival_key(
-    project_id: int, ref: str | None, on: date, currency: str, amount: int
-) -> ArrivalKey:
-    """The same arrival: the same voucher (凭证号) for the project, or without one the same
-    project, date and amount."""
-    return ("ref", project_id, ref) if ref else ("same", project_id, on, currency, amount)
-
-
-@dataclass
-class FileArrival:
-    key: ArrivalKey
-    amount: int
-    row: int
 
 
 def import_arrivals(session: Session, table: Table, out: Outcome) -> None:
+    """Plan and write in one transaction (a whole ledger read back, or a session given)."""
+    plan = plan_arrivals(session, table, keep_provenance=replay(session))
+    if not table.problems:
+        apply_plan(session, plan)
+    plan.tell(out)
+
+
+def plan_arrivals(
+    session: Session,
+    table: Table,
+    *,
+    only: set[int] | None = None,
+    keep_provenance: bool = False,
+) -> ArrivalPlan:
+    """Check every row (or only those of the projects in ``only``); write nothing."""
+    mark = session.exec(select(func.max(AuditEntry.id))).one() or 0
+    plan = ArrivalPlan(table, mark, keep_provenance)
     if "project" not in table.headers and "project_name" not in table.headers:
         table.sheet_problem("a 项目编号 (or 项目名称) column is needed")
-        return
-    run = ArrivalImport(session, table, out)
+        return plan
+    run = ArrivalPlanner(session, plan, only)
     for row in table.good_rows():
         project = run.projects.find(table, row)
-        if project is None:
+        if project is None or (only is not None and project.id not in only):
             continue
         if row.values["reverses"] is not None:
             run.reversal(row, project)
         else:
             run.arrival(row, project)
-    run.write_pending()
+    return plan
 
 
-class ArrivalImport:
-    """One run over a sheet: what the ledger holds, loaded once, and the rows waiting to be
-    written in bulk."""
+def apply_plan(session: Session, plan: ArrivalPlan) -> None:
+    """Under the write lock: plan again the projects changed since the snapshot, then write.
+    A problem found now lands in the table like any other (the caller rolls back)."""
+    changed = changed_projects(session, plan.mark)
+    if changed is None or changed:
+        again = plan_arrivals(
+            session, plan.table, only=changed, keep_provenance=plan.keep_provenance
+        )
+        plan.merge(again, changed)
+    if plan.table.problems:
+        return
+    ids = dict(plan.originals)
+    batch: list[Step] = []
+    for step in plan.steps:
+        if step.prepared is not None:
+            batch.append(step)
+            continue
+        write_batch(session, plan, batch, ids)
+        batch = []
+        assert step.original is not None
+        reversal = reverse_arrival(session, ids[step.original], step.note or "")
+        if plan.keep_provenance:
+            keep(reversal, step)
+    write_batch(session, plan, batch, ids)
 
-    def __init__(self, session: Session, table: Table, out: Outcome) -> None:
-        self.session, self.table, self.out = session, table, out
+
+def changed_projects(session: Session, mark: int) -> set[int] | None:
+    """Projects written to since the audit entry ``mark``; None when an exchange rate
+    changed, which may touch any row in a foreign currency."""
+    query = select(AuditEntry.entity, AuditEntry.project_id).where(AuditEntry.id > mark)
+    changed: set[int] = set()
+    for entity, project_id in session.exec(query):
+        if entity == "exchange_rate":
+            return None
+        if project_id is not None:
+            changed.add(project_id)
+    return changed
+
+
+def write_batch(
+    session: Session, plan: ArrivalPlan, batch: list[Step], ids: dict[ArrivalKey, int]
+) -> None:
+    """The rows are stamped now (or as recorded, for a ledger read back): the entry time is
+    when they entered the ledger, not when they were checked."""
+    now = dates.utcnow()
+    for step in batch:
+        assert step.prepared is not None
+        step.prepared.values["entered_at"] = step.entered_at or now
+        if step.operator:
+            step.prepared.values["operator"] = step.operator
+    prepared = [step.prepared for step in batch]
+    ids.update(zip((step.key for step in batch), insert_arrivals(session, prepared), strict=True))  # type: ignore[arg-type]
+
+
+def keep(reversal: Arrival, step: Step) -> None:
+    if step.operator:
+        reversal.operator = step.operator
+    if step.entered_at:
+        reversal.entered_at = step.entered_at
+
+
+class ArrivalPlanner:
+    """One pass over a sheet: what the ledger holds, loaded once, and the plan it fills."""
+
+    def __init__(self, session: Session, plan: ArrivalPlan, only: set[int] | None) -> None:
+        self.session, self.plan, self.table = session, plan, plan.table
         self.projects = ProjectLookup(session)
-        self.in_ledger, self.reversed_ids = ledger_arrivals(session)
+        self.in_ledger, self.reversed_ids = ledger_arrivals(session, only)
         sums = select(Arrival.project_id, func.sum(Arrival.cny_fen))
+        if only is not None:
+            sums = sums.where(col(Arrival.project_id).in_(only))
         self.so_far: dict[int, int] = dict(
             session.exec(sums.group_by(col(Arrival.project_id))).all()
         )
         self.rates: dict[tuple[str, str], int] = {}
         self.in_file: dict[ArrivalKey, int] = {}  # key → row number
         self.by_file_id: dict[int, FileArrival] = {}  # the file's 到位编号 → its row
-        self.pending: list[tuple[ArrivalKey, Prepared]] = []
+        self.planned: dict[ArrivalKey, Step] = {}  # arrivals this import adds
+        self.reversed_keys: set[ArrivalKey] = set()
+
+    def say(self, row: Row, project: Project, kind: str, text: str) -> None:
+        self.plan.said.append(Said(row.number, project.id, kind, f"row {row.number}: {text}"))  # type: ignore[arg-type]
+
+    def step(self, row: Row, project: Project, key: ArrivalKey, **what: Any) -> Step:
+        provenance: dict[str, Any] = {}
+        if self.plan.keep_provenance:
+            provenance = {
+                "operator": row.values.get("operator"),
+                "entered_at": kept_time(row.values.get("entered_at")),
+            }
+        step = Step(row.number, project.id, key, **what, **provenance)  # type: ignore[arg-type]
+        self.plan.steps.append(step)
+        return step
 
     def arrival(self, row: Row, project: Project) -> None:
         table, values, amount = self.table, row.values, row.values["amount"]
@@ -86,7 +170,7 @@ class ArrivalImport:
         currency = table.attempt(row, "currency", check_currency, values["currency"] or "CNY")
         if not currency:
             return
-        key = arrival_key(project.id, values["ref"], values["date"], currency, amount)
+        key = arrival_key(project.id, values["ref"], values["date"], currency, amount)  # type: ignore[arg-type]
         if key in self.in_file:
             same = "the same 凭证号" if values["ref"] else "the same project, date and amount"
             hint = "" if values["ref"] else "; give each its 凭证号"
@@ -96,7 +180,7 @@ class ArrivalImport:
         if values["id"] is not None:
             self.by_file_id[values["id"]] = FileArrival(key, amount, row.number)
         if key in self.in_ledger:
-            self.out.skipped.append(f"row {row.number}: arrival {describe(values, project)}")
+            self.say(row, project, "skipped", f"arrival {describe(values, project)}")
             return
         prepared = table.attempt(
             row,
@@ -110,15 +194,18 @@ class ArrivalImport:
             ref=values["ref"],
             note=values["note"],
             source=values["source"],
-            so_far=self.so_far.get(project.id, 0),
+            so_far=self.so_far.get(project.id, 0),  # type: ignore[arg-type]
             rates=self.rates,
         )
         if prepared is None:
             return
-        self.so_far[project.id] = self.so_far.get(project.id, 0) + prepared.values["cny_fen"]
-        self.out.warnings.extend(f"row {row.number}: {warning}" for warning in prepared.warnings)
-        self.pending.append((key, prepared))
-        self.out.added.append(f"row {row.number}: arrival {describe(values, project)}")
+        if not self.plan.keep_provenance:
+            prepared.after = audit_text(prepared.values)  # worked out now, not under the lock
+        self.so_far[project.id] = self.so_far.get(project.id, 0) + prepared.values["cny_fen"]  # type: ignore[index]
+        for warning in prepared.warnings:
+            self.say(row, project, "warnings", warning)
+        self.planned[key] = self.step(row, project, key, prepared=prepared)
+        self.say(row, project, "added", f"arrival {describe(values, project)}")
 
     def reversal(self, row: Row, project: Project) -> None:
         original = self.by_file_id.get(row.values["reverses"])
@@ -128,25 +215,23 @@ class ArrivalImport:
             return
         if not reversal_fits(self.table, row, original, project):
             return
-        self.write_pending()  # the original may be among them; ids stay in file order
         ledger_id = self.in_ledger.get(original.key)
-        if ledger_id is None:  # the original had a problem of its own
+        if original.key in self.reversed_keys or ledger_id in self.reversed_ids:
+            self.say(row, project, "skipped", f"reversal of row {original.row}")
             return
-        if ledger_id in self.reversed_ids:
-            self.out.skipped.append(f"row {row.number}: reversal of row {original.row}")
+        if ledger_id is not None:
+            self.plan.originals[original.key] = ledger_id
+            arrival = self.session.get(Arrival, ledger_id)
+            cny_fen = arrival.cny_fen if arrival is not None else 0
+        elif original.key in self.planned:
+            cny_fen = self.planned[original.key].prepared.values["cny_fen"]  # type: ignore[union-attr]
+        else:  # the original had a problem of its own
             return
-        reversal = self.table.attempt(
-            row, None, reverse_arrival, self.session, ledger_id, row.values["note"]
-        )
-        if reversal is not None:
-            self.reversed_ids.add(ledger_id)
-            self.so_far[project.id] = self.so_far.get(project.id, 0) + reversal.cny_fen
-            self.out.added.append(f"row {row.number}: reversal of row {original.row}")
-
-    def write_pending(self) -> None:
-        ids = insert_arrivals(self.session, [prepared for _, prepared in self.pending])
-        self.in_ledger.update(zip((key for key, _ in self.pending), ids, strict=True))
-        self.pending.clear()
+        self.reversed_keys.add(original.key)
+        self.so_far[project.id] = self.so_far.get(project.id, 0) - cny_fen  # type: ignore[index]
+        key = ("reversal", original.key)
+        self.step(row, project, key, original=original.key, note=row.values["note"])
+        self.say(row, project, "added", f"reversal of row {original.row}")
 
 
 def describe(values: dict[str, Any], project: Project) -> str:
@@ -171,28 +256,32 @@ def reversal_fits(table: Table, row: Row, original: FileArrival, project: Projec
     return ok
 
 
-def ledger_arrivals(session: Session) -> tuple[dict[ArrivalKey, int], set[int]]:
-    """Arrivals already in the ledger by both keys (voucher, and project-date-amount), and the
-    ids that were reversed. Reversal rows themselves are not arrivals to match."""
-    rows = session.exec(
-        select(
-            Arrival.id,
-            Arrival.project_id,
-            Arrival.ref,
-            Arrival.arrived_on,
-            Arrival.currency,
-            Arrival.amount_minor,
-        ).where(col(Arrival.reverses_id).is_(None))
-    )
+def ledger_arrivals(
+    session: Session, only: set[int] | None = None
+) -> tuple[dict[ArrivalKey, int], set[int]]:
+    """Arrivals already in the ledger (of the projects in ``only``) by both keys (voucher, and
+    project-date-amount), and the ids that were reversed. Reversal rows themselves are not
+    arrivals to match."""
+    query = select(
+        Arrival.id,
+        Arrival.project_id,
+        Arrival.ref,
+        Arrival.arrived_on,
+        Arrival.currency,
+        Arrival.amount_minor,
+    ).where(col(Arrival.reverses_id).is_(None))
+    reversed_query = select(Arrival.reverses_id).where(col(Arrival.reverses_id).is_not(None))
+    if only is not None:
+        query = query.where(col(Arrival.project_id).in_(only))
+        reversed_query = reversed_query.where(col(Arrival.project_id).in_(only))
+    rows = session.exec(query)
     keys: dict[ArrivalKey, int] = {}
     for arrival_id, project_id, ref, on, currency, amount in rows:
         if ref:
             keys[arrival_key(project_id, ref, on, currency, amount)] = arrival_id
         keys[arrival_key(project_id, None, on, currency, amount)] = arrival_id
-    reversed_ids = set(
-        session.exec(select(Arrival.reverses_id).where(col(Arrival.reverses_id).is_not(None)))
-    )
-    return keys, reversed_ids
+    reversed_ids = set(session.exec(reversed_query))
+    return keys, reversed_ids  # type: ignore[return-value]
 
 
 class ProjectLookup:

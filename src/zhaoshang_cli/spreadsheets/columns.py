@@ -138,6 +138,7 @@ UNITS = Kind(
         Column("kind", "类型", "choice", ("单位类型",), required=True, choice=UNIT_KIND),
         Column("parent", "上级单位", aliases=("上级",), note="name, or path 全市/甲县"),
         Column("rank", "职级", aliases=("级别",), note="persons only: 副科级以上, 科员"),
+        Column("created_at", "录入时间", template=False),
     ),
 )
 
@@ -185,6 +186,7 @@ PROJECTS = Kind(
         Column("recruiter", "招商人", aliases=("引资人",)),
         Column("informant", "信息提供者", aliases=("信息提供人",)),
         Column("contact", "联系人", aliases=("客商联系人",), note="private: never exported"),
+        Column("created_at", "录入时间", template=False),
     ),
 )
 
@@ -310,6 +312,7 @@ AUDIT = Kind(
         Column("entity_id", "对象编号", "int"),
         Column("before", "原值"),
         Column("after", "新值"),
+        Column("project", "项目编号"),
     ),
 )
 

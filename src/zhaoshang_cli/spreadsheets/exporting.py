@@ -76,6 +76,7 @@ def ledger_sheets(session: Session, *, with_contacts: bool = False) -> list[Shee
                     "kind": unit.kind,
                     "parent": labels[unit.parent_id] if unit.parent_id else None,
                     "rank": unit.rank,
+                    "created_at": timestamp(unit.created_at),
                 }
                 for unit in units
             ],
@@ -90,6 +91,7 @@ def ledger_sheets(session: Session, *, with_contacts: bool = False) -> list[Shee
                     "units": "、".join(credited.get(project.id, [])),
                     "contract": project.contract_fen,
                     "total_investment": project.total_investment_fen,
+                    "created_at": timestamp(project.created_at),
                 }
                 for project in projects
             ],
@@ -116,7 +118,7 @@ def ledger_sheets(session: Session, *, with_contacts: bool = False) -> list[Shee
         Sheet(ARRIVALS, list(ARRIVALS.columns), arrival_rows(session, code, name)),
         Sheet(TARGETS, list(TARGETS.columns), target_rows(session, labels)),
         Sheet(ACTIVITIES, list(ACTIVITIES.columns), activity_rows(session, labels)),
-        Sheet(AUDIT, list(AUDIT.columns), audit_rows(session)),
+        Sheet(AUDIT, list(AUDIT.columns), audit_rows(session, code)),
     ]
     return sheets
 
@@ -181,10 +183,14 @@ def target_rows(session: Session, labels: dict[int, str]) -> list[dict[str, Any]
     ]
 
 
-def audit_rows(session: Session) -> list[dict[str, Any]]:
+def audit_rows(session: Session, code: dict[int, str]) -> list[dict[str, Any]]:
+    """The trail whole, with each entry's project by code, for `import ledger` to carry over."""
     table = AuditEntry.__table__
     rows = session.connection().execute(table.select().order_by(table.c.id))
-    return [{**row._asdict(), "at": timestamp(row.at)} for row in rows]
+    return [
+        {**row._asdict(), "at": timestamp(row.at), "project": code.get(row.project_id)}
+        for row in rows
+    ]
 
 
 def activity_rows(session: Session, labels: dict[int, str]) -> list[dict[str, Any]]:

@@ -18,10 +18,11 @@ from sqlmodel import Session, col, select
 from zhaoshang_cli.activities import add_activity
 from zhaoshang_cli.arrivals import check_currency, set_rate
 from zhaoshang_cli.errors import ZsError
-from zhaoshang_cli.models import Activity, ExchangeRate, Project, Target, Unit
+from zhaoshang_cli.models import Activity, ExchangeRate, Project, StageEvent, Target, Unit
 from zhaoshang_cli.money import format_rate
 from zhaoshang_cli.projects import STAGE_DATE_FIELD, STAGE_ORDER, add_project, move_stage
 from zhaoshang_cli.spreadsheets.columns import PROJECTS, STAGE, UNIT_KIND, Kind
+from zhaoshang_cli.spreadsheets.provenance import keep, replay
 from zhaoshang_cli.spreadsheets.reading import Row, Table, text_of
 from zhaoshang_cli.targets import add_target, check_year, parse_target_amount
 from zhaoshang_cli.units import add_unit, find_unit
@@ -97,7 +98,10 @@ def _import_unit(session: Session, table: Table, out: Outcome, row: Row) -> None
         table.problem(row, "kind", f"{name} is already in the ledger as a {label}")
     elif existing is not None:
         out.skipped.append(f"row {row.number}: unit {name}")
-    elif table.attempt(row, None, add_unit, session, name, kind, parent, row.values["rank"]):
+    elif unit := table.attempt(
+        row, None, add_unit, session, name, kind, parent, row.values["rank"]
+    ):
+        keep(session, row.values, unit, created_at="created_at")
         where = f" under {parent}" if parent else ""
         out.added.append(f"row {row.number}: {UNIT_KIND.label(kind)} {name}{where}")
 
@@ -172,6 +176,15 @@ def import_projects(
         if events and not matches_row(project, values):
             table.problem(row, "stage", "the stage history (阶段记录) ends elsewhere than this row")
             continue
+        keep(session, values, project, created_at="created_at")
+        if events and replay(session):
+            kept_events = session.exec(
+                select(StageEvent)
+                .where(StageEvent.project_id == project.id)
+                .order_by(col(StageEvent.id))
+            ).all()
+            for event, recorded in zip(kept_events, events, strict=True):
+                keep(session, recorded, event, operator="operator", entered_at="entered_at")
         codes[project.code] = name
         names.add(name)
         label = STAGE.label(project.stage)
@@ -277,7 +290,7 @@ def import_targets(session: Session, table: Table, out: Outcome) -> None:
         if (*key, amount) in existing:
             out.skipped.append(f"row {row.number}: target {name} {year} {metric} {level}")
             continue
-        added = table.attempt(
+        target = table.attempt(
             row,
             None,
             add_target,
@@ -291,7 +304,8 @@ def import_targets(session: Session, table: Table, out: Outcome) -> None:
             basis=values["basis"] or "set",
             reason=values["reason"],
         )
-        if added:
+        if target:
+            keep(session, values, target, operator="operator", set_at="set_at")
             out.added.append(f"row {row.number}: target {name} {year} {metric} {level}")
 
 
@@ -316,7 +330,8 @@ def import_rates(session: Session, table: Table, out: Outcome) -> None:
                 "change it with `zs rate set`"
             )
             table.problem(row, "rate", reason)
-        elif table.attempt(row, None, set_rate, session, currency, month, rate):
+        elif saved := table.attempt(row, None, set_rate, session, currency, month, rate):
+            keep(session, row.values, saved, operator="operator", set_at="set_at")
             out.added.append(f"row {row.number}: {currency} {month} {format_rate(rate)}")
 
 
@@ -339,7 +354,7 @@ def import_activities(session: Session, table: Table, out: Outcome) -> None:
             out.skipped.append(label)
             continue
         existing.add(key)
-        added = table.attempt(
+        activity = table.attempt(
             row,
             None,
             add_activity,
@@ -351,5 +366,6 @@ def import_activities(session: Session, table: Table, out: Outcome) -> None:
             leader=values["leader"],
             note=values["note"],
         )
-        if added:
+        if activity:
+            keep(session, values, activity, operator="operator", entered_at="entered_at")
             out.added.append(label)

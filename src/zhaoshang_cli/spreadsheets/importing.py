@@ -1,7 +1,9 @@
 """Importing a file: one kind's sheet, or a whole export into an empty ledger.
 
-Files are read before the write transaction opens; everything is then applied in that one
-transaction, and the caller commits only when no sheet has a problem (all rows or none).
+Files are read before any transaction opens; everything is then applied in one write
+transaction, committed only when no sheet has a problem (all rows or none). Arrivals, which
+come by the hundred thousand, are checked in a read snapshot first, so the write lock —
+which clerks entering arrivals wait for — is held only while they are written.
 """
 
 from collections import defaultdict
@@ -12,12 +14,23 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from zhaoshang_cli import audit
 from zhaoshang_cli.errors import Invalid
-from zhaoshang_cli.models import Arrival, ExchangeRate, Project, Target, Unit
-from zhaoshang_cli.spreadsheets.arrival_import import import_arrivals
+from zhaoshang_cli.ledger import Ledger, default_operator
+from zhaoshang_cli.models import (
+    Activity,
+    Arrival,
+    AuditEntry,
+    ExchangeRate,
+    Project,
+    Target,
+    Unit,
+)
+from zhaoshang_cli.spreadsheets.arrival_import import apply_plan, import_arrivals, plan_arrivals
 from zhaoshang_cli.spreadsheets.columns import (
     ACTIVITIES,
     ARRIVALS,
+    AUDIT,
     CONTACTS,
     PROJECTS,
     RATES,
@@ -33,6 +46,7 @@ from zhaoshang_cli.spreadsheets.importers import (
     import_targets,
     import_units,
 )
+from zhaoshang_cli.spreadsheets.provenance import replay_audit, replaying
 from zhaoshang_cli.spreadsheets.reading import Book, Problem, Table
 
 Importer = Callable[[Session, Table, Outcome], None]
@@ -72,9 +86,40 @@ def import_kind(session: Session, table: Table) -> ImportResult:
     return result
 
 
+def import_sheet(
+    ledger: Ledger, table: Table, *, operator: str | None = None, dry_run: bool = False
+) -> ImportResult:
+    """One kind's sheet into the ledger: all rows or none; a dry run writes nothing."""
+    if table.kind is not ARRIVALS or not table.readable:
+        with ledger.write(operator) as session:
+            result = import_kind(session, table)
+            settle(session, result, dry_run)
+        return result
+    result = ImportResult(table.file, [table], notes=list(table.notes))
+    outcome = Outcome(table.kind)
+    result.outcomes.append(outcome)
+    with ledger.read() as session:
+        session.info["operator"] = operator or default_operator()
+        plan = plan_arrivals(session, table)
+    if result.problems or dry_run:
+        plan.tell(outcome)
+        return result
+    with ledger.write(operator) as session:
+        apply_plan(session, plan)
+        plan.tell(outcome)
+        settle(session, result, dry_run)
+    return result
+
+
+def settle(session: Session, result: ImportResult, dry_run: bool) -> None:
+    """All rows or none: any problem (or a dry run) rolls the whole import back."""
+    if result.problems or dry_run:
+        session.rollback()
+
+
 LEDGER_KINDS = (UNITS, RATES, PROJECTS, ARRIVALS, TARGETS, ACTIVITIES)  # in dependency order
 REQUIRED_SHEETS = (UNITS, PROJECTS)
-KEPT_SHEETS = ("项目单位", "操作记录")  # derived from the rest, or this import's own trail
+KEPT_SHEETS = ("项目单位",)  # derived from the projects' credited units
 
 
 @dataclass
@@ -91,7 +136,7 @@ def read_ledger_file(book: Book) -> LedgerFile:
         raise Invalid(f"{book.name}: `zs import ledger` reads a workbook made by `zs export`.")
     tables: dict[str, Table] = {}
     notes = []
-    for kind in (*LEDGER_KINDS, STAGE_EVENTS, CONTACTS):
+    for kind in (*LEDGER_KINDS, STAGE_EVENTS, CONTACTS, AUDIT):
         table = book.table(kind, first_sheet_fallback=False)
         if table is not None:
             tables[kind.name] = table
@@ -99,15 +144,17 @@ def read_ledger_file(book: Book) -> LedgerFile:
     known = {table.sheet for table in tables.values()}
     for sheet in book.sheet_names:
         if sheet in KEPT_SHEETS:
-            notes.append(f"sheet {sheet} is not replayed: the new ledger keeps its own")
+            notes.append(f"sheet {sheet} is not read: it follows from the projects' units")
         elif sheet not in known:
             notes.append(f"sheet {sheet} is not a ledger sheet; left alone")
     return LedgerFile(book.name, tables, notes)
 
 
 def import_ledger(session: Session, ledger_file: LedgerFile) -> ImportResult:
-    """An export into an empty ledger, sheet by sheet in dependency order, in one transaction."""
-    for model in (Unit, Project, Arrival, Target, ExchangeRate):
+    """An export into an empty ledger, sheet by sheet in dependency order, in one transaction.
+    Rows keep who entered them and when, and the audit trail is carried over as it was, with
+    one entry added for this import (``provenance``)."""
+    for model in (Unit, Project, Arrival, Target, ExchangeRate, Activity, AuditEntry):
         if session.exec(select(func.count()).select_from(model)).one():
             raise Invalid(
                 "`zs import ledger` reads an export into an empty ledger, and this one has "
@@ -128,16 +175,24 @@ def import_ledger(session: Session, ledger_file: LedgerFile) -> ImportResult:
     contacts = {
         row.values["project"]: row.values["contact"] for row in rows_of(tables.get(CONTACTS.name))
     }
-    for kind in LEDGER_KINDS:
-        table = tables.get(kind.name)
-        if table is None or not table.readable:
-            continue
-        outcome = Outcome(kind)
-        if kind is PROJECTS:
-            import_projects(session, table, outcome, history=history, contacts=contacts)
-        else:
-            IMPORTERS[kind.name](session, table, outcome)
-        result.outcomes.append(outcome)
+    with replaying(session):
+        for kind in LEDGER_KINDS:
+            table = tables.get(kind.name)
+            if table is None or not table.readable:
+                continue
+            outcome = Outcome(kind)
+            if kind is PROJECTS:
+                import_projects(session, table, outcome, history=history, contacts=contacts)
+            else:
+                IMPORTERS[kind.name](session, table, outcome)
+            result.outcomes.append(outcome)
+    codes = dict(session.exec(select(Project.code, Project.id)).all())
+    carried = replay_audit(session, tables.get(AUDIT.name), codes)
+    if carried:
+        result.notes.append(f"{AUDIT.title}: carried over {carried} entries of the audit trail")
+    added = {outcome.kind.name: len(outcome.added) for outcome in result.outcomes}
+    after = {"file": ledger_file.file, "rows": added, "audit_entries": carried}
+    audit.record(session, "ledger.import", "ledger", None, after=after)
     return result
 
 

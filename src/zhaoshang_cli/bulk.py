@@ -1,0 +1,119 @@
+"""Writing arrivals by the hundred thousand (an import) while clerks wait for the write lock.
+
+Whatever can be worked out before the lock is taken already is (the checks, the columns, the
+audit entry's text: ``Prepared``). Under the lock only the ids and the entry time are given,
+and on SQLite the rows go in as plain tuples, two ``executemany`` calls in all: about twice
+as fast as ``insert()`` with 100,000 parameter dicts, which converts every date again. Other
+databases take the ``insert()`` path.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlmodel import Session
+
+from zhaoshang_cli import audit, dates
+from zhaoshang_cli.arrivals import Prepared
+from zhaoshang_cli.models import Arrival
+
+ARRIVAL_COLUMNS = (
+    "id",
+    "project_id",
+    "arrived_on",
+    "currency",
+    "amount_minor",
+    "rate_micro",
+    "cny_fen",
+    "usd_cents",
+    "source",
+    "ref",
+    "note",
+    "reverses_id",
+    "warnings",
+    "operator",
+    "entered_at",
+)
+AUDIT_COLUMNS = ("at", "operator", "action", "entity", "entity_id", "project_id", "after")
+
+
+def insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+
+
+def audit_text(values: dict[str, Any]) -> str | None:
+    """The audit entry's ``after`` for an arrival, as ``record_arrival`` writes it."""
+    return audit.entry_text({key: value for key, value in values.items() if key != "entered_at"})
+
+
+def sqlite_time(value: datetime) -> str:
+    """A timestamp as SQLAlchemy's SQLite DateTime stores it (UTC, no offset)."""
+    return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def insert_arrivals(session: Session, arrivals: list[Prepared]) -> list[int]:
+    """Write prepared arrivals and their audit rows (as record_arrival writes them). Ids are
+    assigned here, under the write lock, so each audit row names its arrival; they are
+    returned in order."""
+    if not arrivals:
+        return []
+    session.flush()
+    connection = session.connection()
+    first_id = (connection.execute(select(func.max(Arrival.id))).scalar() or 0) + 1
+    ids = list(range(first_id, first_id + len(arrivals)))
+    if connection.dialect.name != "sqlite":
+        insert_with_core(session, ids, arrivals)
+        return ids
+    times: dict[datetime, str] = {}
+
+    def at(moment: datetime) -> str:
+        if moment not in times:
+            times[moment] = sqlite_time(moment)
+        return times[moment]
+
+    rows = [
+        (
+            arrival_id,
+            *(values[key] for key in ARRIVAL_COLUMNS[1:2]),
+            values["arrived_on"].isoformat(),
+            *(values[key] for key in ARRIVAL_COLUMNS[3:-1]),
+            at(values["entered_at"]),
+        )
+        for arrival_id, values in zip(ids, (prepared.values for prepared in arrivals), strict=True)
+    ]
+    connection.exec_driver_sql(insert_sql("arrival", ARRIVAL_COLUMNS), rows)  # type: ignore[arg-type]
+    if not session.info.get("replay"):
+        now, operator = at(dates.utcnow()), session.info.get("operator", "unknown")
+        entries = [
+            (
+                now,
+                operator,
+                "arrival.record",
+                "arrival",
+                arrival_id,
+                prepared.values["project_id"],
+                prepared.after or audit_text(prepared.values),
+            )
+            for arrival_id, prepared in zip(ids, arrivals, strict=True)
+        ]
+        connection.exec_driver_sql(insert_sql("audit", AUDIT_COLUMNS), entries)  # type: ignore[arg-type]
+    return ids
+
+
+def insert_with_core(session: Session, ids: list[int], arrivals: list[Prepared]) -> None:
+    rows, entries = [], []
+    for arrival_id, prepared in zip(ids, arrivals, strict=True):
+        after = {key: value for key, value in prepared.values.items() if key != "entered_at"}
+        rows.append({"id": arrival_id, **prepared.values})
+        entries.append(
+            audit.entry(
+                session,
+                "arrival.record",
+                "arrival",
+                arrival_id,
+                after=after,
+                project_id=prepared.values["project_id"],
+            )
+        )
+    session.connection().execute(insert(Arrival.__table__), rows)  # type: ignore[arg-type]
+    audit.record_many(session, entries)

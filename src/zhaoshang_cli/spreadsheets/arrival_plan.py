@@ -1,0 +1,83 @@
+"""What an arrivals import will write, worked out in a read snapshot (``arrival_import``).
+
+A plan is a list of steps in file order (an arrival to insert, or a reversal of one) and
+the lines of its outcome, each kept with its row and project, so that the projects someone
+wrote to after the snapshot can be planned again under the write lock and swapped in.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from zhaoshang_cli.arrivals import Prepared
+from zhaoshang_cli.spreadsheets.importers import Outcome
+from zhaoshang_cli.spreadsheets.reading import Table
+
+ArrivalKey = tuple[Any, ...]
+
+
+def arrival_key(
+    project_id: int, ref: str | None, on: date, currency: str, amount: int
+) -> ArrivalKey:
+    """The same arrival: the same voucher (凭证号) for the project, or without one the same
+    project, date and amount."""
+    return ("ref", project_id, ref) if ref else ("same", project_id, on, currency, amount)
+
+
+@dataclass
+class FileArrival:
+    key: ArrivalKey
+    amount: int
+    row: int
+
+
+@dataclass
+class Step:
+    """One row to write: an arrival (``prepared``), or a reversal of the arrival ``original``.
+    ``operator`` and ``entered_at`` are set only when a whole ledger is read back."""
+
+    row: int
+    project_id: int
+    key: ArrivalKey
+    prepared: Prepared | None = None
+    original: ArrivalKey | None = None
+    note: str | None = None
+    operator: str | None = None
+    entered_at: datetime | None = None
+
+
+@dataclass
+class Said:
+    """A line of the outcome (added, skipped or warning), kept with its row and project so
+    that re-planning a project replaces exactly its lines."""
+
+    row: int
+    project_id: int
+    kind: str
+    text: str
+
+
+@dataclass
+class ArrivalPlan:
+    table: Table
+    mark: int  # the last audit entry the snapshot saw
+    keep_provenance: bool
+    steps: list[Step] = field(default_factory=list)
+    said: list[Said] = field(default_factory=list)
+    originals: dict[ArrivalKey, int] = field(default_factory=dict)  # in the ledger: their ids
+
+    def tell(self, out: Outcome) -> None:
+        for said in sorted(self.said, key=lambda said: said.row):
+            getattr(out, said.kind).append(said.text)
+
+    def merge(self, again: "ArrivalPlan", projects: set[int] | None) -> None:
+        """Take ``again``'s steps and lines for ``projects`` (None: all) instead of this plan's."""
+        kept = [
+            step for step in self.steps if projects is not None and step.project_id not in projects
+        ]
+        self.steps = sorted(kept + again.steps, key=lambda step: step.row)
+        said = [
+            said for said in self.said if projects is not None and said.project_id not in projects
+        ]
+        self.said = said + again.said
+        self.originals.update(again.originals)
