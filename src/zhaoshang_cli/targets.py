@@ -13,6 +13,8 @@ from sqlmodel import Session, col, select
 
 from zhaoshang_cli import audit, dates
 from zhaoshang_cli.errors import Invalid
+from zhaoshang_cli.glossary import LEVEL, METRIC, METRIC_NAMES
+from zhaoshang_cli.glossary import LEVELS as LEVELS
 from zhaoshang_cli.models import Target, Unit
 from zhaoshang_cli.money import MINOR_PER_MAJOR, WAN, parse_amount, to_unit
 from zhaoshang_cli.units import find_unit, path_of
@@ -27,28 +29,25 @@ class Metric:
 
 
 METRICS: dict[str, Metric] = {
-    "funds": Metric("funds", "招商引资到位资金", "万元", True),
-    "fdi": Metric("fdi", "实际使用外资", "万美元", True),
-    "projects": Metric("projects", "新签约项目个数", "个", False),
-    "major": Metric("major", "亿元以上项目个数", "个", False),
-    "leads": Metric("leads", "有价值招商信息条数", "条", False),
+    "funds": Metric("funds", METRIC_NAMES["funds"], "万元", True),
+    "fdi": Metric("fdi", METRIC_NAMES["fdi"], "万美元", True),
+    "projects": Metric("projects", METRIC_NAMES["projects"], "个", False),
+    "major": Metric("major", METRIC_NAMES["major"], "个", False),
+    "leads": Metric("leads", METRIC_NAMES["leads"], "条", False),
 }
-LEVELS = {"must": "确保", "strive": "力争"}
 # 招商引资 targets start with reform and opening; anything outside this is a typo.
 FIRST_YEAR, LAST_YEAR = 1978, 2100
 _COUNT_SUFFIXES = ("个", "项", "条")
 
 
 def check_metric(metric: str) -> Metric:
-    if metric not in METRICS:
-        raise Invalid(f"Unknown metric {metric!r}; use one of: {', '.join(METRICS)}.")
-    return METRICS[metric]
+    """From funds/到位资金, fdi/外资 …; callers keep ``.key``, the code."""
+    return METRICS[METRIC.parse(metric)]
 
 
 def check_level(level: str) -> str:
-    if level not in LEVELS:
-        raise Invalid(f"Unknown level {level!r}; use must (确保) or strive (力争).")
-    return level
+    """The level's code, from must/确保 or strive/力争."""
+    return LEVEL.parse(level)
 
 
 def check_year(year: int) -> int:
@@ -112,8 +111,8 @@ def add_target(
     reason: str | None = None,
 ) -> Target:
     """Append a target row; the previous one stays as history."""
-    check_metric(metric)
-    check_level(level)
+    metric = check_metric(metric).key
+    level = check_level(level)
     effective_from = effective_from or date(year, 1, 1)
     if effective_from.year != year:
         raise Invalid(f"The date {effective_from} is not in the target year {year}.")
@@ -174,8 +173,8 @@ def set_target(
 ) -> SetTarget:
     """``zs target set``: validate everything, then append the row (history is kept)."""
     check_year(year)
-    check_metric(metric)
-    check_level(level)
+    metric = check_metric(metric).key
+    level = check_level(level)
     value = parse_target_amount(amount, metric)
     unit = find_unit(session, unit_name)
     on = effective_from or date(year, 1, 1)

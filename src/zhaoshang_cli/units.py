@@ -6,7 +6,7 @@ from sqlmodel import Session, col, select
 
 from zhaoshang_cli import audit, dates
 from zhaoshang_cli.errors import Invalid, NotFound
-from zhaoshang_cli.glossary import UNIT_KINDS
+from zhaoshang_cli.glossary import UNIT_KIND
 from zhaoshang_cli.models import Unit
 
 # The report groups a parent's children in this order.
@@ -14,9 +14,8 @@ KIND_ORDER = ("county", "zone", "department", "group", "town", "office", "person
 
 
 def check_kind(kind: str) -> str:
-    if kind not in UNIT_KINDS:
-        raise Invalid(f"Unknown unit kind {kind!r}; use one of: {', '.join(UNIT_KINDS)}.")
-    return kind
+    """The kind's code, from city/市, county/县区/县/区 …"""
+    return UNIT_KIND.parse(kind)
 
 
 def find_unit(session: Session, name: str) -> Unit:
@@ -54,7 +53,7 @@ def add_unit(
     name = name.strip()
     if not name or "/" in name:
         raise Invalid(f"The unit name {name!r} must be non-empty and may not contain '/'.")
-    check_kind(kind)
+    kind = check_kind(kind)
     parent_unit = find_unit(session, parent) if parent else None
     if parent_unit is None and kind != "city":
         raise Invalid(f"A {kind} needs a --parent; only a city stands at the top of the tree.")
