@@ -305,8 +305,8 @@ def test_reversal_keeps_the_original_and_nets_to_zero(signed: Path) -> None:
         r["arrived_wan"] for r in json.loads(zs("project", "list", "--format", "json").stdout)
     ] == [300, 0]
     assert (
-        json.loads(zs("project", "show", "2026-0001", "--format", "json").stdout)["arrived_fen"]
-        == 300 * WAN
+        json.loads(zs("project", "show", "2026-0001", "--format", "json").stdout)["arrived_wan"]
+        == 300
     )
     assert "冲销 #1" in zs("project", "show", "2026-0001").stdout
     entry = history("--project", "2026-0001")[-1]

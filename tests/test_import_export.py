@@ -103,16 +103,16 @@ def test_filled_templates_import(ledger: Path, tmp_path: Path) -> None:
         "2026-03-18",
         "2026-04-02",
     )
-    assert (detail["contract_fen"], detail["origin"], detail["industrial"]) == (
-        25_000_000_000,
+    assert (detail["contract_wan"], detail["origin"], detail["industrial"]) == (
+        25_000,
         "outside_province",
         True,
     )
     assert detail["contact"] == "张三 13800138000"
     assert [entry["stage"] for entry in detail["stages"]] == ["signed", "started"]
     joint = as_json("project", "show", "JX-02")
-    assert joint["contract_fen"] == 47_000_000_000
-    assert joint["units"] == [["甲县", 5000], ["经开区", 5000]]
+    assert joint["contract_wan"] == 47_000
+    assert joint["units"] == [{"unit": "甲县", "share": 0.5}, {"unit": "经开区", "share": 0.5}]
 
     rates = tmp_path / "rates.xlsx"
     zs("template", "rates", "-o", rates)
@@ -172,7 +172,7 @@ def test_headers_in_english_any_order_and_amount_and_date_forms(
         "P-3": ("2026-04-10", 4700),
         "P-4": ("2026-04-11", 0.01),
     }
-    assert as_json("project", "show", "P-1")["contract_fen"] == 4_700_500_000  # exact, no float
+    assert as_json("project", "show", "P-1")["contract_wan"] == 4700.5  # 万元, as in lists
 
 
 def test_dry_run_says_what_would_be_added_and_writes_nothing(ledger: Path, tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -64,8 +65,8 @@ def test_add_project_with_every_option_round_trips(ledger: Path) -> None:
         "origin": "outside_province",
         "industry": "新材料",
         "industrial": True,
-        "contract_fen": 25_000 * WAN,
-        "total_investment_fen": 30_000 * WAN,
+        "contract_wan": 25_000,
+        "total_investment_wan": 30_000,
         "stage": "signed",
         "signed_on": "2026-03-18",
         "started_on": None,
@@ -77,9 +78,9 @@ def test_add_project_with_every_option_round_trips(ledger: Path) -> None:
         "leader": "王副市长",
         "recruiter": "赵科长",
         "informant": "钱先生",
-        "units": [["甲县", 10_000]],
+        "units": [{"unit": "甲县", "share": 1}],
         "arrivals": [],
-        "arrived_fen": 0,
+        "arrived_wan": 0,
     }
     (event,) = detail["stages"]
     assert (event["stage"], event["on_date"], event["operator"]) == (
@@ -112,8 +113,10 @@ def test_joint_credit_is_shared_evenly(ledger: Path, units: list[str], shares: l
     args = [a for unit in units for a in ("--unit", unit)]
     zs("add-project", "--name", "共同引进", *args, "--amount", "1亿", "--signed", "2026-05-01")
     detail = show("2026-0001")
-    assert detail["units"] == [[u, s] for u, s in zip(units, shares, strict=True)]
-    assert sum(s for _, s in detail["units"]) == 10_000
+    assert detail["units"] == [
+        {"unit": u, "share": s / 10_000} for u, s in zip(units, shares, strict=True)
+    ]
+    assert sum(Decimal(str(u["share"])) for u in detail["units"]) == 1
     (row,) = listing()
     assert set(row["units"].split("、")) == set(units)
     # Each credited unit (and the city above them) finds the project.

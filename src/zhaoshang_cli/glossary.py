@@ -192,3 +192,34 @@ METRIC = Terms(
     },
 )
 LEVEL = Terms(N_("level"), LEVELS)
+BASIS = Terms(
+    N_("allocation method"),
+    {
+        "set": "直接下达",
+        "split": "按金额分解",
+        "equal": "平均分解",
+        "weights": "按权重分解",
+        "rank": "按职级分解",
+    },
+    {
+        "下达": "set",
+        "按金额": "split",
+        "金额": "split",
+        "平均": "equal",
+        "按权重": "weights",
+        "权重": "weights",
+        "按职级": "rank",
+        "职级": "rank",
+    },
+)
+# How a unit's children's targets compare with its own (``target list``); shown, not typed.
+TARGET_STATUS = Terms(
+    N_("allocation status"),
+    {
+        "balanced": "已分解平衡",
+        "under": "分解不足",
+        "over": "超额分解",
+        "not allocated": "未分解",
+        "no own target": "无本级目标",
+    },
+)

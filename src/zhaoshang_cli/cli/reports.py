@@ -8,11 +8,17 @@ import typer
 
 from zhaoshang_cli import dates
 from zhaoshang_cli.cli.common import (
+    BomOption,
     DbOption,
     FormatOption,
+    Output,
+    OutputFileOption,
     OutputFormat,
+    WideOption,
     console,
     dumps,
+    emit,
+    fit_width,
     reading,
     say,
 )
@@ -69,6 +75,9 @@ def report(
     ] = None,
     db: DbOption = None,
     output_format: FormatOption = OutputFormat.table,
+    wide: WideOption = False,
+    output: OutputFileOption = None,
+    bom: BomOption = False,
 ) -> None:
     """Completion by unit for 1 January to the end of a month, against the annual targets."""
     if yuan not in SCALES:
@@ -94,20 +103,21 @@ def report(
         from zhaoshang_cli.report.excel import write_report_xlsx
 
         write_report_xlsx(result, xlsx, scale=yuan)
-    if output_format is OutputFormat.json:
+    out = Output(output_format, wide, output, bom).resolved()
+    if out.format is OutputFormat.json:
         from zhaoshang_cli.report.data import report_data
 
-        say(dumps(report_data(result)))
-    elif output_format is OutputFormat.csv:
+        emit(dumps(report_data(result)) + "\n", out)
+    elif out.format is OutputFormat.csv:
         from zhaoshang_cli.report.data import report_csv
 
-        typer.echo(report_csv(result), nl=False)
+        emit(report_csv(result), out)
     else:
         from zhaoshang_cli.report.terminal import print_report
 
-        print_report(result, console(), scale=yuan)
+        print_report(result, console(wide), scale=yuan, width=fit_width(wide))
     if xlsx is not None:
-        typer.echo(f"Wrote {xlsx}.", err=output_format is not OutputFormat.table)
+        typer.echo(f"Wrote {xlsx}.", err=out.format is not OutputFormat.table)
 
 
 def demo(
@@ -126,7 +136,7 @@ def demo(
     )
     with reading(str(made.path)) as session:
         result = build_report(session, month_period(made.year, made.month))
-    print_report(result, console())
+    print_report(result, console(), width=fit_width())
 
 
 def register(app: typer.Typer) -> None:

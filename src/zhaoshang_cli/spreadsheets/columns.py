@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from zhaoshang_cli.glossary import LEVEL, METRIC, ORIGIN, SOURCE, STAGE, UNIT_KIND, Terms
+from zhaoshang_cli.glossary import BASIS, LEVEL, METRIC, ORIGIN, SOURCE, STAGE, UNIT_KIND, Terms
 
 
 @dataclass(frozen=True)
@@ -168,7 +168,7 @@ TARGETS = Kind(
         ),
         Column("effective_from", "生效日期", "date", ("执行日期",), note="blank: 1 January"),
         Column("reason", "调整原因", aliases=("原因",)),
-        Column("basis", "依据", template=False),
+        Column("basis", "依据", "choice", choice=BASIS, template=False),
         OPERATOR,
         Column("set_at", "设置时间", template=False),
     ),
