@@ -1,6 +1,5 @@
 """Templates, imports (all rows or none, nothing twice), the export and its round trip."""
 
-import json
 import subprocess
 import sys
 from datetime import date, datetime
@@ -465,9 +464,7 @@ def test_imported_arrivals_are_audited_like_recorded_ones(ledger: Path, tmp_path
     )
     zs("import", "arrivals", path)
     recorded, imported = [
-        json.loads(entry["after"])
-        for entry in as_json("history")
-        if entry["action"] == "arrival.record"
+        entry["after"] for entry in as_json("history") if entry["action"] == "arrival.record"
     ]
     assert imported == {**recorded, "ref": "V-2"}
     entries = [e for e in as_json("history") if e["action"] == "arrival.record"]

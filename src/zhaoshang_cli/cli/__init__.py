@@ -1,8 +1,9 @@
 """The `zs` command: a thin Typer layer. One module per noun; errors meet one boundary here."""
 
+import errno
 import os
 import sys
-from typing import Any
+from typing import Annotated, Any
 
 from zhaoshang_cli.i18n import activate
 
@@ -45,6 +46,8 @@ class ZsGroup(TyperGroup):
         except UsageError as exc:
             localize_usage_error(exc)
             raise
+        except BrokenPipeError:
+            reader_went_away()
         except ZsError as exc:
             if debugging():
                 raise
@@ -69,15 +72,48 @@ class ZsGroup(TyperGroup):
             raise typer.Exit(70) from None
 
 
+SIGPIPE_EXIT = 141  # what a shell reports for a writer whose reader went away (128 + 13)
+
+
+def reader_went_away() -> None:
+    """`zs … | head -1`: the reader has what it wanted. Stop quietly, as `cat` would, with
+    the rest of the output (and Python's last flush) sent nowhere."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    raise typer.Exit(SIGPIPE_EXIT)
+
+
 app = typer.Typer(
     cls=ZsGroup,
     name="zs",
     help="A ledger of 招商引资 projects, capital arrivals and targets, and its bulletins.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
+
+
+def show_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"zs {version('zhaoshang-cli')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=show_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """The root of every command: only --version (and completion) live here."""
+
 
 from zhaoshang_cli.cli import (  # noqa: E402
     arrivals,
@@ -101,7 +137,24 @@ spreadsheets.register(app)
 
 
 def main() -> None:
-    app(prog_name="zs")
+    try:
+        app(prog_name="zs")
+    except SystemExit as exc:
+        code = exc.code
+    else:
+        code = 0
+    try:  # output still buffered for a pipe whose reader has gone
+        sys.stdout.flush()
+    except BrokenPipeError:
+        code = SIGPIPE_EXIT
+    except OSError as exc:
+        if exc.errno != errno.EPIPE:
+            raise
+        code = SIGPIPE_EXIT
+    if code == SIGPIPE_EXIT:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(code)
 
 
 if __name__ == "__main__":
