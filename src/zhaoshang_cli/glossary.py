@@ -147,7 +147,7 @@ UNIT_KIND = Terms(
         "室": "office",
         "个人": "person",
     },
-    short={"group": "组团", "town": "乡镇/街道"},
+    short={"group": "组团", "town": "乡镇"},
 )
 STAGE = Terms(
     N_("stage"),

@@ -117,7 +117,8 @@ def action_name(action: str) -> str:
 
 def subject(entry: dict[str, Any]) -> str:
     """What the entry is about: 项目 2026-0001, 单位 甲县, 到位资金 #3 …"""
-    entity = _(ENTITIES[entry["entity"]]) if entry["entity"] in ENTITIES else entry["entity"]
+    kind = entry["entity"]
+    entity = _(ENTITIES[kind]) if kind in ENTITIES else kind
     after = entry["after"] or {}
     if entry["project"]:
         return (

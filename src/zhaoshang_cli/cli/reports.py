@@ -23,9 +23,10 @@ from zhaoshang_cli.cli.common import (
     say,
 )
 from zhaoshang_cli.errors import Invalid
+from zhaoshang_cli.glossary import METRIC
+from zhaoshang_cli.i18n import _
 from zhaoshang_cli.report import build_report
 from zhaoshang_cli.report.periods import latest_complete_month, month_period
-from zhaoshang_cli.targets import METRICS
 
 SCALES = ("万", "亿", "元")
 
@@ -50,7 +51,7 @@ def report(
         ),
     ] = None,
     year: Annotated[int | None, typer.Option(help="The year (default: this year).")] = None,
-    metric: Annotated[str, typer.Option(help=f"One of: {', '.join(METRICS)}.")] = "funds",
+    metric: Annotated[str, typer.Option(help=f"What is counted: {METRIC.both()}.")] = "funds",
     unit: Annotated[
         str | None, typer.Option(help="Report on this unit's children (default: the city).")
     ] = None,
@@ -117,7 +118,27 @@ def report(
 
         print_report(result, console(wide), scale=yuan, width=fit_width(wide))
     if xlsx is not None:
-        typer.echo(f"Wrote {xlsx}.", err=out.format is not OutputFormat.table)
+        typer.echo(_("Wrote {file}.").format(file=xlsx), err=out.format is not OutputFormat.table)
+
+
+def runnable_zs() -> str:
+    """How to run zs again from here: `zs` if that is on PATH and is this one, else the
+    script as it was started (.venv/bin/zs), else python -m zhaoshang_cli."""
+    import os
+    import shutil
+    import sys
+
+    def shown(path: Path) -> str:
+        relative = os.path.relpath(path)
+        return path.as_posix() if relative.startswith("..") else relative
+
+    script = Path(sys.argv[0])
+    if script.name == "zs" and script.exists():
+        found = shutil.which("zs")
+        if found and Path(found).resolve() == script.resolve():
+            return "zs"
+        return shown(script.absolute())
+    return f"{shown(Path(sys.executable))} -m zhaoshang_cli"
 
 
 def demo(
@@ -132,7 +153,7 @@ def demo(
     made = create_demo(db)
     say(
         f"Built a demo ledger at {made.path}: {made.projects} projects, {made.arrivals} arrivals. "
-        f"Try: ZS_DB={made.path} zs report --month {made.month} --year {made.year}"
+        f"Try: ZS_DB={made.path} {runnable_zs()} report --month {made.month} --year {made.year}"
     )
     with reading(str(made.path)) as session:
         result = build_report(session, month_period(made.year, made.month))
