@@ -418,6 +418,26 @@ def test_export_round_trips_into_an_empty_ledger(ledger: Path, tmp_path: Path, m
     assert {entry["operator"] for entry in as_json("history")} == {"importer"}
 
 
+def test_an_arrival_entered_twice_and_reversed_round_trips(
+    ledger: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """Two arrivals with one voucher are two rows of the export, each with its 到位编号."""
+    zs("add-project", "--name", "A", "--unit", "甲县", "--signed", "2026-03-01", "--code", "P-1")
+    for _ in range(2):
+        zs("arrive", "P-1", "100万", "--date", "2026-04-01", "--ref", "回单1")
+    zs("arrival", "reverse", "2", "--reason", "重复录入")
+    path = tmp_path / "台账.xlsx"
+    zs("export", "-o", path)
+    before = as_json("arrival", "list")
+    monkeypatch.setenv("ZS_DB", str(tmp_path / "copy.db"))
+    zs("init")
+    zs("import", "ledger", path)
+    strip = ("entered_at", "operator")
+    assert [{k: v for k, v in a.items() if k not in strip} for a in as_json("arrival", "list")] == [
+        {k: v for k, v in a.items() if k not in strip} for a in before
+    ]
+
+
 def test_import_ledger_needs_an_empty_ledger(ledger: Path, tmp_path: Path) -> None:
     from conftest import fails
 
