@@ -2,9 +2,10 @@
 
 Every column is measured from its cells. A value (an amount, a unit's name) gets the width it
 needs; a long header wraps instead. Where the terminal is too narrow, optional columns are
-left out in their stated order (the report drops 力争 and 上年同期 first). Text that may wrap
-(a project's name, a list of units) breaks at its separators. With no width — a pipe, a
-file — or when asked (``--wide``), every column is kept at its full width.
+left out in their stated order (the report drops 力争 and 上年同期 first). A list of names
+breaks between names, never inside one; free text (a project's name, a note) may break
+anywhere. With no width — a pipe, a file — or when asked (``--wide``), every column is kept
+at its full width.
 """
 
 import os
@@ -27,13 +28,14 @@ _BREAKS = re.compile(r"(?<=[、,，;；/ ])|(?=[(（])")
 @dataclass(frozen=True)
 class Spec:
     """A column to fit. ``drop``: None for a column always shown, else the order in which
-    columns are left out when the terminal is too narrow (1 first). ``wrap``: long text
-    that may break over lines."""
+    columns are left out when the terminal is too narrow (1 first). ``wrap``: None for
+    values kept whole, "names" for a list that breaks between names, "text" for text that
+    may break anywhere."""
 
     header: str
     justify: str = "left"
     drop: int | None = None
-    wrap: bool = False
+    wrap: str | None = None
 
 
 def terminal_width() -> int | None:
@@ -64,9 +66,11 @@ def plan(specs: list[Spec], rows: list[list[str]], width: int | None) -> list[in
     need = []
     for i, spec in enumerate(specs):
         value = values[i]
-        if spec.wrap:
+        if spec.wrap == "names":
             longest = max((text_width(p) for row in rows for p in pieces(row[i])), default=0)
             value = min(value, max(longest, WRAP_MIN))
+        elif spec.wrap == "text":
+            value = min(value, WRAP_MIN)
         need.append(max(value, min(text_width(spec.header), HEADER_MIN), 1))
     kept = list(range(len(specs)))
 
@@ -89,6 +93,17 @@ def plan(specs: list[Spec], rows: list[list[str]], width: int | None) -> list[in
 
 def _drop_key(specs: list[Spec]) -> Any:
     return lambda i: specs[i].drop
+
+
+def show(console: Any, table: Table, widths: list[int | None]) -> None:
+    """Print a table; one wider than the terminal (--wide, or names that cannot fit) runs
+    past its edge rather than being cut."""
+    width = console.width
+    console.width = max(width, table_width(widths))
+    try:
+        console.print(table)
+    finally:
+        console.width = width
 
 
 def table_width(widths: list[int | None]) -> int:

@@ -122,6 +122,11 @@ class Terms:
         """Both spellings of every value, for help texts: lead/线索, negotiating/在谈 …"""
         return ", ".join(f"{code}/{chinese}" for code, chinese in self.pairs())
 
+    def complete(self, incomplete: str) -> list[str]:
+        """Shell completion: the codes and Chinese words that start as typed."""
+        words = [word for pair in self.pairs() for word in pair]
+        return [word for word in words if word.startswith(incomplete)]
+
     def choices(self) -> str:
         """Both spellings, the user's language first, for error messages."""
         if is_english():

@@ -14,6 +14,7 @@ from sqlalchemy.exc import OperationalError  # noqa: E402
 from typer._click.exceptions import UsageError  # noqa: E402
 from typer.core import TyperGroup  # noqa: E402
 
+from zhaoshang_cli.cli.common import SIGPIPE_EXIT, reader_went_away  # noqa: E402
 from zhaoshang_cli.cli.localize import localize_tree, localize_usage_error  # noqa: E402
 from zhaoshang_cli.errors import ZsError  # noqa: E402
 
@@ -70,18 +71,6 @@ class ZsGroup(TyperGroup):
                 err=True,
             )
             raise typer.Exit(70) from None
-
-
-SIGPIPE_EXIT = 141  # what a shell reports for a writer whose reader went away (128 + 13)
-
-
-def reader_went_away() -> None:
-    """`zs … | head -1`: the reader has what it wanted. Stop quietly, as `cat` would, with
-    the rest of the output (and Python's last flush) sent nowhere."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    os.close(devnull)
-    raise typer.Exit(SIGPIPE_EXIT)
 
 
 app = typer.Typer(

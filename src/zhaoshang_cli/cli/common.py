@@ -5,6 +5,8 @@ import functools
 import inspect
 import io
 import json
+import os
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -124,7 +126,8 @@ def reading(db: str | None) -> Iterator[Any]:
 @dataclass
 class Col:
     """A column of a listing. kind: text, money (分, shown in 万元), int, date, bool.
-    ``drop``: left out of a narrow terminal's table, in this order; ``wrap``: long text;
+    ``drop``: left out of a narrow terminal's table, in this order; ``wrap``: "names" (a
+    list that breaks between names) or "text" (may break anywhere);
     ``terms``: a code shown in the user's language (JSON and CSV keep the code)."""
 
     key: str
@@ -132,7 +135,7 @@ class Col:
     kind: str = "text"
     json_key: str | None = None
     drop: int | None = None
-    wrap: bool = False
+    wrap: str | None = None
     terms: Terms | None = None
 
     @property
@@ -205,6 +208,16 @@ def dumps(data: Any) -> str:
 
 
 WIDE = 10_000  # a pipe or a file: nothing is wrapped or cut
+SIGPIPE_EXIT = 141  # what a shell reports for a writer whose reader went away (128 + 13)
+
+
+def reader_went_away() -> None:
+    """`zs … | head -1`: the reader has what it wanted. Stop quietly, as `cat` would, with
+    the rest of the output (and Python's last flush) sent nowhere."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    raise typer.Exit(SIGPIPE_EXIT)
 
 
 def console(wide: bool = False):  # type: ignore[no-untyped-def]
@@ -213,8 +226,13 @@ def console(wide: bool = False):  # type: ignore[no-untyped-def]
 
     from zhaoshang_cli.fit import terminal_width
 
+    class ZsConsole(Console):
+        def on_broken_pipe(self) -> None:  # Rich would exit 1; a pipe's end is 141
+            self.quiet = True
+            reader_went_away()
+
     width = None if wide else terminal_width()
-    return Console(width=width or WIDE)
+    return ZsConsole(width=width or WIDE)
 
 
 def fit_width(wide: bool = False) -> int | None:
@@ -222,13 +240,6 @@ def fit_width(wide: bool = False) -> int | None:
     from zhaoshang_cli.fit import terminal_width
 
     return None if wide else terminal_width()
-
-
-def print_table(table: Any, widths: list[int | None], out: Any) -> None:
-    """A table too wide for the terminal (--wide) runs past its edge rather than being cut."""
-    from zhaoshang_cli.fit import table_width
-
-    out.print(table, width=max(out.width, table_width(widths)), crop=False)
 
 
 def machine_rows(listing: Listing) -> list[dict[str, Any]]:
@@ -270,7 +281,7 @@ def render(listing: Listing, output_format: OutputFormat, out: Output | None = N
         rows = [[machine_value(c, row.get(c.key)) for c in listing.columns] for row in listing.rows]
         emit(csv_text([c.out_key for c in listing.columns], rows), out)
     else:
-        from zhaoshang_cli.fit import Spec, make_table, pick, plan
+        from zhaoshang_cli.fit import Spec, make_table, pick, plan, show
 
         specs = [
             Spec(
@@ -288,7 +299,7 @@ def render(listing: Listing, output_format: OutputFormat, out: Output | None = N
         table = make_table(specs, widths, title=listing.title, caption=listing.caption)
         for row in cells:
             table.add_row(*pick(row, specs, widths))
-        print_table(table, widths, console(out.wide))
+        show(console(out.wide), table, widths)
 
 
 OUTPUT_OPTIONS = {

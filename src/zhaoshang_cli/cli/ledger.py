@@ -104,8 +104,8 @@ def history(
             Col("at", _("Time")),
             Col("operator", _("Operator"), drop=2),
             Col("action_name", _("Action")),
-            Col("subject", _("Subject"), wrap=True),
-            Col("changes", _("What changed"), wrap=True),
+            Col("subject", _("Subject"), wrap="names"),
+            Col("changes", _("What changed"), wrap="text"),
         ]
     render(Listing(columns, rows, title=_("Ledger log (台账操作记录)")), out.format, out)
 

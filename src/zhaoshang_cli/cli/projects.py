@@ -35,9 +35,9 @@ project_app = typer.Typer(help="Projects (项目): list, show, move through stag
 
 PROJECT_COLUMNS = [
     Col("code", "编号"),
-    Col("name", "项目名称", wrap=True),
-    Col("units", "责任单位", wrap=True),
-    Col("industry", "产业", drop=2, wrap=True),
+    Col("name", "项目名称", wrap="text"),
+    Col("units", "责任单位", wrap="names"),
+    Col("industry", "产业", drop=2, wrap="text"),
     Col("industrial", "工业", "bool", drop=1),
     Col("stage", "阶段", drop=5, terms=STAGE),
     Col("signed_on", "签约日期", "date", drop=4),
@@ -93,7 +93,7 @@ def add_project_command(
     investor: Annotated[str | None, typer.Option(help="Investor company (投资方).")] = None,
     origin: Annotated[
         str | None,
-        typer.Option(help=f"Investor origin: {ORIGIN.both()}."),
+        typer.Option(help=f"Investor origin: {ORIGIN.both()}.", autocompletion=ORIGIN.complete),
     ] = None,
     industry: Annotated[str | None, typer.Option(help="Industry (产业).")] = None,
     industrial: Annotated[
@@ -102,7 +102,10 @@ def add_project_command(
     signed: Annotated[str | None, typer.Option(help="Signing date, YYYY-MM-DD.")] = None,
     stage: Annotated[
         str | None,
-        typer.Option(help=f"Stage (default: signed with --signed, else lead): {STAGE.both()}."),
+        typer.Option(
+            help=f"Stage (default: signed with --signed, else lead): {STAGE.both()}.",
+            autocompletion=STAGE.complete,
+        ),
     ] = None,
     code: Annotated[str | None, typer.Option(help="Project code (default: YEAR-NNNN).")] = None,
     total_investment: Annotated[str | None, typer.Option(help="Total investment.")] = None,
@@ -154,7 +157,10 @@ def project_list(
         str | None, typer.Option(help="Only projects of this unit (and below).")
     ] = None,
     stage: Annotated[
-        str | None, typer.Option(help=f"Only projects at this stage: {STAGE.both()}.")
+        str | None,
+        typer.Option(
+            help=f"Only projects at this stage: {STAGE.both()}.", autocompletion=STAGE.complete
+        ),
     ] = None,
     year: Annotated[int | None, typer.Option(help="Only projects signed in this year.")] = None,
     db: DbOption = None,
@@ -270,7 +276,9 @@ def units_text(units: list[dict[str, Any]]) -> str:
 @project_app.command("stage")
 def project_stage(
     code: Annotated[str, typer.Argument(help="Project code.")],
-    stage: Annotated[str, typer.Argument(help=f"The new stage: {STAGE.both()}.")],
+    stage: Annotated[
+        str, typer.Argument(help=f"The new stage: {STAGE.both()}.", autocompletion=STAGE.complete)
+    ],
     date: Annotated[str, typer.Option("--date", help="When it happened, YYYY-MM-DD.")],
     correct: Annotated[
         bool, typer.Option("--correct", help="Allow a move backwards, logged as a correction.")

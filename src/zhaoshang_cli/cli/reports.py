@@ -51,7 +51,9 @@ def report(
         ),
     ] = None,
     year: Annotated[int | None, typer.Option(help="The year (default: this year).")] = None,
-    metric: Annotated[str, typer.Option(help=f"What is counted: {METRIC.both()}.")] = "funds",
+    metric: Annotated[
+        str, typer.Option(help=f"What is counted: {METRIC.both()}.", autocompletion=METRIC.complete)
+    ] = "funds",
     unit: Annotated[
         str | None, typer.Option(help="Report on this unit's children (default: the city).")
     ] = None,

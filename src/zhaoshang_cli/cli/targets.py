@@ -54,9 +54,13 @@ MetricOption = Annotated[
     typer.Option(
         "--metric",
         help=f"What is counted: {METRIC.both()} (funds in 万元, fdi in 万美元, the rest counts).",
+        autocompletion=METRIC.complete,
     ),
 ]
-LevelOption = Annotated[str, typer.Option("--level", help=f"The level: {LEVEL.both()}.")]
+LevelOption = Annotated[
+    str,
+    typer.Option("--level", help=f"The level: {LEVEL.both()}.", autocompletion=LEVEL.complete),
+]
 FromOption = Annotated[
     str | None,
     typer.Option("--from", help="In force from this date (default: 1 January of the year)."),
@@ -296,7 +300,10 @@ def target_history_command(
     year: YearOption = None,
     metric: MetricOption = "funds",
     level: Annotated[
-        str | None, typer.Option("--level", help=f"Only this level: {LEVEL.both()}.")
+        str | None,
+        typer.Option(
+            "--level", help=f"Only this level: {LEVEL.both()}.", autocompletion=LEVEL.complete
+        ),
     ] = None,
     db: DbOption = None,
 ) -> Listing:
@@ -314,7 +321,7 @@ def target_history_command(
         Col("amount", f"目标({info.unit})", "money" if info.money else "int"),
         Col("effective_from", "起效日期", "date"),
         Col("basis", "依据", drop=3, terms=BASIS),
-        Col("reason", "原因", drop=4, wrap=True),
+        Col("reason", "原因", drop=4, wrap="text"),
         Col("operator", "录入人", drop=2),
         Col("set_at", "录入时间", drop=1),
     ]

@@ -29,7 +29,12 @@ unit_app = typer.Typer(help="Responsible units (责任单位): the city's tree d
 @unit_app.command("add")
 def unit_add(
     name: Annotated[str, typer.Argument(help="The unit's name, e.g. 甲县.")],
-    kind: Annotated[str, typer.Option(help=f"The kind of unit: {UNIT_KIND.both()}.")],
+    kind: Annotated[
+        str,
+        typer.Option(
+            help=f"The kind of unit: {UNIT_KIND.both()}.", autocompletion=UNIT_KIND.complete
+        ),
+    ],
     parent: Annotated[
         str | None, typer.Option(help="The parent unit's name (or path 甲县/城关镇).")
     ] = None,

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from zhaoshang_cli.fit import Spec, make_table, pick, plan, table_width
+from zhaoshang_cli.fit import Spec, make_table, pick, plan, show, table_width
 from zhaoshang_cli.report.compute import (
     FLAG_BEHIND,
     FLAG_FAR_BEHIND,
@@ -164,7 +164,7 @@ def print_report(
 ) -> None:
     """The table fitted to ``width`` (None: every column), then the 通报's sentences."""
     table, widths = _fitted(report, scale, width)
-    console.print(table, width=max(console.width, table_width(widths)), crop=False)
+    show(console, table, widths)
     console.print(headline(report), highlight=False)
     for sentence in project_sentences(report):
         console.print(sentence, highlight=False)
