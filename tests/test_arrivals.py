@@ -202,7 +202,7 @@ def test_unusual_arrivals_are_warned_about_and_recorded(
     assert "(recorded anyway)" in result.stderr
     (row,) = arrivals()
     assert warning in row["warnings"]
-    audit_after = json.loads(history()[-1]["after"])
+    audit_after = history()[-1]["after"]
     assert warning in audit_after["warnings"]
 
 
@@ -305,8 +305,8 @@ def test_reversal_keeps_the_original_and_nets_to_zero(signed: Path) -> None:
         r["arrived_wan"] for r in json.loads(zs("project", "list", "--format", "json").stdout)
     ] == [300, 0]
     assert (
-        json.loads(zs("project", "show", "2026-0001", "--format", "json").stdout)["arrived_fen"]
-        == 300 * WAN
+        json.loads(zs("project", "show", "2026-0001", "--format", "json").stdout)["arrived_wan"]
+        == 300
     )
     assert "冲销 #1" in zs("project", "show", "2026-0001").stdout
     entry = history("--project", "2026-0001")[-1]
@@ -315,10 +315,10 @@ def test_reversal_keeps_the_original_and_nets_to_zero(signed: Path) -> None:
         3,
         "会计",
     )
-    assert json.loads(entry["before"]) == {"arrival": 1, "cny_fen": 4700 * WAN}
-    assert json.loads(entry["after"]) == {
+    assert entry["before"] == {"arrival": 1, "cny_wan": 4700}
+    assert entry["after"] == {
         "reverses": 1,
-        "cny_fen": -4700 * WAN,
+        "cny_wan": -4700,
         "reason": "重复录入",
     }
 
@@ -374,8 +374,8 @@ def test_changing_a_rate_is_audited_and_past_arrivals_keep_theirs(signed: Path) 
     assert arrivals()[0]["cny_wan"] == 7.1
     entry = history()[-1]
     assert (entry["action"], entry["operator"]) == ("rate.set", "会计")
-    assert json.loads(entry["before"]) == {"rate": "7.1"}
-    assert json.loads(entry["after"]) == {"currency": "USD", "month": "2026-04", "rate": "7.2"}
+    assert entry["before"] == {"rate": "7.1"}
+    assert entry["after"] == {"currency": "USD", "month": "2026-04", "rate": "7.2"}
 
 
 def test_bad_rates_are_refused(ledger: Path) -> None:
@@ -408,9 +408,9 @@ def test_every_write_is_audited_with_its_operator(
         ("arrival.record", "小李"),
         ("arrival.reverse", "小王"),
     ]
-    recorded = json.loads(entries[-2]["after"])
-    assert (recorded["cny_fen"], recorded["arrived_on"], recorded["operator"]) == (
-        20 * WAN,
+    recorded = entries[-2]["after"]
+    assert (recorded["cny_wan"], recorded["arrived_on"], recorded["operator"]) == (
+        20,
         "2026-04-11",
         "小李",
     )

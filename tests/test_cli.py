@@ -217,11 +217,3 @@ def test_no_arguments_shows_help() -> None:
 
 def test_unknown_command_is_a_usage_error() -> None:
     assert "No such command 'nosuch'" in fails("nosuch", code=2).stderr
-
-
-def test_readme_cli_reference_is_current() -> None:
-    from zhaoshang_cli.cli.reference import with_reference
-
-    readme = Path(__file__).resolve().parents[1] / "README.md"
-    text = readme.read_text(encoding="utf-8")
-    assert with_reference(text) == text, "run: python -m zhaoshang_cli.cli.reference"

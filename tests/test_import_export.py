@@ -1,6 +1,5 @@
 """Templates, imports (all rows or none, nothing twice), the export and its round trip."""
 
-import json
 import re
 import subprocess
 import sys
@@ -104,16 +103,16 @@ def test_filled_templates_import(ledger: Path, tmp_path: Path) -> None:
         "2026-03-18",
         "2026-04-02",
     )
-    assert (detail["contract_fen"], detail["origin"], detail["industrial"]) == (
-        25_000_000_000,
+    assert (detail["contract_wan"], detail["origin"], detail["industrial"]) == (
+        25_000,
         "outside_province",
         True,
     )
     assert detail["contact"] == "张三 13800138000"
     assert [entry["stage"] for entry in detail["stages"]] == ["signed", "started"]
     joint = as_json("project", "show", "JX-02")
-    assert joint["contract_fen"] == 47_000_000_000
-    assert joint["units"] == [["甲县", 5000], ["经开区", 5000]]
+    assert joint["contract_wan"] == 47_000
+    assert joint["units"] == [{"unit": "甲县", "share": 0.5}, {"unit": "经开区", "share": 0.5}]
 
     rates = tmp_path / "rates.xlsx"
     zs("template", "rates", "-o", rates)
@@ -173,7 +172,7 @@ def test_headers_in_english_any_order_and_amount_and_date_forms(
         "P-3": ("2026-04-10", 4700),
         "P-4": ("2026-04-11", 0.01),
     }
-    assert as_json("project", "show", "P-1")["contract_fen"] == 4_700_500_000  # exact, no float
+    assert as_json("project", "show", "P-1")["contract_wan"] == 4700.5  # 万元, as in lists
 
 
 def test_dry_run_says_what_would_be_added_and_writes_nothing(ledger: Path, tmp_path: Path) -> None:
@@ -443,6 +442,26 @@ def test_export_round_trips_into_an_empty_ledger(ledger: Path, tmp_path: Path, m
     assert comparable(second) == comparable(first)
 
 
+def test_an_arrival_entered_twice_and_reversed_round_trips(
+    ledger: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """Two arrivals with one voucher are two rows of the export, each with its 到位编号."""
+    zs("add-project", "--name", "A", "--unit", "甲县", "--signed", "2026-03-01", "--code", "P-1")
+    for _ in range(2):
+        zs("arrive", "P-1", "100万", "--date", "2026-04-01", "--ref", "回单1")
+    zs("arrival", "reverse", "2", "--reason", "重复录入")
+    path = tmp_path / "台账.xlsx"
+    zs("export", "-o", path)
+    before = as_json("arrival", "list")
+    monkeypatch.setenv("ZS_DB", str(tmp_path / "copy.db"))
+    zs("init")
+    zs("import", "ledger", path)
+    strip = ("entered_at", "operator")
+    assert [{k: v for k, v in a.items() if k not in strip} for a in as_json("arrival", "list")] == [
+        {k: v for k, v in a.items() if k not in strip} for a in before
+    ]
+
+
 def test_import_ledger_needs_an_empty_ledger(ledger: Path, tmp_path: Path) -> None:
     from conftest import fails
 
@@ -489,9 +508,7 @@ def test_imported_arrivals_are_audited_like_recorded_ones(ledger: Path, tmp_path
     )
     zs("import", "arrivals", path)
     recorded, imported = [
-        json.loads(entry["after"])
-        for entry in as_json("history")
-        if entry["action"] == "arrival.record"
+        entry["after"] for entry in as_json("history") if entry["action"] == "arrival.record"
     ]
     assert imported == {**recorded, "ref": "V-2"}
     entries = [e for e in as_json("history") if e["action"] == "arrival.record"]

@@ -62,7 +62,8 @@ def test_project_problems(ledger: Path, tmp_path: Path) -> None:
         f"{where}, row 8, column 开工日期: a project at stage 开工 needs 开工日期",
         f"{where}, row 9, column 项目名称: a value is required",
         f"{where}, row 10, column 阶段: Unknown stage '开发'; "
-        "use one of: 线索, 在谈, 签约, 开工, 竣工, 投产, 终止",
+        "use one of: lead/线索, negotiating/在谈, signed/签约, started/开工, completed/竣工, "
+        "producing/投产, terminated/终止.",
         f"{where}, row 12, column 合同金额(万元): The amount '-5' is negative; "
         "amounts must be greater than zero.",
         f"{where}, row 13, column H: a value under no column header",

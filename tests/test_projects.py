@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -64,8 +65,8 @@ def test_add_project_with_every_option_round_trips(ledger: Path) -> None:
         "origin": "outside_province",
         "industry": "新材料",
         "industrial": True,
-        "contract_fen": 25_000 * WAN,
-        "total_investment_fen": 30_000 * WAN,
+        "contract_wan": 25_000,
+        "total_investment_wan": 30_000,
         "stage": "signed",
         "signed_on": "2026-03-18",
         "started_on": None,
@@ -77,9 +78,9 @@ def test_add_project_with_every_option_round_trips(ledger: Path) -> None:
         "leader": "王副市长",
         "recruiter": "赵科长",
         "informant": "钱先生",
-        "units": [["甲县", 10_000]],
+        "units": [{"unit": "甲县", "share": 1}],
         "arrivals": [],
-        "arrived_fen": 0,
+        "arrived_wan": 0,
     }
     (event,) = detail["stages"]
     assert (event["stage"], event["on_date"], event["operator"]) == (
@@ -112,8 +113,10 @@ def test_joint_credit_is_shared_evenly(ledger: Path, units: list[str], shares: l
     args = [a for unit in units for a in ("--unit", unit)]
     zs("add-project", "--name", "共同引进", *args, "--amount", "1亿", "--signed", "2026-05-01")
     detail = show("2026-0001")
-    assert detail["units"] == [[u, s] for u, s in zip(units, shares, strict=True)]
-    assert sum(s for _, s in detail["units"]) == 10_000
+    assert detail["units"] == [
+        {"unit": u, "share": s / 10_000} for u, s in zip(units, shares, strict=True)
+    ]
+    assert sum(Decimal(str(u["share"])) for u in detail["units"]) == 1
     (row,) = listing()
     assert set(row["units"].split("、")) == set(units)
     # Each credited unit (and the city above them) finds the project.
@@ -273,9 +276,9 @@ def test_contact_is_private_in_the_audit_trail(ledger: Path) -> None:
     assert "13800138000" not in trail and "张三" not in trail
     entry = json.loads(trail)[-1]
     assert entry["action"] == "project.add"
-    after = json.loads(entry["after"])
+    after = entry["after"]
     assert after["contact"] == "«private»"
-    assert after["contract_fen"] == 25_000 * WAN
+    assert after["contract_wan"] == 25_000
     assert after["units"] == ["甲县"]
     assert "13800138000" not in zs("history").stdout
 
@@ -395,8 +398,8 @@ def test_backward_move_needs_correct_and_clears_later_dates(ledger: Path) -> Non
 
     entry = json.loads(zs("history", "--project", "2026-0001", "--format", "json").stdout)[-1]
     assert (entry["action"], entry["operator"]) == ("project.stage.correct", "李主任")
-    assert json.loads(entry["before"])["completed_on"] == "2026-08-01"
-    after = json.loads(entry["after"])
+    assert entry["before"]["completed_on"] == "2026-08-01"
+    after = entry["after"]
     assert (after["stage"], after["completed_on"], after["correction"]) == ("signed", None, True)
 
 
@@ -462,8 +465,8 @@ def test_history_of_one_project(ledger: Path) -> None:
         ("project.add", 2),
         ("project.stage", 2),
     ]
-    assert json.loads(entries[1]["before"])["stage"] == "signed"
-    assert json.loads(entries[1]["after"])["started_on"] == "2026-03-01"
+    assert entries[1]["before"]["stage"] == "signed"
+    assert entries[1]["after"]["started_on"] == "2026-03-01"
     latest = json.loads(zs("history", "--limit", "2", "--format", "json").stdout)
     assert [e["action"] for e in latest] == ["project.add", "project.stage"]
     assert "no project with code 'nope'" in fails("history", "--project", "nope").stderr

@@ -287,7 +287,8 @@ def allocate_target(
     from that date, all in the caller's transaction; nothing is written if anything is wrong."""
     check_year(year)
     info = check_metric(metric)
-    check_level(level)
+    metric = info.key
+    level = check_level(level)
     reason = clean_text(reason, "reason", limit=NOTE_MAX, lines=True)
     if method not in METHODS:
         raise Invalid(f"Unknown allocation method {method!r}; use one of: {', '.join(METHODS)}.")
@@ -407,7 +408,7 @@ def _status(node_children: int, own: int | None, children_sum: int | None) -> st
 def target_tree(session: Session, year: int, metric: str, on: date) -> list[TreeNode]:
     """Every unit in tree order with its targets in force on ``on`` and its children's."""
     check_year(year)
-    check_metric(metric)
+    metric = check_metric(metric).key
     in_force = targets_in_force(session, year, metric, on)
     nodes = unit_tree(session)
     kids: dict[int, list[int]] = {}

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from zhaoshang_cli import audit, dates
 from zhaoshang_cli.errors import Invalid, NotFound
+from zhaoshang_cli.glossary import SOURCE
 from zhaoshang_cli.models import Arrival, ExchangeRate, Project, ProjectUnit
 from zhaoshang_cli.money import convert, format_amount, format_rate
 from zhaoshang_cli.projects import find_project
@@ -18,7 +19,6 @@ from zhaoshang_cli.text import NOTE_MAX, clean_text
 from zhaoshang_cli.units import descendant_ids, find_unit
 
 CURRENCY_ALIASES = {"RMB": "CNY", "人民币": "CNY", "美元": "USD", "美金": "USD"}
-SOURCES = ("domestic", "foreign")
 
 
 def check_currency(currency: str) -> str:
@@ -149,8 +149,7 @@ def prepare_arrival(
     currency = check_currency(currency)
     ref = clean_text(ref, "reference")
     note = clean_text(note, "note", limit=NOTE_MAX, lines=True)
-    if source is not None and source not in SOURCES:
-        raise Invalid(f"Unknown source {source!r}; use domestic (境内) or foreign (境外).")
+    source = SOURCE.parse(source) if source is not None else None
     source = source or ("domestic" if currency == "CNY" else "foreign")
     rate = None if currency == "CNY" else cached_rate(session, currency, on, rates)
     cny_fen = amount_minor if rate is None else convert(amount_minor, rate)

@@ -8,7 +8,8 @@ from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from zhaoshang_cli import dates
-from zhaoshang_cli.models import AuditEntry
+from zhaoshang_cli.models import AuditEntry, Project
+from zhaoshang_cli.money import format_rate, to_unit
 
 PRIVATE = "«private»"
 PRIVATE_FIELDS = frozenset({"contact"})
@@ -80,26 +81,61 @@ def record_many(session: Session, entries: list[dict[str, Any]]) -> None:
         session.connection().execute(insert(AuditEntry.__table__), entries)  # type: ignore[arg-type]
 
 
+# A target's amounts are in its metric's minor unit: money (分, US cents) only for these.
+MONEY_METRICS = frozenset({"funds", "fdi"})
+TARGET_AMOUNTS = ("amount", "parent_amount", "total")
+
+
+def plain(values: dict[str, Any] | None, metric: str | None = None) -> dict[str, Any] | None:
+    """Stored values as scripts and people read them: money in 万 (``cny_fen`` →
+    ``cny_wan``, a target's ``amount`` → ``amount_wan``), rates as text, as in the lists."""
+    if values is None:
+        return None
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if value is not None and key == "amount_minor":
+            key, value = "amount_original_wan", to_unit(value)
+        elif value is not None and key == "rate_micro":
+            key, value = "rate", format_rate(value)
+        elif value is not None and key.endswith(("_fen", "_cents")):
+            key, value = key.rsplit("_", 1)[0] + "_wan", to_unit(value)
+        elif key in TARGET_AMOUNTS and metric in MONEY_METRICS and isinstance(value, int):
+            key, value = f"{key}_wan", to_unit(value)
+        out[key] = value
+    return out
+
+
 def history(
     session: Session, project_id: int | None = None, limit: int | None = None
 ) -> list[dict]:
-    query = select(AuditEntry).order_by(col(AuditEntry.id))
+    """The trail, oldest first: ``at`` a UTC datetime, ``project`` the project's code,
+    ``before``/``after`` the changed values (``plain``)."""
+    query = (
+        select(AuditEntry, Project.code)
+        .outerjoin(Project, col(Project.id) == col(AuditEntry.project_id))
+        .order_by(col(AuditEntry.id))
+    )
     if project_id is not None:
         query = query.where(AuditEntry.project_id == project_id)
     if limit:
         query = query.order_by(None).order_by(col(AuditEntry.id).desc()).limit(limit)
-    entries = list(session.exec(query))
-    entries.sort(key=lambda entry: entry.id or 0)
-    return [
-        {
-            "id": entry.id,
-            "at": entry.at.strftime("%Y-%m-%d %H:%M:%S"),
-            "operator": entry.operator,
-            "action": entry.action,
-            "entity": entry.entity,
-            "entity_id": entry.entity_id,
-            "before": entry.before,
-            "after": entry.after,
-        }
-        for entry in entries
-    ]
+    found = sorted(session.exec(query), key=lambda pair: pair[0].id or 0)
+    rows = []
+    for entry, code in found:
+        before = json.loads(entry.before) if entry.before else None
+        after = json.loads(entry.after) if entry.after else None
+        metric = (after or {}).get("metric")
+        rows.append(
+            {
+                "id": entry.id,
+                "at": entry.at,
+                "operator": entry.operator,
+                "action": entry.action,
+                "entity": entry.entity,
+                "entity_id": entry.entity_id,
+                "project": code,
+                "before": plain(before, metric),
+                "after": plain(after, metric),
+            }
+        )
+    return rows

@@ -73,3 +73,10 @@ def _fixed_today(text: str) -> date:
 def utcnow() -> datetime:
     """Entry timestamps in UTC (stored without offset, so they sort as text in SQLite)."""
     return datetime.now(UTC)
+
+
+def local(moment: datetime) -> datetime:
+    """A stored timestamp (UTC, kept without offset) in the machine's local time zone."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone()

@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from zhaoshang_cli import audit, dates
 from zhaoshang_cli.errors import Invalid, NotFound
-from zhaoshang_cli.glossary import ORIGINS, STAGES
+from zhaoshang_cli.glossary import ORIGIN, STAGE
 from zhaoshang_cli.models import Arrival, Project, ProjectContact, ProjectUnit, StageEvent, Unit
 from zhaoshang_cli.text import CODE_MAX, NOTE_MAX, TITLE_MAX, clean_text
 from zhaoshang_cli.units import descendant_ids, find_unit
@@ -27,21 +27,12 @@ FULL_SHARE_BP = 10_000
 
 
 def check_stage(stage: str) -> str:
-    if stage not in STAGES:
-        raise Invalid(f"Unknown stage {stage!r}; use one of: {', '.join(STAGES)}.")
-    return stage
+    """The stage's code, from lead/线索, started/开工 …"""
+    return STAGE.parse(stage)
 
 
 def check_origin(origin: str | None) -> str | None:
-    if origin is None:
-        return None
-    if origin in ORIGINS:
-        return origin
-    by_chinese = {chinese: key for key, chinese in ORIGINS.items()}
-    if origin in by_chinese:
-        return by_chinese[origin]
-    choices = ", ".join(f"{key} ({chinese})" for key, chinese in ORIGINS.items())
-    raise Invalid(f"Unknown investor origin {origin!r}; use one of: {choices}.")
+    return None if origin is None else ORIGIN.parse(origin)
 
 
 def find_project(session: Session, code: str) -> Project:
@@ -166,7 +157,7 @@ def move_stage(
 ) -> Project:
     """Forward moves are plain; a move backwards (or out of 终止) must be a --correct."""
     project = find_project(session, code)
-    check_stage(stage)
+    stage = check_stage(stage)
     reason = clean_text(reason, "reason", limit=NOTE_MAX, lines=True)
     current = project.stage
     if stage == "terminated" and not reason:

@@ -14,6 +14,8 @@ from sqlmodel import Session, col, select
 
 from zhaoshang_cli import audit, dates
 from zhaoshang_cli.errors import Invalid
+from zhaoshang_cli.glossary import LEVEL, METRIC, METRIC_NAMES
+from zhaoshang_cli.glossary import LEVELS as LEVELS
 from zhaoshang_cli.models import Target, Unit
 from zhaoshang_cli.money import MINOR_PER_MAJOR, WAN, parse_amount, to_unit
 from zhaoshang_cli.text import NOTE_MAX, clean_text
@@ -29,27 +31,24 @@ class Metric:
 
 
 METRICS: dict[str, Metric] = {
-    "funds": Metric("funds", "招商引资到位资金", "万元", True),
-    "fdi": Metric("fdi", "实际使用外资", "万美元", True),
-    "projects": Metric("projects", "新签约项目个数", "个", False),
-    "major": Metric("major", "亿元以上项目个数", "个", False),
-    "leads": Metric("leads", "有价值招商信息条数", "条", False),
+    "funds": Metric("funds", METRIC_NAMES["funds"], "万元", True),
+    "fdi": Metric("fdi", METRIC_NAMES["fdi"], "万美元", True),
+    "projects": Metric("projects", METRIC_NAMES["projects"], "个", False),
+    "major": Metric("major", METRIC_NAMES["major"], "个", False),
+    "leads": Metric("leads", METRIC_NAMES["leads"], "条", False),
 }
-LEVELS = {"must": "确保", "strive": "力争"}
 _COUNT_SUFFIXES = ("个", "项", "条")
 MAX_COUNT = 1_000_000  # projects or leads in a year: a city's office has a few thousand
 
 
 def check_metric(metric: str) -> Metric:
-    if metric not in METRICS:
-        raise Invalid(f"Unknown metric {metric!r}; use one of: {', '.join(METRICS)}.")
-    return METRICS[metric]
+    """From funds/到位资金, fdi/外资 …; callers keep ``.key``, the code."""
+    return METRICS[METRIC.parse(metric)]
 
 
 def check_level(level: str) -> str:
-    if level not in LEVELS:
-        raise Invalid(f"Unknown level {level!r}; use must (确保) or strive (力争).")
-    return level
+    """The level's code, from must/确保 or strive/力争."""
+    return LEVEL.parse(level)
 
 
 def check_year(year: int) -> int:
@@ -114,8 +113,8 @@ def add_target(
 ) -> Target:
     """Append a target row; the previous one stays as history."""
     check_year(year)
-    check_metric(metric)
-    check_level(level)
+    metric = check_metric(metric).key
+    level = check_level(level)
     reason = clean_text(reason, "reason", limit=NOTE_MAX, lines=True)
     effective_from = effective_from or date(year, 1, 1)
     if effective_from.year != year:
@@ -177,8 +176,8 @@ def set_target(
 ) -> SetTarget:
     """``zs target set``: validate everything, then append the row (history is kept)."""
     check_year(year)
-    check_metric(metric)
-    check_level(level)
+    metric = check_metric(metric).key
+    level = check_level(level)
     value = parse_target_amount(amount, metric)
     unit = find_unit(session, unit_name)
     on = effective_from or date(year, 1, 1)

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from zhaoshang_cli import audit, dates
 from zhaoshang_cli.errors import Invalid, NotFound
-from zhaoshang_cli.glossary import UNIT_KINDS
+from zhaoshang_cli.glossary import UNIT_KIND
 from zhaoshang_cli.models import Unit
 from zhaoshang_cli.text import clean_text
 
@@ -45,9 +45,8 @@ def a(kind: str) -> str:
 
 
 def check_kind(kind: str) -> str:
-    if kind not in UNIT_KINDS:
-        raise Invalid(f"Unknown unit kind {kind!r}; use one of: {', '.join(UNIT_KINDS)}.")
-    return kind
+    """The kind's code, from city/市, county/县区/县/区 …"""
+    return UNIT_KIND.parse(kind)
 
 
 def find_unit(session: Session, name: str) -> Unit:
@@ -91,7 +90,7 @@ def add_unit(
 ) -> Unit:
     name = clean_name(name)
     rank = clean_text(rank, "rank")
-    check_kind(kind)
+    kind = check_kind(kind)
     parent_unit = find_unit(session, parent) if parent else None
     if rank and kind != "person":
         raise Invalid("Only persons have a --rank.")

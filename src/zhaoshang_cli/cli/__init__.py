@@ -3,7 +3,7 @@
 import errno
 import os
 import sys
-from typing import Any
+from typing import Annotated, Any
 
 from zhaoshang_cli.i18n import activate
 
@@ -14,6 +14,7 @@ from sqlalchemy.exc import DatabaseError  # noqa: E402
 from typer._click.exceptions import UsageError  # noqa: E402
 from typer.core import TyperGroup  # noqa: E402
 
+from zhaoshang_cli.cli.common import SIGPIPE_EXIT, reader_went_away  # noqa: E402
 from zhaoshang_cli.cli.localize import localize_tree, localize_usage_error  # noqa: E402
 from zhaoshang_cli.errors import ZsError  # noqa: E402
 
@@ -46,6 +47,8 @@ class ZsGroup(TyperGroup):
         except UsageError as exc:
             localize_usage_error(exc)
             raise
+        except BrokenPipeError:
+            reader_went_away()
         except ZsError as exc:
             if debugging():
                 raise
@@ -72,8 +75,6 @@ class ZsGroup(TyperGroup):
             else:
                 typer.echo(f"zs: The database refused the operation: {exc.orig}.", err=True)
             raise typer.Exit(1) from None
-        except BrokenPipeError:
-            raise typer.Exit(1) from None  # the reader went away (zs … | head): nothing to say
         except OSError as exc:
             if debugging():
                 raise
@@ -100,10 +101,31 @@ app = typer.Typer(
     name="zs",
     help="A ledger of 招商引资 projects, capital arrivals and targets, and its bulletins.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
+
+
+def show_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"zs {version('zhaoshang-cli')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=show_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """The root of every command: only --version (and completion) live here."""
+
 
 from zhaoshang_cli.cli import (  # noqa: E402
     arrivals,
@@ -136,11 +158,18 @@ def main() -> None:
         sys.unraisablehook = quiet_unraisable
     try:
         app(prog_name="zs")
-    finally:
-        try:
-            sys.stdout.flush()
-        except OSError:  # stdout on a full disk or a closed pipe: said already, or unsayable
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except SystemExit as exc:
+        code = exc.code
+    else:
+        code = 0
+    try:  # output still buffered for a pipe whose reader has gone, or for a full disk
+        sys.stdout.flush()
+    except OSError as exc:
+        if exc.errno == errno.EPIPE:
+            code = SIGPIPE_EXIT
+        # said already, or unsayable: the rest goes nowhere
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.exit(code)
 
 
 if __name__ == "__main__":

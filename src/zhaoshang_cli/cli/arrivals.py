@@ -22,9 +22,29 @@ from zhaoshang_cli.cli.common import (
     warn,
     writing,
 )
+from zhaoshang_cli.glossary import SOURCE
 from zhaoshang_cli.money import format_amount, parse_amount
 
 arrival_app = typer.Typer(help="Capital arrivals (资金到位): list and reverse.")
+
+# Also the arrivals of `project show --format json`: one shape for an arrival everywhere.
+ARRIVAL_COLUMNS = [
+    Col("id", "#", "int"),
+    Col("date", "到位日期", "date"),
+    Col("project", "项目编号"),
+    Col("project_name", "项目名称", drop=9, wrap="text"),
+    Col("cny_fen", "到位(万元)", "money"),
+    Col("amount_minor", "原币金额", "money", json_key="amount_original_wan", drop=6),
+    Col("currency", "币种", drop=7),
+    Col("source", "来源", drop=5, terms=SOURCE),
+    Col("ref", "凭证号", drop=8, wrap="text"),
+    Col("note", "备注", drop=10, wrap="text"),
+    Col("reverses", "冲销", "int"),
+    Col("reversed_by", "被冲销", "int"),
+    Col("warnings", "提示", drop=4, wrap="text"),
+    Col("operator", "录入人", drop=2),
+    Col("entered_at", "录入时间", drop=1),
+]
 
 
 def arrive(
@@ -37,7 +57,11 @@ def arrive(
     ref: Annotated[str | None, typer.Option(help="Voucher / reference (凭证号).")] = None,
     note: Annotated[str | None, typer.Option(help="A note.")] = None,
     source: Annotated[
-        str | None, typer.Option(help="domestic (境内) or foreign (境外); default by currency.")
+        str | None,
+        typer.Option(
+            help=f"Source: {SOURCE.both()} (default: by the currency).",
+            autocompletion=SOURCE.complete,
+        ),
     ] = None,
     db: DbOption = None,
     operator: OperatorOption = None,
@@ -81,25 +105,10 @@ def arrival_list(
         rows = list_arrivals(session, project=project, unit=unit, date_from=start, date_to=end)
     for row in rows:
         row["amount"] = format_amount(row["amount_minor"]) + "万 " + row["currency"]
-    columns = [
-        Col("id", "#", "int"),
-        Col("date", "到位日期", "date"),
-        Col("project", "项目编号"),
-        Col("project_name", "项目名称"),
-        Col("cny_fen", "到位(万元)", "money"),
-        Col("amount_minor", "原币金额", "money", json_key="amount_original_wan"),
-        Col("currency", "币种"),
-        Col("source", "来源"),
-        Col("ref", "凭证号"),
-        Col("note", "备注"),
-        Col("reverses", "冲销", "int"),
-        Col("reversed_by", "被冲销", "int"),
-        Col("warnings", "提示"),
-        Col("operator", "录入人"),
-        Col("entered_at", "录入时间"),
-    ]
     total = sum(row["cny_fen"] for row in rows)
-    return Listing(columns, rows, title="到位资金", caption=f"合计 {format_amount(total)} 万元")
+    return Listing(
+        ARRIVAL_COLUMNS, rows, title="到位资金", caption=f"合计 {format_amount(total)} 万元"
+    )
 
 
 @arrival_app.command("reverse")

@@ -2,7 +2,9 @@
 
 import functools
 import inspect
+import io
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -10,10 +12,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from zhaoshang_cli.dates import local
+from zhaoshang_cli.errors import Invalid
+from zhaoshang_cli.glossary import Terms
+from zhaoshang_cli.i18n import _
 from zhaoshang_cli.ledger import Ledger
 from zhaoshang_cli.money import format_amount, to_unit
 from zhaoshang_cli.safety import CsvWriter, csv_safe
@@ -55,8 +62,53 @@ class OutputFormat(StrEnum):
 
 
 FormatOption = Annotated[
-    OutputFormat, typer.Option("--format", "-f", help="table (default), json or csv.")
+    OutputFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help="table (default), json or csv. JSON and CSV keys and codes stay English.",
+    ),
 ]
+WideOption = Annotated[
+    bool,
+    typer.Option("--wide", help="Show every column of the table, however wide the terminal."),
+]
+OutputFileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write the CSV or JSON to this file (format from .csv/.json); CSV gets a BOM "
+        "for Excel.",
+        show_default=False,
+    ),
+]
+BomOption = Annotated[
+    bool, typer.Option("--bom", help="Start CSV on standard output with a BOM, for Excel.")
+]
+
+
+@dataclass(frozen=True)
+class Output:
+    """Where and how a command's result goes: --format, --wide, --output, --bom."""
+
+    format: OutputFormat = OutputFormat.table
+    wide: bool = False
+    file: Path | None = None
+    bom: bool = False
+
+    def resolved(self) -> "Output":
+        """A file's suffix picks its format when --format is left at table."""
+        if self.file is None or self.format is not OutputFormat.table:
+            return self
+        suffix = self.file.suffix.lower().lstrip(".")
+        if suffix not in (OutputFormat.csv, OutputFormat.json):
+            raise Invalid(
+                _(
+                    "{file}: --output writes a .csv or .json file; name it so, or add --format."
+                ).format(file=self.file.name)
+            )
+        return Output(OutputFormat(suffix), self.wide, self.file, self.bom)
 
 
 def waiting_notice() -> None:
@@ -95,12 +147,18 @@ def reading(db: str | None) -> Iterator[Any]:
 
 @dataclass
 class Col:
-    """A column of a listing. kind: text, money (分, shown in 万元), int, date, bool."""
+    """A column of a listing. kind: text, money (分, shown in 万元), int, date, bool.
+    ``drop``: left out of a narrow terminal's table, in this order; ``wrap``: "names" (a
+    list that breaks between names) or "text" (may break anywhere);
+    ``terms``: a code shown in the user's language (JSON and CSV keep the code)."""
 
     key: str
     header: str
     kind: str = "text"
     json_key: str | None = None
+    drop: int | None = None
+    wrap: str | None = None
+    terms: Terms | None = None
 
     @property
     def out_key(self) -> str:
@@ -124,7 +182,14 @@ def machine_value(col: Col, value: Any) -> Any:
         return None
     if col.kind == "money":
         return plain_decimal(to_unit(value))
-    if isinstance(value, date | datetime):
+    return machine_scalar(value)
+
+
+def machine_scalar(value: Any) -> Any:
+    """Dates as ISO text; timestamps in local time with their offset."""
+    if isinstance(value, datetime):
+        return local(value).isoformat(timespec="seconds")
+    if isinstance(value, date):
         return value.isoformat()
     return value
 
@@ -139,12 +204,14 @@ def plain_decimal(value: Decimal) -> Decimal:
 def display_value(col: Col, value: Any) -> str:
     if value is None:
         return ""
+    if col.terms is not None:
+        return col.terms.shown(value)
     if col.kind == "money":
         return format_amount(value)
     if col.kind == "bool":
         return "是" if value else ""
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
+        return local(value).strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
@@ -154,7 +221,7 @@ def json_default(value: Any) -> Any:
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, date | datetime):
-        return value.isoformat()
+        return machine_scalar(value)
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
@@ -162,55 +229,138 @@ def dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, default=json_default)
 
 
-def console():  # type: ignore[no-untyped-def]
-    """Markup and emoji codes off: a project named [/] or :fire: is printed as written, so
+WIDE = 10_000  # a pipe or a file: nothing is wrapped or cut
+SIGPIPE_EXIT = 141  # what a shell reports for a writer whose reader went away (128 + 13)
+
+
+def reader_went_away() -> None:
+    """`zs … | head -1`: the reader has what it wanted. Stop quietly, as `cat` would, with
+    the rest of the output (and Python's last flush) sent nowhere."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    raise typer.Exit(SIGPIPE_EXIT)
+
+
+def console(wide: bool = False):  # type: ignore[no-untyped-def]
+    """Rich, at the terminal's width (COLUMNS counts), or unbounded on a pipe or a file.
+    Markup and emoji codes off: a project named [/] or :fire: is printed as written, so
     styles are given as Text objects, never as [bold] inside strings."""
     from rich.console import Console
 
-    return Console(width=None if sys.stdout.isatty() else 200, markup=False, emoji=False)
+    from zhaoshang_cli.fit import terminal_width
+
+    class ZsConsole(Console):
+        def on_broken_pipe(self) -> None:  # Rich would exit 1; a pipe's end is 141
+            self.quiet = True
+            reader_went_away()
+
+    width = None if wide else terminal_width()
+    return ZsConsole(width=width or WIDE, markup=False, emoji=False)
 
 
-def render(listing: Listing, output_format: OutputFormat) -> None:
-    if output_format is OutputFormat.json:
-        rows = [
-            {c.out_key: machine_value(c, row.get(c.key)) for c in listing.columns}
-            for row in listing.rows
-        ]
-        typer.echo(dumps(rows))
-    elif output_format is OutputFormat.csv:
-        writer = CsvWriter(sys.stdout)
-        writer.writerow([c.out_key for c in listing.columns])
-        for row in listing.rows:
-            writer.writerow([csv_safe(machine_value(c, row.get(c.key))) for c in listing.columns])
+def fit_width(wide: bool = False) -> int | None:
+    """The width tables fit into: None keeps every column (--wide, a pipe, a file)."""
+    from zhaoshang_cli.fit import terminal_width
+
+    return None if wide else terminal_width()
+
+
+def machine_rows(listing: Listing) -> list[dict[str, Any]]:
+    return [
+        {c.out_key: machine_value(c, row.get(c.key)) for c in listing.columns}
+        for row in listing.rows
+    ]
+
+
+def csv_text(header: list[str], rows: list[list[Any]]) -> str:
+    buffer = io.StringIO()
+    writer = CsvWriter(buffer)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([csv_safe(value) for value in row])
+    return buffer.getvalue()
+
+
+def emit(text: str, out: Output) -> None:
+    """JSON or CSV to standard output, or to --output (written whole, then renamed). CSV in
+    a file starts with a BOM so that Chinese Excel reads it as UTF-8; on standard output
+    only with --bom, since scripts reading a pipe do not expect one."""
+    csv_file = out.format is OutputFormat.csv
+    if out.file is None:
+        typer.echo(("\ufeff" if csv_file and out.bom else "") + text, nl=False)
+        return
+    from zhaoshang_cli.xlsx import write_atomically
+
+    encoding = "utf-8-sig" if csv_file else "utf-8"
+    write_atomically(out.file, lambda path: path.write_text(text, encoding=encoding))
+    typer.echo(_("Wrote {file}.").format(file=out.file), err=True)
+
+
+def render(listing: Listing, output_format: OutputFormat, out: Output | None = None) -> None:
+    out = (out or Output(output_format)).resolved()
+    if out.format is OutputFormat.json:
+        emit(dumps(machine_rows(listing)) + "\n", out)
+    elif out.format is OutputFormat.csv:
+        rows = [[machine_value(c, row.get(c.key)) for c in listing.columns] for row in listing.rows]
+        emit(csv_text([c.out_key for c in listing.columns], rows), out)
     else:
-        from rich.table import Table
+        from zhaoshang_cli.fit import Spec, make_table, pick, plan, show
 
-        table = Table(title=listing.title, caption=listing.caption)
-        for c in listing.columns:
-            table.add_column(c.header, justify="right" if c.kind in ("money", "int") else "left")
-        for row in listing.rows:
-            table.add_row(*(display_value(c, row.get(c.key)) for c in listing.columns))
-        console().print(table)
+        specs = [
+            Spec(
+                c.header,
+                "right" if c.kind in ("money", "int") else "left",
+                drop=c.drop,
+                wrap=c.wrap,
+            )
+            for c in listing.columns
+        ]
+        cells = [
+            [display_value(c, row.get(c.key)) for c in listing.columns] for row in listing.rows
+        ]
+        widths = plan(specs, cells, fit_width(out.wide))
+        table = make_table(specs, widths, title=listing.title, caption=listing.caption)
+        for row in cells:
+            table.add_row(*pick(row, specs, widths))
+        show(console(out.wide), table, widths)
+
+
+OUTPUT_OPTIONS = {
+    "output_format": (FormatOption, OutputFormat.table),
+    "wide": (WideOption, False),
+    "output": (OutputFileOption, None),
+    "bom": (BomOption, False),
+}
 
 
 def list_command(func: Callable[..., Listing]) -> Callable[..., None]:
-    """Adds the shared --format option to a command that returns a Listing, and prints it."""
+    """Adds the shared --format, --wide, --output and --bom options to a command that
+    returns a Listing, and prints it."""
     signature = inspect.signature(func)
-    fmt = inspect.Parameter(
-        "output_format",
-        inspect.Parameter.KEYWORD_ONLY,
-        default=OutputFormat.table,
-        annotation=FormatOption,
-    )
+    added = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=kind)
+        for name, (kind, default) in OUTPUT_OPTIONS.items()
+    ]
 
     @functools.wraps(func)
-    def wrapper(*args: Any, output_format: OutputFormat = OutputFormat.table, **kwargs: Any):
-        render(func(*args, **kwargs), output_format)
+    def wrapper(
+        *args: Any,
+        output_format: OutputFormat = OutputFormat.table,
+        wide: bool = False,
+        output: Path | None = None,
+        bom: bool = False,
+        **kwargs: Any,
+    ):
+        render(func(*args, **kwargs), output_format, Output(output_format, wide, output, bom))
 
     wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
-        parameters=[*signature.parameters.values(), fmt], return_annotation=None
+        parameters=[*signature.parameters.values(), *added], return_annotation=None
     )
-    wrapper.__annotations__ = {**func.__annotations__, "output_format": FormatOption}
+    wrapper.__annotations__ = {
+        **func.__annotations__,
+        **{name: kind for name, (kind, _default) in OUTPUT_OPTIONS.items()},
+    }
     wrapper.__annotations__.pop("return", None)
     return wrapper
 

@@ -8,16 +8,27 @@ import typer
 from zhaoshang_cli import audit
 from zhaoshang_cli.arrivals import list_rates, set_rate
 from zhaoshang_cli.cli.common import (
+    BomOption,
     Col,
     DbOption,
+    FormatOption,
     Listing,
     OperatorOption,
+    Output,
+    OutputFileOption,
+    OutputFormat,
+    WideOption,
+    dumps,
+    emit,
     list_command,
+    machine_scalar,
     reading,
+    render,
     say,
     writing,
 )
 from zhaoshang_cli.errors import Invalid, LedgerError
+from zhaoshang_cli.i18n import _
 from zhaoshang_cli.ledger import Ledger, resolve_location, sqlite_version
 from zhaoshang_cli.money import parse_rate
 from zhaoshang_cli.projects import find_project
@@ -111,30 +122,49 @@ def check(db: DbOption = None) -> None:
     say(f"The ledger at {ledger.location} is sound: the file, its references and its rules.")
 
 
-@list_command
 def history(
     project: Annotated[str | None, typer.Option(help="Only this project's changes.")] = None,
     limit: Annotated[int | None, typer.Option(help="Only the latest N entries.")] = None,
     db: DbOption = None,
-) -> Listing:
-    """The audit trail: who changed what, when (contacts shown as «private»)."""
+    output_format: FormatOption = OutputFormat.table,
+    wide: WideOption = False,
+    output: OutputFileOption = None,
+    bom: BomOption = False,
+) -> None:
+    """The audit trail as a log: when (local time), who, what, and what changed (old → new).
+    Contacts show as «private». JSON gives before/after as objects, money in 万元."""
+    from zhaoshang_cli import trail
+
     if limit is not None and limit < 1:
         raise Invalid(f"--limit {limit} is not a number of entries; give 1 or more.")
     limit = None if limit is None else min(limit, 2**62)  # more than there can be: all of them
+    out = Output(output_format, wide, output, bom).resolved()
     with reading(db) as session:
         project_id = find_project(session, project).id if project is not None else None
         rows = audit.history(session, project_id, limit)
-    columns = [
-        Col("id", "#", "int"),
-        Col("at", "时间 (UTC)"),
-        Col("operator", "操作人"),
-        Col("action", "操作"),
-        Col("entity", "对象"),
-        Col("entity_id", "编号", "int"),
-        Col("before", "原值"),
-        Col("after", "新值"),
-    ]
-    return Listing(columns, rows, title="操作记录")
+    if out.format is OutputFormat.json:
+        emit(dumps([{**row, "at": machine_scalar(row["at"])} for row in rows]) + "\n", out)
+        return
+    for row in rows:
+        row["action_name"] = trail.action_name(row["action"])
+        row["subject"] = trail.subject(row)
+        row["changes"] = trail.changes(row)
+    if out.format is OutputFormat.csv:
+        columns = [
+            Col(key, key)
+            for key in ("id", "at", "operator", "action", "entity", "entity_id", "project")
+        ]
+        columns.append(Col("changes", "changes"))
+    else:
+        columns = [
+            Col("id", "#", "int", drop=1),
+            Col("at", _("Time")),
+            Col("operator", _("Operator"), drop=2),
+            Col("action_name", _("Action")),
+            Col("subject", _("Subject"), wrap="names"),
+            Col("changes", _("What changed"), wrap="text"),
+        ]
+    render(Listing(columns, rows, title=_("Ledger log (台账操作记录)")), out.format, out)
 
 
 def rate_set(

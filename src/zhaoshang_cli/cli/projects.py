@@ -1,25 +1,33 @@
 """zs add-project, zs project list / show / stage."""
 
-from typing import Annotated
+from decimal import Decimal
+from typing import Annotated, Any
 
 import typer
 
 from zhaoshang_cli import dates
 from zhaoshang_cli.cli.common import (
+    BomOption,
     Col,
     DbOption,
     FormatOption,
     Listing,
     OperatorOption,
+    Output,
+    OutputFileOption,
     OutputFormat,
     console,
+    csv_text,
     dumps,
+    emit,
     list_command,
+    machine_scalar,
+    machine_value,
     reading,
     say,
     writing,
 )
-from zhaoshang_cli.glossary import STAGES
+from zhaoshang_cli.glossary import ORIGIN, STAGE, STAGES
 from zhaoshang_cli.money import format_amount, parse_amount
 from zhaoshang_cli.projects import add_project, list_projects, move_stage, project_detail
 
@@ -27,15 +35,51 @@ project_app = typer.Typer(help="Projects (项目): list, show, move through stag
 
 PROJECT_COLUMNS = [
     Col("code", "编号"),
-    Col("name", "项目名称"),
-    Col("units", "责任单位"),
-    Col("industry", "产业"),
-    Col("industrial", "工业", "bool"),
-    Col("stage", "阶段"),
-    Col("signed_on", "签约日期", "date"),
+    Col("name", "项目名称", wrap="text"),
+    Col("units", "责任单位", wrap="names"),
+    Col("industry", "产业", drop=2, wrap="text"),
+    Col("industrial", "工业", "bool", drop=1),
+    Col("stage", "阶段", drop=5, terms=STAGE),
+    Col("signed_on", "签约日期", "date", drop=4),
     Col("contract_fen", "合同额(万元)", "money"),
     Col("arrived_fen", "到位(万元)", "money"),
 ]
+# project show --format json/csv: the same keys as project list, money in 万元.
+DETAIL_COLUMNS = [
+    Col("id", "id", "int"),
+    Col("code", "code"),
+    Col("name", "name"),
+    Col("units", "units"),
+    Col("investor", "investor"),
+    Col("origin", "origin"),
+    Col("industry", "industry"),
+    Col("industrial", "industrial", "bool"),
+    Col("stage", "stage"),
+    Col("signed_on", "signed_on", "date"),
+    Col("started_on", "started_on", "date"),
+    Col("completed_on", "completed_on", "date"),
+    Col("producing_on", "producing_on", "date"),
+    Col("terminated_on", "terminated_on", "date"),
+    Col("termination_reason", "termination_reason"),
+    Col("contract_fen", "contract", "money"),
+    Col("total_investment_fen", "total_investment", "money"),
+    Col("arrived_fen", "arrived", "money"),
+    Col("occasion", "occasion"),
+    Col("leader", "leader"),
+    Col("recruiter", "recruiter"),
+    Col("informant", "informant"),
+    Col("created_at", "created_at"),
+]
+STAGE_EVENT_KEYS = (
+    "id",
+    "stage",
+    "previous_stage",
+    "on_date",
+    "correction",
+    "reason",
+    "operator",
+    "entered_at",
+)
 
 
 def add_project_command(
@@ -49,7 +93,7 @@ def add_project_command(
     investor: Annotated[str | None, typer.Option(help="Investor company (投资方).")] = None,
     origin: Annotated[
         str | None,
-        typer.Option(help="Investor origin: outside_province, outside_city, local, foreign."),
+        typer.Option(help=f"Investor origin: {ORIGIN.both()}.", autocompletion=ORIGIN.complete),
     ] = None,
     industry: Annotated[str | None, typer.Option(help="Industry (产业).")] = None,
     industrial: Annotated[
@@ -57,7 +101,11 @@ def add_project_command(
     ] = False,
     signed: Annotated[str | None, typer.Option(help="Signing date, YYYY-MM-DD.")] = None,
     stage: Annotated[
-        str | None, typer.Option(help="Stage if not signed/lead: " + ", ".join(STAGES))
+        str | None,
+        typer.Option(
+            help=f"Stage (default: signed with --signed, else lead): {STAGE.both()}.",
+            autocompletion=STAGE.complete,
+        ),
     ] = None,
     code: Annotated[str | None, typer.Option(help="Project code (default: YEAR-NNNN).")] = None,
     total_investment: Annotated[str | None, typer.Option(help="Total investment.")] = None,
@@ -110,14 +158,19 @@ def project_list(
     unit: Annotated[
         str | None, typer.Option(help="Only projects of this unit (and below).")
     ] = None,
-    stage: Annotated[str | None, typer.Option(help="Only projects at this stage.")] = None,
+    stage: Annotated[
+        str | None,
+        typer.Option(
+            help=f"Only projects at this stage: {STAGE.both()}.", autocompletion=STAGE.complete
+        ),
+    ] = None,
     year: Annotated[int | None, typer.Option(help="Only projects signed in this year.")] = None,
     db: DbOption = None,
 ) -> Listing:
     """Projects with their contract amount and money arrived so far."""
     with reading(db) as session:
         rows = list_projects(session, unit=unit, stage=stage, year=year)
-    return Listing([Col("id", "#", "int"), *PROJECT_COLUMNS], rows, title="项目")
+    return Listing([Col("id", "#", "int", drop=3), *PROJECT_COLUMNS], rows, title="项目")
 
 
 @project_app.command("show")
@@ -128,19 +181,39 @@ def project_show(
     ] = False,
     db: DbOption = None,
     output_format: FormatOption = OutputFormat.table,
+    output: OutputFileOption = None,
+    bom: BomOption = False,
 ) -> None:
     """A project's fields, stage history, arrivals, and money arrived against the contract."""
+    from zhaoshang_cli.arrivals import list_arrivals
+    from zhaoshang_cli.cli.arrivals import ARRIVAL_COLUMNS
+
     with reading(db) as session:
         detail = project_detail(session, code, with_contacts=with_contacts)
-    if output_format is OutputFormat.json:
-        say(dumps(detail))
+        arrivals = list_arrivals(session, project=code)
+    out = Output(output_format, file=output, bom=bom).resolved()
+    if out.format is not OutputFormat.table:
+        record = project_record(detail, with_contacts)
+        if out.format is OutputFormat.json:
+            record["stages"] = [
+                {key: machine_scalar(event[key]) for key in STAGE_EVENT_KEYS}
+                for event in detail["stages"]
+            ]
+            record["arrivals"] = [
+                {c.out_key: machine_value(c, row.get(c.key)) for c in ARRIVAL_COLUMNS}
+                for row in arrivals
+            ]
+            emit(dumps(record) + "\n", out)
+        else:
+            record["units"] = units_text(record["units"])
+            emit(csv_text(list(record), [list(record.values())]), out)
         return
     from rich.text import Text
 
     out = console()
     out.print(Text(f"{detail['code']} {detail['name']}", style="bold"))
-    units = "、".join(
-        name if share == 10_000 else f"{name} ({share / 100:g}%)" for name, share in detail["units"]
+    units = units_text(
+        [{"unit": name, "share": Decimal(share) / 10_000} for name, share in detail["units"]]
     )
     fields = [
         ("责任单位", units),
@@ -182,10 +255,34 @@ def project_show(
         )
 
 
+def project_record(detail: dict[str, Any], with_contacts: bool) -> dict[str, Any]:
+    """A project as scripts read it: the keys of `project list`, money in 万元, each credited
+    unit with its share (a fraction)."""
+    record = {c.out_key: machine_value(c, detail.get(c.key)) for c in DETAIL_COLUMNS}
+    record["units"] = [
+        {"unit": name, "share": Decimal(share) / 10_000} for name, share in detail["units"]
+    ]
+    if with_contacts:
+        record["contact"] = detail.get("contact")
+    return record
+
+
+def units_text(units: list[dict[str, Any]]) -> str:
+    """甲县、经开区, with each share when a project is credited unevenly."""
+    return "、".join(
+        unit["unit"]
+        if unit["share"] == 1
+        else f"{unit['unit']} ({(unit['share'] * 100).normalize():f}%)"
+        for unit in units
+    )
+
+
 @project_app.command("stage")
 def project_stage(
     code: Annotated[str, typer.Argument(help="Project code.")],
-    stage: Annotated[str, typer.Argument(help="New stage: " + ", ".join(STAGES))],
+    stage: Annotated[
+        str, typer.Argument(help=f"The new stage: {STAGE.both()}.", autocompletion=STAGE.complete)
+    ],
     date: Annotated[str, typer.Option("--date", help="When it happened, YYYY-MM-DD.")],
     correct: Annotated[
         bool, typer.Option("--correct", help="Allow a move backwards, logged as a correction.")

@@ -8,18 +8,25 @@ import typer
 
 from zhaoshang_cli import dates
 from zhaoshang_cli.cli.common import (
+    BomOption,
     DbOption,
     FormatOption,
+    Output,
+    OutputFileOption,
     OutputFormat,
+    WideOption,
     console,
     dumps,
+    emit,
+    fit_width,
     reading,
     say,
 )
 from zhaoshang_cli.errors import Invalid
+from zhaoshang_cli.glossary import METRIC
+from zhaoshang_cli.i18n import _
 from zhaoshang_cli.report import build_report
 from zhaoshang_cli.report.periods import latest_complete_month, month_period
-from zhaoshang_cli.targets import METRICS
 
 SCALES = ("万", "亿", "元")
 
@@ -49,7 +56,9 @@ def report(
         ),
     ] = None,
     year: Annotated[int | None, typer.Option(help="The year (default: this year).")] = None,
-    metric: Annotated[str, typer.Option(help=f"One of: {', '.join(METRICS)}.")] = "funds",
+    metric: Annotated[
+        str, typer.Option(help=f"What is counted: {METRIC.both()}.", autocompletion=METRIC.complete)
+    ] = "funds",
     unit: Annotated[
         str | None, typer.Option(help="Report on this unit's children (default: the city).")
     ] = None,
@@ -74,6 +83,9 @@ def report(
     ] = None,
     db: DbOption = None,
     output_format: FormatOption = OutputFormat.table,
+    wide: WideOption = False,
+    output: OutputFileOption = None,
+    bom: BomOption = False,
 ) -> None:
     """Completion by unit for 1 January to the end of a month, against the annual targets."""
     if yuan not in SCALES:
@@ -108,20 +120,41 @@ def report(
         from zhaoshang_cli.report.excel import write_report_xlsx
 
         write_report_xlsx(result, xlsx, scale=yuan)
-    if output_format is OutputFormat.json:
+    out = Output(output_format, wide, output, bom).resolved()
+    if out.format is OutputFormat.json:
         from zhaoshang_cli.report.data import report_data
 
-        say(dumps(report_data(result)))
-    elif output_format is OutputFormat.csv:
+        emit(dumps(report_data(result)) + "\n", out)
+    elif out.format is OutputFormat.csv:
         from zhaoshang_cli.report.data import report_csv
 
-        typer.echo(report_csv(result), nl=False)
+        emit(report_csv(result), out)
     else:
         from zhaoshang_cli.report.terminal import print_report
 
-        print_report(result, console(), scale=yuan)
+        print_report(result, console(wide), scale=yuan, width=fit_width(wide))
     if xlsx is not None:
-        typer.echo(f"Wrote {xlsx}.", err=output_format is not OutputFormat.table)
+        typer.echo(_("Wrote {file}.").format(file=xlsx), err=out.format is not OutputFormat.table)
+
+
+def runnable_zs() -> str:
+    """How to run zs again from here: `zs` if that is on PATH and is this one, else the
+    script as it was started (.venv/bin/zs), else python -m zhaoshang_cli."""
+    import os
+    import shutil
+    import sys
+
+    def shown(path: Path) -> str:
+        relative = os.path.relpath(path)
+        return path.as_posix() if relative.startswith("..") else relative
+
+    script = Path(sys.argv[0])
+    if script.name == "zs" and script.exists():
+        found = shutil.which("zs")
+        if found and Path(found).resolve() == script.resolve():
+            return "zs"
+        return shown(script.absolute())
+    return f"{shown(Path(sys.executable))} -m zhaoshang_cli"
 
 
 def demo(
@@ -136,11 +169,11 @@ def demo(
     made = create_demo(db)
     say(
         f"Built a demo ledger at {made.path}: {made.projects} projects, {made.arrivals} arrivals. "
-        f"Try: ZS_DB={made.path} zs report --month {made.month} --year {made.year}"
+        f"Try: ZS_DB={made.path} {runnable_zs()} report --month {made.month} --year {made.year}"
     )
     with reading(str(made.path)) as session:
         result = build_report(session, month_period(made.year, made.month))
-    print_report(result, console())
+    print_report(result, console(), width=fit_width())
 
 
 def register(app: typer.Typer) -> None:

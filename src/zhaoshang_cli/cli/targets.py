@@ -9,12 +9,16 @@ import typer
 from zhaoshang_cli import dates
 from zhaoshang_cli.allocation import METHODS, allocate_target, step_name, target_tree
 from zhaoshang_cli.cli.common import (
+    BomOption,
     Col,
     DbOption,
     FormatOption,
     Listing,
     OperatorOption,
+    Output,
+    OutputFileOption,
     OutputFormat,
+    WideOption,
     list_command,
     reading,
     render,
@@ -23,9 +27,11 @@ from zhaoshang_cli.cli.common import (
     writing,
 )
 from zhaoshang_cli.errors import Invalid
+from zhaoshang_cli.glossary import BASIS, LEVEL, METRIC, TARGET_STATUS, UNIT_KIND
 from zhaoshang_cli.targets import (
     LEVELS,
     METRICS,
+    check_level,
     check_metric,
     check_year,
     date_in_year,
@@ -40,14 +46,21 @@ target_app = typer.Typer(
     help="Targets (目标任务): set them, allocate them down the unit tree (分解), check the gaps."
 )
 
-YearOption = Annotated[int, typer.Option("--year", help="The target year, e.g. 2026.")]
+YearOption = Annotated[
+    int | None, typer.Option("--year", help="The target year (default: this year).")
+]
 MetricOption = Annotated[
     str,
     typer.Option(
-        "--metric", help="funds (到位资金, 万元), fdi (外资, 万美元), projects, major, leads."
+        "--metric",
+        help=f"What is counted: {METRIC.both()} (funds in 万元, fdi in 万美元, the rest counts).",
+        autocompletion=METRIC.complete,
     ),
 ]
-LevelOption = Annotated[str, typer.Option("--level", help="must (确保) or strive (力争).")]
+LevelOption = Annotated[
+    str,
+    typer.Option("--level", help=f"The level: {LEVEL.both()}.", autocompletion=LEVEL.complete),
+]
 FromOption = Annotated[
     str | None,
     typer.Option("--from", help="In force from this date (default: 1 January of the year)."),
@@ -61,6 +74,11 @@ def _from_date(text: str | None) -> date | None:
     return dates.parse_date(text, what="--from date") if text is not None else None
 
 
+def _year(year: int | None) -> int:
+    """Every target command defaults to the current year."""
+    return check_year(year if year is not None else dates.today().year)
+
+
 def _label(year: int, metric: str, level: str) -> str:
     return f"{year} {metric} target ({LEVELS[level]})"
 
@@ -71,7 +89,7 @@ def target_set(
     amount: Annotated[
         str, typer.Argument(help="30亿, 8000万, 47000000元 or a plain number of 万; counts: 120.")
     ],
-    year: YearOption,
+    year: YearOption = None,
     metric: MetricOption = "funds",
     level: LevelOption = "must",
     date_from: FromOption = None,
@@ -80,6 +98,7 @@ def target_set(
     operator: OperatorOption = None,
 ) -> None:
     """Set a unit's target; an earlier one stays in the history."""
+    year, metric, level = _year(year), check_metric(metric).key, check_level(level)
     on = _from_date(date_from)
     with writing(db, operator) as session:
         result = set_target(
@@ -110,7 +129,7 @@ def target_set(
 @target_app.command("allocate")
 def target_allocate(
     parent: Annotated[str, typer.Argument(help="The unit whose target is handed down.")],
-    year: YearOption,
+    year: YearOption = None,
     split: Annotated[
         str | None, typer.Option("--split", help='Explicit amounts: "甲县=5亿,乙县=4亿".')
     ] = None,
@@ -144,6 +163,7 @@ def target_allocate(
     operator: OperatorOption = None,
 ) -> None:
     """Hand a unit's target down to the units under it, all rows in one transaction."""
+    year, metric, level = _year(year), check_metric(metric).key, check_level(level)
     chosen = [
         (name, value)
         for name, value in (
@@ -215,19 +235,17 @@ def _tree_columns(metric: str) -> list[Col]:
         Col("must", f"确保({info.unit})", kind),
         Col("children_must", "下级合计", kind),
         Col("gap_must", "差额", kind),
-        Col("missing_must", "下级无目标", "int"),
-        Col("status", "状态"),
-        Col("strive", f"力争({info.unit})", kind),
-        Col("children_strive", "下级力争合计", kind),
-        Col("gap_strive", "力争差额", kind),
+        Col("missing_must", "下级无目标", "int", drop=4),
+        Col("status", "状态", drop=5, terms=TARGET_STATUS),
+        Col("strive", f"力争({info.unit})", kind, drop=3),
+        Col("children_strive", "下级力争合计", kind, drop=1),
+        Col("gap_strive", "力争差额", kind, drop=2),
     ]
 
 
 @target_app.command("list")
 def target_list(
-    year: Annotated[
-        int | None, typer.Option("--year", help="The target year (default: this year).")
-    ] = None,
+    year: YearOption = None,
     metric: MetricOption = "funds",
     tree: Annotated[
         bool, typer.Option("--tree", help="Every unit of the tree, indented, with or without.")
@@ -238,11 +256,14 @@ def target_list(
     ] = None,
     db: DbOption = None,
     output_format: FormatOption = OutputFormat.table,
+    wide: WideOption = False,
+    output: OutputFileOption = None,
+    bom: BomOption = False,
 ) -> None:
     """Each unit's target, the sum of its children's and the gap (children minus own:
     below zero it handed out less than it received)."""
-    year = check_year(year if year is not None else dates.today().year)
-    check_metric(metric)
+    year, metric = _year(year), check_metric(metric).key
+    out = Output(output_format, wide, output, bom).resolved()
     day = date_in_year(year, dates.parse_date(on, what="--on date") if on is not None else None)
     with reading(db) as session:
         nodes = target_tree(session, year, metric, day)
@@ -254,7 +275,7 @@ def target_list(
         row = asdict(node)
         row["label"] = "  " * node.depth + node.name
         rows.append(row)
-    if output_format is OutputFormat.table:
+    if out.format is OutputFormat.table:
         names = [Col("label" if tree else "path", "单位")]
     else:
         names = [
@@ -263,42 +284,46 @@ def target_list(
             Col("depth", "depth", "int"),
             Col("children", "children", "int"),
         ]
-    columns = [*names, Col("kind", "类别"), *_tree_columns(metric)]
+    columns = [*names, Col("kind", "类别", drop=6, terms=UNIT_KIND), *_tree_columns(metric)]
     caption = f"Other {year} targets: {', '.join(others)} (see --metric)." if others else None
-    if not rows and output_format is OutputFormat.table:
+    if not rows and out.format is OutputFormat.table:
         say(f"No {year} {metric} targets in force on {day}; set one with `zs target set`.")
         return
     title = f"{year} {METRICS[metric].chinese}目标 ({metric}), in force on {day}"
-    render(Listing(columns, rows, title=title, caption=caption), output_format)
+    render(Listing(columns, rows, title=title, caption=caption), out.format, out)
 
 
 @target_app.command("history")
 @list_command
 def target_history_command(
     unit: Annotated[str | None, typer.Argument(help="Only this unit's targets.")] = None,
-    year: Annotated[
-        int | None, typer.Option("--year", help="The target year (default: this year).")
-    ] = None,
+    year: YearOption = None,
     metric: MetricOption = "funds",
-    level: Annotated[str | None, typer.Option("--level", help="Only must or strive.")] = None,
+    level: Annotated[
+        str | None,
+        typer.Option(
+            "--level", help=f"Only this level: {LEVEL.both()}.", autocompletion=LEVEL.complete
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> Listing:
     """Every target row of the year, superseded ones included: the target on date D is the
     latest row in force from a date on or before D."""
-    year = year if year is not None else dates.today().year
+    year = _year(year)
     info = check_metric(metric)
+    metric = info.key
     with reading(db) as session:
         rows = target_history(session, year, metric=metric, level=level, unit_name=unit)
     columns = [
         Col("id", "#", "int"),
         Col("unit", "单位"),
-        Col("level", "层级"),
+        Col("level", "层级", terms=LEVEL),
         Col("amount", f"目标({info.unit})", "money" if info.money else "int"),
         Col("effective_from", "起效日期", "date"),
-        Col("basis", "依据"),
-        Col("reason", "原因"),
-        Col("operator", "录入人"),
-        Col("set_at", "录入时间"),
+        Col("basis", "依据", drop=3, terms=BASIS),
+        Col("reason", "原因", drop=4, wrap="text"),
+        Col("operator", "录入人", drop=2),
+        Col("set_at", "录入时间", drop=1),
     ]
     return Listing(columns, rows, title=f"{year} {info.chinese}目标记录 ({metric})")
 

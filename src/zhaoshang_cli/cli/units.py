@@ -5,11 +5,14 @@ from typing import Annotated
 import typer
 
 from zhaoshang_cli.cli.common import (
+    BomOption,
     Col,
     DbOption,
     FormatOption,
     Listing,
     OperatorOption,
+    Output,
+    OutputFileOption,
     OutputFormat,
     console,
     reading,
@@ -17,7 +20,7 @@ from zhaoshang_cli.cli.common import (
     say,
     writing,
 )
-from zhaoshang_cli.glossary import UNIT_KINDS
+from zhaoshang_cli.glossary import UNIT_KIND, UNIT_KINDS
 from zhaoshang_cli.units import add_unit, unit_tree
 
 unit_app = typer.Typer(help="Responsible units (责任单位): the city's tree down to persons.")
@@ -26,7 +29,12 @@ unit_app = typer.Typer(help="Responsible units (责任单位): the city's tree d
 @unit_app.command("add")
 def unit_add(
     name: Annotated[str, typer.Argument(help="The unit's name, e.g. 甲县.")],
-    kind: Annotated[str, typer.Option(help=f"One of: {', '.join(UNIT_KINDS)}.")],
+    kind: Annotated[
+        str,
+        typer.Option(
+            help=f"The kind of unit: {UNIT_KIND.both()}.", autocompletion=UNIT_KIND.complete
+        ),
+    ],
     parent: Annotated[
         str | None, typer.Option(help="The parent unit's name (or path 甲县/城关镇).")
     ] = None,
@@ -43,8 +51,14 @@ def unit_add(
 
 
 @unit_app.command("list")
-def unit_list(db: DbOption = None, output_format: FormatOption = OutputFormat.table) -> None:
+def unit_list(
+    db: DbOption = None,
+    output_format: FormatOption = OutputFormat.table,
+    output: OutputFileOption = None,
+    bom: BomOption = False,
+) -> None:
     """The unit tree; --format json or csv gives one row per unit with its path."""
+    out = Output(output_format, file=output, bom=bom).resolved()
     with reading(db) as session:
         nodes = unit_tree(session)
     rows = [
@@ -59,9 +73,9 @@ def unit_list(db: DbOption = None, output_format: FormatOption = OutputFormat.ta
         }
         for node in nodes
     ]
-    if output_format is not OutputFormat.table:
+    if out.format is not OutputFormat.table:
         columns = [Col(key, key) for key in ("id", "name", "kind", "parent_id", "rank", "path")]
-        render(Listing(columns, rows), output_format)
+        render(Listing(columns, rows), out.format, out)
         return
     if not nodes:
         say("No units yet; add the city with `zs unit add 全市 --kind city`.")

@@ -195,6 +195,7 @@ def build_report(
 ) -> Report:
     """The whole report for the children of ``unit`` (default: the city)."""
     spec = check_metric(metric)
+    metric = spec.key
     if not Decimal(0) < threshold <= Decimal(1):
         raise Invalid("The threshold must be a fraction between 0 and 1, e.g. 0.7.")
     parent = root_unit(session, unit)

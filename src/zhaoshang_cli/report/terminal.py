@@ -1,10 +1,24 @@
-"""The report as a Rich table: groups with subtotals, completion coloured against 时序进度."""
+"""The report as a Rich table: groups with subtotals, completion coloured against 时序进度.
+
+The table fits the terminal (``fit``): no amount and no unit's name is ever cut. Where the
+width is short, 力争 and 上年同期 go first; then the flags become short marks explained under
+the table; then 完成/时序, 同比 and 位次 go, in that order. ``width=None`` keeps everything.
+"""
+
+from dataclasses import dataclass
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from zhaoshang_cli.report.compute import FLAG_BEHIND, FLAG_FAR_BEHIND, Report, Row
+from zhaoshang_cli.fit import Spec, make_table, pick, plan, show, table_width
+from zhaoshang_cli.report.compute import (
+    FLAG_BEHIND,
+    FLAG_FAR_BEHIND,
+    FLAG_NOTHING,
+    Report,
+    Row,
+)
 from zhaoshang_cli.report.text import (
     amount,
     flags_text,
@@ -15,6 +29,9 @@ from zhaoshang_cli.report.text import (
     unit_label,
 )
 
+FLAG_MARKS = {FLAG_BEHIND: "!", FLAG_FAR_BEHIND: "!!", FLAG_NOTHING: "0"}
+FLAGS_HEADER = "提示"
+
 
 def completion_style(row: Row) -> str:
     if FLAG_FAR_BEHIND in row.flags:
@@ -24,58 +41,130 @@ def completion_style(row: Row) -> str:
     return "green" if row.completion is not None else ""
 
 
-def report_table(report: Report, scale: str = "万") -> Table:
-    label = unit_label(report, scale)
-    has_strive = (
-        any(r.strive is not None for g in report.groups for r in [*g.rows, g.subtotal])
-        or report.total.strive is not None
-    )
-    table = Table(
-        title=Text(title(report), style="table.title"),  # a unit name is never markup
-        caption=(
-            f"时序进度 {percent(report.time_progress)} · 单位: {label} · "
-            f"截至 {report.period.end}" + (f" · 按 {report.as_of} 录入情况" if report.as_of else "")
-        ),
-    )
-    table.add_column("单位")
-    table.add_column("年度指标(确保)", justify="right")
-    if has_strive:
-        table.add_column("力争", justify="right")
-    table.add_column("累计完成", justify="right")
-    table.add_column("完成%", justify="right")
-    table.add_column("完成/时序", justify="right")
-    table.add_column("上年同期", justify="right")
-    table.add_column("同比", justify="right")
-    table.add_column("位次", justify="right")
-    table.add_column("提示")
+def shown_flags(row: Row) -> list[str]:
+    """far_behind implies behind: only the stronger one is shown."""
+    return [f for f in row.flags if not (f == FLAG_BEHIND and FLAG_FAR_BEHIND in row.flags)]
 
-    def add(row: Row, style: str = "", name: str | None = None) -> None:
-        cells = [Text(name or row.unit, style=style), amount(row.target, report.metric, scale)]
+
+@dataclass
+class Line:
+    cells: list[str]
+    style: str = ""
+    completion: str = ""  # the 完成% cell's colour
+
+
+def _specs(has_strive: bool, marks: bool) -> list[Spec]:
+    """Columns in order; ``drop`` says which go first on a narrow terminal."""
+
+    def later(order: int) -> int | None:
+        """With full flag texts these stay; once the flags are marks, they may go too."""
+        return order if marks else None
+
+    specs = [
+        Spec("单位"),
+        Spec("年度指标(确保)", "right"),
+        Spec("力争", "right", drop=1) if has_strive else None,
+        Spec("累计完成", "right"),
+        Spec("完成%", "right"),
+        Spec("完成/时序", "right", drop=later(3)),
+        Spec("上年同期", "right", drop=2),
+        Spec("同比", "right", drop=later(4)),
+        Spec("位次", "right", drop=later(5)),
+        Spec(FLAGS_HEADER),
+    ]
+    return [spec for spec in specs if spec is not None]
+
+
+def _lines(report: Report, scale: str, has_strive: bool, marks: bool) -> list[Line | None]:
+    """The table's rows as text; None between groups."""
+
+    def line(row: Row, style: str = "", name: str | None = None) -> Line:
+        if marks:
+            flags = " ".join(FLAG_MARKS[f] for f in shown_flags(row))
+        else:
+            flags = flags_text(row, report.threshold)
+        cells = [name or row.unit, amount(row.target, report.metric, scale)]
         if has_strive:
             cells.append(amount(row.strive, report.metric, scale))
         cells += [
             amount(row.actual, report.metric, scale),
-            Text(percent(row.completion), style=completion_style(row)),
+            percent(row.completion),
             percent(row.progress_ratio),
             amount(row.last_year, report.metric, scale),
             percent(row.yoy),
             str(row.rank) if row.rank else "",
-            flags_text(row, report.threshold),
+            flags,
         ]
-        table.add_row(*cells, style=style)
+        return Line(cells, style, completion_style(row))
 
+    width = 10 if has_strive else 9
+    lines: list[Line | None] = []
     for group in report.groups:
-        table.add_row(Text(group.label, style="bold"))
-        for row in group.rows:
-            add(row, name=f"  {row.unit}")
-        add(group.subtotal, style="bold", name=f"  {group.subtotal.unit}")
-        table.add_section()
-    add(report.total, style="bold")
+        lines.append(Line([group.label] + [""] * (width - 1), "bold"))
+        lines += [line(row, name=f"  {row.unit}") for row in group.rows]
+        lines.append(line(group.subtotal, "bold", f"  {group.subtotal.unit}"))
+        lines.append(None)
+    lines.append(line(report.total, "bold"))
+    return lines
+
+
+def _caption(report: Report, scale: str, legend: str) -> str:
+    caption = (
+        f"时序进度 {percent(report.time_progress)} · 单位: {unit_label(report, scale)} · "
+        f"截至 {report.period.end}" + (f" · 按 {report.as_of} 录入情况" if report.as_of else "")
+    )
+    return f"{caption} · {legend}" if legend else caption
+
+
+def _legend(report: Report, lines: list[Line | None]) -> str:
+    texts = {
+        FLAG_BEHIND: "滞后时序",
+        FLAG_FAR_BEHIND: f"低于{percent(report.threshold, 0)}时序",
+        FLAG_NOTHING: "无到位",
+    }
+    used = {cell for line in lines if line for cell in line.cells[-1].split()}
+    marks = [f"{mark} {texts[flag]}" for flag, mark in FLAG_MARKS.items() if mark in used]
+    return f"{FLAGS_HEADER}: " + "  ".join(marks) if marks else ""
+
+
+def report_table(report: Report, scale: str = "万", width: int | None = None) -> Table:
+    """The table, fitted to ``width`` columns (None: every column at full width)."""
+    table, _widths = _fitted(report, scale, width)
     return table
 
 
-def print_report(report: Report, console: Console, scale: str = "万") -> None:
-    console.print(report_table(report, scale))
-    console.print(Text(headline(report)))
+def _fitted(report: Report, scale: str, width: int | None) -> tuple[Table, list[int | None]]:
+    has_strive = (
+        any(r.strive is not None for g in report.groups for r in [*g.rows, g.subtotal])
+        or report.total.strive is not None
+    )
+    for marks in (False, True):
+        specs = _specs(has_strive, marks)
+        lines = _lines(report, scale, has_strive, marks)
+        rows = [line.cells for line in lines if line]
+        widths = plan(specs, rows, width)
+        if width is None or table_width(widths) <= width:
+            break
+    legend = _legend(report, lines) if marks else ""
+    table = make_table(specs, widths, title=title(report), caption=_caption(report, scale, legend))
+    completion = next(i for i, spec in enumerate(specs) if spec.header == "完成%")
+    for line in lines:
+        if line is None:
+            table.add_section()
+            continue
+        cells: list[str | Text] = [Text(cell) for cell in line.cells]
+        cells[0] = Text(line.cells[0], style=line.style)
+        cells[completion] = Text(line.cells[completion], style=line.completion)
+        table.add_row(*pick(cells, specs, widths), style=line.style)
+    return table, widths
+
+
+def print_report(
+    report: Report, console: Console, scale: str = "万", width: int | None = None
+) -> None:
+    """The table fitted to ``width`` (None: every column), then the 通报's sentences."""
+    table, widths = _fitted(report, scale, width)
+    show(console, table, widths)
+    console.print(Text(headline(report)), highlight=False)
     for sentence in project_sentences(report):
         console.print(Text(sentence))

@@ -171,12 +171,15 @@ class ArrivalPlanner:
         if not currency:
             return
         key = arrival_key(project.id, values["ref"], values["date"], currency, amount)  # type: ignore[arg-type]
-        if key in self.in_file:
+        # Rows of an export carry their 到位编号: two of them are two arrivals, even with one
+        # voucher (an arrival entered twice, then reversed, is still in the ledger).
+        file_key = key if values["id"] is None else (*key, values["id"])
+        if file_key in self.in_file:
             same = "the same 凭证号" if values["ref"] else "the same project, date and amount"
             hint = "" if values["ref"] else "; give each its 凭证号"
-            table.problem(row, "ref", f"{same} as row {self.in_file[key]}{hint}")
+            table.problem(row, "ref", f"{same} as row {self.in_file[file_key]}{hint}")
             return
-        self.in_file[key] = row.number
+        self.in_file[file_key] = row.number
         if values["id"] is not None:
             self.by_file_id[values["id"]] = FileArrival(key, amount, row.number)
         if key in self.in_ledger:

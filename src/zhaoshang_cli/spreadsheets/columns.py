@@ -7,76 +7,10 @@ Adding a kind is a ``Kind`` here, an importer in ``importing`` and rows in ``exp
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
-from zhaoshang_cli.errors import Invalid
-from zhaoshang_cli.glossary import ORIGINS, STAGES, UNIT_KINDS
-from zhaoshang_cli.targets import LEVELS, METRICS
-
-
-@dataclass(frozen=True)
-class Choice:
-    """A closed set of values: stored as the English key, written as the Chinese label,
-    read as either (or one of a few spellings offices also use)."""
-
-    what: str
-    labels: dict[str, str]
-    spellings: dict[str, str] = field(default_factory=dict)
-
-    def parse(self, text: str) -> str:
-        raw = text.strip()
-        if raw.lower() in self.labels:
-            return raw.lower()
-        for key, label in self.labels.items():
-            if raw == label:
-                return key
-        if raw in self.spellings:
-            return self.spellings[raw]
-        choices = ", ".join(self.labels.values())
-        raise Invalid(f"Unknown {self.what} {text!r}; use one of: {choices}")
-
-    def label(self, key: str) -> str:
-        return self.labels.get(key, key)
-
-
-UNIT_KIND = Choice(
-    "unit kind",
-    UNIT_KINDS,
-    {
-        "市": "city",
-        "县": "county",
-        "区": "county",
-        "县级市": "county",
-        "园区": "zone",
-        "工业园区": "zone",
-        "高新区": "zone",
-        "部门": "department",
-        "组团": "group",
-        "招商组团": "group",
-        "乡镇": "town",
-        "街道": "town",
-        "部": "office",
-        "室": "office",
-        "个人": "person",
-    },
-)
-STAGE = Choice("stage", STAGES, {"达产": "producing", "已签约": "signed", "洽谈": "negotiating"})
-ORIGIN = Choice("investor origin", ORIGINS, {"外省": "outside_province", "国外": "foreign"})
-SOURCE = Choice("source", {"domestic": "境内", "foreign": "境外"})
-METRIC = Choice(
-    "metric",
-    {key: metric.chinese for key, metric in METRICS.items()},
-    {
-        "到位资金": "funds",
-        "外资": "fdi",
-        "项目个数": "projects",
-        "签约项目": "projects",
-        "亿元以上项目": "major",
-        "招商信息": "leads",
-    },
-)
-LEVEL = Choice("level", LEVELS)
+from zhaoshang_cli.glossary import BASIS, LEVEL, METRIC, ORIGIN, SOURCE, STAGE, UNIT_KIND, Terms
 
 
 @dataclass(frozen=True)
@@ -89,7 +23,7 @@ class Column:
     type: str = "text"
     aliases: tuple[str, ...] = ()
     required: bool = False
-    choice: Choice | None = None
+    choice: Terms | None = None  # a closed set of values, shared with the CLI
     note: str = ""
     template: bool = True  # False: written by an export, computed or kept by the ledger
 
@@ -236,7 +170,7 @@ TARGETS = Kind(
         ),
         Column("effective_from", "生效日期", "date", ("执行日期",), note="blank: 1 January"),
         Column("reason", "调整原因", aliases=("原因",)),
-        Column("basis", "依据", template=False),
+        Column("basis", "依据", "choice", choice=BASIS, template=False),
         OPERATOR,
         Column("set_at", "设置时间", template=False),
     ),

@@ -1,0 +1,170 @@
+"""Tables that fit the terminal: columns chosen by width, and no value ever cut.
+
+Every column is measured from its cells. A value (an amount, a unit's name) gets the width it
+needs; a long header wraps instead. Where the terminal is too narrow, optional columns are
+left out in their stated order (the report drops 力争 and 上年同期 first). A list of names
+breaks between names, never inside one; free text (a project's name, a note) may break
+anywhere. With no width — a pipe, a file — or when asked (``--wide``), every column is kept
+at its full width.
+"""
+
+import os
+import re
+import shutil
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+from rich import box
+from rich.cells import cell_len
+from rich.table import Table
+
+GAP = 2  # between two columns: a space of padding and the (blank) rule
+HEADER_MIN = 4  # a header may wrap, but not below two Chinese characters a line
+WRAP_MIN = 12  # wrapping text keeps at least this width
+_BREAKS = re.compile(r"(?<=[、,，;；/ ])|(?=[(（])")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A column to fit. ``drop``: None for a column always shown, else the order in which
+    columns are left out when the terminal is too narrow (1 first). ``wrap``: None for
+    values kept whole, "names" for a list that breaks between names, "text" for text that
+    may break anywhere."""
+
+    header: str
+    justify: str = "left"
+    drop: int | None = None
+    wrap: str | None = None
+
+
+def terminal_width() -> int | None:
+    """The width to fit: COLUMNS, else the terminal's; None on a pipe or a file."""
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    return None
+
+
+def text_width(text: str) -> int:
+    return max((cell_len(line) for line in str(text).split("\n")), default=0)
+
+
+def pieces(text: str) -> list[str]:
+    """Where wrapping text may break: after 、 , ; / and spaces, before a parenthesis."""
+    return [piece for piece in _BREAKS.split(str(text)) if piece]
+
+
+def plan(specs: list[Spec], rows: list[list[str]], width: int | None) -> list[int | None]:
+    """The width of each column, None for one left out."""
+    values = [max((text_width(row[i]) for row in rows), default=0) for i in range(len(specs))]
+    natural = [max(values[i], text_width(spec.header)) for i, spec in enumerate(specs)]
+    if width is None:
+        return list(natural)
+    need = []
+    for i, spec in enumerate(specs):
+        value = values[i]
+        if spec.wrap == "names":
+            longest = max((text_width(p) for row in rows for p in pieces(row[i])), default=0)
+            value = min(value, max(longest, WRAP_MIN))
+        elif spec.wrap == "text":
+            value = min(value, WRAP_MIN)
+        need.append(max(value, min(text_width(spec.header), HEADER_MIN), 1))
+    kept = list(range(len(specs)))
+
+    def total(columns: list[int]) -> int:
+        return sum(need[i] for i in columns) + GAP * (len(columns) - 1)
+
+    optional = sorted((i for i, s in enumerate(specs) if s.drop is not None), key=_drop_key(specs))
+    for i in optional:
+        if total(kept) <= width:
+            break
+        kept.remove(i)
+    widths: list[int | None] = [need[i] if i in kept else None for i in range(len(specs))]
+    spare = width - total(kept)
+    for i in sorted(kept, key=lambda i: natural[i] - need[i]):  # unwrap the nearest first
+        grow = max(0, min(spare, natural[i] - need[i]))
+        widths[i] = need[i] + grow
+        spare -= grow
+    return widths
+
+
+def _drop_key(specs: list[Spec]) -> Any:
+    return lambda i: specs[i].drop
+
+
+def show(console: Any, table: Table, widths: list[int | None]) -> None:
+    """Print a table; one wider than the terminal (--wide, or names that cannot fit) runs
+    past its edge rather than being cut."""
+    width = console.width
+    console.width = max(width, table_width(widths))
+    try:
+        console.print(table)
+    finally:
+        console.width = width
+
+
+def table_width(widths: list[int | None]) -> int:
+    shown = [w for w in widths if w is not None]
+    return sum(shown) + GAP * (len(shown) - 1)
+
+
+def wrap(text: str, width: int) -> str:
+    """Break text at its separators so that each line fits (a piece too long still folds)."""
+    lines, line = [], ""
+    for piece in pieces(text):
+        if line and cell_len(line + piece.rstrip()) > width:
+            lines.append(line.rstrip())
+            line = ""
+        line += piece
+    lines.append(line.rstrip())
+    return "\n".join(lines)
+
+
+def make_table(
+    specs: list[Spec], widths: list[int | None], *, title: str | None, caption: str | None
+) -> Table:
+    """A compact table (a rule under the header, no frame) with the planned columns."""
+    table = Table(
+        title=title,
+        caption=caption,
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    for spec, width in zip(specs, widths, strict=True):
+        if width is not None:
+            header = wrap(spec.header, width) if text_width(spec.header) > width else spec.header
+            table.add_column(header, justify=spec.justify, width=width, overflow="fold")  # type: ignore[arg-type]
+    return table
+
+
+def pick(cells: list[Any], specs: list[Spec], widths: list[int | None]) -> list[Any]:
+    """The cells of the columns shown, wrapping text broken to its column's width."""
+    shown = []
+    for cell, spec, width in zip(cells, specs, widths, strict=True):
+        if width is None:
+            continue
+        if spec.wrap and isinstance(cell, str) and text_width(cell) > width:
+            cell = wrap(cell, width)
+        shown.append(cell)
+    return shown
+
+
+def fitted(
+    specs: list[Spec],
+    rows: list[list[str]],
+    width: int | None,
+    *,
+    title: str | None = None,
+    caption: str | None = None,
+) -> Table:
+    """A whole table in one call, for a listing whose cells are plain text."""
+    widths = plan(specs, rows, width)
+    table = make_table(specs, widths, title=title, caption=caption)
+    for row in rows:
+        table.add_row(*pick(row, specs, widths))
+    return table
