@@ -20,7 +20,7 @@ from sqlmodel import Session, create_engine
 from zhaoshang_cli.errors import LedgerError
 
 # Kept in step with migrations/versions by a test, so the start-up check needs no alembic.
-SCHEMA_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003")
+SCHEMA_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0005")
 SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
 BUSY_TIMEOUT_MS = 5000
 

@@ -193,3 +193,12 @@ class BulletinRun(SQLModel, table=True):
     path: str
     operator: str
     written_at: datetime
+
+
+class Setting(SQLModel, table=True):
+    """A ledger setting (``zs config``): one value per known key, changes in the audit trail."""
+
+    key: str = Field(primary_key=True)
+    value: str
+    operator: str
+    set_at: datetime

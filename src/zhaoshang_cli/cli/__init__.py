@@ -61,6 +61,7 @@ app = typer.Typer(
 from zhaoshang_cli.cli import (  # noqa: E402
     arrivals,
     bulletin,
+    config,
     ledger,
     projects,
     reports,
@@ -77,6 +78,7 @@ targets.register(app)
 reports.register(app)
 bulletin.register(app)
 spreadsheets.register(app)
+config.register(app)
 
 
 def main() -> None:

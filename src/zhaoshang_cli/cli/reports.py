@@ -64,15 +64,36 @@ def report(
         str | None,
         typer.Option(help="Follow-through rates for the cohort signed at this occasion."),
     ] = None,
+    by: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--by",
+            help="Show a breakdown instead of the completion table: origin (资金来源), "
+            "industry (产业), tier (规模, against 12510) or status (新开工/结转续建…); repeatable.",
+        ),
+    ] = None,
     xlsx: Annotated[
         Path | None, typer.Option("--xlsx", help="Also write the report as an Excel file here.")
+    ] = None,
+    docx: Annotated[
+        Path | None,
+        typer.Option("--docx", help="Also write the 通报 as a Word document here (.docx)."),
     ] = None,
     db: DbOption = None,
     output_format: FormatOption = OutputFormat.table,
 ) -> None:
     """Completion by unit for 1 January to the end of a month, against the annual targets."""
+    from zhaoshang_cli.report.tables import BREAKDOWNS
+
     if yuan not in SCALES:
         raise Invalid(f"--yuan takes 万, 亿 or 元, not {yuan!r}.")
+    for name in by or []:
+        if name not in BREAKDOWNS:
+            raise Invalid(f"--by takes {', '.join(BREAKDOWNS)}, not {name!r}.")
+    if docx is not None and docx.suffix.lower() != ".docx":
+        raise Invalid(f"{docx.name}: the Word document must be named *.docx.")
+    if xlsx is not None and xlsx.suffix.lower() != ".xlsx":
+        raise Invalid(f"{xlsx.name}: the Excel file must be named *.xlsx.")
     today = dates.today()
     if month is None:
         default_year, month = latest_complete_month(today)
@@ -94,20 +115,31 @@ def report(
         from zhaoshang_cli.report.excel import write_report_xlsx
 
         write_report_xlsx(result, xlsx, scale=yuan)
+    if docx is not None:
+        from zhaoshang_cli.report.word import write_report_docx
+
+        write_report_docx(result, docx, scale=yuan)
     if output_format is OutputFormat.json:
         from zhaoshang_cli.report.data import report_data
 
         say(dumps(report_data(result)))
     elif output_format is OutputFormat.csv:
-        from zhaoshang_cli.report.data import report_csv
+        from zhaoshang_cli.report.data import breakdown_csv, report_csv
 
-        typer.echo(report_csv(result), nl=False)
+        typer.echo(breakdown_csv(result, by) if by else report_csv(result), nl=False)
     else:
         from zhaoshang_cli.report.terminal import print_report
 
-        print_report(result, console(), scale=yuan)
-    if xlsx is not None:
-        typer.echo(f"Wrote {xlsx}.", err=output_format is not OutputFormat.table)
+        print_report(result, console(), scale=yuan, by=by)
+    for path in (xlsx, docx):
+        if path is not None:
+            typer.echo(f"Wrote {path}.", err=output_format is not OutputFormat.table)
+    if (xlsx or docx) and result.issuer is not None and result.issuer.office is None:
+        typer.echo(
+            "note: no issuing office is set, so the files name none; "
+            'set it with `zs config set office "…"`.',
+            err=True,
+        )
 
 
 def demo(

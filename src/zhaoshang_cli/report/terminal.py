@@ -1,16 +1,20 @@
-"""The report as a Rich table: groups with subtotals, completion coloured against 时序进度."""
+"""The report as a Rich table: groups with subtotals, completion coloured against 时序进度,
+then the 通报's prose; or one breakdown table (--by)."""
+
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from zhaoshang_cli.report.compute import FLAG_BEHIND, FLAG_FAR_BEHIND, Report, Row
+from zhaoshang_cli.report.prose import summary_lines
+from zhaoshang_cli.report.tables import Table as Breakdown
+from zhaoshang_cli.report.tables import breakdown_tables
 from zhaoshang_cli.report.text import (
     amount,
     flags_text,
-    headline,
     percent,
-    project_sentences,
     title,
     unit_label,
 )
@@ -70,12 +74,43 @@ def report_table(report: Report, scale: str = "万") -> Table:
             add(row, name=f"  {row.unit}")
         add(group.subtotal, style="bold", name=f"  {group.subtotal.unit}")
         table.add_section()
+    if report.own is not None:
+        add(report.own)
+        table.add_section()
     add(report.total, style="bold")
     return table
 
 
-def print_report(report: Report, console: Console, scale: str = "万") -> None:
+def cell_text(value: Any, kind: str) -> str:
+    if value is None:
+        return "—" if kind in ("share", "money") else ""
+    if kind == "money":
+        return f"{value:,.2f}"
+    if kind == "share":
+        return percent(value)
+    return str(value)
+
+
+def breakdown_table(breakdown: Breakdown) -> Table:
+    table = Table(title=breakdown.title, caption="\n".join(breakdown.notes))
+    for header, kind in zip(breakdown.headers, breakdown.kinds, strict=True):
+        table.add_column(header, justify="left" if kind == "text" else "right")
+    for cells, bold in zip(breakdown.rows, breakdown.bold, strict=True):
+        table.add_row(
+            *(cell_text(v, k) for v, k in zip(cells, breakdown.kinds, strict=True)),
+            style="bold" if bold else "",
+        )
+    return table
+
+
+def print_report(
+    report: Report, console: Console, scale: str = "万", by: list[str] | None = None
+) -> None:
+    """The completion table and the 通报's text; with ``by``, those breakdowns instead."""
+    if by:
+        for breakdown in breakdown_tables(report, by):
+            console.print(breakdown_table(breakdown))
+        return
     console.print(report_table(report, scale))
-    console.print(headline(report), highlight=False)
-    for sentence in project_sentences(report):
-        console.print(sentence, highlight=False)
+    for line in summary_lines(report):
+        console.print(line, highlight=False, markup=False)

@@ -44,6 +44,34 @@ def percent(fraction: Decimal | None, places: int = 1) -> str:
     return f"{quantize(fraction * 100, places):.{places}f}%"
 
 
+def plain_number(value: Decimal, places: int = 2) -> str:
+    """Rounded half up, without trailing zeros: 780, 5.5, 0.25."""
+    text = f"{quantize(value, places):.{places}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def wan_text(value: Decimal) -> str:
+    """万 as the 通报 writes them: whole from 100 up (3950), else up to two decimals (5.5)."""
+    return plain_number(value, 0 if abs(value) >= 100 else 2)
+
+
+def money_text(wan: Decimal) -> str:
+    """An amount of 万元 as the 通报 writes it: 亿元 to one decimal from 1亿 up (31.1亿元),
+    万元 below (3950万元)."""
+    if abs(quantize(wan, 0)) >= 10_000:
+        return f"{quantize(wan / 10_000, 1):.1f}亿元"
+    return f"{wan_text(wan)}万元"
+
+
+def quantity_text(value: Decimal, metric: str) -> str:
+    """A figure of the report's metric in words: 4.7亿元, 1234万美元, 12个."""
+    if metric == "funds":
+        return money_text(value)
+    if metric == "fdi":
+        return f"{wan_text(value)}万美元"
+    return f"{plain_number(value)}个"
+
+
 def flags_text(row: Row, threshold: Decimal) -> str:
     texts = {**FLAG_TEXT, FLAG_FAR_BEHIND: f"低于{percent(threshold, 0)}时序"}
     # far_behind implies behind: say only the stronger one.
@@ -52,11 +80,15 @@ def flags_text(row: Row, threshold: Decimal) -> str:
 
 
 def period_label(report: Report) -> str:
+    return f"{report.year}年{months_label(report)}"
+
+
+def months_label(report: Report) -> str:
+    """1-4月, 1月, or 1月1日至4月19日 for a period that does not end with a month."""
     end = report.period.end
     if report.month is not None:
-        months = "1月" if report.month == 1 else f"1-{report.month}月"
-        return f"{report.year}年{months}"
-    return f"{report.year}年1月1日至{end.month}月{end.day}日"
+        return "1月" if report.month == 1 else f"1-{report.month}月"
+    return f"1月1日至{end.month}月{end.day}日"
 
 
 def title(report: Report) -> str:

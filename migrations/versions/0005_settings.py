@@ -1,0 +1,28 @@
+"""Ledger settings (zs config): the issuing office, the document number pattern.
+
+Revision ID: 0005
+Revises: 0003 (re-chained after 0004 at merge)
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0005"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "setting",
+        sa.Column("key", sa.String(), nullable=False),
+        sa.Column("value", sa.String(), nullable=False),
+        sa.Column("operator", sa.String(), nullable=False),
+        sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("key", name="pk_setting"),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("setting")
