@@ -21,6 +21,7 @@ from zhaoshang_cli.models import AuditEntry
 from zhaoshang_cli.money import WAN, YI
 from zhaoshang_cli.projects import add_project, move_stage
 from zhaoshang_cli.report.periods import latest_complete_month, month_period
+from zhaoshang_cli.settings import set_setting
 from zhaoshang_cli.targets import add_target, targets_in_force
 from zhaoshang_cli.units import add_unit, find_unit
 
@@ -61,8 +62,72 @@ INDUSTRIES = [
     ("现代农业", False),
 ]
 ORIGINS = ["outside_province"] * 6 + ["outside_city"] * 3 + ["foreign", "local"]
+# Project names as offices write them, per industry: {n} is a capacity, {p} a product.
+NAMES = {
+    "新型化工": (
+        ["年产{n}万吨{p}项目"],
+        [
+            "精细化工中间体",
+            "聚氨酯新材料",
+            "环保水性涂料",
+            "电子化学品",
+            "水处理剂",
+            "煤焦油深加工",
+        ],
+    ),
+    "装备制造": (
+        ["{p}生产线项目", "年产{n}万台(套){p}项目", "{p}制造基地项目"],
+        ["智能农机装备", "新能源汽车零部件", "数控机床", "风电装备", "工程机械配件", "输变电设备"],
+    ),
+    "食品": (
+        ["年产{n}万吨{p}加工项目", "{p}精深加工项目"],
+        ["小杂粮", "肉制品", "果蔬饮料", "乳制品", "玉米", "马铃薯"],
+    ),
+    "新能源新材料": (
+        ["年产{n}万吨{p}项目", "{n}0兆瓦{p}项目"],
+        ["铝型材", "锂电池正极材料", "光伏发电", "分散式风电", "碳纤维复合材料", "高纯硅"],
+    ),
+    "电子信息": (
+        ["{p}产业园项目", "年产{n}00万件{p}项目"],
+        ["智能终端", "电子元器件", "光通信器件", "LED显示模组", "印制电路板", "传感器"],
+    ),
+    "现代物流": (
+        ["{p}项目", "{p}(一期)项目"],
+        ["农产品冷链物流园", "电商物流分拨中心", "智慧物流港", "铁路货运专用线", "公路港"],
+    ),
+    "文化旅游": (
+        ["{p}项目", "{p}开发建设项目"],
+        ["生态旅游度假区", "文化旅游综合体", "康养小镇", "古镇保护性开发", "研学旅行基地"],
+    ),
+    "现代农业": (
+        ["{n}万亩{p}项目", "{p}项目"],
+        ["高标准设施农业示范园", "现代农业产业园", "中药材种植加工基地", "林果种植基地"],
+    ),
+}
+INVESTOR_PLACES = {
+    "outside_province": ["江苏", "浙江", "广东", "上海", "北京", "福建", "山东", "深圳"],
+    "outside_city": ["省城", "邻市", "省投"],
+    "foreign": ["香港", "新加坡", "台湾", "韩国"],
+    "local": ["本市"],
+}
+INVESTOR_WORDS = ["恒泰", "中联", "鼎盛", "瑞源", "华信", "金达", "新泰", "远大", "宏图", "天成"]
+INVESTOR_KINDS = {
+    "新型化工": "化工",
+    "装备制造": "装备",
+    "食品": "食品",
+    "新能源新材料": "新能源",
+    "电子信息": "电子科技",
+    "现代物流": "物流",
+    "文化旅游": "文旅发展",
+    "现代农业": "农业开发",
+}
 OCCASIONS = [None, None, None, "投洽会", "百日竞赛"]
 DEMO_ACTION = "demo.build"
+DEMO_SETTINGS = {
+    "office": "某某市招商引资工作领导小组办公室",
+    "doc_number": "某招组办〔{year}〕{month}号",
+    "bulletin_number": "{year}年第{week}期",
+}
 OPERATOR = "zs-demo"
 
 
@@ -85,10 +150,22 @@ def _amount(rng: random.Random) -> int:
             (1000 * WAN, 5000 * WAN),
             (100 * WAN, 1000 * WAN),
         ],
-        weights=[1, 8, 8, 14, 9],
+        weights=[0.5, 7, 9, 15, 10],
     )[0]
     yuan = rng.randrange(tier[0], tier[1], 100 * WAN)
     return yuan * 100
+
+
+def project_name(rng: random.Random, industry: str) -> str:
+    patterns, products = NAMES[industry]
+    return rng.choice(patterns).format(
+        n=rng.choice([1, 2, 3, 5, 6, 8, 10, 20, 30]), p=rng.choice(products)
+    )
+
+
+def investor_name(rng: random.Random, industry: str, origin: str) -> str:
+    place = rng.choice(INVESTOR_PLACES[origin])
+    return f"{place}{rng.choice(INVESTOR_WORDS)}{INVESTOR_KINDS[industry]}有限公司"
 
 
 def _day(rng: random.Random, start: date, end: date) -> date:
@@ -113,7 +190,8 @@ def build_demo(session: Session, today: date) -> tuple[int, int, int, int]:
             add_unit(session, office, "office", department)
             for person, rank in PERSONS[office]:
                 add_unit(session, person, "person", f"{department}/{office}", rank=rank)
-    for y in (year - 2, year - 1, year):
+    years = range(year - 3, year + 1)
+    for y in years:
         for m in range(1, 13):
             set_rate(session, "USD", f"{y}-{m:02d}", 7_050_000 + rng.randrange(0, 200_000, 100))
     # Units that bring in projects: counties (and their towns), zones, a few departments.
@@ -124,9 +202,13 @@ def build_demo(session: Session, today: date) -> tuple[int, int, int, int]:
         + DEPARTMENTS[:6]
     )
     projects = arrivals = 0
-    for y in (year - 2, year - 1, year):
+    # A steady pace of signings (about a tenth more each year), so this year's money compares
+    # with last year's as a real city's does.
+    signings = {y: round(48 * 1.1 ** (y - years[0])) for y in years}
+    signings[year] = round(signings[year] * month / 12) + 2
+    for y in years:
         last_signing = period_end if y == year else date(y, 12, 31)
-        for _ in range({year - 2: 45, year - 1: 60}.get(y, 40 + 4 * month)):
+        for _ in range(signings[y]):
             signed = _day(rng, date(y, 1, 1), last_signing)
             industry, industrial = rng.choice(INDUSTRIES)
             origin = rng.choice(ORIGINS)
@@ -138,10 +220,10 @@ def build_demo(session: Session, today: date) -> tuple[int, int, int, int]:
             contract = _amount(rng)
             project = add_project(
                 session,
-                name=f"{rng.choice(['年产', '新建', '扩建'])}{industry}项目{projects + 1:03d}",
+                name=project_name(rng, industry),
                 units=units,
                 contract_fen=contract,
-                investor=f"{rng.choice(['华', '中', '恒', '鼎', '盛', '瑞'])}{rng.choice(['泰', '信', '源', '达'])}{industry}有限公司",
+                investor=investor_name(rng, industry, origin),
                 origin=origin,
                 industry=industry,
                 industrial=industrial,
@@ -168,7 +250,7 @@ def build_demo(session: Session, today: date) -> tuple[int, int, int, int]:
             paid = 0
             on = signed + timedelta(days=rng.randrange(10, 50))
             while on <= period_end and paid < contract * 0.9:
-                part = min(contract - paid, contract * rng.randrange(3, 15) // 100)
+                part = min(contract - paid, contract * rng.randrange(6, 20) // 100)
                 part -= part % (10 * WAN * 100)  # whole 10万
                 if part <= 0:
                     break
@@ -190,6 +272,8 @@ def build_demo(session: Session, today: date) -> tuple[int, int, int, int]:
                 paid += part
                 on += timedelta(days=rng.randrange(30, 120))
     _set_targets(session, rng, year, month)
+    for key, value in DEMO_SETTINGS.items():
+        set_setting(session, key, value)
     day = date(year, 1, 5)
     while day <= period_end:  # a few trips and visits a week, for the bulletin's effort table
         for unit in rng.sample([*COUNTIES, *ZONES, *DEPARTMENTS[:3]], 3):

@@ -26,6 +26,7 @@ class Written:
     week: Week
     xlsx: Path
     markdown: Path
+    docx: Path
 
 
 def bulletin_paths(out: Path, week: Week) -> tuple[Path, Path]:
@@ -75,17 +76,19 @@ def weeks_to_catch_up(ledger: Ledger, today: date) -> list[Week]:
 
 def write_week(ledger: Ledger, week: Week, out: Path, operator: str | None = None) -> Written:
     from zhaoshang_cli.bulletin.compute import build_bulletin
-    from zhaoshang_cli.bulletin.render import markdown, workbook
+    from zhaoshang_cli.bulletin.render import document, markdown, workbook
 
     with ledger.read() as session:
         bulletin = build_bulletin(session, week)
     xlsx_path, md_path = bulletin_paths(out, week)
+    docx_path = xlsx_path.with_suffix(".docx")
     book = workbook(bulletin)
     text = markdown(bulletin)
     write_all_atomically(
         {
             xlsx_path: book,
             md_path: lambda temporary: temporary.write_text(text, encoding="utf-8"),
+            docx_path: document(bulletin),
         }
     )
     with ledger.write(operator) as session:
@@ -102,9 +105,14 @@ def write_week(ledger: Ledger, week: Week, out: Path, operator: str | None = Non
             "bulletin.write",
             "bulletin_run",
             run.id,
-            after={"week": week.label, "xlsx": str(xlsx_path), "markdown": str(md_path)},
+            after={
+                "week": week.label,
+                "xlsx": str(xlsx_path),
+                "markdown": str(md_path),
+                "docx": str(docx_path),
+            },
         )
-    return Written(week, xlsx_path, md_path)
+    return Written(week, xlsx_path, md_path, docx_path)
 
 
 def run_bulletins(
