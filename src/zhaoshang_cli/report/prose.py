@@ -40,7 +40,9 @@ class Paragraph:
 
 
 def chinese_count(n: int) -> str:
-    """2 → 两 in 两个, 4 → 四, 12 → 十二 (counts of units in a group name)."""
+    """A count of units as a group's name says it: 两 (县), 四, 十二."""
+    if n == 2:
+        return "两"
     if n <= 10:
         return NUMERALS[n]
     tens, ones = divmod(n, 10)
@@ -59,8 +61,7 @@ def group_name(group: Group) -> str:
     if group.kind == "department":
         return "市直部门"
     words = {"zone": "开发区", "town": "乡镇(街道)", "office": "科室", "group": "招商组团"}
-    count = "两" if n == 2 else chinese_count(n)
-    return f"{count}个{words.get(group.kind, group.label)}"
+    return f"{chinese_count(n)}个{words.get(group.kind, group.label)}"
 
 
 def _progress(row: Row) -> str:
@@ -91,7 +92,13 @@ def headline(report: Report) -> Paragraph:
 
 def group_paragraph(group: Group, metric: str) -> Paragraph:
     """四县一区共到位资金23.3亿元,完成年度指标任务的29.1%。其中:甲县到位资金4.7亿元,
-    完成年度指标任务的29.1%;…。Units with nothing are named together at the end."""
+    完成年度指标任务的29.1%;…。Units with nothing are named together at the end; a group of
+    one unit is that unit's sentence."""
+    if len(group.rows) == 1:
+        row = group.rows[0]
+        if FLAG_NOTHING in row.flags:
+            return Paragraph(f"{row.unit}尚无{VERB[metric]}{_progress(row)}。")
+        return Paragraph(_unit_clause(row, metric) + "。")
     sub = group.subtotal
     text = (
         f"{group_name(group)}共{VERB[metric]}{quantity_text(sub.actual, metric)}{_progress(sub)}。"
@@ -114,8 +121,7 @@ def yellow_card(report: Report) -> Paragraph:
     if not below:
         return Paragraph(f"各单位完成进度均达到时序进度的{line}以上。")
     return Paragraph(
-        f"按时序进度,完成任务低于时序进度{line}(黄牌警告线)的单位有{len(below)}个:"
-        f"{'、'.join(below)}。"
+        f"按时序进度,完成任务低于时序进度{line}(黄牌警告线)的单位:{'、'.join(below)}。"
     )
 
 
