@@ -64,6 +64,11 @@ def group_name(group: Group) -> str:
     return f"{chinese_count(n)}个{words.get(group.kind, group.label)}"
 
 
+def during(report: Report) -> str:
+    """1-4月份, or 1月1日至4月19日 for a period that does not end with a month (the 快报)."""
+    return months_label(report) + ("份" if report.month is not None else "")
+
+
 def _progress(row: Row) -> str:
     return f",完成年度指标任务的{percent(row.completion)}" if row.completion is not None else ""
 
@@ -77,7 +82,7 @@ def headline(report: Report) -> Paragraph:
     时序进度为33.3%。"""
     total = report.total
     parts = [
-        f"{months_label(report)}份{report.parent}{WHAT[report.metric]}"
+        f"{during(report)}{report.parent}{WHAT[report.metric]}"
         f"{quantity_text(total.actual, report.metric)}"
     ]
     if total.yoy is not None:
@@ -126,7 +131,7 @@ def yellow_card(report: Report) -> Paragraph:
 
 
 def project_paragraphs(report: Report) -> list[Paragraph]:
-    p, months = report.projects, months_label(report)
+    p, months = report.projects, during(report)
     major = p["major_signed"]
     new, carried = p["new_started"], p["carried_over"]
     waiting, finished = p["not_started"], p["finished_earlier"]
@@ -144,7 +149,7 @@ def project_paragraphs(report: Report) -> list[Paragraph]:
     rest = ";另有" + "、".join(others) if others else ""
     paragraphs = [
         Paragraph(
-            f"{months}份{report.parent}共引进各类项目{p['introduced']['count']}项(当期新签约),"
+            f"{months}{report.parent}共引进各类项目{p['introduced']['count']}项(当期新签约),"
             f"合同及协议引资额{money_text(p['introduced']['contract'])},"
             + (
                 f"其中亿元以上项目{major['count']}项,合同及协议引资额{money_text(major['contract'])}。"
@@ -167,7 +172,7 @@ def project_paragraphs(report: Report) -> list[Paragraph]:
     if p["introduced"]["count"]:
         paragraphs.append(
             Paragraph(
-                f"{months}份共引进工业项目{industrial['count']}项,"
+                f"{months}共引进工业项目{industrial['count']}项,"
                 f"占引进项目总数的{percent(industrial['share_of_projects'])};工业项目到位资金"
                 f"{money_text(industrial['arrived'])},占已到位资金总额的"
                 f"{percent(industrial['share_of_arrived'])}。"
