@@ -116,6 +116,8 @@ class Arrival(SQLModel, table=True):
         # Covering indexes: sums by date range, and per project up to a date.
         Index("ix_arrival_date_project", "arrived_on", "project_id", "cny_fen"),
         Index("ix_arrival_project_date", "project_id", "arrived_on", "cny_fen"),
+        # 实际使用外资: arrivals from abroad by date, without reading every arrival.
+        Index("ix_arrival_source_date", "source", "arrived_on", "project_id", "usd_cents"),
         UniqueConstraint("reverses_id", name="uq_arrival_reverses_id"),
     )
 

@@ -66,7 +66,7 @@ class Fact:
         return Decimal(self.arrived_fen) * self.share_bp / BP / MINOR_PER_WAN
 
 
-def _scope(parent_id: int) -> Any:
+def project_scope(parent_id: int) -> Any:
     """Projects credited in the parent's subtree with the share credited there."""
     unit, credit = Unit.__table__, ProjectUnit.__table__
     tree = select(unit.c.id.label("id")).where(unit.c.id == parent_id).cte("tree", recursive=True)
@@ -92,7 +92,7 @@ def project_facts(
     p, a = Project.__table__, Arrival.__table__
     s, e = period.start, period.end
     before = entered_before(as_of)
-    scope = _scope(parent_id)
+    scope = project_scope(parent_id)
     money = select(a.c.project_id, func.sum(a.c.cny_fen).label("fen")).where(
         a.c.arrived_on >= s, a.c.arrived_on <= e
     )
@@ -265,7 +265,7 @@ def foreign_contracts(
     """合同外资: contracts of foreign investors signed in the period, in 万元 and in 万美元 at
     the USD rate of each signing month (the latest earlier rate where a month has none)."""
     p = Project.__table__
-    scope = _scope(parent_id)
+    scope = project_scope(parent_id)
     year, month = extract("year", p.c.signed_on), extract("month", p.c.signed_on)
     query = (
         select(year, month, scope.c.share_bp, func.count(), func.sum(p.c.contract_fen))

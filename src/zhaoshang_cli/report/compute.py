@@ -17,8 +17,9 @@ from zhaoshang_cli.errors import Invalid, NotFound
 from zhaoshang_cli.glossary import UNIT_KINDS
 from zhaoshang_cli.models import Project, ProjectUnit, Unit
 from zhaoshang_cli.report import breakdowns
+from zhaoshang_cli.report.lists import project_lists
 from zhaoshang_cli.report.periods import Period, is_month_end, time_progress
-from zhaoshang_cli.report.projects import follow_through, project_lists
+from zhaoshang_cli.report.projects import follow_through
 from zhaoshang_cli.report.sql import BP, MAJOR_FEN, MINOR_PER_WAN, entered_by, subtree_cte
 from zhaoshang_cli.settings import Issuer, issuer
 from zhaoshang_cli.targets import METRICS, check_metric, targets_in_force
@@ -255,7 +256,7 @@ def build_report(
         total=total,
         projects=breakdowns.summary(facts),
         rates=follow_through(session, parent, period, occasion, as_of),
-        lists=project_lists(session, parent, period, as_of) if with_lists else {},
+        lists=project_lists(session, parent.id, period, as_of) if with_lists else {},  # type: ignore[arg-type]
         as_of=as_of,
         occasion=occasion,
         own=own_row(session, parent, groups, total, period, as_of),

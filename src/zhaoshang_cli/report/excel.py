@@ -9,6 +9,7 @@ from typing import Any
 
 from zhaoshang_cli.glossary import STAGES
 from zhaoshang_cli.report.compute import FLAG_BEHIND, FLAG_FAR_BEHIND, Report, Row
+from zhaoshang_cli.report.lists import list_total
 from zhaoshang_cli.report.prose import Paragraph, prose
 from zhaoshang_cli.report.tables import BREAKDOWNS, Table, breakdown_tables
 from zhaoshang_cli.report.text import (
@@ -262,14 +263,13 @@ def list_sheet(
     items: list[dict[str, Any]],
     headers: list[tuple[str, str]] | None = None,
     heading: str | None = None,
-    subtitle: str = "单位:万元",
+    subtitle: str | None = None,
     issuer: Issuer | None = None,
 ) -> Sheet:
     """A project list: titled, header row frozen and repeated on every printed page."""
     headers = headers or LIST_HEADERS
-    sheet = titled(
-        name, heading or name, f"{subtitle}    共{len(items)}项", len(headers), issuer, freeze="A4"
-    )
+    shown = subtitle or f"单位:万元    共{len(items)}项"
+    sheet = titled(name, heading or name, shown, len(headers), issuer, freeze="A4")
     sheet.add(*((header, HEADER_STYLE) for _, header in headers))
     styles = {
         key: Style(number_format=LIST_FORMATS[key]) for key, _ in headers if key in LIST_FORMATS
@@ -330,7 +330,13 @@ def report_sheets(report: Report, scale: str = "万") -> list[Sheet]:
     for key, name in LIST_SHEETS.items():
         items = report.lists.get(key, [])
         heading = f"{months}{report.parent}{name}清单"
-        sheets.append(list_sheet(name, items, heading=heading, issuer=report.issuer))
+        total = list_total(report.projects, key)
+        subtitle = f"单位:万元    共{total}项,按合同引资额由大到小排列"
+        if total > len(items):
+            subtitle += f",此处列出前{len(items)}项;全部项目可用 zs project list 导出"
+        sheets.append(
+            list_sheet(name, items, heading=heading, subtitle=subtitle, issuer=report.issuer)
+        )
     sheets.append(rates_sheet(report))
     return sheets
 

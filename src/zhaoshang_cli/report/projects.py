@@ -1,5 +1,5 @@
-"""The project side of the report: introduced, 新开工 vs 结转续建, 亿元以上, industrial share,
-and the follow-through rates (履约率, 开工率, 资金到位率, 建成投产率) of a signed cohort."""
+"""The follow-through rates (履约率, 开工率, 资金到位率, 建成投产率) of a signed cohort, and
+projects meeting a condition (the bulletin's week of news)."""
 
 from datetime import date
 from decimal import Decimal
@@ -11,7 +11,7 @@ from sqlmodel import Session
 from zhaoshang_cli.models import Unit
 from zhaoshang_cli.report.names import unit_labels
 from zhaoshang_cli.report.periods import Period
-from zhaoshang_cli.report.sql import MAJOR_FEN, entered_by, subtree_cte, wan
+from zhaoshang_cli.report.sql import entered_by, subtree_cte, wan
 
 
 def _scope(parent: Unit, as_of: date | None) -> str:
@@ -38,11 +38,6 @@ def _share(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
     return None if not whole else Decimal(part) / Decimal(whole)
 
 
-NEW = "p.started_on >= :s AND p.started_on <= :e"
-CARRIED = (
-    "p.started_on < :s AND (p.completed_on IS NULL OR p.completed_on >= :s)"
-    " AND (p.terminated_on IS NULL OR p.terminated_on >= :s)"
-)
 SIGNED = "p.signed_on >= :s AND p.signed_on <= :e"
 
 
@@ -78,25 +73,6 @@ def follow_through(
         "funds_rate": _share(arrived_fen, contract_fen),  # 资金到位率
         "production_rate": _share(producing, signed),  # 建成投产率
     }
-
-
-LIST_FILTERS = {
-    "signed": SIGNED,  # 新签约
-    "new_started": NEW,  # 新开工
-    "carried_over": CARRIED,  # 结转续建
-    "major": f"{SIGNED} AND p.contract_fen >= {MAJOR_FEN}",  # 亿元以上
-}
-
-
-def project_lists(
-    session: Session, parent: Unit, period: Period, as_of: date | None
-) -> dict[str, list[dict[str, Any]]]:
-    """The project lists sent with the report (never investor contacts), in one query: each
-    project once, with a flag per list."""
-    flags = [f"({condition}) AS in_{name}" for name, condition in LIST_FILTERS.items()]
-    either = " OR ".join(f"({condition})" for condition in LIST_FILTERS.values())
-    rows = projects_where(session, parent, either, period, as_of, extra=flags)
-    return {name: [row for row in rows if row[f"in_{name}"]] for name in LIST_FILTERS}
 
 
 def projects_where(
