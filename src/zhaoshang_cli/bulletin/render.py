@@ -175,13 +175,16 @@ def chart_sheet(bulletin: Bulletin) -> Sheet:
 
     report = bulletin.report
     percent_style = Style(number_format="0.0%")
+    week = bulletin.week
     sheet = titled(
         "完成图",
-        f"{title(bulletin)}·各单位完成进度",
-        f"截至{report.period.end.month}月{report.period.end.day}日",
+        f"{week.year}年第{week.number}周各单位完成进度",
+        f"截至{report.period.end.month}月{report.period.end.day}日,时序进度"
+        f"{percent(report.time_progress)}",
         3,
         bulletin.issuer,
     )
+    sheet.min_widths = {1: 22, 2: 10, 3: 10}
     sheet.add(("单位", HEADER_STYLE), ("完成%", HEADER_STYLE), ("时序进度", HEADER_STYLE))
     progress = report.time_progress.quantize(Decimal("0.000001"))
     rows = [row for group in report.groups for row in group.rows]

@@ -196,7 +196,9 @@ def origin_paragraphs(report: Report) -> list[Paragraph]:
         if None in rows:
             parts.append(f"来源未填的{money_text(rows[None]['arrived'])}")
         industries = [
-            r for r in report.breakdowns["industry"] if r["key"] != "total" and r["arrived"]
+            r
+            for r in report.breakdowns["industry"]
+            if r["key"] not in ("total", None) and r["arrived"]
         ]
         top = "、".join(f"{r['label']}{money_text(r['arrived'])}" for r in industries[:3])
         text = ",".join(parts) + "。"
