@@ -185,14 +185,18 @@ def summary(facts: list[Fact]) -> dict[str, Any]:
     }
 
 
-def _row(key: Any, label: str, facts: list[Fact], **extra: Any) -> dict[str, Any]:
+def _row(
+    key: Any, label: str, facts: list[Fact], *, signed_money: bool = False, **extra: Any
+) -> dict[str, Any]:
+    """New projects (count, contract) and money: everything that arrived, or with
+    ``signed_money`` only what arrived for the new projects themselves."""
     signed = _sum([f for f in facts if f.signed])
     return {
         "key": key,
         "label": label,
         "projects": signed["count"],
         "contract": signed["contract"],
-        "arrived": _sum(facts)["arrived"],
+        "arrived": signed["arrived"] if signed_money else _sum(facts)["arrived"],
         **extra,
     }
 
@@ -222,15 +226,16 @@ def by_industry(facts: list[Fact]) -> list[dict[str, Any]]:
 
 
 def by_tier(facts: list[Fact]) -> list[dict[str, Any]]:
-    """New projects by size band against the 12510 target (亿元以上 counts 10亿元以上 too)."""
+    """New projects by size band against the 12510 target (亿元以上 counts 10亿元以上 too), with
+    the money that arrived for them."""
     rows = []
     for key, label, _ in TIERS:
-        row = _row(key, label, [f for f in facts if f.tier == key])
+        row = _row(key, label, [f for f in facts if f.tier == key], signed_money=True)
         target = TARGET_12510.get(key)
         toward = row["projects"] + (rows[0]["projects"] if key == "1yi" else 0)
         row |= {"target": target, "met": None if target is None else toward >= target}
         rows.append(row)
-    total = _row("total", "合计", facts)
+    total = _row("total", "合计", facts, signed_money=True)
     return [*rows, total | {"target": sum(TARGET_12510.values()), "met": None}]
 
 

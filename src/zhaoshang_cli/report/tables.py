@@ -64,7 +64,8 @@ def origin_table(report: Report) -> Table:
     foreign = report.breakdowns["foreign"]
     note = f"实际使用外资{wan_text(foreign['fdi'])}万美元"
     if foreign["fdi_yoy"] is not None:
-        note += f"(同比{percent(foreign['fdi_yoy'])})"
+        change = "增长" if foreign["fdi_yoy"] >= 0 else "下降"
+        note += f",同比{change}{percent(abs(foreign['fdi_yoy']))}"
     note += f";新签约境外投资项目{foreign['projects']}个"
     if foreign["projects"] and foreign["contract_usd"] is not None:
         note += f",合同外资{wan_text(foreign['contract_usd'])}万美元(按签约当月汇率折算)"
@@ -104,7 +105,14 @@ def tier_table(report: Report) -> Table:
     return Table(
         "tier",
         _title(report, "新签约项目(按合同引资额规模)"),
-        ["项目规模", "新签约项目(个)", *AMOUNTS, "12510工程目标(个)", "是否达到"],
+        [
+            "项目规模",
+            "新签约项目(个)",
+            "合同引资额(万元)",
+            "其中到位资金(万元)",
+            "12510工程目标(个)",
+            "是否达到",
+        ],
         ["text", "count", "money", "money", "count", "text"],
         [
             [r["label"], r["projects"], r["contract"], r["arrived"], r["target"], met(r)]
@@ -112,7 +120,8 @@ def tier_table(report: Report) -> Table:
         ],
         [r["key"] == "total" for r in rows],
         [
-            "各档互不重叠:亿元以上指1亿元至10亿元,5000万元以上指5000万元至1亿元,依此类推。",
+            "各档互不重叠:亿元以上指1亿元至10亿元,5000万元以上指5000万元至1亿元,依此类推;"
+            "到位资金只计本期新签约项目本身。",
             "12510工程:每年引进亿元以上项目1个、5000万元以上2个、1000万元以上5个、"
             "100万元以上10个;亿元以上一档的目标可由10亿元以上项目完成。",
         ],
