@@ -293,7 +293,8 @@ def rates_sheet(report: Report) -> Sheet:
     rates = report.rates
     sheet = titled(
         "履约情况",
-        f"{period_label(report)}{report.parent}{rates['cohort']}项目履约情况",
+        f"{period_label(report)}{report.parent}"
+        f"{report.occasion + '签约' if report.occasion else '新签约'}项目履约情况",
         f"截至{report.period.end.month}月{report.period.end.day}日    单位:个、万元",
         2,
         report.issuer,
