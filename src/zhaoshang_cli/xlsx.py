@@ -18,7 +18,7 @@ from typing import Any
 
 from zhaoshang_cli.errors import Invalid
 
-WIDTH_SAMPLE = 2000  # rows looked at to size columns; enough for any real list
+WIDTH_SAMPLE = 200  # rows looked at to size columns; the widest values show early enough
 PAGE_NUMBERS = "第 &P 页 共 &N 页"
 CLOSING = ",.;:!?)、。,;:!?)》」』”’%"
 _EXCEL_EPOCH = date(1899, 12, 30)

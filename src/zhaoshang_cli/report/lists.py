@@ -1,6 +1,6 @@
 """The project lists sent with the 通报 (新签约, 新开工, 结转续建, 亿元以上), largest contracts
-first and at most ``LIST_LIMIT`` each: an annex is printed, and a thousand rows is already some
-twenty-five pages. How many projects each list has in all is in the report's project figures;
+first and at most ``LIST_LIMIT`` each: an annex is printed, and five hundred rows is already
+some twelve pages. How many projects each list has in all is in the report's project figures;
 the whole of any list comes from ``zs project list`` or ``zs export``. Never investor contacts.
 
 SQLAlchemy Core, so it compiles for SQLite and PostgreSQL alike.
@@ -9,7 +9,7 @@ SQLAlchemy Core, so it compiles for SQLite and PostgreSQL alike.
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, literal, or_, select, union_all
 from sqlmodel import Session
 
 from zhaoshang_cli.models import Arrival, Project, ProjectUnit
@@ -18,7 +18,7 @@ from zhaoshang_cli.report.names import unit_labels
 from zhaoshang_cli.report.periods import Period
 from zhaoshang_cli.report.sql import MAJOR_FEN, wan
 
-LIST_LIMIT = 1000
+LIST_LIMIT = 500
 # Which figure of ``Report.projects`` counts each list in full.
 LIST_COUNTS = {
     "signed": "introduced",
@@ -72,18 +72,24 @@ def project_lists(
         p.c.contract_fen,
         money.scalar_subquery().label("arrived_fen"),
     )
-    lists: dict[str, list[dict[str, Any]]] = {}
+    parts = []
     for name, condition in _conditions(p, period).items():
-        query = (
-            select(*columns)
+        part = (
+            select(literal(name).label("list"), *columns)
             .select_from(p.join(scope, scope.c.id == p.c.id))
             .where(func.coalesce(p.c.origin, "") != "local", condition)
             .order_by(p.c.contract_fen.desc().nulls_last(), p.c.code)
             .limit(limit)
         )
         if before is not None:
-            query = query.where(p.c.created_at < before)
-        lists[name] = [dict(row._mapping) for row in session.connection().execute(query)]
+            part = part.where(p.c.created_at < before)
+        parts.append(select(part.subquery(name)))
+    lists: dict[str, list[dict[str, Any]]] = {name: [] for name in LIST_COUNTS}
+    for row in session.connection().execute(union_all(*parts)):  # the scope is worked out once
+        data = dict(row._mapping)
+        lists[data.pop("list")].append(data)
+    for rows in lists.values():  # a union keeps no order of its own
+        rows.sort(key=lambda r: (r["contract_fen"] is None, -(r["contract_fen"] or 0), r["code"]))
     _name_units(session, lists)
     return lists
 
