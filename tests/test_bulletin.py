@@ -11,6 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from docx import Document
 
 from conftest import fails, snapshot, zs
 from test_report import set_target
@@ -95,11 +96,14 @@ def test_bulletin_figures(city, tmp_path):
     result = zs("bulletin", "--week", "2026-W16", "--out", str(out))
     assert result.stdout.count("\n") == 1 and "2026-W16" in result.stdout  # one log line
     md = (out / "2026-W16-bulletin.md").read_text(encoding="utf-8")
-    assert "本周全市到位资金500.00万元,上年同期300.00万元。" in md
-    assert "今年以来累计到位资金2500.00万元,完成年度指标10000.00万元的25.0%" in md
+    assert "本周全市到位资金500万元,上年同期300万元。" in md
+    assert "今年以来累计到位资金2500万元,完成年度指标1.0亿元的25.0%" in md
     assert "今年以来无到位资金的单位:乙县、经开区、市商务局。" in md
     assert "本周项目:签约1个,开工1个,竣工0个,投产0个。" in md
     assert "13900000000" not in md
+    # The total carries its flag, as in the workbook: every output says the same.
+    total_line = next(line for line in md.splitlines() if line.startswith("| **全市合计**"))
+    assert total_line.endswith("| 滞后时序 |")
     wb = openpyxl.load_workbook(out / "2026-W16-bulletin.xlsx")
     assert wb.sheetnames == ["快报", "完成图", "本周项目", "招商工作量"]
     sheet = wb["快报"]
@@ -108,14 +112,25 @@ def test_bulletin_figures(city, tmp_path):
     # The same numbers as `zs report` for 1 January to Sunday 19 April.
     assert sheet.cell(rows["  甲县"], 4).value == 2500
     assert sheet.cell(rows["  甲县"], 5).value == pytest.approx(0.5)
+    assert sheet.cell(rows["全市合计"], 10).value == "滞后时序"
     assert len(wb["完成图"]._charts) == 1  # a native chart
+    for ws in wb.worksheets:  # every sheet says what it is, on every printed page
+        assert ws["A1"].value and ws.print_title_rows == "$1:$3"
     events = wb["本周项目"]
-    assert [c.value for c in events[2]][:3] == ["签约", "2026-0001", "装备项目"]
-    effort = {r[0]: r for r in wb["招商工作量"].iter_rows(min_row=2, values_only=True)}
+    assert [c.value for c in events[4]][:3] == ["签约", "2026-0001", "装备项目"]
+    effort = {r[0]: r for r in wb["招商工作量"].iter_rows(min_row=4, values_only=True)}
     assert effort["甲县"][1:] == (3, 5, 5, 6, 1, 1)  # week / ytd: trip days, visits, signed
     for ws in wb.worksheets:
         for row in ws.iter_rows(values_only=True):
             assert not any("13900000000" in str(v) for v in row if v)
+    document = Document(str(out / "2026-W16-bulletin.docx"))  # always written beside them
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "本周全市到位资金500万元,上年同期300万元。" in text and "装备项目" in text
+    table = {
+        row.cells[0].text.strip(): [c.text for c in row.cells] for row in document.tables[0].rows
+    }
+    assert table["甲县"][2] == "2500.00" and table["全市合计"][8] == "滞后时序"
+    assert "13900000000" not in text
 
 
 def test_completion_table_matches_report_for_that_sunday(city, tmp_path):
@@ -196,7 +211,11 @@ def test_ledger_needing_migration_is_refused(ledger_path, tmp_path):
     zs("init")  # upgrades it; then the bulletin runs
     zs("unit", "add", "全市", "--kind", "city")
     zs("bulletin", "--week", "2026-W16", "--out", str(out))
-    assert leftovers(out) == ["2026-W16-bulletin.md", "2026-W16-bulletin.xlsx"]
+    assert leftovers(out) == [
+        "2026-W16-bulletin.docx",
+        "2026-W16-bulletin.md",
+        "2026-W16-bulletin.xlsx",
+    ]
 
 
 def test_activity_commands(ledger):
@@ -244,6 +263,7 @@ def test_console_script_as_cron_runs_it(city, tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("\n") == 1 and "\x1b[" not in done.stdout
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "2026-W16-bulletin.docx",
         "2026-W16-bulletin.md",
         "2026-W16-bulletin.xlsx",
     ]

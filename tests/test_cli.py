@@ -15,7 +15,7 @@ import typer.main
 from conftest import fails, sql, zs
 from zhaoshang_cli.cli import app
 
-HEAVY = ("pandas", "openpyxl", "alembic")
+HEAVY = ("pandas", "openpyxl", "alembic", "xlsxwriter", "docx")
 
 
 def walk(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:

@@ -38,7 +38,13 @@ def test_init_creates_a_ledger_where_there_is_no_file(ledger_path: Path) -> None
     nested = ledger_path.parent / "new" / "dir" / "ledger.db"
     out = zs("init", "--db", str(nested)).stdout
     assert f"Created a new ledger at {nested} (schema {SCHEMA_HEAD})" in out
-    assert tables(nested) == TABLES_AT_0001 | {"target", "activity", "bulletin_run", "backup"}
+    assert tables(nested) == TABLES_AT_0001 | {
+        "target",
+        "activity",
+        "bulletin_run",
+        "backup",
+        "setting",
+    }
     assert revision_of(nested) == SCHEMA_HEAD
 
 

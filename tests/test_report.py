@@ -284,6 +284,11 @@ def test_excel_file(city, tmp_path):
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == [
         "完成情况",
+        "通报正文",
+        "按资金来源",
+        "按产业",
+        "按项目规模",
+        "按项目建设状态",
         "新签约项目",
         "新开工项目",
         "结转续建项目",
@@ -292,9 +297,9 @@ def test_excel_file(city, tmp_path):
     ]
     ws = wb["完成情况"]
     assert ws["A1"].value == "2026年1-4月全市招商引资完成情况通报"
-    assert ws["A2"].value == "单位: 万元"
+    assert ws["A2"].value.startswith("统计期间:2026年1月1日至4月30日    单位:万元")
     assert ws.freeze_panes == "B4"
-    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
     rows = {ws.cell(r, 1).value: r for r in range(4, ws.max_row + 1)}
     yi, zone, jia = rows["  乙县"], rows["  经开区"], rows["  甲县"]
     assert ws.cell(yi, 4).number_format == "#,##0.00"
@@ -303,8 +308,12 @@ def test_excel_file(city, tmp_path):
     assert ws.cell(zone, 5).fill.fgColor.rgb.endswith("FFC7CE")  # below 70% of it
     assert ws.cell(jia, 5).fill.fill_type is None  # ahead: not highlighted
     assert ws.cell(rows["县区小计"], 4).value == 5900
+    assert ws.cell(jia, 8).value == "—"  # no 同比 without last year's figure, never a blank
+    assert (ws.cell(yi, 9).value, ws.cell(yi, 10).value) == (2, "滞后时序")  # 位次 | 提示
+    legend = [ws.cell(r, 2).value for r in range(rows["全市合计"] + 1, ws.max_row + 1)]
+    assert any("黄牌警告线" in str(text) for text in legend)
     signed = wb["新签约项目"]
-    names = [signed.cell(r, 2) for r in range(2, signed.max_row + 1)]
+    names = [signed.cell(r, 2) for r in range(4, signed.max_row + 1)]
     formula_like = next(c for c in names if str(c.value).startswith("="))
     assert formula_like.data_type == "s"  # stored as text, never a formula
     for sheet in wb.worksheets:

@@ -15,12 +15,14 @@ from sqlmodel import Session, select
 from zhaoshang_cli import dates
 from zhaoshang_cli.activities import add_activity
 from zhaoshang_cli.arrivals import record_arrival, set_rate
+from zhaoshang_cli.demo_names import investor_name, project_name
 from zhaoshang_cli.errors import Invalid
 from zhaoshang_cli.ledger import Ledger
 from zhaoshang_cli.models import AuditEntry
 from zhaoshang_cli.money import WAN, YI
 from zhaoshang_cli.projects import add_project, move_stage
 from zhaoshang_cli.report.periods import latest_complete_month, month_period
+from zhaoshang_cli.settings import set_setting
 from zhaoshang_cli.targets import add_target, targets_in_force
 from zhaoshang_cli.units import add_unit, find_unit
 
@@ -63,6 +65,11 @@ INDUSTRIES = [
 ORIGINS = ["outside_province"] * 6 + ["outside_city"] * 3 + ["foreign", "local"]
 OCCASIONS = [None, None, None, "投洽会", "百日竞赛"]
 DEMO_ACTION = "demo.build"
+DEMO_SETTINGS = {
+    "office": "某某市招商引资工作领导小组办公室",
+    "doc_number": "某招组办〔{year}〕{month}号",
+    "bulletin_number": "{year}年第{week}期",
+}
 OPERATOR = "zs-demo"
 
 
@@ -85,7 +92,7 @@ def _amount(rng: random.Random) -> int:
             (1000 * WAN, 5000 * WAN),
             (100 * WAN, 1000 * WAN),
         ],
-        weights=[1, 8, 8, 14, 9],
+        weights=[0.5, 7, 9, 15, 10],
     )[0]
     yuan = rng.randrange(tier[0], tier[1], 100 * WAN)
     return yuan * 100
@@ -113,7 +120,8 @@ def build_demo(session: Session, today: date) -> tuple[int, int, int, int]:
             add_unit(session, office, "office", department)
             for person, rank in PERSONS[office]:
                 add_unit(session, person, "person", f"{department}/{office}", rank=rank)
-    for y in (year - 2, year - 1, year):
+    years = range(year - 3, year + 1)
+    for y in years:
         for m in range(1, 13):
             set_rate(session, "USD", f"{y}-{m:02d}", 7_050_000 + rng.randrange(0, 200_000, 100))
     # Units that bring in projects: counties (and their towns), zones, a few departments.
@@ -124,9 +132,13 @@ def build_demo(session: Session, today: date) -> tuple[int, int, int, int]:
         + DEPARTMENTS[:6]
     )
     projects = arrivals = 0
-    for y in (year - 2, year - 1, year):
+    # A steady pace of signings (about a tenth more each year), so this year's money compares
+    # with last year's as a real city's does.
+    signings = {y: round(48 * 1.1 ** (y - years[0])) for y in years}
+    signings[year] = round(signings[year] * month / 12) + 2
+    for y in years:
         last_signing = period_end if y == year else date(y, 12, 31)
-        for _ in range({year - 2: 45, year - 1: 60}.get(y, 40 + 4 * month)):
+        for _ in range(signings[y]):
             signed = _day(rng, date(y, 1, 1), last_signing)
             industry, industrial = rng.choice(INDUSTRIES)
             origin = rng.choice(ORIGINS)
@@ -138,10 +150,10 @@ def build_demo(session: Session, today: date) -> tuple[int, int, int, int]:
             contract = _amount(rng)
             project = add_project(
                 session,
-                name=f"{rng.choice(['年产', '新建', '扩建'])}{industry}项目{projects + 1:03d}",
+                name=project_name(rng, industry),
                 units=units,
                 contract_fen=contract,
-                investor=f"{rng.choice(['华', '中', '恒', '鼎', '盛', '瑞'])}{rng.choice(['泰', '信', '源', '达'])}{industry}有限公司",
+                investor=investor_name(rng, industry, origin),
                 origin=origin,
                 industry=industry,
                 industrial=industrial,
@@ -168,7 +180,7 @@ def build_demo(session: Session, today: date) -> tuple[int, int, int, int]:
             paid = 0
             on = signed + timedelta(days=rng.randrange(10, 50))
             while on <= period_end and paid < contract * 0.9:
-                part = min(contract - paid, contract * rng.randrange(3, 15) // 100)
+                part = min(contract - paid, contract * rng.randrange(6, 20) // 100)
                 part -= part % (10 * WAN * 100)  # whole 10万
                 if part <= 0:
                     break
@@ -190,6 +202,8 @@ def build_demo(session: Session, today: date) -> tuple[int, int, int, int]:
                 paid += part
                 on += timedelta(days=rng.randrange(30, 120))
     _set_targets(session, rng, year, month)
+    for key, value in DEMO_SETTINGS.items():
+        set_setting(session, key, value)
     day = date(year, 1, 5)
     while day <= period_end:  # a few trips and visits a week, for the bulletin's effort table
         for unit in rng.sample([*COUNTIES, *ZONES, *DEPARTMENTS[:3]], 3):

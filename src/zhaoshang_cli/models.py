@@ -116,6 +116,8 @@ class Arrival(SQLModel, table=True):
         # Covering indexes: sums by date range, and per project up to a date.
         Index("ix_arrival_date_project", "arrived_on", "project_id", "cny_fen"),
         Index("ix_arrival_project_date", "project_id", "arrived_on", "cny_fen"),
+        # 实际使用外资: arrivals from abroad by date, without reading every arrival.
+        Index("ix_arrival_source_date", "source", "arrived_on", "project_id", "usd_cents"),
         UniqueConstraint("reverses_id", name="uq_arrival_reverses_id"),
     )
 
@@ -206,3 +208,12 @@ class Backup(SQLModel, table=True):
     size_bytes: int = Field(sa_column=Column(BigInteger, nullable=False))
     operator: str
     taken_at: datetime = Field(index=True)
+
+
+class Setting(SQLModel, table=True):
+    """A ledger setting (``zs config``): one value per known key, changes in the audit trail."""
+
+    key: str = Field(primary_key=True)
+    value: str
+    operator: str
+    set_at: datetime

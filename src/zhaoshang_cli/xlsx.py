@@ -1,25 +1,31 @@
-"""Writing Excel files fast and safely: sheets are streamed (openpyxl write-only mode), text
-stays text, widths fit Chinese, and files appear whole (temporary name, then rename).
+"""Writing Excel files through XlsxWriter's constant-memory mode: rows stream to disk in order,
+text always stays text, every sheet prints as a titled page (A4, fit to width, header rows
+repeated, a footer with the issuing office and 第 X 页 共 Y 页), and files appear whole
+(temporary name, then rename).
 
-openpyxl is imported inside the functions: ``zs --help`` must not pay for it.
+xlsxwriter is imported inside the functions: ``zs --help`` must not pay for it.
 """
 
 import os
-import re
 import tempfile
 import unicodedata
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from zhaoshang_cli.errors import CannotWrite, Invalid
-from zhaoshang_cli.safety import looks_like_formula
 
-WIDTH_SAMPLE = 2000  # rows looked at to size columns; enough for any real list
+WIDTH_SAMPLE = 200  # rows looked at to size columns; the widest values show early enough
+PAGE_NUMBERS = "第 &P 页 共 &N 页"
+CLOSING = ",.;:!?)、。,;:!?)》」』”’%"
+_EXCEL_EPOCH = date(1899, 12, 30)
+# XML 1.0 cannot hold these control characters; they are dropped from text.
+_CONTROL = str.maketrans(
+    {chr(c): None for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF)}
+)
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,9 @@ class Style:
     border: bool = False
     center: bool = False
     across: bool = False  # centred across this and the following cells of the same style
+    align: str | None = None  # left, right, center
+    wrap: bool = False
+    color: str | None = None  # font colour, RGB
 
 
 @dataclass
@@ -44,11 +53,13 @@ class Sheet:
     size_from_row: int = 1  # rows outside from..until (long titles, notes) do not size columns
     size_until_row: int | None = None
     min_widths: dict[int, int] = field(default_factory=dict)
-    charts: list[Callable[[Any], Any]] = field(default_factory=list)
+    widths: dict[int, float] = field(default_factory=dict)  # fixed widths, by column
+    heights: dict[int, float] = field(default_factory=dict)  # row (1-based) → points
+    # Called with (workbook, worksheet) once the rows are written: charts, drop-down lists.
+    charts: list[Callable[[Any, Any], Any]] = field(default_factory=list)
     landscape: bool = True
-    # A long list: rows past the second are appended as XML text, each column taking the style
-    # its cell in row 2 has, so give every cell of a formatted column its Style, None included.
-    bulk: bool = False
+    footer: str | None = None  # the issuing office, at the foot of every printed page
+    footer_right: str | None = None  # the date of issue
 
     def add(self, *cells: Any) -> int:
         """Append a row; returns its 1-based row number."""
@@ -60,6 +71,30 @@ def display_width(value: Any) -> int:
     """Columns a value takes on screen: CJK characters count about double."""
     text = str(value) if value is not None else ""
     return round(sum(2.2 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in text))
+
+
+def _wordlike(ch: str) -> bool:
+    return ch.isascii() and (ch.isalnum() or ch in ".%-")
+
+
+def wrap_text(text: str, width: int) -> list[str]:
+    """Lines of at most ``width`` display columns, for prose laid out across a page (a merged
+    cell cannot be streamed, and text overflowing into empty cells prints as it shows). A number
+    is never split, and closing punctuation stays at the end of its line."""
+    lines, line = [], ""
+    for ch in text:
+        if line and display_width(line + ch) > width and ch not in CLOSING:
+            run = 0
+            while run < len(line) and _wordlike(line[-1 - run]):
+                run += 1
+            if _wordlike(ch) and 0 < run < len(line):
+                line, carried = line[:-run], line[-run:]
+            else:
+                carried = ""
+            lines.append(line)
+            line = carried
+        line += ch
+    return [*lines, line] if line else lines
 
 
 def shown_text(value: Any, number_format: str | None) -> str:
@@ -75,7 +110,7 @@ def _split(cell: Any) -> tuple[Any, Style | None]:
     return cell if isinstance(cell, tuple) else (cell, None)
 
 
-def column_widths(sheet: Sheet, minimum: int = 6, maximum: int = 60) -> dict[int, int]:
+def column_widths(sheet: Sheet, minimum: int = 6, maximum: int = 60) -> dict[int, float]:
     widths: dict[int, int] = {}
     last = sheet.size_until_row or len(sheet.rows)
     last = min(last, sheet.size_from_row - 1 + WIDTH_SAMPLE)
@@ -86,93 +121,130 @@ def column_widths(sheet: Sheet, minimum: int = 6, maximum: int = 60) -> dict[int
             widths[column] = max(widths.get(column, 0), width)
     for column, width in sheet.min_widths.items():
         widths[column] = max(widths.get(column, 0), width)
-    return {c: min(max(w + 3, minimum), maximum) for c, w in widths.items()}
+    sized: dict[int, float] = {c: min(max(w + 3, minimum), maximum) for c, w in widths.items()}
+    return sized | sheet.widths
 
 
-class _Styler:
-    """One openpyxl style object per Style, shared by every cell that uses it."""
-
-    def __init__(self) -> None:
-        self.cache: dict[Style, dict[str, Any]] = {}
-
-    def attributes(self, style: Style) -> dict[str, Any]:
-        if style not in self.cache:
-            from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-
-            attributes: dict[str, Any] = {}
-            if style.bold or style.size:
-                attributes["font"] = Font(bold=style.bold, size=style.size or 11)
-            if style.fill:
-                attributes["fill"] = PatternFill("solid", fgColor=style.fill)
-            if style.border:
-                thin = Side(style="thin", color="999999")
-                attributes["border"] = Border(left=thin, right=thin, top=thin, bottom=thin)
-            if style.center:
-                attributes["alignment"] = Alignment(
-                    horizontal="center", vertical="center", wrap_text=True
-                )
-            if style.across:
-                attributes["alignment"] = Alignment(horizontal="centerContinuous")
-            if style.number_format:
-                attributes["number_format"] = style.number_format
-            self.cache[style] = attributes
-        return self.cache[style]
+def format_properties(style: Style) -> dict[str, Any]:
+    properties: dict[str, Any] = {"valign": "vcenter"}
+    if style.bold:
+        properties["bold"] = True
+    if style.size:
+        properties["font_size"] = style.size
+    if style.fill:
+        properties |= {"bg_color": f"#{style.fill}", "pattern": 1}
+    if style.border:
+        properties |= {"border": 1, "border_color": "#999999"}
+    if style.center:
+        properties |= {"align": "center", "text_wrap": True}
+    if style.across:
+        properties["align"] = "center_across"
+    if style.align:
+        properties["align"] = style.align
+    if style.wrap:
+        properties |= {"text_wrap": True, "valign": "top"}
+    if style.color:
+        properties["font_color"] = f"#{style.color}"
+    if style.number_format:
+        properties["num_format"] = style.number_format
+    return properties
 
 
-def _stream(workbook: Any, sheet: Sheet, styler: _Styler) -> None:
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.utils import get_column_letter
+def footer_text(left: str | None, right: str | None = None) -> str:
+    """The page footer: the issuing office on the left, page X of Y in the middle, the date
+    on the right."""
+    text = f"&L{left.replace('&', '&&')}" if left else ""
+    text += f"&C{PAGE_NUMBERS}"
+    return text + (f"&R{right.replace('&', '&&')}" if right else "")
 
-    ws = workbook.create_sheet(sheet.title)
+
+def _title_rows(spec: str) -> tuple[int, int]:
+    first, _, last = spec.partition(":")
+    return int(first) - 1, int(last or first) - 1
+
+
+def _write_sheet(workbook: Any, sheet: Sheet, formats: dict[Style, Any]) -> None:
+    ws = workbook.add_worksheet(sheet.title)
     for column, width in column_widths(sheet).items():
-        ws.column_dimensions[get_column_letter(column)].width = width
+        ws.set_column(column - 1, column - 1, width)
     if sheet.freeze:
-        ws.freeze_panes = sheet.freeze
+        ws.freeze_panes(sheet.freeze)
     if sheet.landscape:
-        ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = 9  # A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)  # as wide as one page, as long as it takes
+    ws.center_horizontally()
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.8)
+    ws.set_footer(footer_text(sheet.footer, sheet.footer_right))
     if sheet.title_rows:
-        ws.print_title_rows = sheet.title_rows
-    for row in sheet.rows[:2] if sheet.bulk else sheet.rows:
-        out = []
-        for cell in row:
-            value, style = _split(cell)
-            if style is None and not looks_like_formula(value):
-                out.append(value)
-                continue
-            written = WriteOnlyCell(ws, value=value)
-            if looks_like_formula(value):
-                written.data_type = "s"  # text, never a formula
-            for name, attribute in (styler.attributes(style) if style else {}).items():
-                setattr(written, name, attribute)
-            out.append(written)
-        ws.append(out)
+        ws.repeat_rows(*_title_rows(sheet.title_rows))
+
+    def fmt(style: Style | None) -> Any:
+        if style is None:
+            return None
+        if style not in formats:
+            formats[style] = workbook.add_format(format_properties(style))
+        return formats[style]
+
+    write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
+    heights = sheet.heights
+    for r, row in enumerate(sheet.rows):
+        if heights and r + 1 in heights:
+            ws.set_row(r, heights[r + 1])
+        for c, cell in enumerate(row):
+            if type(cell) is tuple:
+                value, style = cell
+                cell_format = fmt(style)
+            else:
+                value, cell_format = cell, None
+            kind = type(value)
+            if kind is str:
+                write_string(
+                    r, c, value if value.isprintable() else value.translate(_CONTROL), cell_format
+                )
+            elif value is None:
+                if cell_format is not None:
+                    write_blank(r, c, None, cell_format)
+            elif kind is bool:
+                ws.write_boolean(r, c, value, cell_format)
+            elif kind is int or kind is float or kind is Decimal:
+                write_number(r, c, float(value), cell_format)
+            elif kind is date:  # a serial day number; the cell's format shows it as a date
+                write_number(r, c, (value - _EXCEL_EPOCH).days, cell_format or fmt(DAY))
+            elif kind is datetime:
+                ws.write_datetime(r, c, value, cell_format or fmt(DAY))
+            else:
+                raise ValueError(f"A cell cannot hold a {kind.__name__}: {value!r}.")
     for make_chart in sheet.charts:
-        make_chart(ws)
+        make_chart(workbook, ws)
+
+
+DAY = Style(number_format="yyyy-mm-dd")
 
 
 def workbook_writer(sheets: list[Sheet]) -> Callable[[Path], None]:
-    """Stream the sheets into a write-only workbook; returns what saves it to a path."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    styler = _Styler()
-    for sheet in sheets:
-        _stream(workbook, sheet, styler)
-    bulk = {
-        f"xl/worksheets/sheet{number}.xml": sheet.rows[2:]
-        for number, sheet in enumerate(sheets, start=1)
-        if sheet.bulk and len(sheet.rows) > 2
-    }
+    """What streams the sheets into a workbook at a path (called once, on a temporary name)."""
 
     def save(path: Path) -> None:
-        workbook.save(path)
-        if bulk:
-            append_rows_as_xml(path, bulk)
+        import xlsxwriter
+
+        workbook = xlsxwriter.Workbook(
+            str(path),
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,  # user text is never a formula
+                "strings_to_numbers": False,
+                "strings_to_urls": False,
+            },
+        )
+        try:
+            formats: dict[Style, Any] = {}
+            for sheet in sheets:
+                _write_sheet(workbook, sheet, formats)
+        finally:
+            workbook.close()
 
     return save
 
@@ -180,70 +252,6 @@ def workbook_writer(sheets: list[Sheet]) -> Callable[[Path], None]:
 def save_sheets(sheets: list[Sheet], path: Path) -> None:
     check_writable_folder(Path(path).parent)  # before streaming anything
     write_atomically(Path(path), workbook_writer(sheets))
-
-
-# XML text: escape markup, drop the control characters XML 1.0 cannot hold.
-_XML_TEXT = str.maketrans(
-    {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-    | {chr(c): None for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF)}
-)
-_EXCEL_EPOCH = date(1899, 12, 30)
-
-
-def _xml_row(number: int, row: list[Any], columns: list[tuple[str, str]]) -> str:
-    """One row of cells; str, numbers, dates and booleans, as openpyxl would write them."""
-    cells = []
-    for (letter, style), cell in zip(columns, row, strict=False):
-        value = cell[0] if type(cell) is tuple else cell
-        if value is None:
-            continue
-        kind = type(value)
-        ref = f'<c r="{letter}{number}"{style}'
-        if kind is bool:
-            cells.append(f'{ref} t="b"><v>{int(value)}</v></c>')
-        elif kind is Decimal:
-            cells.append(f"{ref}><v>{value:f}</v></c>")
-        elif kind is int or kind is float:
-            cells.append(f"{ref}><v>{value!r}</v></c>")
-        elif kind is date and style:
-            cells.append(f"{ref}><v>{(value - _EXCEL_EPOCH).days}</v></c>")
-        else:  # text (and a date with no format to lean on, as ISO text, never a bare serial)
-            text = (value.isoformat() if kind is date else str(value)).translate(_XML_TEXT)
-            # An inline string is text by definition: it can never be taken for a formula.
-            cells.append(f'{ref} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
-    return f'<row r="{number}">{"".join(cells)}</row>'
-
-
-def _extend_sheet(xml: str, rows: list[list[Any]]) -> str:
-    """Append rows 3… after the rows openpyxl wrote, with the styles of its second row."""
-    from openpyxl.utils import get_column_letter
-
-    second = re.search(r'<row r="2"[^>]*>(.*?)</row>', xml, re.S)
-    styles = dict(re.findall(r'<c r="([A-Z]+)2"(?: s="(\d+)")?', second[1] if second else ""))
-    width = max((len(row) for row in rows), default=1)
-    letters = [get_column_letter(c) for c in range(1, width + 1)]
-    columns = [(col, f' s="{styles[col]}"' if styles.get(col) else "") for col in letters]
-    body = "".join(_xml_row(number, row, columns) for number, row in enumerate(rows, start=3))
-    xml = xml.replace("</sheetData>", body + "</sheetData>", 1)
-    last = f"{letters[-1]}{len(rows) + 2}"
-    return re.sub(r'<dimension ref="[^"]*"\s*/>', f'<dimension ref="A1:{last}"/>', xml, count=1)
-
-
-def append_rows_as_xml(path: Path, bulk: dict[str, list[list[Any]]]) -> None:
-    """openpyxl makes an object of every cell (about 100,000 a second here): a list of tens
-    of thousands of projects is written as XML text instead, about ten times faster."""
-    rewritten = path.with_name(path.name + ".bulk")
-    try:
-        with zipfile.ZipFile(path) as source, zipfile.ZipFile(rewritten, "w") as target:
-            for info in source.infolist():
-                data = source.read(info.filename)
-                if info.filename in bulk:
-                    xml = _extend_sheet(data.decode("utf-8"), bulk[info.filename])
-                    data = xml.encode("utf-8")
-                target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
-        os.replace(rewritten, path)
-    finally:
-        rewritten.unlink(missing_ok=True)
 
 
 def write_atomically(path: Path, write: Callable[[Path], None]) -> None:

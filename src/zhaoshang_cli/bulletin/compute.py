@@ -13,6 +13,7 @@ from zhaoshang_cli.models import Unit
 from zhaoshang_cli.report.compute import FLAG_NOTHING, Report, build_report, unit_actuals
 from zhaoshang_cli.report.periods import Period, day_period
 from zhaoshang_cli.report.projects import projects_where
+from zhaoshang_cli.settings import Issuer, issuer
 
 EVENTS = {  # the week's project news: list name → the date that puts a project in it
     "signed": "签约",
@@ -31,6 +32,7 @@ class Bulletin:
     nothing_this_year: list[str]
     events: dict[str, list[dict[str, Any]]]
     effort: list[dict[str, Any]] = field(default_factory=list)
+    issuer: Issuer | None = None
 
 
 def build_bulletin(session: Session, week: Week, unit: str | None = None) -> Bulletin:
@@ -76,4 +78,11 @@ def build_bulletin(session: Session, week: Week, unit: str | None = None) -> Bul
         nothing_this_year=[row.unit for row in children if FLAG_NOTHING in row.flags],
         events=events,
         effort=effort,
+        issuer=issuer(
+            session,
+            year=week.year,
+            month=week.sunday.month,
+            week=week.number,
+            pattern_key="bulletin_number",
+        ),
     )

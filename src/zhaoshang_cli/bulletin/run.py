@@ -41,6 +41,7 @@ class Written:
     week: Week
     xlsx: Path
     markdown: Path
+    docx: Path
 
 
 @dataclass
@@ -105,17 +106,19 @@ LEFT_BEHIND = re.compile(
 
 def write_week(ledger: Ledger, week: Week, out: Path, operator: str | None = None) -> Written:
     from zhaoshang_cli.bulletin.compute import build_bulletin
-    from zhaoshang_cli.bulletin.render import markdown, workbook
+    from zhaoshang_cli.bulletin.render import document, markdown, workbook
 
     with ledger.read() as session:
         bulletin = build_bulletin(session, week)
     xlsx_path, md_path = bulletin_paths(out, week)
+    docx_path = xlsx_path.with_suffix(".docx")
     folder = Path(tempfile.mkdtemp(dir=out, prefix=f".{week.label}-bulletin.", suffix=STAGING))
     committed = False
     failure: str | None = None
     try:
         workbook(bulletin)(folder / xlsx_path.name)
         (folder / md_path.name).write_text(markdown(bulletin), encoding="utf-8")
+        document(bulletin)(folder / docx_path.name)
         with read_only_sentence(ledger), ledger.write(operator) as session:
             # Written (flushed) before any file moves: a ledger that cannot take it stops here.
             record_run(session, week, xlsx_path, md_path)
@@ -137,7 +140,7 @@ def write_week(ledger: Ledger, week: Week, out: Path, operator: str | None = Non
             shutil.rmtree(folder, ignore_errors=True)
     if failure is not None:  # raised outside the handler, so the OSError's frames are gone
         raise (Invalid if committed else CannotWrite)(failure)
-    return Written(week, xlsx_path, md_path)
+    return Written(week, xlsx_path, md_path, docx_path)
 
 
 def record_run(session: Session, week: Week, xlsx_path: Path, md_path: Path) -> None:
@@ -161,12 +164,13 @@ def record_run(session: Session, week: Week, xlsx_path: Path, md_path: Path) -> 
 def publish(folder: Path, xlsx_path: Path, md_path: Path) -> bool:
     """Out of a ``….publishing`` folder into place; safe to repeat after a kill at any step.
     Says whether anything was left to move."""
-    staged_xlsx, staged_md = folder / xlsx_path.name, folder / md_path.name
-    moved = staged_md.exists()  # else both are in place already
+    staged_md = folder / md_path.name
+    moved = staged_md.exists()  # else all are in place already
     if moved:
         md_path.unlink(missing_ok=True)  # the old summary first: no .md beside a newer .xlsx
-        if staged_xlsx.exists():
-            os.replace(staged_xlsx, xlsx_path)
+        for path in (xlsx_path, xlsx_path.with_suffix(".docx")):
+            if (folder / path.name).exists():
+                os.replace(folder / path.name, path)
         os.replace(staged_md, md_path)
     shutil.rmtree(folder, ignore_errors=True)
     return moved

@@ -130,6 +130,7 @@ def root(
 from zhaoshang_cli.cli import (  # noqa: E402
     arrivals,
     bulletin,
+    config,
     ledger,
     projects,
     reports,
@@ -146,6 +147,7 @@ targets.register(app)
 reports.register(app)
 bulletin.register(app)
 spreadsheets.register(app)
+config.register(app)
 
 
 def quiet_unraisable(unraisable: Any) -> None:

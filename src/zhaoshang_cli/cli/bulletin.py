@@ -26,7 +26,7 @@ def bulletin(
         str | None, typer.Option(help="ISO week, e.g. 2026-W16 (default: the last complete week).")
     ] = None,
     out: Annotated[
-        Path, typer.Option(help="Folder to write WEEK-bulletin.xlsx and .md into.")
+        Path, typer.Option(help="Folder to write WEEK-bulletin.xlsx, .md and .docx into.")
     ] = Path("."),
     catch_up: Annotated[
         bool,
@@ -38,7 +38,8 @@ def bulletin(
     db: DbOption = None,
     operator: OperatorOption = None,
 ) -> None:
-    """Write the weekly bulletin (Excel with a chart, plus a Markdown summary); never prompts."""
+    """Write the weekly bulletin (Excel with a chart, a Markdown summary, a Word document); never
+    prompts."""
     from zhaoshang_cli.bulletin.run import run_bulletins
 
     run = run_bulletins(db, out, week=week, catch_up=catch_up, wait_seconds=wait, operator=operator)
@@ -50,7 +51,7 @@ def bulletin(
         )
         return
     weeks = ", ".join(w.week.label for w in run.written)
-    say(f"zs bulletin: wrote {weeks} (-bulletin.xlsx and .md) to {out.resolve()}{repaired}")
+    say(f"zs bulletin: wrote {weeks} (-bulletin.xlsx, .md and .docx) to {out.resolve()}{repaired}")
 
 
 @activity_app.command("add")

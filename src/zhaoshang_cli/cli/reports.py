@@ -78,8 +78,20 @@ def report(
         str | None,
         typer.Option(help="Follow-through rates for the cohort signed at this occasion."),
     ] = None,
+    by: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--by",
+            help="Show a breakdown instead of the completion table: origin (资金来源), "
+            "industry (产业), tier (规模, against 12510) or status (新开工/结转续建…); repeatable.",
+        ),
+    ] = None,
     xlsx: Annotated[
         Path | None, typer.Option("--xlsx", help="Also write the report as an Excel file here.")
+    ] = None,
+    docx: Annotated[
+        Path | None,
+        typer.Option("--docx", help="Also write the 通报 as a Word document here (.docx)."),
     ] = None,
     db: DbOption = None,
     output_format: FormatOption = OutputFormat.table,
@@ -88,6 +100,8 @@ def report(
     bom: BomOption = False,
 ) -> None:
     """Completion by unit for 1 January to the end of a month, against the annual targets."""
+    from zhaoshang_cli.report.tables import BREAKDOWNS
+
     if yuan not in SCALES:
         raise Invalid(f"--yuan takes 万, 亿 or 元, not {yuan!r}.")
     if year is not None:
@@ -99,6 +113,11 @@ def report(
 
         check_xlsx(xlsx)
     cut = parse_threshold(threshold)
+    for name in by or []:
+        if name not in BREAKDOWNS:
+            raise Invalid(f"--by takes {', '.join(BREAKDOWNS)}, not {name!r}.")
+    if docx is not None and docx.suffix.lower() != ".docx":
+        raise Invalid(f"{docx.name}: the Word document must be named *.docx.")
     today = dates.today()
     if month is None:
         default_year, month = latest_complete_month(today)
@@ -120,21 +139,34 @@ def report(
         from zhaoshang_cli.report.excel import write_report_xlsx
 
         write_report_xlsx(result, xlsx, scale=yuan)
+    if docx is not None:
+        from zhaoshang_cli.report.word import write_report_docx
+
+        write_report_docx(result, docx, scale=yuan)
     out = Output(output_format, wide, output, bom).resolved()
     if out.format is OutputFormat.json:
         from zhaoshang_cli.report.data import report_data
 
         emit(dumps(report_data(result)) + "\n", out)
     elif out.format is OutputFormat.csv:
-        from zhaoshang_cli.report.data import report_csv
+        from zhaoshang_cli.report.data import breakdown_csv, report_csv
 
-        emit(report_csv(result), out)
+        emit(breakdown_csv(result, by) if by else report_csv(result), out)
     else:
         from zhaoshang_cli.report.terminal import print_report
 
-        print_report(result, console(wide), scale=yuan, width=fit_width(wide))
-    if xlsx is not None:
-        typer.echo(_("Wrote {file}.").format(file=xlsx), err=out.format is not OutputFormat.table)
+        print_report(result, console(wide), scale=yuan, width=fit_width(wide), by=by)
+    for path in (xlsx, docx):
+        if path is not None:
+            typer.echo(
+                _("Wrote {file}.").format(file=path), err=out.format is not OutputFormat.table
+            )
+    if (xlsx or docx) and result.issuer is not None and result.issuer.office is None:
+        typer.echo(
+            "note: no issuing office is set, so the files name none; "
+            'set it with `zs config set office "…"`.',
+            err=True,
+        )
 
 
 def runnable_zs() -> str:

@@ -52,13 +52,15 @@ def export(
     db: DbOption = None,
 ) -> None:
     """Every table of the ledger, one sheet each; `zs import ledger` reads it back."""
+    from zhaoshang_cli.settings import get_settings
     from zhaoshang_cli.spreadsheets.exporting import ledger_sheets
     from zhaoshang_cli.spreadsheets.writing import check_xlsx, write_workbook
 
     path = check_xlsx(output)
     with reading(db) as session:
         sheets = ledger_sheets(session, with_contacts=with_contacts)
-    write_workbook(path, sheets)
+        office = get_settings(session).get("office")
+    write_workbook(path, sheets, office=office)
     counts = ", ".join(f"{sheet.kind.title} {len(sheet.rows)}" for sheet in sheets)
     say(f"Exported the ledger to {path} ({counts}).")
     if not with_contacts:

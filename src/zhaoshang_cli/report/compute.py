@@ -10,15 +10,18 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import text
-from sqlmodel import Session
+from sqlalchemy import func, text
+from sqlmodel import Session, select
 
 from zhaoshang_cli.errors import Invalid
 from zhaoshang_cli.glossary import UNIT_KINDS
-from zhaoshang_cli.models import Unit
+from zhaoshang_cli.models import Project, ProjectUnit, Unit
+from zhaoshang_cli.report import breakdowns
+from zhaoshang_cli.report.lists import project_lists
 from zhaoshang_cli.report.periods import Period, is_month_end, time_progress
-from zhaoshang_cli.report.projects import follow_through, project_lists, project_summary
+from zhaoshang_cli.report.projects import follow_through
 from zhaoshang_cli.report.sql import BP, MAJOR_FEN, MINOR_PER_WAN, entered_by, subtree_cte
+from zhaoshang_cli.settings import Issuer, issuer
 from zhaoshang_cli.targets import METRICS, check_metric, targets_in_force
 from zhaoshang_cli.units import KIND_ORDER, children_of, find_unit, top_unit
 
@@ -70,6 +73,9 @@ class Report:
     lists: dict[str, list[dict[str, Any]]]
     as_of: date | None = None
     occasion: str | None = None
+    own: Row | None = None  # 本级: what the parent holds itself, beside its children
+    breakdowns: dict[str, Any] = field(default_factory=dict)
+    issuer: Issuer | None = None
 
     @property
     def year(self) -> int:
@@ -230,6 +236,7 @@ def build_report(
         )
     total = make_row(parent)
     total.unit = f"{parent.name}合计"
+    facts = breakdowns.project_facts(session, parent.id, period, as_of)  # type: ignore[arg-type]
     return Report(
         parent=parent.name,
         metric=metric,
@@ -240,9 +247,78 @@ def build_report(
         threshold=threshold,
         groups=groups,
         total=total,
-        projects=project_summary(session, parent, period, as_of),
+        projects=breakdowns.summary(facts),
         rates=follow_through(session, parent, period, occasion, as_of),
-        lists=project_lists(session, parent, period, as_of) if with_lists else {},
+        lists=project_lists(session, parent.id, period, as_of) if with_lists else {},  # type: ignore[arg-type]
         as_of=as_of,
         occasion=occasion,
+        own=own_row(session, parent, groups, total, period, as_of),
+        breakdowns={
+            "origin": breakdowns.by_origin(facts),
+            "industry": breakdowns.by_industry(facts),
+            "tier": breakdowns.by_tier(facts),
+            "status": breakdowns.by_status(facts),
+            "foreign": foreign_figures(session, parent, period, as_of),
+        },
+        issuer=issuer(session, year=period.year, month=period.end.month, pattern_key="doc_number"),
     )
+
+
+def own_label(parent: Unit) -> str:
+    return "市本级" if parent.kind == "city" else f"{parent.name}本级"
+
+
+def own_row(
+    session: Session,
+    parent: Unit,
+    groups: list[Group],
+    total: Row,
+    period: Period,
+    as_of: date | None,
+) -> Row | None:
+    """本级: money and projects credited to the parent itself rather than to a unit under it,
+    so the rows add up to the total. None where the parent holds nothing directly."""
+    children = [row for group in groups for row in group.rows]
+    row = Row(
+        unit=own_label(parent),
+        kind="own",
+        target=None,
+        strive=None,
+        actual=total.actual - sum((r.actual for r in children), Decimal(0)),
+        last_year=total.last_year - sum((r.last_year for r in children), Decimal(0)),
+        unit_id=parent.id,
+    )
+    p, credit = Project.__table__, ProjectUnit.__table__
+    direct = (
+        select(credit.c.project_id)
+        .join(p, p.c.id == credit.c.project_id)
+        .where(
+            credit.c.unit_id == parent.id,
+            func.coalesce(p.c.origin, "") != "local",
+            p.c.signed_on >= period.start,
+            p.c.signed_on <= period.end,
+        )
+        .limit(1)
+    )
+    if as_of is not None:
+        direct = direct.where(p.c.created_at < breakdowns.entered_before(as_of))
+    holds = session.connection().execute(direct).first() is not None
+    if row.actual == 0 and row.last_year == 0 and not holds:
+        return None
+    row.yoy = growth(row.actual, row.last_year)
+    return row
+
+
+def foreign_figures(
+    session: Session, parent: Unit, period: Period, as_of: date | None
+) -> dict[str, Any]:
+    """实际使用外资 (万美元, this period and last year's) and 合同外资."""
+    fdi = unit_actuals(session, [parent.id], "fdi", period, as_of)  # type: ignore[list-item]
+    actual, last_year = fdi.get(parent.id, (Decimal(0), Decimal(0)))  # type: ignore[arg-type]
+    contracts = breakdowns.foreign_contracts(session, parent.id, period, as_of)  # type: ignore[arg-type]
+    return {
+        "fdi": actual,
+        "fdi_last_year": last_year,
+        "fdi_yoy": growth(actual, last_year),
+        **contracts,
+    }

@@ -33,7 +33,7 @@ def _clean(value: Any) -> Any:
         return {
             k: (
                 _fraction(v)
-                if k.endswith(("rate", "share_of_projects", "share_of_arrived"))
+                if k.endswith(("rate", "share_of_projects", "share_of_arrived", "yoy"))
                 else _clean(v)
             )
             for k, v in value.items()
@@ -73,9 +73,11 @@ def report_data(report: Report) -> dict[str, Any]:
             }
             for group in report.groups
         ],
+        "own": row_data(report.own) if report.own is not None else None,
         "total": row_data(report.total),
         "projects": _clean(report.projects),
         "rates": _clean(report.rates),
+        "breakdowns": _clean(report.breakdowns),
     }
 
 
@@ -101,5 +103,26 @@ def report_csv(report: Report) -> str:
         for row in group.rows:
             write("unit", group.kind, row)
         write("subtotal", group.kind, group.subtotal)
+    if report.own is not None:
+        write("own", "", report.own)
     write("total", "", report.total)
+    return out.getvalue()
+
+
+def breakdown_csv(report: Report, names: list[str]) -> str:
+    """The breakdown tables as CSV, one block per table under a line naming it."""
+    from zhaoshang_cli.report.tables import breakdown_tables
+
+    out = io.StringIO()
+    writer = CsvWriter(out)
+    for table in breakdown_tables(report, names):
+        writer.writerow(["breakdown", table.name])
+        writer.writerow(table.headers)
+        for cells in table.rows:
+            writer.writerow(
+                [
+                    _csv_text(csv_safe(_fraction(v) if k == "share" else v))
+                    for v, k in zip(cells, table.kinds, strict=True)
+                ]
+            )
     return out.getvalue()

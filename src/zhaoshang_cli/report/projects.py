@@ -1,5 +1,5 @@
-"""The project side of the report: introduced, 新开工 vs 结转续建, 亿元以上, industrial share,
-and the follow-through rates (履约率, 开工率, 资金到位率, 建成投产率) of a signed cohort."""
+"""The follow-through rates (履约率, 开工率, 资金到位率, 建成投产率) of a signed cohort, and
+projects meeting a condition (the bulletin's week of news)."""
 
 from datetime import date
 from decimal import Decimal
@@ -9,8 +9,9 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from zhaoshang_cli.models import Unit
+from zhaoshang_cli.report.names import unit_labels
 from zhaoshang_cli.report.periods import Period
-from zhaoshang_cli.report.sql import MAJOR_FEN, entered_by, subtree_cte, wan
+from zhaoshang_cli.report.sql import entered_by, subtree_cte, wan
 
 
 def _scope(parent: Unit, as_of: date | None) -> str:
@@ -37,64 +38,7 @@ def _share(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
     return None if not whole else Decimal(part) / Decimal(whole)
 
 
-NEW = "p.started_on >= :s AND p.started_on <= :e"
-CARRIED = (
-    "p.started_on < :s AND (p.completed_on IS NULL OR p.completed_on >= :s)"
-    " AND (p.terminated_on IS NULL OR p.terminated_on >= :s)"
-)
 SIGNED = "p.signed_on >= :s AND p.signed_on <= :e"
-
-
-def project_summary(
-    session: Session, parent: Unit, period: Period, as_of: date | None
-) -> dict[str, Any]:
-    sql = (
-        _scope(parent, as_of) + _arrived_cte(as_of) + " SELECT"
-        f" SUM({SIGNED}), SUM(CASE WHEN {SIGNED} THEN p.contract_fen END),"
-        f" SUM({NEW}), SUM(CASE WHEN {NEW} THEN p.contract_fen END),"
-        f" SUM(CASE WHEN {NEW} THEN a.period_fen END),"
-        f" SUM({CARRIED}), SUM(CASE WHEN {CARRIED} THEN p.contract_fen END),"
-        f" SUM(CASE WHEN {CARRIED} THEN a.period_fen END),"
-        f" SUM({SIGNED} AND p.contract_fen >= {MAJOR_FEN}),"
-        f" SUM(CASE WHEN {SIGNED} AND p.contract_fen >= {MAJOR_FEN} THEN p.contract_fen END),"
-        f" SUM({SIGNED} AND p.industrial),"
-        " SUM(a.period_fen), SUM(CASE WHEN p.industrial THEN a.period_fen END)"
-        " FROM project p JOIN scope ON scope.id = p.id"
-        " LEFT JOIN arrived a ON a.project_id = p.id"
-    )
-    params = {"s": period.start.isoformat(), "e": period.end.isoformat()}
-    (
-        signed,
-        signed_fen,
-        new,
-        new_fen,
-        new_arrived,
-        carried,
-        carried_fen,
-        carried_arrived,
-        major,
-        major_fen,
-        industrial,
-        arrived,
-        industrial_arrived,
-    ) = (v or 0 for v in session.connection().execute(text(sql), params).one())
-    return {
-        "introduced": {"count": signed, "contract": wan(signed_fen)},
-        "new_started": {"count": new, "contract": wan(new_fen), "arrived": wan(new_arrived)},
-        "carried_over": {
-            "count": carried,
-            "contract": wan(carried_fen),
-            "arrived": wan(carried_arrived),
-        },
-        "major_signed": {"count": major, "contract": wan(major_fen)},
-        "industrial": {
-            "count": industrial,
-            "share_of_projects": _share(industrial, signed),
-            "arrived": wan(industrial_arrived),
-            "share_of_arrived": _share(industrial_arrived, arrived),
-        },
-        "arrived": wan(arrived),
-    }
 
 
 def follow_through(
@@ -131,25 +75,6 @@ def follow_through(
     }
 
 
-LIST_FILTERS = {
-    "signed": SIGNED,  # 新签约
-    "new_started": NEW,  # 新开工
-    "carried_over": CARRIED,  # 结转续建
-    "major": f"{SIGNED} AND p.contract_fen >= {MAJOR_FEN}",  # 亿元以上
-}
-
-
-def project_lists(
-    session: Session, parent: Unit, period: Period, as_of: date | None
-) -> dict[str, list[dict[str, Any]]]:
-    """The project lists sent with the report (never investor contacts), in one query: each
-    project once, with a flag per list."""
-    flags = [f"({condition}) AS in_{name}" for name, condition in LIST_FILTERS.items()]
-    either = " OR ".join(f"({condition})" for condition in LIST_FILTERS.values())
-    rows = projects_where(session, parent, either, period, as_of, extra=flags)
-    return {name: [row for row in rows if row[f"in_{name}"]] for name in LIST_FILTERS}
-
-
 def projects_where(
     session: Session,
     parent: Unit,
@@ -178,7 +103,7 @@ def projects_where(
     sql = (
         _scope(parent, as_of)
         + _arrived_cte(as_of)
-        + ", names AS (SELECT pu.project_id, GROUP_CONCAT(u.name, '、') AS units"
+        + ", names AS (SELECT pu.project_id, GROUP_CONCAT(u.id) AS units"
         "  FROM project_unit pu JOIN unit u ON u.id = pu.unit_id"
         "  WHERE pu.project_id IN (SELECT id FROM scope) GROUP BY pu.project_id)"
         f" SELECT {columns}"
@@ -190,9 +115,11 @@ def projects_where(
     params = {"s": period.start.isoformat(), "e": period.end.isoformat()}
     result = session.connection().execute(text(sql), params)
     keys = list(result.keys())
+    labels = unit_labels(session)
     projects = []
     for values in result:
         row = dict(zip(keys, values, strict=True))
+        row["units"] = "、".join(labels[int(i)] for i in str(row["units"]).split(","))
         row["industrial"] = bool(row["industrial"])
         for key in ("signed_on", "started_on"):
             row[key] = date.fromisoformat(row[key]) if row[key] else None

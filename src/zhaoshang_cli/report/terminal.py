@@ -6,6 +6,7 @@ the table; then 完成/时序, 同比 and 位次 go, in that order. ``width=None
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -19,12 +20,13 @@ from zhaoshang_cli.report.compute import (
     Report,
     Row,
 )
+from zhaoshang_cli.report.prose import summary_lines
+from zhaoshang_cli.report.tables import Table as Breakdown
+from zhaoshang_cli.report.tables import breakdown_tables
 from zhaoshang_cli.report.text import (
     amount,
     flags_text,
-    headline,
     percent,
-    project_sentences,
     title,
     unit_label,
 )
@@ -104,6 +106,9 @@ def _lines(report: Report, scale: str, has_strive: bool, marks: bool) -> list[Li
         lines += [line(row, name=f"  {row.unit}") for row in group.rows]
         lines.append(line(group.subtotal, "bold", f"  {group.subtotal.unit}"))
         lines.append(None)
+    if report.own is not None:
+        lines.append(line(report.own))
+        lines.append(None)
     lines.append(line(report.total, "bold"))
     return lines
 
@@ -159,12 +164,42 @@ def _fitted(report: Report, scale: str, width: int | None) -> tuple[Table, list[
     return table, widths
 
 
+def cell_text(value: Any, kind: str) -> str:
+    if value is None:
+        return "—" if kind in ("share", "money") else ""
+    if kind == "money":
+        return f"{value:,.2f}"
+    if kind == "share":
+        return percent(value)
+    return str(value)
+
+
+def breakdown_table(breakdown: Breakdown) -> Table:
+    table = Table(title=breakdown.title, caption="\n".join(breakdown.notes))
+    for header, kind in zip(breakdown.headers, breakdown.kinds, strict=True):
+        table.add_column(header, justify="left" if kind == "text" else "right")
+    for cells, bold in zip(breakdown.rows, breakdown.bold, strict=True):
+        table.add_row(
+            *(cell_text(v, k) for v, k in zip(cells, breakdown.kinds, strict=True)),
+            style="bold" if bold else "",
+        )
+    return table
+
+
 def print_report(
-    report: Report, console: Console, scale: str = "万", width: int | None = None
+    report: Report,
+    console: Console,
+    scale: str = "万",
+    width: int | None = None,
+    by: list[str] | None = None,
 ) -> None:
-    """The table fitted to ``width`` (None: every column), then the 通报's sentences."""
+    """The table fitted to ``width`` (None: every column), then the 通报's text; with ``by``,
+    those breakdowns instead."""
+    if by:
+        for breakdown in breakdown_tables(report, by):
+            console.print(breakdown_table(breakdown))
+        return
     table, widths = _fitted(report, scale, width)
     show(console, table, widths)
-    console.print(Text(headline(report)), highlight=False)
-    for sentence in project_sentences(report):
-        console.print(Text(sentence))
+    for line in summary_lines(report):
+        console.print(Text(line) if isinstance(line, str) else line, highlight=False)

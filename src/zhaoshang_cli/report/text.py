@@ -1,4 +1,5 @@
-"""How report figures are written: amounts, percentages, flags, and the 通报 headline."""
+"""How report figures are written: amounts (in tables and as the 通报 writes them in prose),
+percentages, flags, the title and the period."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -44,6 +45,34 @@ def percent(fraction: Decimal | None, places: int = 1) -> str:
     return f"{quantize(fraction * 100, places):.{places}f}%"
 
 
+def plain_number(value: Decimal, places: int = 2) -> str:
+    """Rounded half up, without trailing zeros: 780, 5.5, 0.25."""
+    text = f"{quantize(value, places):.{places}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def wan_text(value: Decimal) -> str:
+    """万 as the 通报 writes them: whole from 100 up (3950), else up to two decimals (5.5)."""
+    return plain_number(value, 0 if abs(value) >= 100 else 2)
+
+
+def money_text(wan: Decimal) -> str:
+    """An amount of 万元 as the 通报 writes it: 亿元 to one decimal from 1亿 up (31.1亿元),
+    万元 below (3950万元)."""
+    if abs(quantize(wan, 0)) >= 10_000:
+        return f"{quantize(wan / 10_000, 1):.1f}亿元"
+    return f"{wan_text(wan)}万元"
+
+
+def quantity_text(value: Decimal, metric: str) -> str:
+    """A figure of the report's metric in words: 4.7亿元, 1234万美元, 12个."""
+    if metric == "funds":
+        return money_text(value)
+    if metric == "fdi":
+        return f"{wan_text(value)}万美元"
+    return f"{plain_number(value)}个"
+
+
 def flags_text(row: Row, threshold: Decimal) -> str:
     texts = {**FLAG_TEXT, FLAG_FAR_BEHIND: f"低于{percent(threshold, 0)}时序"}
     # far_behind implies behind: say only the stronger one.
@@ -52,56 +81,17 @@ def flags_text(row: Row, threshold: Decimal) -> str:
 
 
 def period_label(report: Report) -> str:
+    return f"{report.year}年{months_label(report)}"
+
+
+def months_label(report: Report) -> str:
+    """1-4月, 1月, or 1月1日至4月19日 for a period that does not end with a month."""
     end = report.period.end
     if report.month is not None:
-        months = "1月" if report.month == 1 else f"1-{report.month}月"
-        return f"{report.year}年{months}"
-    return f"{report.year}年1月1日至{end.month}月{end.day}日"
+        return "1月" if report.month == 1 else f"1-{report.month}月"
+    return f"1月1日至{end.month}月{end.day}日"
 
 
 def title(report: Report) -> str:
     what = "招商引资" if report.metric == "funds" else METRICS[report.metric].chinese
     return f"{period_label(report)}{report.parent}{what}完成情况通报"
-
-
-def headline(report: Report, scale: str = "亿") -> str:
-    """The 通报's first sentence, e.g. '1-4月份全市招商引资到位资金31.10亿元,同比增长74.1%,
-    完成了全市年度指标任务的26.4%。'"""
-    total = report.total
-    label = unit_label(report, scale)
-    what = {
-        "funds": "招商引资到位资金",
-        "fdi": "实际使用外资",
-        "projects": "新签约项目",
-        "major": "新签约亿元以上项目",
-    }.get(report.metric, report.metric)
-    parts = [
-        f"{period_label(report)}{report.parent}{what}{amount(total.actual, report.metric, scale)}{label}"
-    ]
-    if total.yoy is not None:
-        direction = "增长" if total.yoy >= 0 else "下降"
-        parts.append(f"同比{direction}{percent(abs(total.yoy))}")
-    if total.completion is not None:
-        parts.append(f"完成了{report.parent}年度指标任务的{percent(total.completion)}")
-        parts.append(f"时序进度{percent(report.time_progress)}")
-    return ",".join(parts) + "。"
-
-
-def project_sentences(report: Report) -> list[str]:
-    """The project side of the 通报, in its own words; amounts in 万元."""
-    p, r = report.projects, report.rates
-    return [
-        f"新签约项目{p['introduced']['count']}个,合同引资额"
-        f"{amount(p['introduced']['contract'], 'funds')}万元;"
-        f"其中亿元以上项目{p['major_signed']['count']}个,"
-        f"合同引资额{amount(p['major_signed']['contract'], 'funds')}万元。",
-        f"新开工项目{p['new_started']['count']}个,到位资金"
-        f"{amount(p['new_started']['arrived'], 'funds')}万元;结转续建项目"
-        f"{p['carried_over']['count']}个,到位资金{amount(p['carried_over']['arrived'], 'funds')}万元。",
-        f"工业项目{p['industrial']['count']}个,占{percent(p['industrial']['share_of_projects'])};"
-        f"工业项目到位资金{amount(p['industrial']['arrived'], 'funds')}万元,"
-        f"占{percent(p['industrial']['share_of_arrived'])}。",
-        f"{r['cohort']}项目{r['signed']}个:履约率{percent(r['performance_rate'])},"
-        f"开工率{percent(r['start_rate'])},资金到位率{percent(r['funds_rate'])},"
-        f"建成投产率{percent(r['production_rate'])}。",
-    ]

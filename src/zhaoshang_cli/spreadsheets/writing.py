@@ -1,4 +1,4 @@
-"""Writing xlsx files (openpyxl): text always stays text, and a file appears whole or not at all.
+"""Writing xlsx files (XlsxWriter): text always stays text, and a file appears whole or not at all.
 
 A cell of user text that starts like a formula (= + - @) is stored as a string cell, so no
 spreadsheet program ever runs it. Files are written under a temporary name in the target
@@ -43,39 +43,37 @@ def cell_value(column: Column, value: Any) -> Any:
     return value
 
 
-def write_workbook(path: Path, sheets: list[Sheet]) -> None:
-    """An export: one sheet per table, header row frozen, streamed by the shared writer
-    (long tables as XML text), formula-looking text kept as text."""
+def is_money(column: Column) -> bool:
+    return column.type in ("amount", "signed_amount") or column.header.endswith("(万元)")
+
+
+def write_workbook(path: Path, sheets: list[Sheet], office: str | None = None) -> None:
+    """An export: one sheet per table, header row frozen and printed atop every page (landscape,
+    as wide as one page), money shown to the fen in 万 (the cell keeps the exact value),
+    formula-looking text kept as text, the issuing office in the footer."""
     from zhaoshang_cli.xlsx import Sheet as OutSheet
     from zhaoshang_cli.xlsx import Style, save_sheets
 
-    header = Style(bold=True)
-    formats = {"date": Style(number_format="yyyy-mm-dd")}
+    header = Style(bold=True, border=True, fill="DDEBF7", center=True)
+    formats = {"date": Style(number_format="yyyy-mm-dd"), "money": Style(number_format="#,##0.00")}
     out = []
     for sheet in sheets:
-        target = OutSheet(sheet.kind.title, freeze="A2", bulk=True, landscape=False)
+        target = OutSheet(sheet.kind.title, freeze="A2", title_rows="1:1", footer=office)
         target.add(*((column.header, header) for column in sheet.columns))
         for column_index, column in enumerate(sheet.columns, start=1):
             target.min_widths[column_index] = 2 * len(column.header) + 2
+        kinds = ["money" if is_money(column) else column.type for column in sheet.columns]
         for row in sheet.rows:
-            target.add(
-                *(
-                    (cell_value(column, row.get(column.key)), formats[column.type])
-                    if column.type in formats
+            target.rows.append(
+                [
+                    (cell_value(column, row.get(column.key)), formats[kind])
+                    if kind in formats
                     else cell_value(column, row.get(column.key))
-                    for column in sheet.columns
-                )
+                    for column, kind in zip(sheet.columns, kinds, strict=True)
+                ]
             )
         out.append(target)
     save_sheets(out, path)
-
-
-def set_widths(worksheet: Any, columns: list[Column]) -> None:
-    from openpyxl.utils import get_column_letter
-
-    for index, column in enumerate(columns, start=1):
-        width = max(10, 2 * len(column.header) + 2)
-        worksheet.column_dimensions[get_column_letter(index)].width = width
 
 
 def write_template(path: Path, kind: Kind) -> None:
@@ -83,39 +81,50 @@ def write_template(path: Path, kind: Kind) -> None:
     closed choices, and a 说明 sheet saying what each column takes."""
 
     def write(target: Path) -> None:
-        from openpyxl import Workbook
-        from openpyxl.styles import Font
-        from openpyxl.utils import get_column_letter
-        from openpyxl.worksheet.datavalidation import DataValidation
+        import xlsxwriter
 
         columns = [column for column in kind.columns if column.template]
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = kind.title
-        sheet.append([column.header for column in columns])
-        sheet.freeze_panes = "A2"
-        set_widths(sheet, columns)
-        for index, column in enumerate(columns, start=1):
-            sheet.cell(1, index).font = Font(bold=True, color="C00000" if column.required else None)
-            if column.choice is not None:
-                labels = ",".join(column.choice.labels.values())
-                validation = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=True)
-                letter = get_column_letter(index)
-                validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
-                sheet.add_data_validation(validation)
-        notes = workbook.create_sheet("说明")
-        notes.append([f"{kind.title}: one row per line; red headers must be filled."])
-        notes.append(["Headers may be in Chinese or English, in any order; dates as Excel dates"])
-        notes.append(["or text (2026-04-10, 2026/4/10, 2026年4月10日); amounts in " + AMOUNT_NOTE])
-        notes.append([])
-        notes.append(["列 (column)", "English", "必填 (required)", "说明 (what it takes)"])
-        for column in columns:
-            what = column.note
-            if column.choice is not None:
-                what = " / ".join(column.choice.labels.values()) + (f"; {what}" if what else "")
-            notes.append([column.header, column.key, "是" if column.required else "", what])
-        for letter, width in zip("ABCD", (18, 18, 14, 70), strict=True):
-            notes.column_dimensions[letter].width = width
-        workbook.save(target)
+        workbook = xlsxwriter.Workbook(str(target), {"strings_to_formulas": False})
+        try:
+            sheet = workbook.add_worksheet(kind.title)
+            sheet.freeze_panes(1, 0)
+            required = workbook.add_format({"bold": True, "font_color": "#C00000"})
+            optional = workbook.add_format({"bold": True})
+            for index, column in enumerate(columns):
+                sheet.set_column(index, index, max(10, 2 * len(column.header) + 2))
+                sheet.write_string(
+                    0, index, column.header, required if column.required else optional
+                )
+                if column.choice is not None:
+                    sheet.data_validation(
+                        1,
+                        index,
+                        TEMPLATE_ROWS,
+                        index,
+                        {"validate": "list", "source": list(column.choice.labels.values())},
+                    )
+            notes = workbook.add_worksheet("说明")
+            lines: list[list[str]] = [
+                [f"{kind.title}: one row per line; red headers must be filled."],
+                ["Headers may be in Chinese or English, in any order; dates as Excel dates"],
+                ["or text (2026-04-10, 2026/4/10, 2026年4月10日); amounts in " + AMOUNT_NOTE],
+                [],
+                ["列 (column)", "English", "必填 (required)", "说明 (what it takes)"],
+            ]
+            for column in columns:
+                what = column.note
+                if column.choice is not None:
+                    labels = " / ".join(column.choice.labels.values())
+                    what = labels + (f"; {what}" if what else "")
+                lines.append(
+                    [column.header, column.key, "是" if column.required else "", what or ""]
+                )
+            for row, values in enumerate(lines):
+                for index, value in enumerate(values):
+                    notes.write_string(row, index, value)
+            for index, width in enumerate((18, 18, 14, 70)):
+                notes.set_column(index, index, width)
+        finally:
+            workbook.close()
 
     write_atomically(path, write)

@@ -1,0 +1,304 @@
+"""The project side of the report in one grouped query: where money came from (来源), which
+industry (产业), which size tier (规模), and how each project stood (新开工, 结转续建, 未开工,
+往年已建成), so every breakdown adds up to the same totals as the headline.
+
+Money is credited by share (共同引进) and kept exact: sums come back per share, and the
+share is applied in Python as a Decimal. A project counts once however many units share it.
+Written in SQLAlchemy Core so it compiles for SQLite and PostgreSQL alike.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import and_, case, extract, func, or_, select
+from sqlmodel import Session
+
+from zhaoshang_cli.glossary import ORIGINS
+from zhaoshang_cli.models import Arrival, ExchangeRate, Project, ProjectUnit, Unit
+from zhaoshang_cli.money import RATE_SCALE
+from zhaoshang_cli.report.periods import Period
+from zhaoshang_cli.report.sql import BP, MINOR_PER_WAN
+
+FEN_PER_WAN = 1_000_000
+# Size tiers by contract amount, as bands (a project is in one only); the 12510工程 asks for
+# 1 project of 1亿 or more, 2 of 5000万–1亿, 5 of 1000万–5000万 and 10 of 100万–1000万 a year.
+TIERS = (
+    ("10yi", "10亿元以上", 100_000 * FEN_PER_WAN),
+    ("1yi", "亿元以上", 10_000 * FEN_PER_WAN),
+    ("5000wan", "5000万元以上", 5_000 * FEN_PER_WAN),
+    ("1000wan", "1000万元以上", 1_000 * FEN_PER_WAN),
+    ("100wan", "100万元以上", 100 * FEN_PER_WAN),
+    ("below", "100万元以下", None),
+)
+TARGET_12510 = {"1yi": 1, "5000wan": 2, "1000wan": 5, "100wan": 10}
+STATUSES = {
+    "new": "新开工",  # construction started within the period
+    "carried": "结转续建",  # started before the year, still being built on its first day
+    "not_started": "尚未开工",  # signed, construction not yet started
+    "finished": "往年已建成",  # completed (or stopped) before the year
+}
+ORIGIN_ORDER = ("outside_province", "outside_city", "foreign", None)
+DOMESTIC = ("outside_province", "outside_city")
+
+
+@dataclass
+class Fact:
+    """Projects alike in every grouped attribute, with their sums (in 分, before shares)."""
+
+    origin: str | None
+    industry: str | None
+    industrial: bool
+    tier: str
+    status: str
+    signed: bool
+    share_bp: int
+    projects: int
+    with_money: int
+    contract_fen: int
+    arrived_fen: int
+
+    def contract(self) -> Decimal:
+        return Decimal(self.contract_fen) * self.share_bp / BP / MINOR_PER_WAN
+
+    def arrived(self) -> Decimal:
+        return Decimal(self.arrived_fen) * self.share_bp / BP / MINOR_PER_WAN
+
+
+def project_scope(parent_id: int) -> Any:
+    """Projects credited in the parent's subtree with the share credited there."""
+    unit, credit = Unit.__table__, ProjectUnit.__table__
+    tree = select(unit.c.id.label("id")).where(unit.c.id == parent_id).cte("tree", recursive=True)
+    child = unit.alias("child")
+    tree = tree.union_all(select(child.c.id).where(child.c.parent_id == tree.c.id))
+    return (
+        select(credit.c.project_id.label("id"), func.sum(credit.c.share_bp).label("share_bp"))
+        .join(tree, tree.c.id == credit.c.unit_id)
+        .group_by(credit.c.project_id)
+        .cte("scope")
+    )
+
+
+def entered_before(as_of: date | None) -> datetime | None:
+    return datetime.combine(as_of + timedelta(days=1), time(), UTC) if as_of else None
+
+
+def project_facts(
+    session: Session, parent_id: int, period: Period, as_of: date | None
+) -> list[Fact]:
+    """Every project of the period (signed in it, under construction in it, or with money in
+    it), outside investors only, grouped by what the breakdowns split on."""
+    p, a = Project.__table__, Arrival.__table__
+    s, e = period.start, period.end
+    before = entered_before(as_of)
+    scope = project_scope(parent_id)
+    money = select(a.c.project_id, func.sum(a.c.cny_fen).label("fen")).where(
+        a.c.arrived_on >= s, a.c.arrived_on <= e
+    )
+    if before is not None:
+        money = money.where(a.c.entered_at < before)
+    money = money.group_by(a.c.project_id).cte("money")
+    arrived = func.coalesce(money.c.fen, 0)
+    carried = and_(
+        p.c.started_on < s,
+        or_(p.c.completed_on.is_(None), p.c.completed_on >= s),
+        or_(p.c.terminated_on.is_(None), p.c.terminated_on >= s),
+    )
+    status = case(
+        (and_(p.c.started_on >= s, p.c.started_on <= e), "new"),
+        (carried, "carried"),
+        (or_(p.c.started_on.is_(None), p.c.started_on > e), "not_started"),
+        else_="finished",
+    )
+    tier = case(
+        *((p.c.contract_fen >= low, key) for key, _, low in TIERS if low is not None),
+        else_="below",
+    )
+    signed = case((and_(p.c.signed_on >= s, p.c.signed_on <= e), 1), else_=0)
+    keys = (p.c.origin, p.c.industry, p.c.industrial, tier, status, signed, scope.c.share_bp)
+    query = (
+        select(
+            *keys,
+            func.count(),
+            func.sum(case((arrived != 0, 1), else_=0)),
+            func.coalesce(func.sum(p.c.contract_fen), 0),
+            func.sum(arrived),
+        )
+        .select_from(
+            p.join(scope, scope.c.id == p.c.id).outerjoin(money, money.c.project_id == p.c.id)
+        )
+        .where(
+            func.coalesce(p.c.origin, "") != "local",
+            or_(signed == 1, status.in_(("new", "carried")), arrived != 0),
+        )
+        .group_by(*keys)
+    )
+    if before is not None:
+        query = query.where(p.c.created_at < before)
+    return [
+        Fact(row[0], row[1], bool(row[2]), *row[3:5], bool(row[5]), *(int(v or 0) for v in row[6:]))
+        for row in session.connection().execute(query)
+    ]
+
+
+def _sum(facts: list[Fact], *, money_only: bool = False) -> dict[str, Any]:
+    return {
+        "count": sum(f.with_money if money_only else f.projects for f in facts),
+        "contract": sum((f.contract() for f in facts), Decimal(0)),
+        "arrived": sum((f.arrived() for f in facts), Decimal(0)),
+    }
+
+
+def _share(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
+    return None if not whole else Decimal(part) / Decimal(whole)
+
+
+def summary(facts: list[Fact]) -> dict[str, Any]:
+    """The project figures of the 通报: introduced (新签约), 新开工 and 结转续建 (with count,
+    contract and money), the money of projects not yet started or finished before the year, so
+    that the four add up to everything that arrived; 亿元以上; the industrial shares."""
+    signed = [f for f in facts if f.signed]
+    by_status = {key: [f for f in facts if f.status == key] for key in STATUSES}
+    introduced, total = _sum(signed), _sum(facts)
+    industrial = _sum([f for f in signed if f.industrial])
+    industrial_arrived = _sum([f for f in facts if f.industrial])["arrived"]
+    major = _sum([f for f in signed if f.tier in ("10yi", "1yi")])
+    waiting, finished = (
+        _sum(by_status["not_started"], money_only=True),
+        _sum(by_status["finished"], money_only=True),
+    )
+    return {
+        "introduced": {"count": introduced["count"], "contract": introduced["contract"]},
+        "new_started": _sum(by_status["new"]),
+        "carried_over": _sum(by_status["carried"]),
+        "not_started": {"count": waiting["count"], "arrived": waiting["arrived"]},
+        "finished_earlier": {"count": finished["count"], "arrived": finished["arrived"]},
+        "major_signed": {"count": major["count"], "contract": major["contract"]},
+        "industrial": {
+            "count": industrial["count"],
+            "share_of_projects": _share(industrial["count"], introduced["count"]),
+            "arrived": industrial_arrived,
+            "share_of_arrived": _share(industrial_arrived, total["arrived"]),
+        },
+        "arrived": total["arrived"],
+    }
+
+
+def _row(
+    key: Any, label: str, facts: list[Fact], *, signed_money: bool = False, **extra: Any
+) -> dict[str, Any]:
+    """New projects (count, contract) and money: everything that arrived, or with
+    ``signed_money`` only what arrived for the new projects themselves."""
+    signed = _sum([f for f in facts if f.signed])
+    return {
+        "key": key,
+        "label": label,
+        "projects": signed["count"],
+        "contract": signed["contract"],
+        "arrived": signed["arrived"] if signed_money else _sum(facts)["arrived"],
+        **extra,
+    }
+
+
+def by_origin(facts: list[Fact]) -> list[dict[str, Any]]:
+    """省外 / 市外省内 (together 境内) and 境外, each with new projects, their contract amounts
+    and the money that arrived; origin not recorded stays visible so the rows still add up."""
+    rows = []
+    for origin in ORIGIN_ORDER:
+        group = [f for f in facts if f.origin == origin]
+        if origin is None and not group:
+            continue
+        rows.append(_row(origin, ORIGINS[origin] if origin else "来源未填", group, level=1))
+        if origin == "outside_city":
+            domestic = [f for f in facts if f.origin in DOMESTIC]
+            rows.append(_row("domestic", "境内小计", domestic, level=0))
+    return [*rows, _row("total", "合计", facts, level=0)]
+
+
+def by_industry(facts: list[Fact]) -> list[dict[str, Any]]:
+    names = sorted({f.industry for f in facts}, key=lambda name: (name is None, name or ""))
+    rows = [
+        _row(name, name or "产业未填", [f for f in facts if f.industry == name]) for name in names
+    ]
+    rows.sort(key=lambda row: -row["arrived"])
+    return [*rows, _row("total", "合计", facts)]
+
+
+def by_tier(facts: list[Fact]) -> list[dict[str, Any]]:
+    """New projects by size band against the 12510 target (亿元以上 counts 10亿元以上 too), with
+    the money that arrived for them."""
+    rows = []
+    for key, label, _ in TIERS:
+        row = _row(key, label, [f for f in facts if f.tier == key], signed_money=True)
+        target = TARGET_12510.get(key)
+        toward = row["projects"] + (rows[0]["projects"] if key == "1yi" else 0)
+        row |= {"target": target, "met": None if target is None else toward >= target}
+        rows.append(row)
+    total = _row("total", "合计", facts, signed_money=True)
+    return [*rows, total | {"target": sum(TARGET_12510.values()), "met": None}]
+
+
+def by_status(facts: list[Fact]) -> list[dict[str, Any]]:
+    """The money of the period by where its project stood: 新开工 and 结转续建 (together the
+    projects under construction, 在建) with every project, the others with those that had
+    money; the rows add up to everything that arrived."""
+    building = [f for f in facts if f.status in ("new", "carried")]
+    rows = [
+        {"key": key, "label": STATUSES[key], **_sum([f for f in facts if f.status == key])}
+        for key in ("new", "carried")
+    ]
+    rows.append({"key": "building", "label": "在建项目小计", **_sum(building)})
+    for key in ("not_started", "finished"):
+        group = _sum([f for f in facts if f.status == key], money_only=True)
+        rows.append({"key": key, "label": STATUSES[key], **group, "contract": None})
+    return [
+        *rows,
+        {
+            "key": "total",
+            "label": "合计",
+            "count": None,
+            "contract": None,
+            "arrived": _sum(facts)["arrived"],
+        },
+    ]
+
+
+def foreign_contracts(
+    session: Session, parent_id: int, period: Period, as_of: date | None
+) -> dict[str, Any]:
+    """合同外资: contracts of foreign investors signed in the period, in 万元 and in 万美元 at
+    the USD rate of each signing month (the latest earlier rate where a month has none)."""
+    p = Project.__table__
+    scope = project_scope(parent_id)
+    year, month = extract("year", p.c.signed_on), extract("month", p.c.signed_on)
+    query = (
+        select(year, month, scope.c.share_bp, func.count(), func.sum(p.c.contract_fen))
+        .select_from(p.join(scope, scope.c.id == p.c.id))
+        .where(p.c.origin == "foreign", p.c.signed_on >= period.start, p.c.signed_on <= period.end)
+        .group_by(year, month, scope.c.share_bp)
+    )
+    before = entered_before(as_of)
+    if before is not None:
+        query = query.where(p.c.created_at < before)
+    rate = ExchangeRate.__table__
+    rates = sorted(
+        session.connection().execute(
+            select(rate.c.month, rate.c.rate_micro).where(rate.c.currency == "USD")
+        )
+    )
+    count, contract, usd, missing = 0, Decimal(0), Decimal(0), False
+    for y, m, share_bp, projects, fen in session.connection().execute(query):
+        wan = Decimal(fen or 0) * share_bp / BP / MINOR_PER_WAN
+        count, contract = count + projects, contract + wan
+        month_key = f"{int(y):04d}-{int(m):02d}"
+        known = [micro for key, micro in rates if key <= month_key]
+        if known:
+            usd += wan * RATE_SCALE / known[-1]
+        else:
+            missing = True
+    return {
+        "projects": count,
+        "contract": contract,
+        "contract_usd": None if missing else usd,
+    }

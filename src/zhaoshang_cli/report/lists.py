@@ -1,0 +1,124 @@
+"""The project lists sent with the 通报 (新签约, 新开工, 结转续建, 亿元以上), largest contracts
+first and at most ``LIST_LIMIT`` each: an annex is printed, and five hundred rows is already
+some twelve pages. How many projects each list has in all is in the report's project figures;
+the whole of any list comes from ``zs project list`` or ``zs export``. Never investor contacts.
+
+SQLAlchemy Core, so it compiles for SQLite and PostgreSQL alike.
+"""
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, func, literal, or_, select, union_all
+from sqlmodel import Session
+
+from zhaoshang_cli.models import Arrival, Project, ProjectUnit
+from zhaoshang_cli.report.breakdowns import entered_before, project_scope
+from zhaoshang_cli.report.names import unit_labels
+from zhaoshang_cli.report.periods import Period
+from zhaoshang_cli.report.sql import MAJOR_FEN, wan
+
+LIST_LIMIT = 500
+# Which figure of ``Report.projects`` counts each list in full.
+LIST_COUNTS = {
+    "signed": "introduced",
+    "new_started": "new_started",
+    "carried_over": "carried_over",
+    "major": "major_signed",
+}
+
+
+def _conditions(p: Any, period: Period) -> dict[str, Any]:
+    s, e = period.start, period.end
+    signed = and_(p.c.signed_on >= s, p.c.signed_on <= e)
+    return {
+        "signed": signed,  # 新签约
+        "new_started": and_(p.c.started_on >= s, p.c.started_on <= e),  # 新开工
+        "carried_over": and_(  # 结转续建
+            p.c.started_on < s,
+            or_(p.c.completed_on.is_(None), p.c.completed_on >= s),
+            or_(p.c.terminated_on.is_(None), p.c.terminated_on >= s),
+        ),
+        "major": and_(signed, p.c.contract_fen >= MAJOR_FEN),  # 亿元以上
+    }
+
+
+def project_lists(
+    session: Session,
+    parent_id: int,
+    period: Period,
+    as_of: date | None,
+    limit: int = LIST_LIMIT,
+) -> dict[str, list[dict[str, Any]]]:
+    """Each list's projects in the parent's scope, largest contract first, with the money that
+    arrived for them within the period and the units credited (named unambiguously)."""
+    p, a = Project.__table__, Arrival.__table__
+    scope = project_scope(parent_id)
+    before = entered_before(as_of)
+    money = select(func.coalesce(func.sum(a.c.cny_fen), 0)).where(
+        a.c.project_id == p.c.id, a.c.arrived_on >= period.start, a.c.arrived_on <= period.end
+    )
+    if before is not None:
+        money = money.where(a.c.entered_at < before)
+    columns = (
+        p.c.id,
+        p.c.code,
+        p.c.name,
+        p.c.industry,
+        p.c.industrial,
+        p.c.stage,
+        p.c.signed_on,
+        p.c.started_on,
+        p.c.contract_fen,
+        money.scalar_subquery().label("arrived_fen"),
+    )
+    parts = []
+    for name, condition in _conditions(p, period).items():
+        part = (
+            select(literal(name).label("list"), *columns)
+            .select_from(p.join(scope, scope.c.id == p.c.id))
+            .where(func.coalesce(p.c.origin, "") != "local", condition)
+            .order_by(p.c.contract_fen.desc().nulls_last(), p.c.code)
+            .limit(limit)
+        )
+        if before is not None:
+            part = part.where(p.c.created_at < before)
+        parts.append(select(part.subquery(name)))
+    lists: dict[str, list[dict[str, Any]]] = {name: [] for name in LIST_COUNTS}
+    for row in session.connection().execute(union_all(*parts)):  # the scope is worked out once
+        data = dict(row._mapping)
+        lists[data.pop("list")].append(data)
+    for rows in lists.values():  # a union keeps no order of its own
+        rows.sort(key=lambda r: (r["contract_fen"] is None, -(r["contract_fen"] or 0), r["code"]))
+    _name_units(session, lists)
+    return lists
+
+
+def _name_units(session: Session, lists: dict[str, list[dict[str, Any]]]) -> None:
+    """Fill in each row's units, contract and money in 万; ids stay out of the rows."""
+    credit = ProjectUnit.__table__
+    ids = {row["id"] for rows in lists.values() for row in rows}
+    labels = unit_labels(session)
+    credited: dict[int, list[str]] = {}
+    chosen = sorted(ids)
+    for start in range(0, len(chosen), 500):  # within every database's parameter limit
+        batch = chosen[start : start + 500]
+        query = (
+            select(credit.c.project_id, credit.c.unit_id)
+            .where(credit.c.project_id.in_(batch))
+            .order_by(credit.c.project_id, credit.c.unit_id)
+        )
+        for project_id, unit_id in session.connection().execute(query):
+            credited.setdefault(project_id, []).append(labels[unit_id])
+    for rows in lists.values():
+        for row in rows:
+            row["units"] = "、".join(credited.get(row.pop("id"), []))
+            row["industrial"] = bool(row["industrial"])
+            contract = row.pop("contract_fen")
+            row["contract"] = wan(contract) if contract is not None else None
+            row["arrived"] = wan(row.pop("arrived_fen"))
+
+
+def list_total(report_projects: dict[str, Any], name: str) -> int:
+    """How many projects a list has in all (its sheet may show only the largest)."""
+    return int(report_projects[LIST_COUNTS[name]]["count"])

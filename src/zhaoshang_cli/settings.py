@@ -1,0 +1,156 @@
+"""Ledger settings (``zs config``): who issues the bulletins and how their documents are numbered.
+
+Only known keys are stored, each with its own check, so a typo is refused instead of kept and
+silently ignored. A new family of keys (thresholds, say) is a few more entries in ``KEYS``.
+"""
+
+import string
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from zhaoshang_cli import audit, dates
+from zhaoshang_cli.errors import Invalid
+from zhaoshang_cli.models import Setting
+
+PLACEHOLDERS = ("year", "month", "week")
+
+
+@dataclass(frozen=True)
+class Key:
+    name: str
+    meaning: str
+    example: str
+    check: Callable[[str], str]
+
+
+def _office(value: str) -> str:
+    text = value.strip()
+    if not text:
+        raise Invalid("The issuing office is empty; give its full name.")
+    if len(text) > 60:
+        raise Invalid(f"The issuing office {text!r} is longer than 60 characters.")
+    return text
+
+
+def _number_pattern(value: str) -> str:
+    """A document number with {year}, {month} or {week} in it, e.g. 某招组办〔{year}〕{month}号."""
+    text = value.strip()
+    if not text:
+        raise Invalid("The document number pattern is empty.")
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+        unknown = names - set(PLACEHOLDERS)
+        if unknown:
+            raise Invalid(
+                f"The pattern {text!r} has {{{sorted(unknown)[0]}}}; "
+                f"only {{year}}, {{month}} and {{week}} are filled in."
+            )
+        text.format(year=2026, month=4, week=16)
+    except (ValueError, IndexError):
+        raise Invalid(
+            f"The pattern {text!r} is not readable; write it like 某招组办〔{{year}}〕{{month}}号."
+        ) from None
+    return text
+
+
+KEYS: dict[str, Key] = {
+    key.name: key
+    for key in (
+        Key(
+            "office",
+            "发文单位: printed on every report, bulletin and export",
+            "某某市招商引资工作领导小组办公室",
+            _office,
+        ),
+        Key(
+            "doc_number",
+            "文号 of the monthly 通报; {year} and {month} are filled in",
+            "某招组办〔{year}〕{month}号",
+            _number_pattern,
+        ),
+        Key(
+            "bulletin_number",
+            "期号 of the weekly 快报; {year}, {week} and {month} are filled in",
+            "{year}年第{week}期",
+            _number_pattern,
+        ),
+    )
+}
+
+
+def check_key(key: str) -> Key:
+    if key not in KEYS:
+        raise Invalid(f"Unknown setting {key!r}; known settings: {', '.join(KEYS)}.")
+    return KEYS[key]
+
+
+def get_settings(session: Session) -> dict[str, str]:
+    return {s.key: s.value for s in session.exec(select(Setting))}
+
+
+def set_setting(session: Session, key: str, value: str) -> str:
+    """Checks and stores a value; the old one is kept in the audit trail."""
+    checked = check_key(key).check(value)
+    current = session.get(Setting, key)
+    before = {"value": current.value} if current else None
+    if current is None:
+        current = Setting(key=key, value=checked, operator="", set_at=dates.utcnow())
+    current.value = checked
+    current.operator = session.info.get("operator", "unknown")
+    current.set_at = dates.utcnow()
+    session.add(current)
+    session.flush()
+    audit.record(session, "config.set", "setting", None, before=before, after={key: checked})
+    return checked
+
+
+def unset_setting(session: Session, key: str) -> None:
+    check_key(key)
+    current = session.get(Setting, key)
+    if current is None:
+        raise Invalid(f"The setting {key!r} is not set.")
+    audit.record(session, "config.unset", "setting", None, before={key: current.value})
+    session.delete(current)
+
+
+def list_settings(session: Session) -> list[dict[str, Any]]:
+    """Every known key, set or not, with what it means."""
+    stored = {s.key: s for s in session.exec(select(Setting).order_by(col(Setting.key)))}
+    return [
+        {
+            "key": key.name,
+            "value": stored[key.name].value if key.name in stored else None,
+            "meaning": key.meaning,
+            "example": key.example,
+            "set_at": stored[key.name].set_at if key.name in stored else None,
+            "operator": stored[key.name].operator if key.name in stored else None,
+        }
+        for key in KEYS.values()
+    ]
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """Who sends a document, its number and its date, as printed on it."""
+
+    office: str | None
+    number: str | None
+    issued_on: date
+
+    @property
+    def date_text(self) -> str:
+        day = self.issued_on
+        return f"{day.year}年{day.month}月{day.day}日"
+
+
+def issuer(
+    session: Session, *, year: int, month: int, week: int | None = None, pattern_key: str
+) -> Issuer:
+    settings = get_settings(session)
+    pattern = settings.get(pattern_key)
+    number = pattern.format(year=year, month=month, week=week or "") if pattern else None
+    return Issuer(settings.get("office"), number, dates.today())
