@@ -11,6 +11,7 @@ import pytest
 
 from conftest import fails, snapshot, sql, zs
 from zhaoshang_cli.backup import copy_problem, table_counts
+from zhaoshang_cli.ledger import SCHEMA_HEAD
 
 DAMAGED = "is damaged; run `zs check` and restore it from a backup."
 
@@ -104,14 +105,17 @@ def test_the_check_of_a_copy_catches_an_empty_or_short_one(city: Path, tmp_path:
     empty = tmp_path / "empty.bak"
     empty.touch()
     assert sql(empty, "PRAGMA integrity_check") == [("ok",)]
-    assert copy_problem(empty, "0004", counts) == "the copy is empty"
+    assert copy_problem(empty, SCHEMA_HEAD, counts) == "the copy is empty"
     short = tmp_path / "short.bak"
     zs("backup", short)
-    assert copy_problem(short, "0004", counts) is None
+    assert copy_problem(short, SCHEMA_HEAD, counts) is None
     sql(short, "DELETE FROM audit WHERE id = (SELECT MAX(id) FROM audit)")
     audits = counts["audit"]
-    assert copy_problem(short, "0004", counts) == f"{audits - 1} rows in audit instead of {audits}"
-    assert "revision 0004 instead of 0003" in str(copy_problem(short, "0003", counts))
+    assert (
+        copy_problem(short, SCHEMA_HEAD, counts)
+        == f"{audits - 1} rows in audit instead of {audits}"
+    )
+    assert f"revision {SCHEMA_HEAD} instead of 0003" in str(copy_problem(short, "0003", counts))
 
 
 def test_check_passes_a_sound_ledger(city: Path) -> None:

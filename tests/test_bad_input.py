@@ -73,6 +73,8 @@ NEEDS = {
     "target allocate": ("全市", "--year", "2026", "--equal"),
     "target set": ("甲县", "1亿", "--year", "2026"),
     "unit add": ("丙县", "--kind", "county", "--parent", "全市"),
+    "config set": ("office", "某某市招商局"),
+    "config unset": ("office",),
     "unit move": ("乙县", "--parent", "全市"),
     "unit remove": ("乙县",),
     "unit rename": ("乙县", "丙县"),

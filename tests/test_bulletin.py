@@ -360,8 +360,10 @@ def test_next_run_finishes_or_clears_what_a_killed_run_left(city, tmp_path):
         [
             *others,
             *w14,
+            "2026-W16-bulletin.docx",
             "2026-W16-bulletin.md",
             "2026-W16-bulletin.xlsx",
+            "2026-W17-bulletin.docx",
             "2026-W17-bulletin.md",
             "2026-W17-bulletin.xlsx",
         ]

@@ -26,7 +26,7 @@ READS = {  # command: what its output shows
     ("project", "list", "--format", "csv"): "新材料",
     ("project", "show", "2026-0001"): "新材料",
     ("arrival", "list"): "新材料",
-    ("history",): "project.add",
+    ("history",): "台账操作记录",
     ("info",): "arrivals: 1",
     ("rate", "list"): "USD",
     ("target", "list", "--year", "2026"): "全市",

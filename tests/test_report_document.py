@@ -228,7 +228,7 @@ def test_config_settings(ledger):
     }
     history = json.loads(zs("history", "--format", "json").stdout)
     changes = [h for h in history if h["action"] == "config.set"]
-    assert "某某县招商局" in changes[-1]["before"]  # the old value is kept in the trail
+    assert changes[-1]["before"] == {"value": "某某县招商局"}  # the old value is kept in the trail
     zs("config", "unset", "office")
     assert json.loads(zs("config", "list", "--format", "json").stdout)[0]["value"] is None
 

@@ -286,8 +286,11 @@ def write_all_atomically(writers: dict[Path, Callable[[Path], None]]) -> None:
             try:
                 write(Path(name))
                 os.chmod(name, 0o666 & ~_umask())  # mkstemp makes it private; files are shared
-            except OSError as exc:
-                failure = f"Could not write {path}: {exc.strerror or exc}; no file was written."
+            except Exception as exc:
+                cause = os_error(exc)
+                if cause is None:
+                    raise
+                failure = f"Could not write {path}: {cause.strerror or cause}; no file was written."
                 break
         if failure is None:
             for path, temporary in temporaries.items():
@@ -300,6 +303,15 @@ def write_all_atomically(writers: dict[Path, Callable[[Path], None]]) -> None:
         for temporary in temporaries.values():
             temporary.unlink(missing_ok=True)
         raise CannotWrite(failure)
+
+
+def os_error(exc: BaseException) -> OSError | None:
+    """The OSError behind a failed write: XlsxWriter wraps it in its FileCreateError."""
+    if isinstance(exc, OSError):
+        return exc
+    if type(exc).__name__ == "FileCreateError" and exc.args and isinstance(exc.args[0], OSError):
+        return exc.args[0]
+    return None
 
 
 def _umask() -> int:

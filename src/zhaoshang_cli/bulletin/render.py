@@ -144,9 +144,9 @@ def markdown(bulletin: Bulletin) -> str:
         cells = [_md(row["unit"])] + [_count(row[k]) for k, _ in EFFORT_HEADERS[1:]]
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", "## 今年以来", ""]
-    lines += [f"**{p.text}**" if p.heading else p.text for p in prose(report)[1:]]
+    lines += [f"**{_md(p.text)}**" if p.heading else _md(p.text) for p in prose(report)[1:]]
     if issuer is not None:
-        lines += ["", "  ".join(t for t in (issuer.office, issuer.date_text) if t)]
+        lines += ["", _md("  ".join(t for t in (issuer.office, issuer.date_text) if t))]
     return "\n".join(lines) + "\n"
 
 
