@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from zhaoshang_cli import audit
 from zhaoshang_cli.errors import Invalid
+from zhaoshang_cli.i18n import N_
 from zhaoshang_cli.models import Unit
 from zhaoshang_cli.targets import (
     LEVELS,
@@ -33,10 +34,10 @@ from zhaoshang_cli.units import children_of, find_unit, unit_tree
 MAX_WEIGHT = 1_000_000
 WEIGHT_PLACES = 6
 METHODS = {
-    "split": "by explicit amounts",
-    "equal": "in equal shares",
-    "weights": "by weights",
-    "rank": "per person by rank",
+    "split": N_("by explicit amounts"),
+    "equal": N_("in equal shares"),
+    "weights": N_("by weights"),
+    "rank": N_("per person by rank"),
 }
 # --round: the step an equal or weighted money share is rounded to, in minor units.
 ROUND_STEPS = {
