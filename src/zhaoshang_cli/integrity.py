@@ -51,7 +51,7 @@ def check_ledger(ledger: Ledger) -> list[str]:
 
 def file_problems(path: Path) -> list[str]:
     if cut_short(path):
-        return ["The file is shorter than its header says: it was cut short."]
+        return [_("The file is shorter than its header says: it was cut short.")]
     connection = sqlite3.connect(path)
     try:
         rows = connection.execute("PRAGMA integrity_check").fetchall()

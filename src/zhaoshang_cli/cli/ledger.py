@@ -73,14 +73,14 @@ def info(db: DbOption = None) -> None:
     from zhaoshang_cli.backup import last_backup
 
     location = resolve_location(db)
-    say(f"ledger:   {location}")
+    say(_("ledger:   {location}").format(location=location))
     say(f"sqlite:   {sqlite_version()}")
     ledger = Ledger(location, read_only=True)
     try:
         ledger.check()
         with ledger.read() as session:
             conn = session.connection()
-            say(f"schema:   {ledger.revision()}")
+            say(_("schema:   {revision}").format(revision=ledger.revision()))
             for table in ("unit", "project", "arrival", "audit"):
                 count = conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar()
                 say(f"{table + 's:':<9} {count}")
@@ -90,7 +90,11 @@ def info(db: DbOption = None) -> None:
     if last is None:
         say(_("backup:   never; take one with `zs backup`"))
     else:
-        say(f"backup:   {last.taken_at:%Y-%m-%d %H:%M:%S} UTC, {last.path}")
+        say(
+            _("backup:   {taken_at} UTC, {path}").format(
+                taken_at=f"{last.taken_at:%Y-%m-%d %H:%M:%S}", path=last.path
+            )
+        )
 
 
 def backup(

@@ -42,7 +42,11 @@ def template(
     spec = IMPORT_KINDS[kind.value]
     path = check_xlsx(output or Path(f"{spec.title}导入模板.xlsx"))
     write_template(path, spec)
-    say(f"Wrote the {spec.title} template to {path}; fill it in, then `zs import {spec.name}`.")
+    say(
+        _("Wrote the {title} template to {path}; fill it in, then `zs import {kind}`.").format(
+            title=spec.title, path=path, kind=spec.name
+        )
+    )
 
 
 def export(
