@@ -82,7 +82,7 @@ def _year(year: int | None) -> int:
 
 def _label(year: int, metric: str, level: str) -> str:
     return _("{year} {metric} target ({level})").format(
-        year=year, metric=metric, level=LEVELS[level]
+        year=year, metric=METRIC.shown(metric), level=LEVELS[level]
     )
 
 
