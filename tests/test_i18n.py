@@ -59,3 +59,34 @@ def test_usage_errors_in_chinese(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ZS_LANG", "zh_CN")
     result = zs("frob", code=2)
     assert "错误：没有命令 'frob'。" in result.stderr
+
+
+def test_a_clerks_session_reads_in_chinese_by_default(
+    ledger_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without ZS_LANG (LANG=C, as cron has it) every line the clerk reads is Chinese; the same
+    commands in English say the msgids the other tests assert."""
+    from conftest import fails
+
+    monkeypatch.delenv("ZS_LANG", raising=False)
+    monkeypatch.setenv("LANG", "C")
+    assert zs("init").stdout.startswith("已在 ")
+    assert "上次备份：从未备份" in zs("info").stdout
+    assert zs("unit", "add", "全市", "--kind", "市").stdout == "已添加市 全市（id 1）。\n"
+    zs("unit", "add", "甲县", "--kind", "县区", "--parent", "全市")
+    added = zs("add-project", "--name", "新能源电池", "--unit", "甲县", "--signed", "2026-03-01")
+    assert added.stdout == "已添加项目 2026-0001 新能源电池（签约）。\n"
+    moved = zs("project", "stage", "2026-0001", "开工", "--date", "2026-04-01")
+    assert moved.stdout == "项目 2026-0001 已进入开工阶段（2026-04-01）。\n"
+    arrived = zs("arrive", "2026-0001", "500万", "--date", "2026-05-01")
+    assert arrived.stdout.startswith("已录入到位资金 1：项目 2026-0001")
+    refused = fails("project", "stage", "2026-0001", "开工", "--date", "2026-04-02")
+    assert refused.stderr == "zs: 项目 2026-0001 已处于开工阶段。\n"
+    assert fails("unit", "add", "乙县", "--kind", "县区").stderr == (
+        "zs: 县区需要 --parent（上级单位）；最上级是 全市。\n"
+    )
+    assert "不是日期" in fails("arrive", "2026-0001", "5万", "--date", "五月").stderr
+    assert "用法" in zs("--help").stdout
+    monkeypatch.setenv("ZS_LANG", "en")
+    again = zs("project", "stage", "2026-0001", "竣工", "--date", "2026-06-01")
+    assert again.stdout == "Project 2026-0001 is now completed (2026-06-01).\n"

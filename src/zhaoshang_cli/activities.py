@@ -7,6 +7,7 @@ from sqlmodel import Session, col, select
 
 from zhaoshang_cli import audit, dates
 from zhaoshang_cli.errors import Invalid
+from zhaoshang_cli.i18n import _
 from zhaoshang_cli.models import Activity, Unit
 from zhaoshang_cli.text import NOTE_MAX, clean_text
 from zhaoshang_cli.units import descendant_ids, find_unit
@@ -27,13 +28,15 @@ def add_activity(
     leader = clean_text(leader, "leader")
     note = clean_text(note, "note", limit=NOTE_MAX, lines=True)
     if trip_days < 0 or visits < 0:
-        raise Invalid("Trip days and visits cannot be negative.")
+        raise Invalid(_("Trip days and visits cannot be negative."))
     if trip_days > MAX_FIGURE or visits > MAX_FIGURE:
-        raise Invalid(f"Trip days and visits are at most {MAX_FIGURE:,} in one record.")
+        raise Invalid(
+            _("Trip days and visits are at most {max} in one record.").format(max=f"{MAX_FIGURE:,}")
+        )
     if trip_days == 0 and visits == 0:
-        raise Invalid("An activity needs --trip-days or --visits (or both).")
+        raise Invalid(_("An activity needs --trip-days or --visits (or both)."))
     if on > dates.today():
-        raise Invalid(f"The activity date {on} is in the future.")
+        raise Invalid(_("The activity date {date} is in the future.").format(date=on))
     found = find_unit(session, unit)
     activity = Activity(
         unit_id=found.id,  # type: ignore[arg-type]

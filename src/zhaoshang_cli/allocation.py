@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from zhaoshang_cli import audit
 from zhaoshang_cli.errors import Invalid
+from zhaoshang_cli.i18n import N_, _
 from zhaoshang_cli.models import Unit
 from zhaoshang_cli.targets import (
     LEVELS,
@@ -33,10 +34,10 @@ from zhaoshang_cli.units import children_of, find_unit, unit_tree
 MAX_WEIGHT = 1_000_000
 WEIGHT_PLACES = 6
 METHODS = {
-    "split": "by explicit amounts",
-    "equal": "in equal shares",
-    "weights": "by weights",
-    "rank": "per person by rank",
+    "split": N_("by explicit amounts"),
+    "equal": N_("in equal shares"),
+    "weights": N_("by weights"),
+    "rank": N_("per person by rank"),
 }
 # --round: the step an equal or weighted money share is rounded to, in minor units.
 ROUND_STEPS = {
@@ -122,15 +123,23 @@ def parse_pairs(spec: str, option: str) -> list[tuple[str, str]]:
     """``甲县=5亿,乙县=4亿`` → [(甲县, 5亿), (乙县, 4亿)]; Chinese punctuation is accepted."""
     items = [item.strip() for item in _ITEM_SEPARATORS.split(spec or "") if item.strip()]
     if not items:
-        raise Invalid(f"{option} is empty; write it like 甲县=5亿,乙县=4亿.")
+        raise Invalid(
+            _("{option} is empty; write it like 甲县=5亿,乙县=4亿.").format(option=option)
+        )
     pairs: list[tuple[str, str]] = []
     for item in items:
         name, sep, value = item.replace("＝", "=").partition("=")
         name, value = name.strip(), value.strip()
         if not sep or not name or not value:
-            raise Invalid(f"The {option} item {item!r} is not written as NAME=VALUE.")
-        if any(name == seen for seen, _ in pairs):
-            raise Invalid(f"{option} names {name!r} more than once.")
+            raise Invalid(
+                _("The {option} item {item!r} is not written as NAME=VALUE.").format(
+                    option=option, item=item
+                )
+            )
+        if any(name == seen for seen, _value in pairs):
+            raise Invalid(
+                _("{option} names {name!r} more than once.").format(option=option, name=name)
+            )
         pairs.append((name, value))
     return pairs
 
@@ -141,11 +150,17 @@ def parse_weight(text: str, name: str) -> Decimal:
     except InvalidOperation:
         weight = Decimal("NaN")
     if not weight.is_finite() or weight <= 0:
-        raise Invalid(f"The weight {text!r} for {name} is not a positive number.")
+        raise Invalid(
+            _("The weight {value!r} for {name} is not a positive number.").format(
+                value=text, name=name
+            )
+        )
     if weight > MAX_WEIGHT or weight != round(weight, WEIGHT_PLACES):
         raise Invalid(
-            f"The weight {text!r} for {name} is out of range; weights are up to "
-            f"{MAX_WEIGHT:,} with at most {WEIGHT_PLACES} decimal places."
+            _(
+                "The weight {value!r} for {name} is out of range; weights are up to "
+                "{max} with at most {places} decimal places."
+            ).format(value=text, name=name, max=f"{MAX_WEIGHT:,}", places=WEIGHT_PLACES)
         )
     return weight
 
@@ -164,7 +179,11 @@ def parse_round(text: str | None) -> int:
     if key.startswith("1") and key[1:] in ROUND_STEPS:
         key = key[1:]
     if key not in ROUND_STEPS:
-        raise Invalid(f"--round {text!r} is not a unit; use one of: {', '.join(ROUND_STEPS)}.")
+        raise Invalid(
+            _("--round {value!r} is not a unit; use one of: {choices}.").format(
+                value=text, choices=", ".join(ROUND_STEPS)
+            )
+        )
     return ROUND_STEPS[key]
 
 
@@ -208,13 +227,16 @@ def _named_children(
         if name not in by_name:
             listed = ", ".join(by_name) or "none"
             raise Invalid(
-                f"{name} is not a unit directly under {parent.name} (its units: {listed})."
+                _("{name} is not a unit directly under {parent} (its units: {listed}).").format(
+                    name=name, parent=parent.name, listed=listed
+                )
             )
     left_out = [child.name for child in children if child.name not in names]
     if left_out and not partial:
         raise Invalid(
-            f"{option} leaves out {', '.join(left_out)} under {parent.name}; "
-            "name every unit or add --partial."
+            _(
+                "{option} leaves out {units} under {parent}; name every unit or add --partial."
+            ).format(option=option, units=", ".join(left_out), parent=parent.name)
         )
     return [by_name[name] for name in names]
 
@@ -250,22 +272,34 @@ def _rank_shares(
                     total, count = total + subtotal, count + members
         return shares, total, count
 
-    shares, _, _ = walk(parent, 0)
+    shares, _total, _count = walk(parent, 0)
     if not persons:
-        raise Invalid(f"There are no persons under {parent.name} (directly or in its offices).")
+        raise Invalid(
+            _("There are no persons under {parent} (directly or in its offices).").format(
+                parent=parent.name
+            )
+        )
     unpriced = [person for person in persons if person.rank not in prices]
     if unpriced and not partial:
-        who = ", ".join(f"{p.name} ({p.rank or 'no rank'})" for p in unpriced)
+        who = ", ".join(f"{p.name} ({p.rank or _('no rank')})" for p in unpriced)
         raise Invalid(
-            f"--by-rank gives no amount for {who}; add their rank or use --partial to skip them."
+            _(
+                "--by-rank gives no amount for {who}; add their rank or use --partial to skip them."
+            ).format(who=who)
         )
     for person in unpriced:
         notes.append(
-            f"Skipped {person.name} ({person.rank or 'no rank'}): no amount for that rank."
+            _("Skipped {name} ({rank}): no amount for that rank.").format(
+                name=person.name, rank=person.rank or _("no rank")
+            )
         )
     for rank in prices:
         if not any(person.rank == rank for person in persons):
-            notes.append(f"No person under {parent.name} has the rank {rank}.")
+            notes.append(
+                _("No person under {parent} has the rank {rank}.").format(
+                    parent=parent.name, rank=rank
+                )
+            )
     return shares
 
 
@@ -291,16 +325,26 @@ def allocate_target(
     level = check_level(level)
     reason = clean_text(reason, "reason", limit=NOTE_MAX, lines=True)
     if method not in METHODS:
-        raise Invalid(f"Unknown allocation method {method!r}; use one of: {', '.join(METHODS)}.")
+        raise Invalid(
+            _("Unknown allocation method {method!r}; use one of: {choices}.").format(
+                method=method, choices=", ".join(METHODS)
+            )
+        )
     on = effective_from or date(year, 1, 1)
     if on.year != year:
-        raise Invalid(f"The date {on} is not in the target year {year}.")
+        raise Invalid(
+            _("The date {date} is not in the target year {year}.").format(date=on, year=year)
+        )
     if round_to is not None and method not in ("equal", "weights"):
-        raise Invalid("--round applies to --equal and --weights only.")
+        raise Invalid(_("--round applies to --equal and --weights only."))
     if round_to is not None and not info.money:
-        raise Invalid(f"--round applies to money targets; {metric} targets are whole numbers.")
+        raise Invalid(
+            _("--round applies to money targets; {metric} targets are whole numbers.").format(
+                metric=metric
+            )
+        )
     if partial and method == "equal":
-        raise Invalid("--partial does not apply to --equal, which shares among all units.")
+        raise Invalid(_("--partial does not apply to --equal, which shares among all units."))
     step = parse_round(round_to) if info.money else 1
     parent = find_unit(session, parent_name)
     parent_amount = targets_in_force(session, year, metric, on, unit_ids=[parent.id]).get(
@@ -308,17 +352,21 @@ def allocate_target(
     )
     if parent_amount is None:
         raise Invalid(
-            f"{parent.name} has no {year} {metric} target ({LEVELS[level]}) in force on {on} "
-            "to allocate; set one first with `zs target set`."
+            _(
+                "{parent} has no {year} {metric} target ({level}) in force on {date} "
+                "to allocate; set one first with `zs target set`."
+            ).format(parent=parent.name, year=year, metric=metric, level=LEVELS[level], date=on)
         )
     if method != "rank" and not children_of(session, parent):
-        raise Invalid(f"{parent.name} has no units under it to allocate to.")
+        raise Invalid(
+            _("{parent} has no units under it to allocate to.").format(parent=parent.name)
+        )
 
     notes: list[str] = []
     if method == "split":
         pairs = parse_pairs(spec or "", "--split")
-        amounts = [parse_target_amount(value, metric) for _, value in pairs]
-        children = _named_children(session, parent, [n for n, _ in pairs], "--split", partial)
+        amounts = [parse_target_amount(value, metric) for _name, value in pairs]
+        children = _named_children(session, parent, [n for n, _value in pairs], "--split", partial)
         shares = [Share(c, a) for c, a in zip(children, amounts, strict=True)]
     elif method == "rank":
         shares = _rank_shares(session, parent, spec or "", metric, partial, notes)
@@ -329,7 +377,9 @@ def allocate_target(
         else:
             pairs = parse_pairs(spec or "", "--weights")
             decimals = [parse_weight(value, name) for name, value in pairs]
-            children = _named_children(session, parent, [n for n, _ in pairs], "--weights", partial)
+            children = _named_children(
+                session, parent, [n for n, _value in pairs], "--weights", partial
+            )
             weights = integer_weights(decimals)
         split = split_exactly(parent_amount, weights, step)
         shares = [
@@ -343,7 +393,9 @@ def allocate_target(
             f"{s.unit.name} ({later[s.unit.id]})" for s in shares if s.unit.id in later
         )  # type: ignore[index]
         notes.append(
-            f"These units have later targets, which still apply from those dates: {names}."
+            _(
+                "These units have later targets, which still apply from those dates: {names}."
+            ).format(names=names)
         )
     for share in shares:
         add_target(

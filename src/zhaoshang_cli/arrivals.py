@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from zhaoshang_cli import audit, dates
 from zhaoshang_cli.errors import Invalid, NotFound
 from zhaoshang_cli.glossary import SOURCE
+from zhaoshang_cli.i18n import _
 from zhaoshang_cli.models import Arrival, ExchangeRate, Project, ProjectUnit
 from zhaoshang_cli.money import convert, format_amount, format_rate
 from zhaoshang_cli.projects import find_project
@@ -25,7 +26,11 @@ def check_currency(currency: str) -> str:
     code = CURRENCY_ALIASES.get(currency.strip(), currency.strip().upper())
     code = CURRENCY_ALIASES.get(code, code)
     if not re.fullmatch(r"[A-Z]{3}", code):
-        raise Invalid(f"Unknown currency {currency!r}; use a three-letter code such as CNY or USD.")
+        raise Invalid(
+            _("Unknown currency {currency!r}; use a three-letter code such as CNY or USD.").format(
+                currency=currency
+            )
+        )
     return code
 
 
@@ -37,7 +42,7 @@ def set_rate(session: Session, currency: str, month: str, rate_micro: int) -> Ex
     """One rate per currency and month; changing it is audited, past arrivals keep theirs."""
     currency = check_currency(currency)
     if currency == "CNY":
-        raise Invalid("CNY needs no exchange rate.")
+        raise Invalid(_("CNY needs no exchange rate."))
     year, mon = dates.parse_month(month)
     month = f"{year:04d}-{mon:02d}"
     query = select(ExchangeRate).where(
@@ -69,8 +74,10 @@ def rate_for(session: Session, currency: str, on: date) -> int:
     rate = session.exec(query).first()
     if rate is None:
         raise Invalid(
-            f"There is no {currency} rate for {month_key(on)}; set one first with "
-            f"`zs rate set {currency} RATE --month {month_key(on)}`."
+            _(
+                "There is no {currency} rate for {month}; set one first with "
+                "`zs rate set {currency} RATE --month {month}`."
+            ).format(currency=currency, month=month_key(on))
         )
     return rate
 
@@ -143,9 +150,11 @@ def prepare_arrival(
     sum) and ``rates`` (a cache) spare a batch one query per row; plain values rather than
     an ORM object keep 100,000 of them quick."""
     if project.stage == "terminated":
-        raise Invalid(f"Project {project.code} is terminated; no money can arrive for it.")
+        raise Invalid(
+            _("Project {code} is terminated; no money can arrive for it.").format(code=project.code)
+        )
     if amount_minor <= 0:
-        raise Invalid("An arrival must be greater than zero; correct mistakes with a reversal.")
+        raise Invalid(_("An arrival must be greater than zero; correct mistakes with a reversal."))
     currency = check_currency(currency)
     ref = clean_text(ref, "reference")
     note = clean_text(note, "note", limit=NOTE_MAX, lines=True)
@@ -200,11 +209,11 @@ def arrival_warnings(
 ) -> list[str]:
     warnings = []
     if on > dates.today():
-        warnings.append(f"dated in the future ({on})")
+        warnings.append(_("dated in the future ({date})").format(date=on))
     if project.signed_on is None:
-        warnings.append(f"project {project.code} is not signed yet")
+        warnings.append(_("project {code} is not signed yet").format(code=project.code))
     elif on < project.signed_on:
-        warnings.append(f"before the signing date {project.signed_on}")
+        warnings.append(_("before the signing date {date}").format(date=project.signed_on))
     if project.contract_fen:
         if so_far is None:
             so_far = session.exec(
@@ -214,8 +223,10 @@ def arrival_warnings(
             ).one()
         if so_far + cny_fen > project.contract_fen:
             warnings.append(
-                f"total arrived {format_amount(so_far + cny_fen)}万元 exceeds the contract "
-                f"amount {format_amount(project.contract_fen)}万元"
+                _("total arrived {total}万元 exceeds the contract amount {contract}万元").format(
+                    total=format_amount(so_far + cny_fen),
+                    contract=format_amount(project.contract_fen),
+                )
             )
     return warnings
 
@@ -224,19 +235,27 @@ def reverse_arrival(session: Session, arrival_id: int, reason: str) -> Arrival:
     """A linked entry with the negated amounts on the original's date: the original stays,
     and every report, of any period, nets the two out."""
     if not reason or not reason.strip():
-        raise Invalid("A reversal needs a --reason.")
+        raise Invalid(_("A reversal needs a --reason."))
     reason = clean_text(reason, "reason", limit=NOTE_MAX, lines=True, required=True)  # type: ignore[assignment]
     original = session.get(Arrival, arrival_id) if 0 < arrival_id < 2**63 else None
     if original is None:
-        raise NotFound(f"There is no arrival with id {arrival_id}; see `zs arrival list`.")
+        raise NotFound(
+            _("There is no arrival with id {id}; see `zs arrival list`.").format(id=arrival_id)
+        )
     if original.reverses_id is not None:
         raise Invalid(
-            f"Arrival {arrival_id} is itself a reversal (of {original.reverses_id}); "
-            "a reversal cannot be reversed. Record the arrival again instead."
+            _(
+                "Arrival {id} is itself a reversal (of {original}); "
+                "a reversal cannot be reversed. Record the arrival again instead."
+            ).format(id=arrival_id, original=original.reverses_id)
         )
     existing = session.exec(select(Arrival.id).where(Arrival.reverses_id == arrival_id)).first()
     if existing is not None:
-        raise Invalid(f"Arrival {arrival_id} was already reversed by arrival {existing}.")
+        raise Invalid(
+            _("Arrival {id} was already reversed by arrival {reversal}.").format(
+                id=arrival_id, reversal=existing
+            )
+        )
     reversal = Arrival(
         project_id=original.project_id,
         arrived_on=original.arrived_on,

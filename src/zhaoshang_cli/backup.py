@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from zhaoshang_cli import audit, dates
 from zhaoshang_cli.errors import Invalid, LedgerDamaged, LedgerError
+from zhaoshang_cli.i18n import _
 from zhaoshang_cli.ledger import Ledger, is_damage
 from zhaoshang_cli.models import Backup
 
@@ -58,26 +59,44 @@ def revision_of(connection: sqlite3.Connection) -> str:
 def take_backup(source: Path, target: Path) -> TakenBackup:
     """Copy the ledger at ``source`` to ``target`` (which must not exist) and check the copy."""
     if target.exists():
-        raise Invalid(f"{target} already exists; a backup never overwrites a file.")
+        raise Invalid(
+            _("{target} already exists; a backup never overwrites a file.").format(target=target)
+        )
     if not target.parent.is_dir():
-        raise Invalid(f"There is no folder {target.parent} to write the backup into.")
+        raise Invalid(
+            _("There is no folder {folder} to write the backup into.").format(folder=target.parent)
+        )
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         revision, counts = copy_snapshot(source, temporary)
         problem = copy_problem(temporary, revision, counts)
         if problem:
-            raise LedgerError(f"The backup of {source} failed its check ({problem}); not kept.")
+            raise LedgerError(
+                _("The backup of {source} failed its check ({problem}); not kept.").format(
+                    source=source, problem=problem
+                )
+            )
         size = temporary.stat().st_size
         publish(temporary, target)
     except sqlite3.DatabaseError as exc:
         if is_damage(exc):
             raise LedgerDamaged(
-                f"The ledger at {source} is damaged, so no backup was written; run `zs check` "
-                "and restore it from an earlier backup."
+                _(
+                    "The ledger at {source} is damaged, so no backup was written; run `zs check` "
+                    "and restore it from an earlier backup."
+                ).format(source=source)
             ) from None
-        raise LedgerError(f"The backup to {target} could not be written: {exc}.") from None
+        raise LedgerError(
+            _("The backup to {target} could not be written: {reason}.").format(
+                target=target, reason=exc
+            )
+        ) from None
     except OSError as exc:
-        raise LedgerError(f"The backup to {target} could not be written: {exc.strerror}.") from None
+        raise LedgerError(
+            _("The backup to {target} could not be written: {reason}.").format(
+                target=target, reason=exc.strerror
+            )
+        ) from None
     finally:
         for leftover in (temporary, *(Path(f"{temporary}{s}") for s in ("-journal", "-wal"))):
             leftover.unlink(missing_ok=True)
@@ -129,10 +148,16 @@ def publish(temporary: Path, target: Path) -> None:
     try:
         os.link(temporary, target)  # fails if target exists: no check-then-rename race
     except FileExistsError:
-        raise Invalid(f"{target} already exists; a backup never overwrites a file.") from None
+        raise Invalid(
+            _("{target} already exists; a backup never overwrites a file.").format(target=target)
+        ) from None
     except OSError:  # a file system without hard links (a FAT stick): rename instead
         if target.exists():
-            raise Invalid(f"{target} already exists; a backup never overwrites a file.") from None
+            raise Invalid(
+                _("{target} already exists; a backup never overwrites a file.").format(
+                    target=target
+                )
+            ) from None
         os.rename(temporary, target)
     folder = os.open(target.parent, os.O_RDONLY)
     try:
@@ -167,7 +192,9 @@ def backup_ledger(ledger: Ledger, target: Path | None, operator: str | None) -> 
     """`zs backup`: to ``target`` (a new file, or a folder), else beside the ledger; recorded."""
     path = ledger.path
     if path is None:
-        raise Invalid("`zs backup` copies SQLite ledgers; back up a PostgreSQL one with pg_dump.")
+        raise Invalid(
+            _("`zs backup` copies SQLite ledgers; back up a PostgreSQL one with pg_dump.")
+        )
     if target is None or target.is_dir():
         name = default_name(path)
         target = name if target is None else target / name.name

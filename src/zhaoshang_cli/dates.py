@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 
 from zhaoshang_cli.errors import Invalid
+from zhaoshang_cli.i18n import N_, _
 
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 # The years a ledger can hold: from reform and opening (改革开放, where 招商引资 begins) to ten
@@ -18,24 +19,27 @@ def last_year() -> int:
     return today().year + YEARS_AHEAD
 
 
-def check_year(year: int, *, what: str = "year") -> int:
+def check_year(year: int, *, what: str = N_("year")) -> int:
     if not FIRST_YEAR <= year <= last_year():
         raise Invalid(
-            f"The {what} {year} is outside the years a ledger holds ({FIRST_YEAR}–{last_year()})."
+            _("The {what} {value} is outside the years a ledger holds ({first}–{last}).").format(
+                what=_(what), value=year, first=FIRST_YEAR, last=last_year()
+            )
         )
     return year
 
 
-def check_date(day: date, *, what: str = "date") -> date:
+def check_date(day: date, *, what: str = N_("date")) -> date:
     if not FIRST_YEAR <= day.year <= last_year():
         raise Invalid(
-            f"The {what} {day.isoformat()} is outside the years a ledger holds "
-            f"({FIRST_YEAR}–{last_year()})."
+            _("The {what} {value} is outside the years a ledger holds ({first}–{last}).").format(
+                what=_(what), value=day.isoformat(), first=FIRST_YEAR, last=last_year()
+            )
         )
     return day
 
 
-def parse_date(text: str, *, what: str = "date") -> date:
+def parse_date(text: str, *, what: str = N_("date")) -> date:
     """Accept 2026-04-10, 2026/4/10, 2026.4.10 and 2026年4月10日, from 1978 to ten years ahead."""
     return check_date(_calendar_date(text, what), what=what)
 
@@ -43,19 +47,29 @@ def parse_date(text: str, *, what: str = "date") -> date:
 def _calendar_date(text: str, what: str) -> date:
     match = _DATE.match(str(text).strip())
     if not match:
-        raise Invalid(f"The {what} {text!r} is not a date; write it as YYYY-MM-DD.")
+        raise Invalid(
+            _("The {what} {value!r} is not a date; write it as YYYY-MM-DD.").format(
+                what=_(what), value=text
+            )
+        )
     year, month, day = (int(part) for part in match.groups())
     try:
         return date(year, month, day)
     except ValueError:
-        raise Invalid(f"The {what} {text!r} does not exist in the calendar.") from None
+        raise Invalid(
+            _("The {what} {value!r} does not exist in the calendar.").format(
+                what=_(what), value=text
+            )
+        ) from None
 
 
 def parse_month(text: str) -> tuple[int, int]:
     """'2026-04' → (2026, 4)."""
     match = re.match(r"^(\d{4})-(\d{1,2})$", str(text).strip())
     if not match or not 1 <= int(match[2]) <= 12:
-        raise Invalid(f"The month {text!r} is not a month; write it as YYYY-MM.")
+        raise Invalid(
+            _("The month {value!r} is not a month; write it as YYYY-MM.").format(value=text)
+        )
     return check_year(int(match[1])), int(match[2])
 
 

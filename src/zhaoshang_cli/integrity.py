@@ -14,20 +14,21 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from zhaoshang_cli.errors import LedgerDamaged, LedgerError
+from zhaoshang_cli.i18n import N_, _
 from zhaoshang_cli.ledger import Ledger, cut_short, is_damage
 
 LISTED = 10  # problems listed one by one per rule; the rest are counted
 
 # Tables whose every row is written by one audited command: (table, entity, what to call it).
 AUDITED = (
-    ("unit", "unit", "unit"),
-    ("project", "project", "project"),
-    ("arrival", "arrival", "arrival"),
-    ("target", "target", "target"),
-    ("exchange_rate", "exchange_rate", "exchange rate"),
-    ("activity", "activity", "activity record"),
-    ("bulletin_run", "bulletin_run", "bulletin run"),
-    ("backup", "backup", "backup record"),
+    ("unit", "unit", N_("unit")),
+    ("project", "project", N_("project")),
+    ("arrival", "arrival", N_("arrival")),
+    ("target", "target", N_("target")),
+    ("exchange_rate", "exchange_rate", N_("exchange rate")),
+    ("activity", "activity", N_("activity record")),
+    ("bulletin_run", "bulletin_run", N_("bulletin run")),
+    ("backup", "backup", N_("backup record")),
 )
 
 
@@ -36,7 +37,7 @@ def check_ledger(ledger: Ledger) -> list[str]:
     path = ledger.path
     if path is not None:
         if not path.exists():
-            raise LedgerError(f"There is no ledger at {path}.")
+            raise LedgerError(_("There is no ledger at {path}.").format(path=path))
         problems = file_problems(path)
         if problems:
             return problems  # the rules cannot be read reliably from a damaged file
@@ -50,13 +51,17 @@ def check_ledger(ledger: Ledger) -> list[str]:
 
 def file_problems(path: Path) -> list[str]:
     if cut_short(path):
-        return ["The file is shorter than its header says: it was cut short."]
+        return [_("The file is shorter than its header says: it was cut short.")]
     connection = sqlite3.connect(path)
     try:
         rows = connection.execute("PRAGMA integrity_check").fetchall()
         problems = [f"integrity_check: {row[0]}" for row in rows if row != ("ok",)]
-        for table, rowid, parent, _ in connection.execute("PRAGMA foreign_key_check"):
-            problems.append(f"{table} row {rowid} refers to a missing {parent} row.")
+        for table, rowid, parent, _key in connection.execute("PRAGMA foreign_key_check"):
+            problems.append(
+                _("{table} row {rowid} refers to a missing {parent} row.").format(
+                    table=table, rowid=rowid, parent=parent
+                )
+            )
     except sqlite3.DatabaseError as exc:
         if not is_damage(exc):
             raise
@@ -77,7 +82,10 @@ def listed(lines: list[str], what: str) -> list[str]:
     """At most LISTED lines of one rule, then one line counting the rest."""
     if len(lines) <= LISTED:
         return lines
-    return [*lines[:LISTED], f"… and {len(lines) - LISTED} more {what}."]
+    return [
+        *lines[:LISTED],
+        _("… and {count} more {what}.").format(count=len(lines) - LISTED, what=_(what)),
+    ]
 
 
 def rows(session: Session, statement: str) -> list[tuple]:
@@ -95,12 +103,18 @@ def share_problems(session: Session) -> list[str]:
     lines = []
     for code, units, total, not_positive in found:
         if units == 0:
-            lines.append(f"Project {code} credits no unit.")
+            lines.append(_("Project {code} credits no unit.").format(code=code))
         elif total != 10_000:
-            lines.append(f"Project {code}: the units' shares add up to {total / 100:g}%, not 100%.")
+            lines.append(
+                _("Project {code}: the units' shares add up to {total}%, not 100%.").format(
+                    code=code, total=f"{total / 100:g}"
+                )
+            )
         elif not_positive:
-            lines.append(f"Project {code} credits a unit with a share of 0% or less.")
-    return listed(lines, "projects with wrong shares")
+            lines.append(
+                _("Project {code} credits a unit with a share of 0% or less.").format(code=code)
+            )
+    return listed(lines, N_("projects with wrong shares"))
 
 
 def reversal_problems(session: Session) -> list[str]:
@@ -116,26 +130,48 @@ def reversal_problems(session: Session) -> list[str]:
     lines = []
     for reversal, target, original, original_reverses, same_project, negated in found:
         if original is None:
-            lines.append(f"Arrival {reversal} reverses arrival {target}, which does not exist.")
+            lines.append(
+                _("Arrival {reversal} reverses arrival {target}, which does not exist.").format(
+                    reversal=reversal, target=target
+                )
+            )
         elif original_reverses is not None:
-            lines.append(f"Arrival {reversal} reverses arrival {target}, itself a reversal.")
+            lines.append(
+                _("Arrival {reversal} reverses arrival {target}, itself a reversal.").format(
+                    reversal=reversal, target=target
+                )
+            )
         elif not same_project:
-            lines.append(f"Arrival {reversal} reverses arrival {target} of another project.")
+            lines.append(
+                _("Arrival {reversal} reverses arrival {target} of another project.").format(
+                    reversal=reversal, target=target
+                )
+            )
         elif not negated:
-            lines.append(f"Arrival {reversal} does not cancel arrival {target} exactly.")
+            lines.append(
+                _("Arrival {reversal} does not cancel arrival {target} exactly.").format(
+                    reversal=reversal, target=target
+                )
+            )
     for original, times in rows(
         session,
         "SELECT reverses_id, COUNT(*) FROM arrival WHERE reverses_id IS NOT NULL"
         " GROUP BY reverses_id HAVING COUNT(*) > 1 ORDER BY reverses_id",
     ):
-        lines.append(f"Arrival {original} is reversed {times} times.")
+        lines.append(
+            _("Arrival {original} is reversed {times} times.").format(
+                original=original, times=times
+            )
+        )
     for (arrival,) in rows(
         session,
         "SELECT id FROM arrival WHERE reverses_id IS NULL AND (amount_minor <= 0 OR cny_fen < 0)"
         " ORDER BY id",
     ):
-        lines.append(f"Arrival {arrival} is not positive and reverses nothing.")
-    return listed(lines, "problems with reversals")
+        lines.append(
+            _("Arrival {arrival} is not positive and reverses nothing.").format(arrival=arrival)
+        )
+    return listed(lines, N_("problems with reversals"))
 
 
 def stage_problems(session: Session) -> list[str]:
@@ -150,10 +186,14 @@ def stage_problems(session: Session) -> list[str]:
     lines = []
     for code, stage, latest in found:
         if latest is None:
-            lines.append(f"Project {code} has no stage history.")
+            lines.append(_("Project {code} has no stage history.").format(code=code))
         elif latest != stage:
-            lines.append(f"Project {code} is at stage {stage} but its history ends at {latest}.")
-    return listed(lines, "projects with a broken stage history")
+            lines.append(
+                _("Project {code} is at stage {stage} but its history ends at {latest}.").format(
+                    code=code, stage=stage, latest=latest
+                )
+            )
+    return listed(lines, N_("projects with a broken stage history"))
 
 
 def audit_problems(session: Session) -> list[str]:
@@ -165,8 +205,13 @@ def audit_problems(session: Session) -> list[str]:
             f"SELECT id FROM {table} EXCEPT SELECT entity_id FROM audit"
             f" WHERE entity = '{entity}' ORDER BY 1",
         )
-        found = [f"The {what} with id {row[0]} has no entry in the audit trail." for row in missing]
-        lines += listed(found, f"{what}s without an audit entry")
+        found = [
+            _("The {what} with id {id} has no entry in the audit trail.").format(
+                what=_(what), id=row[0]
+            )
+            for row in missing
+        ]
+        lines += listed(found, _("{what}s without an audit entry").format(what=_(what)))
     unaudited = []
     for code, events, audited in rows(
         session,
@@ -177,14 +222,18 @@ def audit_problems(session: Session) -> list[str]:
     ):
         if events > audited:
             unaudited.append(
-                f"Project {code} has {events} stage changes but {audited} in the audit trail."
+                _(
+                    "Project {code} has {events} stage changes but {audited} in the audit trail."
+                ).format(code=code, events=events, audited=audited)
             )
-    lines += listed(unaudited, "projects with unaudited stage changes")
+    lines += listed(unaudited, N_("projects with unaudited stage changes"))
     for (orphan,) in rows(
         session,
         "SELECT DISTINCT a.project_id FROM audit a WHERE a.project_id IS NOT NULL"
         " AND NOT EXISTS (SELECT 1 FROM project p WHERE p.id = a.project_id)"
         " ORDER BY a.project_id",
     ):
-        lines.append(f"The audit trail names project id {orphan}, which does not exist.")
+        lines.append(
+            _("The audit trail names project id {id}, which does not exist.").format(id=orphan)
+        )
     return lines

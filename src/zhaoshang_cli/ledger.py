@@ -20,6 +20,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlmodel import Session, create_engine
 
 from zhaoshang_cli.errors import LedgerBusy, LedgerDamaged, LedgerError
+from zhaoshang_cli.i18n import _
 from zhaoshang_cli.text import clean_text
 
 # Kept in step with migrations/versions by a test, so the start-up check needs no alembic.
@@ -53,7 +54,11 @@ def database_url(location: str) -> str:
         try:
             make_url(location)
         except ArgumentError:
-            raise LedgerError(f"--db {location!r} is neither a file nor a database URL.") from None
+            raise LedgerError(
+                _("--db {location!r} is neither a file nor a database URL.").format(
+                    location=location
+                )
+            ) from None
         return location
     return f"sqlite:///{Path(location).expanduser().resolve()}"
 
@@ -135,8 +140,10 @@ def connect_for_reading(path: Path) -> sqlite3.Connection:
     wal = path.with_name(path.name + "-wal")
     if wal.exists() and wal.stat().st_size > 0:
         raise LedgerError(
-            f"{path} has recent changes in {wal.name} that cannot be read from a read-only "
-            "folder; run any zs command on it once with write access to merge them."
+            _(
+                "{path} has recent changes in {wal} that cannot be read from a read-only "
+                "folder; run any zs command on it once with write access to merge them."
+            ).format(path=path, wal=wal.name)
         )
     return sqlite3.connect(f"{uri}?mode=ro&immutable=1", **options)
 
@@ -150,12 +157,16 @@ def server_engine(url: str) -> Engine:
         return create_engine(url)
     except NoSuchModuleError:
         raise LedgerError(
-            f"zs cannot open {shown}: give a ledger file, a sqlite:/// URL or a postgresql:// URL."
+            _(
+                "zs cannot open {shown}: give a ledger file, a sqlite:/// URL or a postgresql:// URL."
+            ).format(shown=shown)
         ) from None
     except ImportError as exc:
         raise LedgerError(
-            f"{shown} needs a database driver that is not installed ({exc.name}); "
-            "install 'zhaoshang-cli[postgres]'."
+            _(
+                "{shown} needs a database driver that is not installed ({driver}); "
+                "install 'zhaoshang-cli[postgres]'."
+            ).format(shown=shown, driver=exc.name)
         ) from None
 
 
@@ -178,7 +189,9 @@ def begin_immediate(raw: sqlite3.Connection, on_wait: Waiting | None) -> None:
                 raise
             seconds = max(BUSY_TIMEOUT_MS // 1000, 1)
             raise LedgerBusy(
-                f"The ledger is busy with another writer (waited {seconds} s); try again."
+                _("The ledger is busy with another writer (waited {seconds} s); try again.").format(
+                    seconds=seconds
+                )
             ) from None
     finally:
         raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
@@ -253,8 +266,9 @@ class Ledger:
 
     def damaged(self) -> LedgerDamaged:
         return LedgerDamaged(
-            f"The ledger at {self.location} is damaged; run `zs check` and restore it "
-            "from a backup."
+            _(
+                "The ledger at {location} is damaged; run `zs check` and restore it from a backup."
+            ).format(location=self.location)
         )
 
     @property
@@ -270,12 +284,16 @@ class Ledger:
         except LedgerError as exc:
             if str(exc) != "not-zs":
                 raise  # said already, e.g. by connect_for_reading
-            raise LedgerError(f"{self.location} is not a zs ledger.") from None
+            raise LedgerError(
+                _("{location} is not a zs ledger.").format(location=self.location)
+            ) from None
         except (DatabaseError, OperationalError, sqlite3.DatabaseError) as exc:
             if self.has_sqlite_header() and is_damage(exc):
                 raise self.damaged() from None
             if "not a database" in str(exc) or "file is encrypted" in str(exc):
-                raise LedgerError(f"{self.location} is not a zs ledger.") from None
+                raise LedgerError(
+                    _("{location} is not a zs ledger.").format(location=self.location)
+                ) from None
             raise
         finally:
             probe.dispose()
@@ -293,23 +311,33 @@ class Ledger:
     def check(self) -> None:
         path = self.path
         if path is not None and not path.exists():
-            raise LedgerError(f"There is no ledger at {path}; create one with `zs init`.")
+            raise LedgerError(
+                _("There is no ledger at {path}; create one with `zs init`.").format(path=path)
+            )
         if path is not None and cut_short(path):
             time.sleep(0.05)  # a checkpoint may be growing the file this very moment
             if cut_short(path):
                 raise self.damaged()
         revision = self.revision()
         if revision is None:
-            raise LedgerError(f"{self.location} is empty; create the ledger with `zs init`.")
+            raise LedgerError(
+                _("{location} is empty; create the ledger with `zs init`.").format(
+                    location=self.location
+                )
+            )
         if revision not in SCHEMA_REVISIONS:
             raise LedgerError(
-                f"{self.location} has schema revision {revision}, which this zs does not know; "
-                "it was made by a newer version."
+                _(
+                    "{location} has schema revision {revision}, which this zs does not know; "
+                    "it was made by a newer version."
+                ).format(location=self.location, revision=revision)
             )
         if revision != SCHEMA_HEAD:
             raise LedgerError(
-                f"{self.location} is at schema revision {revision} and needs upgrading to "
-                f"{SCHEMA_HEAD}; run `zs init` (it backs the ledger up first)."
+                _(
+                    "{location} is at schema revision {revision} and needs upgrading to "
+                    "{head}; run `zs init` (it backs the ledger up first)."
+                ).format(location=self.location, revision=revision, head=SCHEMA_HEAD)
             )
 
     @contextmanager

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from zhaoshang_cli.backup import default_name, record_backup, take_backup
 from zhaoshang_cli.errors import LedgerError
+from zhaoshang_cli.i18n import _
 from zhaoshang_cli.ledger import SCHEMA_HEAD, Ledger, cut_short, is_damage, make_engine
 
 
@@ -15,7 +16,7 @@ def migrations_dir() -> Path:
     for candidate in (here / "migrations", here.parents[1] / "migrations"):
         if (candidate / "env.py").exists():
             return candidate
-    raise LedgerError("The zs migrations are missing from this installation; reinstall zs.")
+    raise LedgerError(_("The zs migrations are missing from this installation; reinstall zs."))
 
 
 def alembic_config():  # type: ignore[no-untyped-def]
@@ -68,7 +69,9 @@ def upgrade(ledger: Ledger, revision: str = "head") -> None:
             connection.commit()
             problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
             if problems:
-                raise LedgerError(f"The upgrade left {len(problems)} broken references.")
+                raise LedgerError(
+                    _("The upgrade left {count} broken references.").format(count=len(problems))
+                )
     finally:
         engine.dispose()
 
@@ -90,8 +93,10 @@ def init_ledger(location: str, operator: str | None = None) -> InitResult:
         return InitResult(location, before, SCHEMA_HEAD, None)
     if before is not None and before not in script_revisions():
         raise LedgerError(
-            f"{location} has schema revision {before}, which this zs does not know; "
-            "it was made by a newer version."
+            _(
+                "{location} has schema revision {revision}, which this zs does not know; "
+                "it was made by a newer version."
+            ).format(location=location, revision=before)
         )
     taken = None
     if before is not None and path is not None:

@@ -8,6 +8,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from zhaoshang_cli.errors import Invalid
+from zhaoshang_cli.i18n import N_, _
 
 MINOR_PER_MAJOR = 100
 WAN = 10_000
@@ -34,31 +35,45 @@ UNIT_CURRENCY = {
 }
 
 
-def parse_amount(text: str, *, what: str = "amount", currency: str | None = None) -> int:
+def parse_amount(text: str, *, what: str = N_("amount"), currency: str | None = None) -> int:
     """Parse a spoken amount into minor units of its currency (never a float).
 
     Given the ``currency`` being recorded, a unit word naming another one is refused."""
     raw = str(text).strip().replace(" ", "").replace("，", ",")
     if len(raw) > MAX_AMOUNT_TEXT:
-        raise Invalid(f"The {what} {raw[:20] + '…'!r} is too long to be an amount.")
+        raise Invalid(
+            _("The {what} {value!r} is too long to be an amount.").format(
+                what=_(what), value=raw[:20] + "…"
+            )
+        )
     if raw.startswith("-"):
-        raise Invalid(f"The {what} {text!r} is negative; amounts must be greater than zero.")
+        raise Invalid(
+            _("The {what} {value!r} is negative; amounts must be greater than zero.").format(
+                what=_(what), value=text
+            )
+        )
     match = _AMOUNT.match(raw)
     if not match and "," in raw and _AMOUNT.match(raw.replace(",", "")):
         raise Invalid(
-            f"The {what} {text!r} has its commas in the wrong places; they separate groups "
-            "of three digits (1,200万), or leave them out."
+            _(
+                "The {what} {value!r} has its commas in the wrong places; they separate groups "
+                "of three digits (1,200万), or leave them out."
+            ).format(what=_(what), value=text)
         )
     if not match:
         raise Invalid(
-            f"The {what} {text!r} is not readable; write it like 4700万, 4.7亿, 47000000元 "
-            "or a plain number of 万."
+            _(
+                "The {what} {value!r} is not readable; write it like 4700万, 4.7亿, 47000000元 "
+                "or a plain number of 万."
+            ).format(what=_(what), value=text)
         )
     named = UNIT_CURRENCY.get((match["unit"] or "").lower())
     if currency is not None and named is not None and named != currency:
         raise Invalid(
-            f"The {what} {text!r} is in {named} but the currency is {currency}; "
-            f"give --currency {named} or leave the unit out."
+            _(
+                "The {what} {value!r} is in {named} but the currency is {currency}; "
+                "give --currency {named} or leave the unit out."
+            ).format(what=_(what), value=text, named=named, currency=currency)
         )
     number = Decimal(match["num"].replace(",", ""))
     scale = match["scale"] or ""
@@ -66,13 +81,23 @@ def parse_amount(text: str, *, what: str = "amount", currency: str | None = None
         scale = "万"  # a plain number is in 万, as offices write it
     minor = number * _SCALES[scale] * MINOR_PER_MAJOR
     if minor != minor.to_integral_value():
-        raise Invalid(f"The {what} {text!r} is more precise than one fen (0.01 元).")
+        raise Invalid(
+            _("The {what} {value!r} is more precise than one fen (0.01 元).").format(
+                what=_(what), value=text
+            )
+        )
     if minor <= 0:
-        raise Invalid(f"The {what} {text!r} is zero; amounts must be greater than zero.")
+        raise Invalid(
+            _("The {what} {value!r} is zero; amounts must be greater than zero.").format(
+                what=_(what), value=text
+            )
+        )
     if minor > MAX_AMOUNT_MAJOR * MINOR_PER_MAJOR:
         raise Invalid(
-            f"The {what} {text!r} is more than 1万亿; no single amount is that large, "
-            "so check the unit (万, 亿, 元)."
+            _(
+                "The {what} {value!r} is more than 1万亿; no single amount is that large, "
+                "so check the unit (万, 亿, 元)."
+            ).format(what=_(what), value=text)
         )
     return int(minor)
 
@@ -82,17 +107,19 @@ def parse_rate(text: str) -> int:
     try:
         rate = Decimal(str(text).strip())
     except InvalidOperation:
-        raise Invalid(f"The rate {text!r} is not a number.") from None
+        raise Invalid(_("The rate {value!r} is not a number.").format(value=text)) from None
     if not rate.is_finite() or rate <= 0:
-        raise Invalid(f"The rate {text!r} must be a positive number.")
+        raise Invalid(_("The rate {value!r} must be a positive number.").format(value=text))
     if rate > MAX_RATE:
         raise Invalid(
-            f"The rate {text!r} is more than {MAX_RATE:,} CNY for one unit; give the yuan "
-            "per single unit of the currency, e.g. 7.10 for USD."
+            _(
+                "The rate {value!r} is more than {max} CNY for one unit; give the yuan "
+                "per single unit of the currency, e.g. 7.10 for USD."
+            ).format(value=text, max=f"{MAX_RATE:,}")
         )
     scaled = rate * RATE_SCALE
     if scaled != scaled.to_integral_value():
-        raise Invalid(f"The rate {text!r} has more than six decimal places.")
+        raise Invalid(_("The rate {value!r} has more than six decimal places.").format(value=text))
     return int(scaled)
 
 

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 from zhaoshang_cli import audit, dates
 from zhaoshang_cli.errors import Invalid, NotFound
 from zhaoshang_cli.glossary import ORIGIN, STAGE
+from zhaoshang_cli.i18n import _
 from zhaoshang_cli.models import Arrival, Project, ProjectContact, ProjectUnit, StageEvent, Unit
 from zhaoshang_cli.text import CODE_MAX, NOTE_MAX, TITLE_MAX, clean_text
 from zhaoshang_cli.units import descendant_ids, find_unit
@@ -38,7 +39,9 @@ def check_origin(origin: str | None) -> str | None:
 def find_project(session: Session, code: str) -> Project:
     project = session.exec(select(Project).where(Project.code == code.strip())).first()
     if project is None:
-        raise NotFound(f"There is no project with code {code!r}; see `zs project list`.")
+        raise NotFound(
+            _("There is no project with code {code!r}; see `zs project list`.").format(code=code)
+        )
     return project
 
 
@@ -76,7 +79,7 @@ def add_project(
 ) -> Project:
     """Units share credit evenly (共同引进) when more than one is named."""
     if not name.strip():
-        raise Invalid("A project needs a --name.")
+        raise Invalid(_("A project needs a --name."))
     name = clean_text(name, "project name", limit=TITLE_MAX, required=True)  # type: ignore[assignment]
     investor = clean_text(investor, "investor", limit=TITLE_MAX)
     industry = clean_text(industry, "industry")
@@ -86,21 +89,29 @@ def add_project(
     informant = clean_text(informant, "informant")
     contact = clean_text(contact, "contact", limit=NOTE_MAX, lines=True)
     if not units:
-        raise Invalid("A project needs a responsible --unit.")
+        raise Invalid(_("A project needs a responsible --unit."))
     credited = [find_unit(session, unit) for unit in units]
     if len({unit.id for unit in credited}) != len(credited):
-        raise Invalid("The same unit is named twice for one project.")
+        raise Invalid(_("The same unit is named twice for one project."))
     stage = check_stage(stage if stage is not None else ("signed" if signed_on else "lead"))
     if stage == "terminated":
-        raise Invalid("A new project cannot start as terminated.")
+        raise Invalid(_("A new project cannot start as terminated."))
     if STAGE_ORDER.index(stage) >= STAGE_ORDER.index("signed") and signed_on is None:
-        raise Invalid(f"A project at stage {stage} needs its --signed date.")
+        raise Invalid(
+            _("A project at stage {stage} needs its --signed date.").format(
+                stage=STAGE.shown(stage)
+            )
+        )
     if stage in ("lead", "negotiating") and signed_on is not None:
-        raise Invalid(f"A project with a signing date cannot be at stage {stage}.")
+        raise Invalid(
+            _("A project with a signing date cannot be at stage {stage}.").format(
+                stage=STAGE.shown(stage)
+            )
+        )
     if code is not None:
         code = clean_text(code, "project code", limit=CODE_MAX, required=True)
         if session.exec(select(Project.id).where(Project.code == code)).first():
-            raise Invalid(f"A project with code {code!r} already exists.")
+            raise Invalid(_("A project with code {code!r} already exists.").format(code=code))
     else:
         code = next_code(session, (signed_on or dates.today()).year)
     event_date = signed_on or dates.today()
@@ -161,19 +172,29 @@ def move_stage(
     reason = clean_text(reason, "reason", limit=NOTE_MAX, lines=True)
     current = project.stage
     if stage == "terminated" and not reason:
-        raise Invalid("Terminating a project needs a --reason.")
+        raise Invalid(_("Terminating a project needs a --reason."))
     if stage == current and not correct:
-        raise Invalid(f"Project {project.code} is already at stage {stage}.")
+        raise Invalid(
+            _("Project {code} is already at stage {stage}.").format(
+                code=project.code, stage=STAGE.shown(stage)
+            )
+        )
     backwards = current == "terminated" or (
         stage != "terminated" and STAGE_ORDER.index(stage) < STAGE_ORDER.index(current)
     )
     if backwards and not correct:
         raise Invalid(
-            f"Project {project.code} is at stage {current}; moving it back to {stage} "
-            "is a correction: add --correct and a --reason."
+            _(
+                "Project {code} is at stage {current}; moving it back to {stage} "
+                "is a correction: add --correct and a --reason."
+            ).format(code=project.code, current=STAGE.shown(current), stage=STAGE.shown(stage))
         )
     if stage in ("started", "completed", "producing") and project.signed_on is None:
-        raise Invalid(f"Project {project.code} has no signing date; move it to signed first.")
+        raise Invalid(
+            _("Project {code} has no signing date; move it to signed first.").format(
+                code=project.code
+            )
+        )
     check_stage_order(project, stage, on_date)
     before = project.model_dump(include={"stage", *STAGE_DATE_FIELD.values()})
     if backwards or (stage == current and correct):
@@ -220,8 +241,15 @@ def check_stage_order(project: Project, stage: str, on_date: date) -> None:
         earlier_date = getattr(project, STAGE_DATE_FIELD[earlier])
         if earlier_date is not None and on_date < earlier_date:
             raise Invalid(
-                f"The {stage} date {on_date} is before project {project.code}'s "
-                f"{earlier} date {earlier_date}."
+                _(
+                    "The {stage} date {date} is before project {code}'s {earlier} date {earlier_date}."
+                ).format(
+                    stage=STAGE.shown(stage),
+                    date=on_date,
+                    code=project.code,
+                    earlier=STAGE.shown(earlier),
+                    earlier_date=earlier_date,
+                )
             )
 
 

@@ -16,6 +16,7 @@ from zhaoshang_cli import audit, dates
 from zhaoshang_cli.errors import Invalid
 from zhaoshang_cli.glossary import LEVEL, METRIC, METRIC_NAMES
 from zhaoshang_cli.glossary import LEVELS as LEVELS
+from zhaoshang_cli.i18n import _
 from zhaoshang_cli.models import Target, Unit
 from zhaoshang_cli.money import MINOR_PER_MAJOR, WAN, parse_amount, to_unit
 from zhaoshang_cli.text import NOTE_MAX, clean_text
@@ -63,11 +64,23 @@ def parse_target_amount(value: str, metric: str) -> int:
     for suffix in _COUNT_SUFFIXES:
         raw = raw.removesuffix(suffix).strip()
     if not re.fullmatch(r"[0-9]{1,12}", raw):
-        raise Invalid(f"The {metric} target {value!r} must be a whole number of items.")
+        raise Invalid(
+            _("The {metric} target {value!r} must be a whole number of items.").format(
+                metric=metric, value=value
+            )
+        )
     if int(raw) == 0:
-        raise Invalid(f"The {metric} target {value!r} must be greater than zero.")
+        raise Invalid(
+            _("The {metric} target {value!r} must be greater than zero.").format(
+                metric=metric, value=value
+            )
+        )
     if int(raw) > MAX_COUNT:
-        raise Invalid(f"The {metric} target {value!r} is more than {MAX_COUNT:,}; check it.")
+        raise Invalid(
+            _("The {metric} target {value!r} is more than {max}; check it.").format(
+                metric=metric, value=value, max=f"{MAX_COUNT:,}"
+            )
+        )
     return int(raw)
 
 
@@ -118,7 +131,11 @@ def add_target(
     reason = clean_text(reason, "reason", limit=NOTE_MAX, lines=True)
     effective_from = effective_from or date(year, 1, 1)
     if effective_from.year != year:
-        raise Invalid(f"The date {effective_from} is not in the target year {year}.")
+        raise Invalid(
+            _("The date {date} is not in the target year {year}.").format(
+                date=effective_from, year=year
+            )
+        )
     before = targets_in_force(session, year, metric, effective_from, unit_ids=[unit.id])
     target = Target(
         year=year,

@@ -9,6 +9,7 @@ zero-width space makes two equal-looking units), or names that show as nothing a
 import unicodedata
 
 from zhaoshang_cli.errors import Invalid
+from zhaoshang_cli.i18n import _
 
 NAME_MAX = 100  # a unit, a person, an industry, an occasion, a voucher reference
 TITLE_MAX = 200  # a project's name, an investor company's
@@ -59,19 +60,33 @@ def clean_text(
         if category not in REFUSED_CATEGORIES or (lines and char == "\n"):
             continue
         if category == "Cs":
-            raise Invalid(f"The {what} {shown(text)} holds bytes that are not valid UTF-8 text.")
+            raise Invalid(
+                _("The {what} {value} holds bytes that are not valid UTF-8 text.").format(
+                    what=_(what), value=shown(text)
+                )
+            )
         raise Invalid(
-            f"The {what} {shown(text)} contains U+{ord(char):04X} ({describe(char)}), "
-            "which text in the ledger may not hold; write it without."
+            _(
+                "The {what} {value} contains {code} ({name}), "
+                "which text in the ledger may not hold; write it without."
+            ).format(
+                what=_(what), value=shown(text), code=f"U+{ord(char):04X}", name=describe(char)
+            )
         )
     if not text:
         if required:
-            raise Invalid(f"The {what} may not be empty.")
+            raise Invalid(_("The {what} may not be empty.").format(what=_(what)))
         return None
     if all(char in BLANKS or char.isspace() for char in text):
-        raise Invalid(f"The {what} {shown(text)} shows as nothing; write it with visible text.")
+        raise Invalid(
+            _("The {what} {value} shows as nothing; write it with visible text.").format(
+                what=_(what), value=shown(text)
+            )
+        )
     if len(text) > limit:
         raise Invalid(
-            f"The {what} is {len(text):,} characters long; at most {limit:,} are allowed."
+            _("The {what} is {length} characters long; at most {limit} are allowed.").format(
+                what=_(what), length=f"{len(text):,}", limit=f"{limit:,}"
+            )
         )
     return text

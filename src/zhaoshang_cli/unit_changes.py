@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from zhaoshang_cli import audit
 from zhaoshang_cli.errors import Invalid
+from zhaoshang_cli.i18n import _, ngettext
 from zhaoshang_cli.models import Activity, ProjectUnit, Target, Unit
 from zhaoshang_cli.units import (
     LEVELS_TEXT,
@@ -32,16 +33,20 @@ def rename_unit(session: Session, name: str, new_name: str) -> Unit:
     unit = find_unit(session, name)
     new_name = clean_name(new_name)
     if new_name == unit.name:
-        raise Invalid(f"{unit.name} already has that name.")
+        raise Invalid(_("{unit} already has that name.").format(unit=unit.name))
     parent = session.get(Unit, unit.parent_id) if unit.parent_id else None
     check_free_name(session, new_name, parent)
     if parent is not None and parent.name == new_name:
         raise Invalid(
-            f"A unit cannot sit under a unit of its own name ({new_name} under {new_name})."
+            _("A unit cannot sit under a unit of its own name ({name} under {name}).").format(
+                name=new_name
+            )
         )
     if any(child.name == new_name for child in children_of(session, unit)):
         raise Invalid(
-            f"{unit.name} has a unit named {new_name} under it; a unit cannot sit under its own name."
+            _(
+                "{unit} has a unit named {name} under it; a unit cannot sit under its own name."
+            ).format(unit=unit.name, name=new_name)
         )
     before = {"name": unit.name, "path": "/".join(path_of(session, unit))}
     unit.name = new_name
@@ -57,7 +62,7 @@ def move_unit(
 ) -> Unit:
     """Under another parent, and/or as another kind; the units below it come along."""
     if parent is None and kind is None:
-        raise Invalid("Say where to move the unit with --parent, or what it is with --kind.")
+        raise Invalid(_("Say where to move the unit with --parent, or what it is with --kind."))
     unit = find_unit(session, name)
     new_kind = check_kind(kind) if kind else unit.kind
     if parent is not None:
@@ -65,19 +70,31 @@ def move_unit(
     else:
         new_parent = session.get(Unit, unit.parent_id) if unit.parent_id else None
     if new_parent is not None and new_parent.id == unit.id:
-        raise Invalid(f"{unit.name} cannot sit under itself.")
+        raise Invalid(_("{unit} cannot sit under itself.").format(unit=unit.name))
     if new_parent is not None and new_parent.id in descendant_ids(session, unit):
         raise Invalid(
-            f"{new_parent.name} is inside {unit.name}; moving {unit.name} under it would make a loop."
+            _("{parent} is inside {unit}; moving {unit} under it would make a loop.").format(
+                parent=new_parent.name, unit=unit.name
+            )
         )
     same_parent = (new_parent.id if new_parent else None) == unit.parent_id
     if same_parent and new_kind == unit.kind:
-        where = f"under {new_parent.name}" if new_parent else "at the top of the tree"
-        raise Invalid(f"{unit.name} is already {a(unit.kind)} {where}; nothing to move.")
+        where = (
+            _("under {parent}").format(parent=new_parent.name)
+            if new_parent
+            else _("at the top of the tree")
+        )
+        raise Invalid(
+            _("{unit} is already {kind} {where}; nothing to move.").format(
+                unit=unit.name, kind=a(unit.kind), where=where
+            )
+        )
     if (new_kind == "person") != (unit.kind == "person"):
         raise Invalid(
-            f"{unit.name} is {a(unit.kind)} and cannot become {a(new_kind)}: only other kinds of "
-            "unit change into one another."
+            _(
+                "{unit} is {kind} and cannot become {new_kind}: only other kinds of "
+                "unit change into one another."
+            ).format(unit=unit.name, kind=a(unit.kind), new_kind=a(new_kind))
         )
     if new_parent is not None:
         check_place(new_kind, unit.name, new_parent)
@@ -86,8 +103,16 @@ def move_unit(
     for child in children_of(session, unit):
         if not may_sit_under(child.kind, new_kind):
             raise Invalid(
-                f"{child.name}, {a(child.kind)} under {unit.name}, cannot sit under "
-                f"{a(new_kind)} (the order is {LEVELS_TEXT}); move it first."
+                _(
+                    "{child}, {kind} under {unit}, cannot sit under {new_kind} "
+                    "(the order is {order}); move it first."
+                ).format(
+                    child=child.name,
+                    kind=a(child.kind),
+                    unit=unit.name,
+                    new_kind=a(new_kind),
+                    order=_(LEVELS_TEXT),
+                )
             )
     before = {"path": "/".join(path_of(session, unit)), "kind": unit.kind}
     unit.parent_id = new_parent.id if new_parent else None
@@ -104,20 +129,34 @@ def remove_unit(session: Session, name: str) -> Unit:
     targets (past ones included) and no effort records. Anything else is history."""
     unit = find_unit(session, name)
     holdings = [
-        (Unit, col(Unit.parent_id), "unit under it", "units under it"),
-        (ProjectUnit, col(ProjectUnit.unit_id), "project", "projects"),
-        (Target, col(Target.unit_id), "target", "targets"),
-        (Activity, col(Activity.unit_id), "effort record", "effort records"),
+        (
+            Unit,
+            col(Unit.parent_id),
+            lambda n: ngettext("{count} unit under it", "{count} units under it", n),
+        ),
+        (
+            ProjectUnit,
+            col(ProjectUnit.unit_id),
+            lambda n: ngettext("{count} project", "{count} projects", n),
+        ),
+        (Target, col(Target.unit_id), lambda n: ngettext("{count} target", "{count} targets", n)),
+        (
+            Activity,
+            col(Activity.unit_id),
+            lambda n: ngettext("{count} effort record", "{count} effort records", n),
+        ),
     ]
     held = []
-    for model, column, one, many in holdings:
+    for model, column, words in holdings:
         count = session.exec(select(func.count()).select_from(model).where(column == unit.id)).one()
         if count:
-            held.append(f"{count} {one if count == 1 else many}")
+            held.append(words(count).format(count=count))
     path = "/".join(path_of(session, unit))
     if held:
         raise Invalid(
-            f"{path} holds {', '.join(held)}; only a unit with nothing in it can be removed."
+            _("{path} holds {held}; only a unit with nothing in it can be removed.").format(
+                path=path, held=", ".join(held)
+            )
         )
     before = {"path": path, "kind": unit.kind, "rank": unit.rank}
     unit_id = unit.id
@@ -125,6 +164,8 @@ def remove_unit(session: Session, name: str) -> Unit:
         session.delete(unit)
         session.flush()
     except IntegrityError:
-        raise Invalid(f"{path} is still referred to in the ledger and cannot be removed.") from None
+        raise Invalid(
+            _("{path} is still referred to in the ledger and cannot be removed.").format(path=path)
+        ) from None
     audit.record(session, "unit.remove", "unit", unit_id, before=before)
     return unit

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from zhaoshang_cli import audit, dates
 from zhaoshang_cli.errors import Invalid, NotFound
 from zhaoshang_cli.glossary import UNIT_KIND
+from zhaoshang_cli.i18n import N_, _, is_english
 from zhaoshang_cli.models import Unit
 from zhaoshang_cli.text import clean_text
 
@@ -32,7 +33,7 @@ KIND_LEVEL = {
     "office": 3,
     "person": 4,
 }
-LEVELS_TEXT = "city > county > zone, department, group > town, office > person"
+LEVELS_TEXT = N_("city > county > zone, department, group > town, office > person")
 
 
 def may_sit_under(kind: str, parent_kind: str) -> bool:
@@ -40,7 +41,9 @@ def may_sit_under(kind: str, parent_kind: str) -> bool:
 
 
 def a(kind: str) -> str:
-    """'a county', 'an office'."""
+    """'a county', 'an office'; in Chinese the kind's label: 县区."""
+    if not is_english():
+        return UNIT_KIND.label(kind)
     return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
 
 
@@ -53,15 +56,19 @@ def find_unit(session: Session, name: str) -> Unit:
     """By name, or by path (甲县/城关镇) where a name is used under several parents."""
     parts = [part for part in name.strip().split("/") if part]
     if not parts:
-        raise NotFound("A unit name is needed.")
+        raise NotFound(_("A unit name is needed."))
     candidates = list(session.exec(select(Unit).where(Unit.name == parts[-1])))
     if len(parts) > 1:
         candidates = [unit for unit in candidates if path_of(session, unit)[-len(parts) :] == parts]
     if not candidates:
-        raise NotFound(f"There is no unit named {name!r}; see `zs unit list`.")
+        raise NotFound(_("There is no unit named {name!r}; see `zs unit list`.").format(name=name))
     if len(candidates) > 1:
         paths = ", ".join("/".join(path_of(session, unit)) for unit in candidates)
-        raise Invalid(f"Several units are named {name!r} ({paths}); give the path instead.")
+        raise Invalid(
+            _("Several units are named {name!r} ({paths}); give the path instead.").format(
+                name=name, paths=paths
+            )
+        )
     return candidates[0]
 
 
@@ -77,7 +84,7 @@ def path_of(session: Session, unit: Unit) -> list[str]:
 def clean_name(name: str) -> str:
     name = clean_text(name, "unit name", required=True)  # type: ignore[assignment]
     if "/" in name:
-        raise Invalid(f"The unit name {name!r} may not contain '/'.")
+        raise Invalid(_("The unit name {name!r} may not contain '/'.").format(name=name))
     return name
 
 
@@ -93,7 +100,7 @@ def add_unit(
     kind = check_kind(kind)
     parent_unit = find_unit(session, parent) if parent else None
     if rank and kind != "person":
-        raise Invalid("Only persons have a --rank.")
+        raise Invalid(_("Only persons have a --rank."))
     check_free_name(session, name, parent_unit)
     if parent_unit is None:
         check_new_top(session, kind)
@@ -129,8 +136,14 @@ def check_free_name(session: Session, name: str, parent: Unit | None) -> None:
         Unit.parent_id == parent.id if parent else col(Unit.parent_id).is_(None)
     )
     if session.exec(siblings).first():
-        where = f"under {parent.name}" if parent else "at the top of the tree"
-        raise Invalid(f"A unit named {name!r} already exists {where}.")
+        where = (
+            _("under {parent}").format(parent=parent.name)
+            if parent
+            else _("at the top of the tree")
+        )
+        raise Invalid(
+            _("A unit named {name!r} already exists {where}.").format(name=name, where=where)
+        )
 
 
 def check_new_top(session: Session, kind: str) -> None:
@@ -138,25 +151,37 @@ def check_new_top(session: Session, kind: str) -> None:
     top = session.exec(select(Unit).where(col(Unit.parent_id).is_(None))).first()
     if top is not None and kind == "city":
         raise Invalid(
-            f"The ledger already has its top unit, {top.name}, and a city can stand only there."
+            _(
+                "The ledger already has its top unit, {top}, and a city can stand only there."
+            ).format(top=top.name)
         )
     if top is not None:
         raise Invalid(
-            f"{a(kind).capitalize()} needs a --parent; the top of the tree is {top.name}."
+            _("{kind} needs a --parent; the top of the tree is {top}.").format(
+                kind=a(kind).capitalize(), top=top.name
+            )
         )
     if kind == "person":
-        raise Invalid("A person needs a --parent; the first unit is the city (or your county).")
+        raise Invalid(_("A person needs a --parent; the first unit is the city (or your county)."))
 
 
 def check_place(kind: str, name: str, parent: Unit) -> None:
     """A unit sits strictly below its parent's level, and never under a unit of its name."""
     if not may_sit_under(kind, parent.kind):
         raise Invalid(
-            f"{a(kind).capitalize()} cannot sit under {parent.name}, {a(parent.kind)}; "
-            f"the order is {LEVELS_TEXT}."
+            _("{kind} cannot sit under {parent}, {parent_kind}; the order is {order}.").format(
+                kind=a(kind).capitalize(),
+                parent=parent.name,
+                parent_kind=a(parent.kind),
+                order=_(LEVELS_TEXT),
+            )
         )
     if parent.name == name:
-        raise Invalid(f"A unit cannot sit under a unit of its own name ({name} under {name}).")
+        raise Invalid(
+            _("A unit cannot sit under a unit of its own name ({name} under {name}).").format(
+                name=name
+            )
+        )
 
 
 def top_unit(session: Session) -> Unit:
@@ -165,12 +190,14 @@ def top_unit(session: Session) -> Unit:
         session.exec(select(Unit).where(col(Unit.parent_id).is_(None)).order_by(col(Unit.id)))
     )
     if not tops:
-        raise NotFound("The ledger has no units yet; add the city with `zs unit add`.")
+        raise NotFound(_("The ledger has no units yet; add the city with `zs unit add`."))
     if len(tops) > 1:
         names = "、".join(top.name for top in tops)
         raise Invalid(
-            f"The unit tree has {len(tops)} top units ({names}) where it needs one; put the others "
-            "under it with `zs unit move` or delete the spare with `zs unit remove`."
+            _(
+                "The unit tree has {count} top units ({names}) where it needs one; put the others "
+                "under it with `zs unit move` or delete the spare with `zs unit remove`."
+            ).format(count=len(tops), names=names)
         )
     return tops[0]
 

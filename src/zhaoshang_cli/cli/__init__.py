@@ -5,7 +5,7 @@ import os
 import sys
 from typing import Annotated, Any
 
-from zhaoshang_cli.i18n import activate
+from zhaoshang_cli.i18n import _, activate
 
 activate()  # before typer is imported: its module-level strings follow the language
 
@@ -61,19 +61,29 @@ class ZsGroup(TyperGroup):
 
             if is_damage(exc):
                 typer.echo(
-                    "zs: The ledger is damaged; run `zs check` and restore it from a backup.",
+                    "zs: "
+                    + _("The ledger is damaged; run `zs check` and restore it from a backup."),
                     err=True,
                 )
             elif "locked" in str(exc) or "busy" in str(exc):
-                typer.echo("zs: The ledger is busy with another writer; try again.", err=True)
+                typer.echo(
+                    "zs: " + _("The ledger is busy with another writer; try again."), err=True
+                )
             elif "readonly" in str(exc):
                 typer.echo(
-                    "zs: The ledger is read-only for you (the file or its folder); "
-                    "commands that only read still work.",
+                    "zs: "
+                    + _(
+                        "The ledger is read-only for you (the file or its folder); "
+                        "commands that only read still work."
+                    ),
                     err=True,
                 )
             else:
-                typer.echo(f"zs: The database refused the operation: {exc.orig}.", err=True)
+                typer.echo(
+                    "zs: "
+                    + _("The database refused the operation: {reason}.").format(reason=exc.orig),
+                    err=True,
+                )
             raise typer.Exit(1) from None
         except OSError as exc:
             if debugging():
@@ -81,7 +91,10 @@ class ZsGroup(TyperGroup):
             if exc.filename:
                 typer.echo(f"zs: {exc.strerror or exc} ({exc.filename}).", err=True)
             elif exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-                typer.echo(f"zs: Could not write the output: {exc.strerror}.", err=True)
+                typer.echo(
+                    "zs: " + _("Could not write the output: {reason}.").format(reason=exc.strerror),
+                    err=True,
+                )
             else:
                 typer.echo(f"zs: {exc.strerror or exc}.", err=True)
             raise typer.Exit(1) from None
@@ -89,8 +102,10 @@ class ZsGroup(TyperGroup):
             if debugging() or type(exc).__module__.startswith("typer"):
                 raise  # typer's own usage errors and exits report themselves
             typer.echo(
-                f"zs: Unexpected error ({type(exc).__name__}: {exc}); "
-                f"run again with {DEBUG_ENV}=1 for the traceback.",
+                "zs: "
+                + _(
+                    "Unexpected error ({kind}: {error}); run again with {env}=1 for the traceback."
+                ).format(kind=type(exc).__name__, error=exc, env=DEBUG_ENV),
                 err=True,
             )
             raise typer.Exit(70) from None

@@ -23,6 +23,7 @@ from zhaoshang_cli.cli.common import (
     writing,
 )
 from zhaoshang_cli.glossary import SOURCE
+from zhaoshang_cli.i18n import _
 from zhaoshang_cli.money import format_amount, parse_amount
 
 arrival_app = typer.Typer(help="Capital arrivals (资金到位): list and reverse.")
@@ -75,15 +76,20 @@ def arrive(
         )
     arrival = recorded.arrival
     for warning in recorded.warnings:
-        warn(f"arrival {arrival.id}: {warning} (recorded anyway).")
+        warn(_("arrival {id}: {warning} (recorded anyway).").format(id=arrival.id, warning=warning))
     original = (
         f" ({format_amount(arrival.amount_minor)}万 {arrival.currency})"
         if arrival.currency != "CNY"
         else ""
     )
     say(
-        f"Recorded arrival {arrival.id}: {format_amount(arrival.cny_fen)}万元{original} "
-        f"for {project} on {arrival.arrived_on}."
+        _("Recorded arrival {id}: {amount}万元{original} for {project} on {date}.").format(
+            id=arrival.id,
+            amount=format_amount(arrival.cny_fen),
+            original=original,
+            project=project,
+            date=arrival.arrived_on,
+        )
     )
 
 
@@ -121,7 +127,11 @@ def arrival_reverse(
     """Cancel an arrival with a linked reversing entry; the original stays in the ledger."""
     with writing(db, operator) as session:
         reversal = reverse_arrival(session, arrival_id, reason)
-    say(f"Recorded reversal {reversal.id} of arrival {arrival_id} ({reason}).")
+    say(
+        _("Recorded reversal {id} of arrival {arrival} ({reason}).").format(
+            id=reversal.id, arrival=arrival_id, reason=reason
+        )
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -17,6 +17,7 @@ from zhaoshang_cli.cli.common import (
     say,
     writing,
 )
+from zhaoshang_cli.i18n import _
 
 activity_app = typer.Typer(help="Effort records (招商工作量): trip days and companies visited.")
 
@@ -44,14 +45,26 @@ def bulletin(
 
     run = run_bulletins(db, out, week=week, catch_up=catch_up, wait_seconds=wait, operator=operator)
     finished = ", ".join(week.label for week in run.finished)
-    repaired = f" (and finished {finished}, left half in place by a killed run)" if finished else ""
+    repaired = (
+        _(" (and finished {weeks}, left half in place by a killed run)").format(weeks=finished)
+        if finished
+        else ""
+    )
     if not run.written:
         say(
-            f"zs bulletin: nothing to catch up in {out.resolve()}; every week is written{repaired}."
+            "zs bulletin: "
+            + _("nothing to catch up in {folder}; every week is written{repaired}.").format(
+                folder=out.resolve(), repaired=repaired
+            )
         )
         return
     weeks = ", ".join(w.week.label for w in run.written)
-    say(f"zs bulletin: wrote {weeks} (-bulletin.xlsx, .md and .docx) to {out.resolve()}{repaired}")
+    say(
+        "zs bulletin: "
+        + _("wrote {weeks} (-bulletin.xlsx, .md and .docx) to {folder}{repaired}").format(
+            weeks=weeks, folder=out.resolve(), repaired=repaired
+        )
+    )
 
 
 @activity_app.command("add")
@@ -73,7 +86,9 @@ def activity_add(
         activity = add_activity(
             session, unit, on, trip_days=trip_days, visits=visits, leader=leader, note=note
         )
-    say(f"Recorded activity {activity.id} for {unit} on {on}.")
+    say(
+        _("Recorded activity {id} for {unit} on {date}.").format(id=activity.id, unit=unit, date=on)
+    )
 
 
 @activity_app.command("list")

@@ -114,7 +114,7 @@ class Output:
 def waiting_notice() -> None:
     """Said once, on a terminal only, when a write waits for another (a big import)."""
     if sys.stderr.isatty():
-        typer.echo("zs: waiting for another writer…", err=True)
+        typer.echo("zs: " + _("waiting for another writer…"), err=True)
 
 
 @contextmanager
@@ -366,7 +366,7 @@ def list_command(func: Callable[..., Listing]) -> Callable[..., None]:
 
 
 def warn(message: str) -> None:
-    typer.echo(f"warning: {message}", err=True)
+    typer.echo(_("warning: {message}").format(message=message), err=True)
 
 
 def say(message: str) -> None:

@@ -28,7 +28,7 @@ from zhaoshang_cli.cli.common import (
     writing,
 )
 from zhaoshang_cli.errors import Invalid, LedgerError
-from zhaoshang_cli.i18n import _
+from zhaoshang_cli.i18n import _, ngettext
 from zhaoshang_cli.ledger import Ledger, resolve_location, sqlite_version
 from zhaoshang_cli.money import parse_rate
 from zhaoshang_cli.projects import find_project
@@ -42,13 +42,28 @@ def init(db: DbOption = None, operator: OperatorOption = None) -> None:
 
     result = init_ledger(resolve_location(db), operator)
     if result.before is None:
-        say(f"Created a new ledger at {result.location} (schema {result.after}).")
+        say(
+            _("Created a new ledger at {location} (schema {schema}).").format(
+                location=result.location, schema=result.after
+            )
+        )
     elif result.before == result.after:
-        say(f"The ledger at {result.location} is up to date (schema {result.after}).")
+        say(
+            _("The ledger at {location} is up to date (schema {schema}).").format(
+                location=result.location, schema=result.after
+            )
+        )
     else:
         say(
-            f"Upgraded the ledger at {result.location} from schema {result.before} "
-            f"to {result.after}; backup at {result.backup}."
+            _(
+                "Upgraded the ledger at {location} from schema {before} to {after}; "
+                "backup at {backup}."
+            ).format(
+                location=result.location,
+                before=result.before,
+                after=result.after,
+                backup=result.backup,
+            )
         )
 
 
@@ -58,14 +73,14 @@ def info(db: DbOption = None) -> None:
     from zhaoshang_cli.backup import last_backup
 
     location = resolve_location(db)
-    say(f"ledger:   {location}")
+    say(_("ledger:   {location}").format(location=location))
     say(f"sqlite:   {sqlite_version()}")
     ledger = Ledger(location, read_only=True)
     try:
         ledger.check()
         with ledger.read() as session:
             conn = session.connection()
-            say(f"schema:   {ledger.revision()}")
+            say(_("schema:   {revision}").format(revision=ledger.revision()))
             for table in ("unit", "project", "arrival", "audit"):
                 count = conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar()
                 say(f"{table + 's:':<9} {count}")
@@ -73,9 +88,13 @@ def info(db: DbOption = None) -> None:
     finally:
         ledger.dispose()
     if last is None:
-        say("backup:   never; take one with `zs backup`")
+        say(_("backup:   never; take one with `zs backup`"))
     else:
-        say(f"backup:   {last.taken_at:%Y-%m-%d %H:%M:%S} UTC, {last.path}")
+        say(
+            _("backup:   {taken_at} UTC, {path}").format(
+                taken_at=f"{last.taken_at:%Y-%m-%d %H:%M:%S}", path=last.path
+            )
+        )
 
 
 def backup(
@@ -99,8 +118,9 @@ def backup(
         ledger.dispose()
     rows = sum(taken.counts.values())
     say(
-        f"Backed up the ledger at {ledger.location} to {taken.path} "
-        f"(schema {taken.revision}, {rows} rows; checked)."
+        _(
+            "Backed up the ledger at {location} to {path} (schema {schema}, {rows} rows; checked)."
+        ).format(location=ledger.location, path=taken.path, schema=taken.revision, rows=rows)
     )
 
 
@@ -117,9 +137,18 @@ def check(db: DbOption = None) -> None:
     for problem in problems:
         say(problem)
     if problems:
-        count = "1 problem" if len(problems) == 1 else f"{len(problems)} problems"
-        raise LedgerError(f"{count} in the ledger at {ledger.location}; see above.")
-    say(f"The ledger at {ledger.location} is sound: the file, its references and its rules.")
+        raise LedgerError(
+            ngettext(
+                "{count} problem in the ledger at {location}; see above.",
+                "{count} problems in the ledger at {location}; see above.",
+                len(problems),
+            ).format(count=len(problems), location=ledger.location)
+        )
+    say(
+        _("The ledger at {location} is sound: the file, its references and its rules.").format(
+            location=ledger.location
+        )
+    )
 
 
 def history(
@@ -136,7 +165,9 @@ def history(
     from zhaoshang_cli import trail
 
     if limit is not None and limit < 1:
-        raise Invalid(f"--limit {limit} is not a number of entries; give 1 or more.")
+        raise Invalid(
+            _("--limit {limit} is not a number of entries; give 1 or more.").format(limit=limit)
+        )
     limit = None if limit is None else min(limit, 2**62)  # more than there can be: all of them
     out = Output(output_format, wide, output, bom).resolved()
     with reading(db) as session:

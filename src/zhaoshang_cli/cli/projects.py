@@ -28,6 +28,7 @@ from zhaoshang_cli.cli.common import (
     writing,
 )
 from zhaoshang_cli.glossary import ORIGIN, STAGE, STAGES
+from zhaoshang_cli.i18n import _
 from zhaoshang_cli.money import format_amount, parse_amount
 from zhaoshang_cli.projects import add_project, list_projects, move_stage, project_detail
 
@@ -149,7 +150,11 @@ def add_project_command(
             informant=informant,
             contact=contact,
         )
-    say(f"Added project {project.code} {project.name} ({project.stage}).")
+    say(
+        _("Added project {code} {name} ({stage}).").format(
+            code=project.code, name=project.name, stage=STAGE.shown(project.stage)
+        )
+    )
 
 
 @project_app.command("list")
@@ -295,7 +300,11 @@ def project_stage(
     on = dates.parse_date(date)
     with writing(db, operator) as session:
         project = move_stage(session, code, stage, on, correct=correct, reason=reason)
-    say(f"Project {project.code} is now {project.stage} ({on}).")
+    say(
+        _("Project {code} is now {stage} ({date}).").format(
+            code=project.code, stage=STAGE.shown(project.stage), date=on
+        )
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -37,11 +37,15 @@ def parse_threshold(value: str) -> Decimal:
         text = value.strip()
         number = Decimal(text[:-1]) / 100 if text.endswith("%") else Decimal(text)
     except InvalidOperation:
-        raise Invalid(f"The threshold {value!r} is not a number; write 0.7 or 70%.") from None
+        raise Invalid(
+            _("The threshold {value!r} is not a number; write 0.7 or 70%.").format(value=value)
+        ) from None
     if not number.is_finite() or not 0 < number <= 1:
         raise Invalid(
-            f"The threshold {value!r} is not a share of 时序进度; give one above 0 and up to "
-            "1 (100%), e.g. 0.7 or 70%."
+            _(
+                "The threshold {value!r} is not a share of 时序进度; give one above 0 and up to "
+                "1 (100%), e.g. 0.7 or 70%."
+            ).format(value=value)
         )
     return number
 
@@ -103,11 +107,11 @@ def report(
     from zhaoshang_cli.report.tables import BREAKDOWNS
 
     if yuan not in SCALES:
-        raise Invalid(f"--yuan takes 万, 亿 or 元, not {yuan!r}.")
+        raise Invalid(_("--yuan takes 万, 亿 or 元, not {value!r}.").format(value=yuan))
     if year is not None:
         dates.check_year(year)
     if occasion is not None and not occasion.strip():
-        raise Invalid("--occasion may not be empty; leave it out for the year's cohort.")
+        raise Invalid(_("--occasion may not be empty; leave it out for the year's cohort."))
     if xlsx is not None:
         from zhaoshang_cli.spreadsheets.writing import check_xlsx
 
@@ -200,8 +204,17 @@ def demo(
 
     made = create_demo(db)
     say(
-        f"Built a demo ledger at {made.path}: {made.projects} projects, {made.arrivals} arrivals. "
-        f"Try: ZS_DB={made.path} {runnable_zs()} report --month {made.month} --year {made.year}"
+        _(
+            "Built a demo ledger at {path}: {projects} projects, {arrivals} arrivals. "
+            "Try: ZS_DB={path} {zs} report --month {month} --year {year}"
+        ).format(
+            path=made.path,
+            projects=made.projects,
+            arrivals=made.arrivals,
+            zs=runnable_zs(),
+            month=made.month,
+            year=made.year,
+        )
     )
     with reading(str(made.path)) as session:
         result = build_report(session, month_period(made.year, made.month))

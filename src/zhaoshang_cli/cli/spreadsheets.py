@@ -8,6 +8,7 @@ import typer
 
 from zhaoshang_cli.cli.common import DbOption, OperatorOption, opened, reading, say, warn, writing
 from zhaoshang_cli.errors import Invalid
+from zhaoshang_cli.i18n import _, ngettext
 from zhaoshang_cli.spreadsheets.columns import IMPORT_KINDS
 
 if TYPE_CHECKING:
@@ -41,7 +42,11 @@ def template(
     spec = IMPORT_KINDS[kind.value]
     path = check_xlsx(output or Path(f"{spec.title}导入模板.xlsx"))
     write_template(path, spec)
-    say(f"Wrote the {spec.title} template to {path}; fill it in, then `zs import {spec.name}`.")
+    say(
+        _("Wrote the {title} template to {path}; fill it in, then `zs import {kind}`.").format(
+            title=spec.title, path=path, kind=spec.name
+        )
+    )
 
 
 def export(
@@ -62,9 +67,9 @@ def export(
         office = get_settings(session).get("office")
     write_workbook(path, sheets, office=office)
     counts = ", ".join(f"{sheet.kind.title} {len(sheet.rows)}" for sheet in sheets)
-    say(f"Exported the ledger to {path} ({counts}).")
+    say(_("Exported the ledger to {path} ({counts}).").format(path=path, counts=counts))
     if not with_contacts:
-        say("Investor contacts are left out; add --with-contacts to include them.")
+        say(_("Investor contacts are left out; add --with-contacts to include them."))
 
 
 def import_command(kind: str):  # type: ignore[no-untyped-def]
@@ -81,7 +86,7 @@ def import_command(kind: str):  # type: ignore[no-untyped-def]
 
         table = Book(file).table(spec)
         if table is None:
-            raise Invalid(f"{file.name} has no sheets.")
+            raise Invalid(_("{file} has no sheets.").format(file=file.name))
         with opened(db) as ledger:
             result = import_sheet(ledger, table, operator=operator, dry_run=dry_run)
         report(result, dry_run)
@@ -118,31 +123,49 @@ def report(result: "ImportResult", dry_run: bool) -> None:
     if problems:
         for problem in problems:
             typer.echo(str(problem), err=True)
-        count = "1 problem" if len(problems) == 1 else f"{len(problems)} problems"
-        raise Invalid(f"{count} in {result.file}; nothing was imported.")
+        raise Invalid(
+            ngettext(
+                "{count} problem in {file}; nothing was imported.",
+                "{count} problems in {file}; nothing was imported.",
+                len(problems),
+            ).format(count=len(problems), file=result.file)
+        )
     for outcome in result.outcomes:
-        verb = "would add" if dry_run else "added"
+        sentence = (
+            _("{kind}: would add {added}, skipped {skipped} already in the ledger.")
+            if dry_run
+            else _("{kind}: added {added}, skipped {skipped} already in the ledger.")
+        )
         say(
-            f"{outcome.kind.title}: {verb} {len(outcome.added)}, "
-            f"skipped {len(outcome.skipped)} already in the ledger."
+            sentence.format(
+                kind=outcome.kind.title, added=len(outcome.added), skipped=len(outcome.skipped)
+            )
         )
         if dry_run:
             listing(outcome.added)
         if outcome.skipped:
-            say("  already in the ledger, skipped:")
+            say("  " + _("already in the ledger, skipped:"))
             listing(outcome.skipped)
         for warning in outcome.warnings[:LISTED]:
-            warn(f"{result.file}, {outcome.kind.title} {warning} (accepted).")
+            warn(
+                _("{file}, {kind} {warning} (accepted).").format(
+                    file=result.file, kind=outcome.kind.title, warning=warning
+                )
+            )
         if len(outcome.warnings) > LISTED:
-            warn(f"… and {len(outcome.warnings) - LISTED} more warnings.")
-    say("Dry run: nothing was written." if dry_run else f"Imported {result.file}.")
+            warn(_("… and {count} more warnings.").format(count=len(outcome.warnings) - LISTED))
+    say(
+        _("Dry run: nothing was written.")
+        if dry_run
+        else _("Imported {file}.").format(file=result.file)
+    )
 
 
 def listing(lines: list[str]) -> None:
     for line in lines[:LISTED]:
         say(f"    {line}")
     if len(lines) > LISTED:
-        say(f"    … and {len(lines) - LISTED} more")
+        say("    " + _("… and {count} more").format(count=len(lines) - LISTED))
 
 
 def register(app: typer.Typer) -> None:

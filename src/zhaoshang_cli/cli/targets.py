@@ -28,6 +28,7 @@ from zhaoshang_cli.cli.common import (
 )
 from zhaoshang_cli.errors import Invalid
 from zhaoshang_cli.glossary import BASIS, LEVEL, METRIC, TARGET_STATUS, UNIT_KIND
+from zhaoshang_cli.i18n import _
 from zhaoshang_cli.targets import (
     LEVELS,
     METRICS,
@@ -80,7 +81,9 @@ def _year(year: int | None) -> int:
 
 
 def _label(year: int, metric: str, level: str) -> str:
-    return f"{year} {metric} target ({LEVELS[level]})"
+    return _("{year} {metric} target ({level})").format(
+        year=year, metric=METRIC.shown(metric), level=LEVELS[level]
+    )
 
 
 @target_app.command("set")
@@ -113,16 +116,26 @@ def target_set(
         )
     target = result.target
     was = (
-        f" (was {describe_amount(result.previous, metric)})" if result.previous is not None else ""
+        _(" (was {amount})").format(amount=describe_amount(result.previous, metric))
+        if result.previous is not None
+        else ""
     )
     why = f" — {reason}" if reason else ""
     say(
-        f"{result.unit.name} {_label(year, metric, level)}: "
-        f"{describe_amount(target.amount, metric)} from {target.effective_from}{was}{why}."
+        _("{unit} {target}: {amount} from {date}{was}{why}.").format(
+            unit=result.unit.name,
+            target=_label(year, metric, level),
+            amount=describe_amount(target.amount, metric),
+            date=target.effective_from,
+            was=was,
+            why=why,
+        )
     )
     if result.later:
         warn(
-            f"{result.unit.name} has a later target from {result.later}, which still applies from then."
+            _("{unit} has a later target from {date}, which still applies from then.").format(
+                unit=result.unit.name, date=result.later
+            )
         )
 
 
@@ -175,7 +188,7 @@ def target_allocate(
         if value is not None
     ]
     if len(chosen) != 1:
-        raise Invalid("Give exactly one of --split, --equal, --weights or --by-rank.")
+        raise Invalid(_("Give exactly one of --split, --equal, --weights or --by-rank."))
     method, spec = chosen[0]
     on = _from_date(date_from)
     with writing(db, operator) as session:
@@ -192,38 +205,50 @@ def target_allocate(
             round_to=round_to,
             partial=partial,
         )
-    how = METHODS[method]
+    how = _(METHODS[method])
     if done.step is not None and METRICS[metric].money:
-        how += f", rounded to whole {step_name(done.step, metric)}"
+        how += _(", rounded to whole {step}").format(step=step_name(done.step, metric))
     say(
-        f"{done.parent.name} {_label(year, metric, level)} on {done.effective_from}: "
-        f"{describe_amount(done.parent_amount, metric)}; allocated {how}, "
-        f"in force from {done.effective_from}:"
+        _("{unit} {target} on {date}: {amount}; allocated {how}, in force from {date}:").format(
+            unit=done.parent.name,
+            target=_label(year, metric, level),
+            date=done.effective_from,
+            amount=describe_amount(done.parent_amount, metric),
+            how=how,
+        )
     )
     for share in done.shares:
         indent = "  " * (share.depth + 1)
         notes = [share.detail] if share.detail else []
         if share.extra:
-            notes.append(f"+{describe_small(share.extra, metric)} rounding remainder")
+            notes.append(
+                _("+{amount} rounding remainder").format(amount=describe_small(share.extra, metric))
+            )
         extra = f"  ({'; '.join(notes)})" if notes else ""
         say(f"{indent}{share.unit.name}  {describe_amount(share.amount, metric)}{extra}")
     if done.remainder:
         takers = [share for share in done.shares if share.extra]
         say(
-            f"Rounding down left {describe_small(done.remainder, metric)} over; it went to "
-            f"{', '.join(share.unit.name for share in takers)} "
-            "(largest fractions first; on ties, the first listed)."
+            _(
+                "Rounding down left {remainder} over; it went to {units} "
+                "(largest fractions first; on ties, the first listed)."
+            ).format(
+                remainder=describe_small(done.remainder, metric),
+                units=", ".join(share.unit.name for share in takers),
+            )
         )
     total = describe_amount(done.total, metric)
     if done.gap == 0:
-        say(f"The units add up to {total}, exactly the parent's target.")
+        say(_("The units add up to {total}, exactly the parent's target.").format(total=total))
     else:
-        word = "less" if done.gap < 0 else "more"
-        state = "under-allocated" if done.gap < 0 else "over-allocated"
-        say(
-            f"The units add up to {total}, {describe_amount(abs(done.gap), metric)} {word} "
-            f"than the parent's target ({state})."
+        sentence = (
+            _("The units add up to {total}, {gap} less than the parent's target (under-allocated).")
+            if done.gap < 0
+            else _(
+                "The units add up to {total}, {gap} more than the parent's target (over-allocated)."
+            )
         )
+        say(sentence.format(total=total, gap=describe_amount(abs(done.gap), metric)))
     for note in done.notes:
         warn(note)
 
@@ -285,9 +310,19 @@ def target_list(
             Col("children", "children", "int"),
         ]
     columns = [*names, Col("kind", "类别", drop=6, terms=UNIT_KIND), *_tree_columns(metric)]
-    caption = f"Other {year} targets: {', '.join(others)} (see --metric)." if others else None
+    caption = (
+        _("Other {year} targets: {metrics} (see --metric).").format(
+            year=year, metrics=", ".join(others)
+        )
+        if others
+        else None
+    )
     if not rows and out.format is OutputFormat.table:
-        say(f"No {year} {metric} targets in force on {day}; set one with `zs target set`.")
+        say(
+            _(
+                "No {year} {metric} targets in force on {date}; set one with `zs target set`."
+            ).format(year=year, metric=metric, date=day)
+        )
         return
     title = f"{year} {METRICS[metric].chinese}目标 ({metric}), in force on {day}"
     render(Listing(columns, rows, title=title, caption=caption), out.format, out)

@@ -21,6 +21,7 @@ from zhaoshang_cli.cli.common import (
     writing,
 )
 from zhaoshang_cli.glossary import UNIT_KIND, UNIT_KINDS
+from zhaoshang_cli.i18n import _
 from zhaoshang_cli.units import add_unit, unit_tree
 
 unit_app = typer.Typer(help="Responsible units (责任单位): the city's tree down to persons.")
@@ -47,7 +48,11 @@ def unit_add(
     """Add a unit under its parent; the first unit (the city, or your county) is the top."""
     with writing(db, operator) as session:
         unit = add_unit(session, name, kind, parent, rank)
-    say(f"Added {unit.kind} {unit.name} (id {unit.id}).")
+    say(
+        _("Added {kind} {name} (id {id}).").format(
+            kind=UNIT_KIND.shown(unit.kind), name=unit.name, id=unit.id
+        )
+    )
 
 
 @unit_app.command("list")
@@ -78,7 +83,7 @@ def unit_list(
         render(Listing(columns, rows), out.format, out)
         return
     if not nodes:
-        say("No units yet; add the city with `zs unit add 全市 --kind city`.")
+        say(_("No units yet; add the city with `zs unit add 全市 --kind city`."))
         return
     from rich.text import Text
     from rich.tree import Tree
@@ -115,7 +120,7 @@ def unit_rename(
 
     with writing(db, operator) as session:
         unit = rename_unit(session, name, new_name)
-    say(f"Renamed {name} to {unit.name} (id {unit.id}).")
+    say(_("Renamed {old} to {new} (id {id}).").format(old=name, new=unit.name, id=unit.id))
 
 
 @unit_app.command("move")
@@ -141,7 +146,11 @@ def unit_move(
     with writing(db, operator) as session:
         unit = move_unit(session, name, parent, kind)
         path = "/".join(path_of(session, unit))
-    say(f"Moved {name}: now {unit.kind} {path} (id {unit.id}).")
+    say(
+        _("Moved {name}: now {kind} {path} (id {id}).").format(
+            name=name, kind=UNIT_KIND.shown(unit.kind), path=path, id=unit.id
+        )
+    )
 
 
 @unit_app.command("remove")
@@ -156,7 +165,11 @@ def unit_remove(
 
     with writing(db, operator) as session:
         unit = remove_unit(session, name)
-    say(f"Removed {unit.kind} {unit.name} (id {unit.id}).")
+    say(
+        _("Removed {kind} {name} (id {id}).").format(
+            kind=UNIT_KIND.shown(unit.kind), name=unit.name, id=unit.id
+        )
+    )
 
 
 def register(app: typer.Typer) -> None:
