@@ -321,8 +321,10 @@ def render(listing: Listing, output_format: OutputFormat, out: Output | None = N
         ]
         widths = plan(specs, cells, fit_width(out.wide))
         table = make_table(specs, widths, title=listing.title, caption=listing.caption)
-        for row in cells:
-            table.add_row(*pick(row, specs, widths))
+        from rich.text import Text
+
+        for row in cells:  # Text, not str: user text is never read as markup or :emoji:
+            table.add_row(*(Text(cell) for cell in pick(row, specs, widths)))
         show(console(out.wide), table, widths)
 
 
