@@ -134,7 +134,10 @@ def marked(ledger: Path, tmp_path: Path) -> Path:
     ],
     ids=" ".join,
 )
-def test_text_from_users_is_never_markup(marked: Path, command: tuple[str, ...]) -> None:
+def test_text_from_users_is_never_markup(
+    marked: Path, command: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "300")  # wide enough that no cell is wrapped
     out = zs(*command).stdout
     assert UNIT in out or MARKUP in out
     if command[:2] in {("project", "show"), ("arrival", "list"), ("activity", "list")}:
