@@ -244,7 +244,7 @@ def workbook_writer(sheets: list[Sheet]) -> Callable[[Path], None]:
             for sheet in sheets:
                 _write_sheet(workbook, sheet, formats)
         finally:
-            workbook.close()
+            close_workbook(workbook)
 
     return save
 
@@ -286,11 +286,8 @@ def write_all_atomically(writers: dict[Path, Callable[[Path], None]]) -> None:
             try:
                 write(Path(name))
                 os.chmod(name, 0o666 & ~_umask())  # mkstemp makes it private; files are shared
-            except Exception as exc:
-                cause = os_error(exc)
-                if cause is None:
-                    raise
-                failure = f"Could not write {path}: {cause.strerror or cause}; no file was written."
+            except OSError as exc:
+                failure = f"Could not write {path}: {exc.strerror or exc}; no file was written."
                 break
         if failure is None:
             for path, temporary in temporaries.items():
@@ -305,13 +302,16 @@ def write_all_atomically(writers: dict[Path, Callable[[Path], None]]) -> None:
         raise CannotWrite(failure)
 
 
-def os_error(exc: BaseException) -> OSError | None:
-    """The OSError behind a failed write: XlsxWriter wraps it in its FileCreateError."""
-    if isinstance(exc, OSError):
-        return exc
-    if type(exc).__name__ == "FileCreateError" and exc.args and isinstance(exc.args[0], OSError):
-        return exc.args[0]
-    return None
+def close_workbook(workbook: Any) -> None:
+    """XlsxWriter wraps a failed write (a full disk) in its own FileCreateError; raise the
+    OSError inside, so every writer's caller handles it as any other failed write."""
+    from xlsxwriter.exceptions import FileCreateError
+
+    try:
+        workbook.close()
+    except FileCreateError as exc:
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else None
+        raise cause or OSError(str(exc)) from None
 
 
 def _umask() -> int:

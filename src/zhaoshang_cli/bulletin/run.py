@@ -30,7 +30,7 @@ from zhaoshang_cli.errors import CannotWrite, Invalid
 from zhaoshang_cli.ledger import Ledger
 from zhaoshang_cli.models import BulletinRun
 from zhaoshang_cli.text import clean_text
-from zhaoshang_cli.xlsx import check_writable_folder, os_error
+from zhaoshang_cli.xlsx import check_writable_folder
 
 LOCK_NAME = ".zs-bulletin.lock"
 MAX_WAIT = 3600
@@ -127,18 +127,13 @@ def write_week(ledger: Ledger, week: Week, out: Path, operator: str | None = Non
             folder = publishing
         committed = True
         publish(folder, xlsx_path, md_path)
-    except Exception as exc:
-        cause = os_error(exc)
-        if cause is None:
-            raise
+    except OSError as exc:
         if not committed:
-            failure = (
-                f"Could not write {xlsx_path}: {cause.strerror or cause}; no file was written."
-            )
+            failure = f"Could not write {xlsx_path}: {exc.strerror or exc}; no file was written."
         else:
             failure = (
                 f"The bulletin for {week} is recorded but could not be put in place in {out} "
-                f"({cause.strerror}); the next run finishes it."
+                f"({exc.strerror}); the next run finishes it."
             )
     finally:
         if not committed:

@@ -12,7 +12,7 @@ from typing import Any
 from zhaoshang_cli.errors import Invalid
 from zhaoshang_cli.money import to_unit
 from zhaoshang_cli.spreadsheets.columns import AMOUNT_NOTE, Column, Kind
-from zhaoshang_cli.xlsx import write_atomically
+from zhaoshang_cli.xlsx import close_workbook, write_atomically
 
 TEMPLATE_ROWS = 1000  # rows the template's drop-down lists cover
 
@@ -125,6 +125,6 @@ def write_template(path: Path, kind: Kind) -> None:
             for index, width in enumerate((18, 18, 14, 70)):
                 notes.set_column(index, index, width)
         finally:
-            workbook.close()
+            close_workbook(workbook)
 
     write_atomically(path, write)
