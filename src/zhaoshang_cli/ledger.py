@@ -173,26 +173,24 @@ def server_engine(url: str) -> Engine:
 def begin_immediate(raw: sqlite3.Connection, on_wait: Waiting | None) -> None:
     """Take the write lock: a short try first, so a long wait can be announced, then the
     rest of the busy timeout. Running out of it is one sentence, not a half-done command."""
-    raw.execute(f"PRAGMA busy_timeout={min(WAIT_NOTICE_MS, BUSY_TIMEOUT_MS)}")
+    tries = (min(WAIT_NOTICE_MS, BUSY_TIMEOUT_MS), BUSY_TIMEOUT_MS)
     try:
-        raw.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as exc:
-        if not is_busy(exc):
-            raise
-        if on_wait is not None:
-            on_wait()
-        raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        try:
-            raw.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as again:
-            if not is_busy(again):
-                raise
-            seconds = max(BUSY_TIMEOUT_MS // 1000, 1)
-            raise LedgerBusy(
-                _("The ledger is busy with another writer (waited {seconds} s); try again.").format(
-                    seconds=seconds
-                )
-            ) from None
+        for attempt, timeout in enumerate(tries):
+            raw.execute(f"PRAGMA busy_timeout={timeout}")
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if not is_busy(exc):
+                    raise
+            if attempt == 0 and on_wait is not None:
+                on_wait()
+        seconds = max(BUSY_TIMEOUT_MS // 1000, 1)
+        raise LedgerBusy(
+            _("The ledger is busy with another writer (waited {seconds} s); try again.").format(
+                seconds=seconds
+            )
+        )
     finally:
         raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
