@@ -188,29 +188,27 @@ def cached_rate(
 
 def insert_arrivals(session: Session, arrivals: list[Prepared]) -> list[int]:
     """Write prepared arrivals and their audit rows (as record_arrival writes them) in two
-    bulk inserts. Ids are assigned here, under the write lock, so each audit row names its
-    arrival; they are returned in order."""
+    bulk inserts. The database assigns the ids (a sequence on PostgreSQL, so a later
+    single insert never collides), and returns them in order, so each audit row names its
+    arrival."""
     if not arrivals:
         return []
     session.flush()
     connection = session.connection()
-    first_id = (connection.execute(select(func.max(Arrival.id))).scalar() or 0) + 1
-    ids = list(range(first_id, first_id + len(arrivals)))
-    rows, entries = [], []
-    for arrival_id, prepared in zip(ids, arrivals, strict=True):
-        after = {key: value for key, value in prepared.values.items() if key != "entered_at"}
-        rows.append({"id": arrival_id, **prepared.values})
-        entries.append(
-            audit.entry(
-                session,
-                "arrival.record",
-                "arrival",
-                arrival_id,
-                after=after,
-                project_id=prepared.values["project_id"],
-            )
+    table = Arrival.__table__
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)  # type: ignore[attr-defined]
+    ids = list(connection.execute(statement, [p.values for p in arrivals]).scalars())
+    entries = [
+        audit.entry(
+            session,
+            "arrival.record",
+            "arrival",
+            arrival_id,
+            after={key: value for key, value in prepared.values.items() if key != "entered_at"},
+            project_id=prepared.values["project_id"],
         )
-    connection.execute(insert(Arrival.__table__), rows)  # type: ignore[arg-type]
+        for arrival_id, prepared in zip(ids, arrivals, strict=True)
+    ]
     audit.record_many(session, entries)
     return ids
 

@@ -1,8 +1,11 @@
-"""Opening the ledger: where it is, SQLite settings, schema checks, transactions.
+"""Opening the ledger: where it is, SQLite or PostgreSQL settings, schema checks, transactions.
 
-Every command runs in one transaction: writes start with ``BEGIN IMMEDIATE`` (so a
-second writer waits on the busy timeout instead of failing midway), reads run in one
-deferred transaction so all figures of a report come from one snapshot.
+Every command runs in one transaction. Writers are serialised so that codes, ids and
+every "already exists" check see the ledger as it stands: on SQLite a write starts with
+``BEGIN IMMEDIATE`` (a second writer waits on the busy timeout instead of failing midway),
+on PostgreSQL it takes a transaction-scoped advisory lock. Reads run in one snapshot (a
+deferred transaction on SQLite, REPEATABLE READ on PostgreSQL) so all figures of a report
+agree, and never wait for a writer.
 """
 
 import getpass
@@ -12,9 +15,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlmodel import Session, create_engine
 
 from zhaoshang_cli.errors import LedgerError
@@ -23,6 +26,12 @@ from zhaoshang_cli.errors import LedgerError
 SCHEMA_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003")
 SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
 BUSY_TIMEOUT_MS = 5000
+# PostgreSQL: one advisory lock key for the ledger's writers (any fixed 64-bit number), and
+# how long a writer waits for another (a shared ledger has more writers than a city file).
+WRITE_LOCK_KEY = 0x7A73_6C65_6467_6572  # "zsledger"
+LOCK_WAIT_SECONDS = 60
+POSTGRES_DRIVER = "postgresql+psycopg"
+POSTGRES_INSTALL = "pip install 'zhaoshang-cli[postgres]'"
 
 
 def default_db_path() -> Path:
@@ -35,14 +44,50 @@ def resolve_location(db: str | None) -> str:
     return db or os.environ.get("ZS_DB") or str(default_db_path())
 
 
+def is_url(location: str) -> bool:
+    return "://" in location
+
+
 def database_url(location: str) -> str:
-    if "://" in location:
+    """A file path becomes an SQLite URL; ``postgresql://`` and ``postgres://`` (as psql and
+    most tools write them) use the psycopg driver."""
+    if not is_url(location):
+        return f"sqlite:///{Path(location).expanduser().resolve()}"
+    scheme, rest = location.split("://", 1)
+    if scheme in ("postgresql", "postgres"):
+        return f"{POSTGRES_DRIVER}://{rest}"
+    return location
+
+
+def shown(location: str) -> str:
+    """The location as it may be printed: a URL never shows its password."""
+    if not is_url(location):
         return location
-    return f"sqlite:///{Path(location).expanduser().resolve()}"
+    try:
+        return make_url(location).render_as_string(hide_password=True)
+    except ArgumentError:
+        return location.split("://", 1)[0] + "://…"
+
+
+def backend(url: str) -> str:
+    """sqlite or postgresql; anything else is refused in one sentence."""
+    try:
+        name = make_url(url).get_backend_name()
+    except ArgumentError:
+        raise LedgerError(f"{shown(url)} is not a database URL zs understands.") from None
+    if name not in ("sqlite", "postgresql"):
+        raise LedgerError(
+            f"zs keeps its ledger in SQLite or PostgreSQL; {name} ({shown(url)}) is not supported."
+        )
+    return name
 
 
 def is_sqlite(url: str) -> bool:
-    return make_url(url).get_backend_name() == "sqlite"
+    return backend(url) == "sqlite"
+
+
+def is_postgres(url: str) -> bool:
+    return backend(url) == "postgresql"
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -59,8 +104,8 @@ def default_operator() -> str:
 
 def make_engine(url: str, *, foreign_keys: bool = True, wal: bool = True) -> Engine:
     """``wal=False`` leaves the journal mode alone: setting WAL rewrites the file's header."""
-    if not is_sqlite(url):
-        return create_engine(url)
+    if is_postgres(url):
+        return make_postgres_engine(url)
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
@@ -81,13 +126,68 @@ def make_engine(url: str, *, foreign_keys: bool = True, wal: bool = True) -> Eng
     return engine
 
 
+def make_postgres_engine(url: str) -> Engine:
+    """Writers take one transaction-scoped advisory lock, as BEGIN IMMEDIATE does on SQLite;
+    it is released by the commit or rollback, whatever happens to the client."""
+    try:
+        engine = create_engine(url)
+        from psycopg.types.datetime import TimestamptzLoader
+    except ImportError:
+        raise LedgerError(
+            f"A PostgreSQL ledger needs the psycopg driver: {POSTGRES_INSTALL}."
+        ) from None
+
+    class NaiveUtcLoader(TimestamptzLoader):
+        """Timestamps come back as naive UTC, as SQLite gives them, so both print alike."""
+
+        def load(self, data):  # type: ignore[no-untyped-def]
+            return super().load(data).replace(tzinfo=None)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record: object) -> None:  # type: ignore[no-untyped-def]
+        dbapi_connection.adapters.register_loader("timestamptz", NaiveUtcLoader)
+        autocommit = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET TIME ZONE 'UTC'")
+        dbapi_connection.autocommit = autocommit
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
+        if connection.get_execution_options().get("zs_begin", "IMMEDIATE") == "IMMEDIATE":
+            connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_WAIT_SECONDS}s'")
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+
+    return engine
+
+
+def read_options(backend_name: str) -> dict[str, object]:
+    """One snapshot for every query of a command, without taking the write lock."""
+    if backend_name == "postgresql":
+        return {
+            "zs_begin": "DEFERRED",
+            "isolation_level": "REPEATABLE READ",
+            "postgresql_readonly": True,
+        }
+    return {"zs_begin": "DEFERRED"}
+
+
+def connection_problem(location: str, exc: OperationalError) -> LedgerError:
+    """A PostgreSQL server that cannot be reached, or a database that is not there."""
+    lines = [line.strip() for line in str(exc.orig).splitlines() if line.strip()]
+    reason = lines[0].rsplit("FATAL:", 1)[-1].strip().rstrip(".") if lines else "no answer"
+    if "does not exist" in reason:
+        return LedgerError(
+            f"Cannot open {shown(location)}: {reason}; create the database (createdb), "
+            "then run `zs init`."
+        )
+    return LedgerError(f"Cannot open {shown(location)}: {reason}.")
+
+
 def schema_revision(engine: Engine) -> str | None:
     """The ledger's alembic revision, or None when it has no zs tables at all."""
-    with engine.connect().execution_options(zs_begin="DEFERRED") as conn:
-        tables = {
-            row[0]
-            for row in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")
-        }
+    with engine.connect().execution_options(**read_options(engine.dialect.name)) as conn:
+        tables = set(inspect(conn).get_table_names())
         if "alembic_version" not in tables:
             if tables:
                 raise LedgerError("not-zs")
@@ -115,6 +215,21 @@ class Ledger:
     def path(self) -> Path | None:
         return sqlite_path(self.url) if is_sqlite(self.url) else None
 
+    @property
+    def shown(self) -> str:
+        return shown(self.location)
+
+    @property
+    def backend(self) -> str:
+        return self.engine.dialect.name
+
+    def server_version(self) -> str:
+        """SQLite's library version, or the PostgreSQL server's."""
+        if self.backend == "sqlite":
+            return sqlite_version()
+        with self.engine.connect().execution_options(**read_options(self.backend)) as conn:
+            return str(conn.exec_driver_sql("SHOW server_version").scalar())
+
     def revision(self) -> str | None:
         """Read through a probe that does not switch to WAL, so a file that turns out not
         to be a zs ledger (or an empty one) is left byte for byte as it was."""
@@ -122,8 +237,14 @@ class Ledger:
         try:
             return schema_revision(probe)
         except LedgerError:
-            raise LedgerError(f"{self.location} is not a zs ledger.") from None
-        except (DatabaseError, OperationalError, sqlite3.DatabaseError) as exc:
+            raise LedgerError(f"{shown(self.location)} is not a zs ledger.") from None
+        except OperationalError as exc:
+            if probe.dialect.name == "postgresql":
+                raise connection_problem(self.location, exc) from None
+            if "not a database" in str(exc) or "file is encrypted" in str(exc):
+                raise LedgerError(f"{self.location} is not a zs ledger.") from None
+            raise
+        except (DatabaseError, sqlite3.DatabaseError) as exc:
             if "not a database" in str(exc) or "file is encrypted" in str(exc):
                 raise LedgerError(f"{self.location} is not a zs ledger.") from None
             raise
@@ -136,15 +257,15 @@ class Ledger:
             raise LedgerError(f"There is no ledger at {path}; create one with `zs init`.")
         revision = self.revision()
         if revision is None:
-            raise LedgerError(f"{self.location} is empty; create the ledger with `zs init`.")
+            raise LedgerError(f"{shown(self.location)} is empty; create the ledger with `zs init`.")
         if revision not in SCHEMA_REVISIONS:
             raise LedgerError(
-                f"{self.location} has schema revision {revision}, which this zs does not know; "
+                f"{shown(self.location)} has schema revision {revision}, which this zs does not know; "
                 "it was made by a newer version."
             )
         if revision != SCHEMA_HEAD:
             raise LedgerError(
-                f"{self.location} is at schema revision {revision} and needs upgrading to "
+                f"{shown(self.location)} is at schema revision {revision} and needs upgrading to "
                 f"{SCHEMA_HEAD}; run `zs init` (it backs the ledger up first)."
             )
 
@@ -163,7 +284,7 @@ class Ledger:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """One read snapshot (a deferred transaction): never takes the write lock."""
-        engine = self.engine.execution_options(zs_begin="DEFERRED")
+        engine = self.engine.execution_options(**read_options(self.engine.dialect.name))
         with Session(engine) as session:  # closing ends the transaction; objects stay loaded
             yield session
 

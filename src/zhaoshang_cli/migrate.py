@@ -6,7 +6,7 @@ from pathlib import Path
 
 from zhaoshang_cli import dates
 from zhaoshang_cli.errors import LedgerError
-from zhaoshang_cli.ledger import SCHEMA_HEAD, Ledger, make_engine
+from zhaoshang_cli.ledger import SCHEMA_HEAD, Ledger, make_engine, shown
 
 
 def migrations_dir() -> Path:
@@ -40,6 +40,11 @@ class InitResult:
     before: str | None
     after: str
     backup: Path | None
+    backend: str = "sqlite"
+
+    @property
+    def shown(self) -> str:
+        return shown(self.location)
 
 
 def backup_sqlite(path: Path, target: Path) -> None:
@@ -58,7 +63,19 @@ def backup_sqlite(path: Path, target: Path) -> None:
         raise LedgerError(f"The backup {target} failed its integrity check: {result}.")
 
 
+def pg_dump_command(url: str) -> str:
+    """How to back up a PostgreSQL ledger: pg_dump takes libpq's URL, without the driver;
+    the password stays out (pg_dump asks, or reads ~/.pgpass or PGPASSWORD)."""
+    from sqlalchemy.engine import make_url
+
+    plain = make_url(url).set(drivername="postgresql", password=None)
+    target = f"zs-{plain.database or 'ledger'}.dump"
+    return f"pg_dump --format=custom --file={target} '{plain.render_as_string()}'"
+
+
 def upgrade(ledger: Ledger, revision: str = "head") -> None:
+    """One transaction on PostgreSQL (its DDL is transactional), so a failed upgrade leaves
+    the ledger as it was; on SQLite the backup taken first covers that."""
     from alembic import command
 
     # Foreign keys off for batch migrations: the PRAGMA is ignored inside a transaction.
@@ -69,6 +86,8 @@ def upgrade(ledger: Ledger, revision: str = "head") -> None:
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
             connection.commit()
+            if engine.dialect.name != "sqlite":
+                return  # PostgreSQL checks every reference as it is written
             problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
             if problems:
                 raise LedgerError(f"The upgrade left {len(problems)} broken references.")
@@ -79,6 +98,7 @@ def upgrade(ledger: Ledger, revision: str = "head") -> None:
 def init_ledger(location: str) -> InitResult:
     """Create the ledger, or upgrade an existing one after backing it up."""
     ledger = Ledger(location)
+    backend = ledger.backend
     path = ledger.path
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -86,10 +106,10 @@ def init_ledger(location: str) -> InitResult:
     backup = None
     if before == SCHEMA_HEAD:
         ledger.dispose()
-        return InitResult(location, before, SCHEMA_HEAD, None)
+        return InitResult(location, before, SCHEMA_HEAD, None, backend)
     if before is not None and before not in script_revisions():
         raise LedgerError(
-            f"{location} has schema revision {before}, which this zs does not know; "
+            f"{shown(location)} has schema revision {before}, which this zs does not know; "
             "it was made by a newer version."
         )
     if before is not None and path is not None:
@@ -98,4 +118,4 @@ def init_ledger(location: str) -> InitResult:
         backup_sqlite(path, backup)
     ledger.dispose()
     upgrade(ledger)
-    return InitResult(location, before, SCHEMA_HEAD, backup)
+    return InitResult(location, before, SCHEMA_HEAD, backup, backend)

@@ -16,7 +16,7 @@ from zhaoshang_cli.cli.common import (
     say,
     writing,
 )
-from zhaoshang_cli.ledger import Ledger, resolve_location, sqlite_version
+from zhaoshang_cli.ledger import Ledger, resolve_location, shown, sqlite_version
 from zhaoshang_cli.money import parse_rate
 from zhaoshang_cli.projects import find_project
 
@@ -25,34 +25,48 @@ rate_app = typer.Typer(help="Exchange rates (CNY per unit of currency), one per 
 
 def init(db: DbOption = None) -> None:
     """Create the ledger, or upgrade an existing one (after a backup), and say where it is."""
-    from zhaoshang_cli.migrate import init_ledger
+    from zhaoshang_cli.migrate import init_ledger, pg_dump_command
 
     result = init_ledger(resolve_location(db))
     if result.before is None:
-        say(f"Created a new ledger at {result.location} (schema {result.after}).")
+        say(f"Created a new ledger at {result.shown} (schema {result.after}).")
     elif result.before == result.after:
-        say(f"The ledger at {result.location} is up to date (schema {result.after}).")
+        say(f"The ledger at {result.shown} is up to date (schema {result.after}).")
+    elif result.backup is not None:
+        say(
+            f"Upgraded the ledger at {result.shown} from schema {result.before} "
+            f"to {result.after}; backup at {result.backup}."
+        )
     else:
         say(
-            f"Upgraded the ledger at {result.location} from schema {result.before} "
-            f"to {result.after}; backup at {result.backup}."
+            f"Upgraded the ledger at {result.shown} from schema {result.before} "
+            f"to {result.after} in one transaction; back it up with: "
+            f"{pg_dump_command(result.location)}"
         )
 
 
 def info(db: DbOption = None) -> None:
-    """Where the ledger is, its schema revision, the SQLite version, and what it holds."""
+    """Where the ledger is, its schema revision, the SQLite or PostgreSQL version, and what it holds."""
+    from sqlalchemy import func, select, table
+
+    from zhaoshang_cli.migrate import pg_dump_command
+
     location = resolve_location(db)
-    say(f"ledger:   {location}")
-    say(f"sqlite:   {sqlite_version()}")
+    say(f"ledger:   {shown(location)}")
     ledger = Ledger(location)
     try:
+        if ledger.backend == "sqlite":
+            say(f"sqlite:   {sqlite_version()}")
         ledger.check()
+        if ledger.backend == "postgresql":
+            say(f"postgresql: {ledger.server_version()}")
+            say(f"backup:   {pg_dump_command(ledger.url)}")
         with ledger.read() as session:
             conn = session.connection()
             say(f"schema:   {ledger.revision()}")
-            for table in ("unit", "project", "arrival", "audit"):
-                count = conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar()
-                say(f"{table + 's:':<9} {count}")
+            for name in ("unit", "project", "arrival", "audit"):
+                count = conn.execute(select(func.count()).select_from(table(name))).scalar()
+                say(f"{name + 's:':<9} {count}")
     finally:
         ledger.dispose()
 

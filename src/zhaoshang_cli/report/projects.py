@@ -1,35 +1,60 @@
 """The project side of the report: introduced, 新开工 vs 结转续建, 亿元以上, industrial share,
 and the follow-through rates (履约率, 开工率, 资金到位率, 建成投产率) of a signed cohort."""
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlmodel import Session
 
 from zhaoshang_cli.models import Unit
+from zhaoshang_cli.projects import unit_names
 from zhaoshang_cli.report.periods import Period
-from zhaoshang_cli.report.sql import MAJOR_FEN, entered_by, subtree_cte, wan
+from zhaoshang_cli.report.sql import (
+    ARRIVAL,
+    MAJOR_FEN,
+    PROJECT,
+    PROJECT_UNIT,
+    count_if,
+    entered_by,
+    not_local,
+    sum_if,
+    wan,
+    within,
+)
+from zhaoshang_cli.units import subtree
+
+P = PROJECT
 
 
-def _scope(parent: Unit, as_of: date | None) -> str:
+def _scope(parent: Unit, as_of: date | None):  # type: ignore[no-untyped-def]
     """Projects credited anywhere in the parent's subtree, outside investors only."""
+    tree = subtree([parent.id])  # type: ignore[list-item]
+    pu = PROJECT_UNIT
     return (
-        subtree_cte([parent.id])  # type: ignore[list-item]
-        + ", scope AS (SELECT DISTINCT pu.project_id AS id FROM project_unit pu"
-        "  JOIN tree ON tree.id = pu.unit_id JOIN project p ON p.id = pu.project_id"
-        f"  WHERE COALESCE(p.origin, '') != 'local'{entered_by('p.created_at', as_of)}),"
+        select(pu.c.project_id.label("id"))
+        .distinct()
+        .select_from(pu.join(tree, tree.c.id == pu.c.unit_id).join(P, P.c.id == pu.c.project_id))
+        .where(not_local(), entered_by(P.c.created_at, as_of))
+        .cte("scope")
     )
 
 
-def _arrived_cte(as_of: date | None) -> str:
+def _arrived(period: Period, as_of: date | None):  # type: ignore[no-untyped-def]
+    a = ARRIVAL
     return (
-        " arrived AS (SELECT project_id,"
-        "  SUM(CASE WHEN arrived_on >= :s THEN cny_fen ELSE 0 END) AS period_fen,"
-        "  SUM(cny_fen) AS to_date_fen"
-        f"  FROM arrival WHERE arrived_on <= :e{entered_by('entered_at', as_of)}"
-        " GROUP BY project_id)"
+        select(
+            a.c.project_id,
+            func.sum(case((a.c.arrived_on >= period.start, a.c.cny_fen), else_=0)).label(
+                "period_fen"
+            ),
+            func.sum(a.c.cny_fen).label("to_date_fen"),
+        )
+        .where(a.c.arrived_on <= period.end, entered_by(a.c.entered_at, as_of))
+        .group_by(a.c.project_id)
+        .cte("arrived")
     )
 
 
@@ -37,34 +62,52 @@ def _share(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
     return None if not whole else Decimal(part) / Decimal(whole)
 
 
-NEW = "p.started_on >= :s AND p.started_on <= :e"
-CARRIED = (
-    "p.started_on < :s AND (p.completed_on IS NULL OR p.completed_on >= :s)"
-    " AND (p.terminated_on IS NULL OR p.terminated_on >= :s)"
-)
-SIGNED = "p.signed_on >= :s AND p.signed_on <= :e"
+Condition = Callable[[Period], ColumnElement[bool]]
+
+
+def signed(period: Period) -> ColumnElement[bool]:
+    return within(P.c.signed_on, period)
+
+
+def new_started(period: Period) -> ColumnElement[bool]:
+    return within(P.c.started_on, period)
+
+
+def carried_over(period: Period) -> ColumnElement[bool]:
+    return and_(
+        P.c.started_on < period.start,
+        or_(P.c.completed_on.is_(None), P.c.completed_on >= period.start),
+        or_(P.c.terminated_on.is_(None), P.c.terminated_on >= period.start),
+    )
+
+
+def major(period: Period) -> ColumnElement[bool]:
+    return and_(signed(period), P.c.contract_fen >= MAJOR_FEN)
 
 
 def project_summary(
     session: Session, parent: Unit, period: Period, as_of: date | None
 ) -> dict[str, Any]:
-    sql = (
-        _scope(parent, as_of) + _arrived_cte(as_of) + " SELECT"
-        f" SUM({SIGNED}), SUM(CASE WHEN {SIGNED} THEN p.contract_fen END),"
-        f" SUM({NEW}), SUM(CASE WHEN {NEW} THEN p.contract_fen END),"
-        f" SUM(CASE WHEN {NEW} THEN a.period_fen END),"
-        f" SUM({CARRIED}), SUM(CASE WHEN {CARRIED} THEN p.contract_fen END),"
-        f" SUM(CASE WHEN {CARRIED} THEN a.period_fen END),"
-        f" SUM({SIGNED} AND p.contract_fen >= {MAJOR_FEN}),"
-        f" SUM(CASE WHEN {SIGNED} AND p.contract_fen >= {MAJOR_FEN} THEN p.contract_fen END),"
-        f" SUM({SIGNED} AND p.industrial),"
-        " SUM(a.period_fen), SUM(CASE WHEN p.industrial THEN a.period_fen END)"
-        " FROM project p JOIN scope ON scope.id = p.id"
-        " LEFT JOIN arrived a ON a.project_id = p.id"
-    )
-    params = {"s": period.start.isoformat(), "e": period.end.isoformat()}
+    scope, a = _scope(parent, as_of), _arrived(period, as_of)
+    is_signed, is_new, is_carried = signed(period), new_started(period), carried_over(period)
+    is_major = major(period)
+    query = select(
+        count_if(is_signed),
+        sum_if(is_signed, P.c.contract_fen),
+        count_if(is_new),
+        sum_if(is_new, P.c.contract_fen),
+        sum_if(is_new, a.c.period_fen),
+        count_if(is_carried),
+        sum_if(is_carried, P.c.contract_fen),
+        sum_if(is_carried, a.c.period_fen),
+        count_if(is_major),
+        sum_if(is_major, P.c.contract_fen),
+        count_if(and_(is_signed, P.c.industrial)),
+        func.sum(a.c.period_fen),
+        sum_if(P.c.industrial, a.c.period_fen),
+    ).select_from(P.join(scope, scope.c.id == P.c.id).outerjoin(a, a.c.project_id == P.c.id))
     (
-        signed,
+        signed_count,
         signed_fen,
         new,
         new_fen,
@@ -72,24 +115,24 @@ def project_summary(
         carried,
         carried_fen,
         carried_arrived,
-        major,
+        major_count,
         major_fen,
         industrial,
         arrived,
         industrial_arrived,
-    ) = (v or 0 for v in session.connection().execute(text(sql), params).one())
+    ) = (v or 0 for v in session.connection().execute(query).one())
     return {
-        "introduced": {"count": signed, "contract": wan(signed_fen)},
+        "introduced": {"count": signed_count, "contract": wan(signed_fen)},
         "new_started": {"count": new, "contract": wan(new_fen), "arrived": wan(new_arrived)},
         "carried_over": {
             "count": carried,
             "contract": wan(carried_fen),
             "arrived": wan(carried_arrived),
         },
-        "major_signed": {"count": major, "contract": wan(major_fen)},
+        "major_signed": {"count": major_count, "contract": wan(major_fen)},
         "industrial": {
             "count": industrial,
-            "share_of_projects": _share(industrial, signed),
+            "share_of_projects": _share(industrial, signed_count),
             "arrived": wan(industrial_arrived),
             "share_of_arrived": _share(industrial_arrived, arrived),
         },
@@ -102,40 +145,44 @@ def follow_through(
 ) -> dict[str, Any]:
     """The cohort is the projects signed in the year up to the period end, or, with an
     occasion, every project signed at that occasion up to the period end."""
-    cohort = "p.occasion = :occasion" if occasion else SIGNED
-    sql = (
-        _scope(parent, as_of) + _arrived_cte(as_of) + " SELECT COUNT(*),"
-        " SUM(p.started_on <= :e OR COALESCE(a.to_date_fen, 0) > 0),"
-        " SUM(p.started_on <= :e), SUM(p.producing_on <= :e),"
-        " SUM(p.contract_fen), SUM(a.to_date_fen)"
-        " FROM project p JOIN scope ON scope.id = p.id"
-        " LEFT JOIN arrived a ON a.project_id = p.id"
-        f" WHERE {cohort} AND p.signed_on <= :e"
+    scope, a = _scope(parent, as_of), _arrived(period, as_of)
+    cohort = P.c.occasion == occasion if occasion else signed(period)
+    started = P.c.started_on <= period.end
+    query = (
+        select(
+            func.count(),
+            count_if(or_(started, func.coalesce(a.c.to_date_fen, 0) > 0)),
+            count_if(started),
+            count_if(P.c.producing_on <= period.end),
+            func.sum(P.c.contract_fen),
+            func.sum(a.c.to_date_fen),
+        )
+        .select_from(P.join(scope, scope.c.id == P.c.id).outerjoin(a, a.c.project_id == P.c.id))
+        .where(cohort, P.c.signed_on <= period.end)
     )
-    params = {"s": period.start.isoformat(), "e": period.end.isoformat(), "occasion": occasion}
-    signed, carried_out, started, producing, contract_fen, arrived_fen = (
-        v or 0 for v in session.connection().execute(text(sql), params).one()
+    signed_count, carried_out, started_count, producing, contract_fen, arrived_fen = (
+        v or 0 for v in session.connection().execute(query).one()
     )
     return {
         "cohort": occasion or f"{period.year}年签约",
-        "signed": signed,
+        "signed": signed_count,
         "carried_out": carried_out,
-        "started": started,
+        "started": started_count,
         "producing": producing,
         "contract": wan(contract_fen),
         "arrived": wan(arrived_fen),
-        "performance_rate": _share(carried_out, signed),  # 履约率
-        "start_rate": _share(started, signed),  # 开工率
+        "performance_rate": _share(carried_out, signed_count),  # 履约率
+        "start_rate": _share(started_count, signed_count),  # 开工率
         "funds_rate": _share(arrived_fen, contract_fen),  # 资金到位率
-        "production_rate": _share(producing, signed),  # 建成投产率
+        "production_rate": _share(producing, signed_count),  # 建成投产率
     }
 
 
-LIST_FILTERS = {
-    "signed": SIGNED,  # 新签约
-    "new_started": NEW,  # 新开工
-    "carried_over": CARRIED,  # 结转续建
-    "major": f"{SIGNED} AND p.contract_fen >= {MAJOR_FEN}",  # 亿元以上
+LIST_FILTERS: dict[str, Condition] = {
+    "signed": signed,  # 新签约
+    "new_started": new_started,  # 新开工
+    "carried_over": carried_over,  # 结转续建
+    "major": major,  # 亿元以上
 }
 
 
@@ -144,60 +191,62 @@ def project_lists(
 ) -> dict[str, list[dict[str, Any]]]:
     """The project lists sent with the report (never investor contacts), in one query: each
     project once, with a flag per list."""
-    flags = [f"({condition}) AS in_{name}" for name, condition in LIST_FILTERS.items()]
-    either = " OR ".join(f"({condition})" for condition in LIST_FILTERS.values())
-    rows = projects_where(session, parent, either, period, as_of, extra=flags)
+    conditions = {name: condition(period) for name, condition in LIST_FILTERS.items()}
+    flags = [condition.label(f"in_{name}") for name, condition in conditions.items()]
+    rows = projects_where(session, parent, or_(*conditions.values()), period, as_of, extra=flags)
     return {name: [row for row in rows if row[f"in_{name}"]] for name in LIST_FILTERS}
 
 
 def projects_where(
     session: Session,
     parent: Unit,
-    condition: str,
+    condition: ColumnElement[bool],
     period: Period,
     as_of: date | None = None,
-    extra: list[str] | None = None,
+    extra: list[Any] | None = None,
 ) -> list[dict[str, Any]]:
-    """Projects in the parent's scope meeting a condition on ``p`` (with :s and :e bound to
-    the period); ``arrived`` is what arrived within the period. ``extra`` columns ride along."""
-    columns = ", ".join(
-        [
-            "p.code",
-            "p.name",
-            "names.units",
-            "p.industry",
-            "p.industrial",
-            "p.stage",
-            "p.signed_on",
-            "p.started_on",
-            "p.contract_fen",
-            "a.period_fen",
+    """Projects in the parent's scope meeting a condition on the project table; ``arrived``
+    is what arrived within the period. ``extra`` columns ride along."""
+    scope, a = _scope(parent, as_of), _arrived(period, as_of)
+    query = (
+        select(
+            P.c.id,
+            P.c.code,
+            P.c.name,
+            P.c.industry,
+            P.c.industrial,
+            P.c.stage,
+            P.c.signed_on,
+            P.c.started_on,
+            P.c.contract_fen,
+            a.c.period_fen,
             *(extra or []),
-        ]
+        )
+        .select_from(P.join(scope, scope.c.id == P.c.id).outerjoin(a, a.c.project_id == P.c.id))
+        .where(condition)
+        .order_by(P.c.code)
     )
-    sql = (
-        _scope(parent, as_of)
-        + _arrived_cte(as_of)
-        + ", names AS (SELECT pu.project_id, GROUP_CONCAT(u.name, '、') AS units"
-        "  FROM project_unit pu JOIN unit u ON u.id = pu.unit_id"
-        "  WHERE pu.project_id IN (SELECT id FROM scope) GROUP BY pu.project_id)"
-        f" SELECT {columns}"
-        " FROM project p JOIN scope ON scope.id = p.id"
-        " JOIN names ON names.project_id = p.id"
-        " LEFT JOIN arrived a ON a.project_id = p.id"
-        f" WHERE {condition} ORDER BY p.code"
-    )
-    params = {"s": period.start.isoformat(), "e": period.end.isoformat()}
-    result = session.connection().execute(text(sql), params)
+    result = session.connection().execute(query)
     keys = list(result.keys())
+    found = [dict(zip(keys, values, strict=True)) for values in result]
+    names = unit_names(session, [row["id"] for row in found]) if found else {}
     projects = []
-    for values in result:
-        row = dict(zip(keys, values, strict=True))
-        row["industrial"] = bool(row["industrial"])
-        for key in ("signed_on", "started_on"):
-            row[key] = date.fromisoformat(row[key]) if row[key] else None
-        contract = row.pop("contract_fen")
-        row["contract"] = wan(contract) if contract is not None else None
-        row["arrived"] = wan(row.pop("period_fen"))
-        projects.append(row)
+    for row in found:
+        contract = row["contract_fen"]
+        flags = {key: value for key, value in row.items() if key.startswith("in_")}
+        projects.append(
+            {
+                "code": row["code"],
+                "name": row["name"],
+                "units": names.get(row["id"], ""),
+                "industry": row["industry"],
+                "industrial": bool(row["industrial"]),
+                "stage": row["stage"],
+                "signed_on": row["signed_on"],
+                "started_on": row["started_on"],
+                **flags,
+                "contract": wan(contract) if contract is not None else None,
+                "arrived": wan(row["period_fen"]),
+            }
+        )
     return projects
