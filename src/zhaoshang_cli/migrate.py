@@ -73,18 +73,34 @@ def pg_dump_command(url: str) -> str:
     return f"pg_dump --format=custom --file={target} '{plain.render_as_string()}'"
 
 
+def upgrade_on(connection, revision: str = "head") -> None:  # type: ignore[no-untyped-def]
+    """Run the migrations inside the connection's transaction; the caller commits."""
+    from alembic import command
+
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    command.upgrade(config, revision)
+
+
+def drop_ledger_tables(connection) -> None:  # type: ignore[no-untyped-def]
+    """Every zs table and the schema's version: only for rebuilding a demo ledger."""
+    from sqlalchemy import inspect
+
+    from zhaoshang_cli.models import SQLModel
+
+    SQLModel.metadata.drop_all(connection)
+    if inspect(connection).has_table("alembic_version"):
+        connection.exec_driver_sql("DROP TABLE alembic_version")
+
+
 def upgrade(ledger: Ledger, revision: str = "head") -> None:
     """One transaction on PostgreSQL (its DDL is transactional), so a failed upgrade leaves
     the ledger as it was; on SQLite the backup taken first covers that."""
-    from alembic import command
-
     # Foreign keys off for batch migrations: the PRAGMA is ignored inside a transaction.
     engine = make_engine(ledger.url, foreign_keys=False)
     try:
         with engine.connect() as connection:
-            config = alembic_config()
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
+            upgrade_on(connection, revision)
             connection.commit()
             if engine.dialect.name != "sqlite":
                 return  # PostgreSQL checks every reference as it is written

@@ -5,7 +5,7 @@ import sys
 from typing import Any
 
 import typer
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from typer.core import TyperGroup
 
 from zhaoshang_cli.errors import ZsError
@@ -29,13 +29,15 @@ class ZsGroup(TyperGroup):
                 raise
             typer.echo(f"zs: {exc}", err=True)
             raise typer.Exit(exc.exit_code) from None
-        except OperationalError as exc:
+        except (OperationalError, ProgrammingError) as exc:
             if debugging():
                 raise
-            if "locked" in str(exc) or "busy" in str(exc):
+            if any(word in str(exc) for word in ("locked", "busy", "lock timeout")):
                 typer.echo("zs: The ledger is busy with another writer; try again.", err=True)
             else:
-                typer.echo(f"zs: The database refused the operation: {exc.orig}.", err=True)
+                # PostgreSQL adds LINE/DETAIL lines: the first one says what went wrong.
+                reason = (str(exc.orig).strip().splitlines() or ["unknown"])[0].rstrip(".")
+                typer.echo(f"zs: The database refused the operation: {reason}.", err=True)
             raise typer.Exit(1) from None
         except Exception as exc:
             if debugging() or type(exc).__module__.startswith("typer"):

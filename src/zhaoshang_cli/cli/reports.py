@@ -112,19 +112,24 @@ def report(
 
 def demo(
     db: Annotated[
-        Path, typer.Option("--db", help="Where to build the demo ledger (never a real one).")
-    ] = Path("zs-demo.db"),
+        str,
+        typer.Option(
+            "--db", help="File or database URL for the demo ledger (never a real ledger)."
+        ),
+    ] = "zs-demo.db",
 ) -> None:
     """Build a realistic demo city ledger and print its report for the last complete month."""
     from zhaoshang_cli.demo import create_demo
+    from zhaoshang_cli.ledger import shown
     from zhaoshang_cli.report.terminal import print_report
 
     made = create_demo(db)
+    where = shown(made.location)
     say(
-        f"Built a demo ledger at {made.path}: {made.projects} projects, {made.arrivals} arrivals. "
-        f"Try: ZS_DB={made.path} zs report --month {made.month} --year {made.year}"
+        f"Built a demo ledger at {where}: {made.projects} projects, {made.arrivals} arrivals. "
+        f"Try: ZS_DB={where} zs report --month {made.month} --year {made.year}"
     )
-    with reading(str(made.path)) as session:
+    with reading(made.location) as session:
         result = build_report(session, month_period(made.year, made.month))
     print_report(result, console())
 

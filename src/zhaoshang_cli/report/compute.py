@@ -115,7 +115,8 @@ def unit_actuals(
 ) -> dict[int, tuple[Decimal, Decimal]]:
     """{root unit: (this period, same period last year)} over each root's whole subtree,
     crediting joint projects by their shares. Sums come back per share and are multiplied
-    here, exactly: a province's fen times 10000 would overflow a 64-bit SUM."""
+    here, exactly: a province's fen times 10000 would overflow a 64-bit SUM, while a sum of
+    each project's arrivals at most once fits as long as the ledger's own amounts do."""
     last = period.previous_year()
     tree = subtree(root_ids)
     pu, p = PROJECT_UNIT, PROJECT
@@ -134,15 +135,23 @@ def unit_actuals(
         if metric == "fdi":
             per_project = per_project.where(a.c.source == "foreign", a.c.usd_cents.is_not(None))
         pp = per_project.group_by(a.c.project_id).cte("per_project")
+        # Each project once per root, with the root's whole share of it (units under one
+        # root may share a project): no sum counts an arrival twice.
+        credit = (
+            select(tree.c.root, pu.c.project_id, func.sum(pu.c.share_bp).label("share"))
+            .select_from(pu.join(tree, tree.c.id == pu.c.unit_id))
+            .group_by(tree.c.root, pu.c.project_id)
+            .cte("credit")
+        )
         query = (
-            select(tree.c.root, pu.c.share_bp, func.sum(pp.c.this), func.sum(pp.c.last))
+            select(credit.c.root, credit.c.share, func.sum(pp.c.this), func.sum(pp.c.last))
             .select_from(
-                pp.join(p, p.c.id == pp.c.project_id)
-                .join(pu, pu.c.project_id == pp.c.project_id)
-                .join(tree, tree.c.id == pu.c.unit_id)
+                pp.join(p, p.c.id == pp.c.project_id).join(
+                    credit, credit.c.project_id == pp.c.project_id
+                )
             )
             .where(not_local() if metric == "funds" else true())
-            .group_by(tree.c.root, pu.c.share_bp)
+            .group_by(credit.c.root, credit.c.share)
         )
         scale = BP * MINOR_PER_WAN
     else:
