@@ -28,6 +28,15 @@ def test_other_databases_are_refused_in_one_line() -> None:
     assert "SQLite or PostgreSQL" in err and "s3cret" not in err
 
 
+def test_postgresql_urls_use_the_psycopg_driver() -> None:
+    from zhaoshang_cli.ledger import database_url, shown
+
+    for scheme in ("postgres", "postgresql", "postgresql+psycopg"):
+        url = database_url(f"{scheme}://clerk:s3cret@db.example:5433/zs")
+        assert url == "postgresql+psycopg://clerk:s3cret@db.example:5433/zs"
+        assert shown(url) == "postgresql+psycopg://clerk:***@db.example:5433/zs"
+
+
 @contextmanager
 def other_session(location: str) -> Iterator:  # type: ignore[type-arg]
     """Another client of the same database, as on another machine."""
@@ -160,3 +169,10 @@ def test_the_demo_gives_the_same_figures_on_both_backends(
         assert on_postgres[key] == value, key
     zs("demo", "--db", ledger_path)  # a demo may be rebuilt, with the same figures
     assert outputs(ledger_path) == on_sqlite
+
+
+@postgres_only
+def test_the_demo_never_replaces_a_real_ledger(ledger: str) -> None:
+    before = snapshot(ledger)
+    assert "holds a ledger that is not a demo" in fails("demo", "--db", ledger).stderr
+    assert snapshot(ledger) == before

@@ -321,6 +321,7 @@ def test_bad_report_input(city):
     zs("report", "--month", "13", code=2)
 
 
+@pytest.mark.sqlite_only  # on PostgreSQL: test_postgres.py builds the demo in a database
 def test_demo_builds_and_reports(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     out = zs("demo", "--db", "demo.db").stdout
