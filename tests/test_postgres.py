@@ -37,6 +37,13 @@ def test_postgresql_urls_use_the_psycopg_driver() -> None:
         assert shown(url) == "postgresql+psycopg://clerk:***@db.example:5433/zs"
 
 
+def test_an_unreachable_server_is_one_sentence() -> None:
+    url = "postgresql://clerk:s3cret@/zs?host=/nonexistent-zs-socket-dir"
+    err = fails("unit", "list", "--db", url).stderr
+    assert "zs: Cannot open postgresql://clerk:***@/zs" in err
+    assert "No such file or directory" in err and "s3cret" not in err
+
+
 @contextmanager
 def other_session(location: str) -> Iterator:  # type: ignore[type-arg]
     """Another client of the same database, as on another machine."""
@@ -94,9 +101,9 @@ def test_a_database_of_something_else_is_not_a_ledger(ledger_path: str) -> None:
 def test_a_writer_waits_for_another_and_gives_up_in_one_sentence(
     ledger: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from zhaoshang_cli.ledger import WRITE_LOCK_KEY
+    from zhaoshang_cli.postgres import WRITE_LOCK_KEY
 
-    monkeypatch.setattr("zhaoshang_cli.ledger.LOCK_WAIT_SECONDS", 1)
+    monkeypatch.setattr("zhaoshang_cli.postgres.LOCK_WAIT_SECONDS", 1)
     before = snapshot(ledger)
     with other_session(ledger) as other:
         other.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")

@@ -26,12 +26,7 @@ from zhaoshang_cli.errors import LedgerError
 SCHEMA_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003")
 SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
 BUSY_TIMEOUT_MS = 5000
-# PostgreSQL: one advisory lock key for the ledger's writers (any fixed 64-bit number), and
-# how long a writer waits for another (a shared ledger has more writers than a city file).
-WRITE_LOCK_KEY = 0x7A73_6C65_6467_6572  # "zsledger"
-LOCK_WAIT_SECONDS = 60
 POSTGRES_DRIVER = "postgresql+psycopg"
-POSTGRES_INSTALL = "pip install 'zhaoshang-cli[postgres]'"
 
 
 def default_db_path() -> Path:
@@ -105,6 +100,8 @@ def default_operator() -> str:
 def make_engine(url: str, *, foreign_keys: bool = True, wal: bool = True) -> Engine:
     """``wal=False`` leaves the journal mode alone: setting WAL rewrites the file's header."""
     if is_postgres(url):
+        from zhaoshang_cli.postgres import make_postgres_engine
+
         return make_postgres_engine(url)
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
@@ -126,41 +123,6 @@ def make_engine(url: str, *, foreign_keys: bool = True, wal: bool = True) -> Eng
     return engine
 
 
-def make_postgres_engine(url: str) -> Engine:
-    """Writers take one transaction-scoped advisory lock, as BEGIN IMMEDIATE does on SQLite;
-    it is released by the commit or rollback, whatever happens to the client."""
-    try:
-        engine = create_engine(url)
-        from psycopg.types.datetime import TimestamptzLoader
-    except ImportError:
-        raise LedgerError(
-            f"A PostgreSQL ledger needs the psycopg driver: {POSTGRES_INSTALL}."
-        ) from None
-
-    class NaiveUtcLoader(TimestamptzLoader):
-        """Timestamps come back as naive UTC, as SQLite gives them, so both print alike."""
-
-        def load(self, data):  # type: ignore[no-untyped-def]
-            return super().load(data).replace(tzinfo=None)
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record: object) -> None:  # type: ignore[no-untyped-def]
-        dbapi_connection.adapters.register_loader("timestamptz", NaiveUtcLoader)
-        autocommit = dbapi_connection.autocommit
-        dbapi_connection.autocommit = True
-        with dbapi_connection.cursor() as cursor:
-            cursor.execute("SET TIME ZONE 'UTC'")
-        dbapi_connection.autocommit = autocommit
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
-        if connection.get_execution_options().get("zs_begin", "IMMEDIATE") == "IMMEDIATE":
-            connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_WAIT_SECONDS}s'")
-            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
-
-    return engine
-
-
 def read_options(backend_name: str) -> dict[str, object]:
     """One snapshot for every query of a command, without taking the write lock."""
     if backend_name == "postgresql":
@@ -170,18 +132,6 @@ def read_options(backend_name: str) -> dict[str, object]:
             "postgresql_readonly": True,
         }
     return {"zs_begin": "DEFERRED"}
-
-
-def connection_problem(location: str, exc: OperationalError) -> LedgerError:
-    """A PostgreSQL server that cannot be reached, or a database that is not there."""
-    lines = [line.strip() for line in str(exc.orig).splitlines() if line.strip()]
-    reason = lines[0].rsplit("FATAL:", 1)[-1].strip().rstrip(".") if lines else "no answer"
-    if "does not exist" in reason:
-        return LedgerError(
-            f"Cannot open {shown(location)}: {reason}; create the database (createdb), "
-            "then run `zs init`."
-        )
-    return LedgerError(f"Cannot open {shown(location)}: {reason}.")
 
 
 def schema_revision(engine: Engine) -> str | None:
@@ -240,7 +190,9 @@ class Ledger:
             raise LedgerError(f"{shown(self.location)} is not a zs ledger.") from None
         except OperationalError as exc:
             if probe.dialect.name == "postgresql":
-                raise connection_problem(self.location, exc) from None
+                from zhaoshang_cli.postgres import connection_problem
+
+                raise connection_problem(shown(self.location), exc) from None
             if "not a database" in str(exc) or "file is encrypted" in str(exc):
                 raise LedgerError(f"{self.location} is not a zs ledger.") from None
             raise
@@ -264,9 +216,10 @@ class Ledger:
                 "it was made by a newer version."
             )
         if revision != SCHEMA_HEAD:
+            how = "it backs the ledger up first" if path else "in one transaction"
             raise LedgerError(
                 f"{shown(self.location)} is at schema revision {revision} and needs upgrading to "
-                f"{SCHEMA_HEAD}; run `zs init` (it backs the ledger up first)."
+                f"{SCHEMA_HEAD}; run `zs init` ({how})."
             )
 
     @contextmanager
