@@ -99,17 +99,18 @@ def test_a_database_of_something_else_is_not_a_ledger(ledger_path: str) -> None:
 
 @postgres_only
 def test_a_writer_waits_for_another_and_gives_up_in_one_sentence(
-    ledger: str, monkeypatch: pytest.MonkeyPatch
+    ledger: str, monkeypatch: pytest.MonkeyPatch, new_location
 ) -> None:
-    from zhaoshang_cli.postgres import WRITE_LOCK_KEY
+    from zhaoshang_cli.postgres import WRITE_LOCK, lock_keys
 
     monkeypatch.setattr("zhaoshang_cli.postgres.LOCK_WAIT_SECONDS", 1)
     before = snapshot(ledger)
     with other_session(ledger) as other:
-        other.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+        other.exec_driver_sql(f"SELECT pg_advisory_xact_lock({lock_keys(WRITE_LOCK)})")
         err = fails("unit", "add", "丙县", "--kind", "county", "--parent", "全市").stderr
         assert "busy with another writer" in err
         assert "甲县" in zs("unit", "list").stdout  # readers never wait
+        zs("init", "--db", new_location())  # nor another ledger (schema) in the database
         other.rollback()
     assert snapshot(ledger) == before
     zs("unit", "add", "丙县", "--kind", "county", "--parent", "全市")
@@ -117,15 +118,15 @@ def test_a_writer_waits_for_another_and_gives_up_in_one_sentence(
 
 @postgres_only
 def test_one_bulletin_run_per_shared_ledger(ledger: str, tmp_path: Path) -> None:
-    from zhaoshang_cli.bulletin.run import BULLETIN_LOCK_KEY
+    from zhaoshang_cli.postgres import BULLETIN_LOCK, lock_keys
 
     out = tmp_path / "on-another-machine"
     out.mkdir()
     with other_session(ledger) as other:
-        other.exec_driver_sql(f"SELECT pg_advisory_lock({BULLETIN_LOCK_KEY})")
+        other.exec_driver_sql(f"SELECT pg_advisory_lock({lock_keys(BULLETIN_LOCK)})")
         err = fails("bulletin", "--week", "2026-W16", "--out", out, "--wait", "0.3").stderr
         assert "Another zs bulletin is running on postgresql+psycopg://" in err
-        other.exec_driver_sql(f"SELECT pg_advisory_unlock({BULLETIN_LOCK_KEY})")
+        other.exec_driver_sql(f"SELECT pg_advisory_unlock({lock_keys(BULLETIN_LOCK)})")
     assert not list(out.glob("2026-*"))
     zs("bulletin", "--week", "2026-W16", "--out", out)
     assert sorted(p.name for p in out.glob("2026-*")) == [

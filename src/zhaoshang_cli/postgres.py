@@ -8,10 +8,19 @@ from sqlmodel import Session, create_engine
 
 from zhaoshang_cli.errors import LedgerError
 
-# One advisory lock key for the ledger's writers (any fixed 64-bit number), and how long a
-# writer waits for another (a shared ledger has more writers than a city's file).
-WRITE_LOCK_KEY = 0x7A73_6C65_6467_6572  # "zsledger"
+# Advisory locks are keyed by (kind, ledger): any fixed 32-bit number for the kind, and the
+# ledger's schema, since several ledgers may share one database (a schema each).
+WRITE_LOCK = 0x7A73_7772  # "zswr": the ledger's writers, one at a time
+BULLETIN_LOCK = 0x7A73_626C  # "zsbl": one bulletin run at a time
+# How long a writer waits for another (a shared ledger has more writers than a city's file).
 LOCK_WAIT_SECONDS = 60
+
+
+def lock_keys(kind: int) -> str:
+    """The arguments of pg_advisory_lock and its kin for this ledger."""
+    return f"{kind}, hashtext(current_schema())"
+
+
 POSTGRES_INSTALL = "pip install 'zhaoshang-cli[postgres]'"
 
 
@@ -45,7 +54,7 @@ def make_postgres_engine(url: str) -> Engine:
     def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
         if connection.get_execution_options().get("zs_begin", "IMMEDIATE") == "IMMEDIATE":
             connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_WAIT_SECONDS}s'")
-            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({lock_keys(WRITE_LOCK)})")
 
     return engine
 

@@ -54,9 +54,6 @@ def exclusive(out: Path, wait_seconds: float) -> Iterator[None]:
         handle.close()  # closing releases the lock
 
 
-BULLETIN_LOCK_KEY = 0x7A73_6275_6C6C_6574  # "zsbullet": one bulletin run per shared ledger
-
-
 @contextmanager
 def exclusive_in_ledger(ledger: Ledger, wait_seconds: float) -> Iterator[None]:
     """On a shared PostgreSQL ledger, one bulletin run at a time across machines (a folder
@@ -65,10 +62,12 @@ def exclusive_in_ledger(ledger: Ledger, wait_seconds: float) -> Iterator[None]:
     if ledger.backend != "postgresql":
         yield
         return
+    from zhaoshang_cli.postgres import BULLETIN_LOCK, lock_keys
+
     deadline = time.monotonic() + wait_seconds
     options = {"zs_begin": "DEFERRED", "isolation_level": "AUTOCOMMIT"}
     with ledger.engine.connect().execution_options(**options) as connection:
-        query = f"SELECT pg_try_advisory_lock({BULLETIN_LOCK_KEY})"
+        query = f"SELECT pg_try_advisory_lock({lock_keys(BULLETIN_LOCK)})"
         while not connection.exec_driver_sql(query).scalar():
             if time.monotonic() >= deadline:
                 raise Invalid(
@@ -79,7 +78,7 @@ def exclusive_in_ledger(ledger: Ledger, wait_seconds: float) -> Iterator[None]:
         try:
             yield
         finally:
-            connection.exec_driver_sql(f"SELECT pg_advisory_unlock({BULLETIN_LOCK_KEY})")
+            connection.exec_driver_sql(f"SELECT pg_advisory_unlock({lock_keys(BULLETIN_LOCK)})")
 
 
 def written_weeks(ledger: Ledger) -> list[Week]:
