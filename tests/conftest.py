@@ -62,6 +62,7 @@ def postgres_database() -> Iterator[str]:
         import pgserver
     except ImportError:
         pytest.exit("ZS_TEST_DB=postgres needs the test extra: pip install -e '.[test]'", 2)
+    ensure_server_user()
     # Not under pytest's basetemp: a later pytest run prunes old basetemps, server and all.
     pgdata = Path(tempfile.mkdtemp(prefix="zs-test-pg-"))
     server = pgserver.get_server(pgdata, cleanup_mode="delete")
@@ -75,6 +76,25 @@ def postgres_database() -> Iterator[str]:
         yield server.get_uri("zs_tests").replace("postgresql://", "postgresql+psycopg://", 1)
     finally:
         server.cleanup()
+
+
+def ensure_server_user(name: str = "pgserver") -> None:
+    """As root, pgserver runs the server as a user it creates with useradd; on a fresh machine
+    two test processes (-n 2) would race to create it, and one would fail."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return
+    import pwd
+    import subprocess
+    import time
+
+    for _ in range(50):
+        try:
+            pwd.getpwnam(name)
+            return
+        except KeyError:
+            subprocess.run(["useradd", "-s", "/bin/bash", name], capture_output=True, check=False)
+            time.sleep(0.1)  # the other process may hold /etc/passwd's lock
+    pwd.getpwnam(name)  # says why, if the user could not be made
 
 
 _numbers = itertools.count(1)
