@@ -17,7 +17,7 @@ import typer.main
 from conftest import snapshot, zs
 from zhaoshang_cli.cli import app
 
-NO_DRIVER_URL = "postgresql://clerk:secret@localhost/zs"
+NO_DRIVER_URL = "postgresql+pg8000://clerk:secret@localhost/zs"  # a driver not installed
 ESC = "\x1b[31m"
 
 
@@ -119,7 +119,7 @@ def row(command: str, *args: str, says: str, **kwargs: Any) -> Bad:
 SWEEP = [
     *generic_rows(),
     Bad("init", ("--db", "://nowhere"), "neither a file nor a database URL"),
-    Bad("info", ("--db", "mysterydb://host/zs"), "cannot open mysterydb://host/zs"),
+    Bad("info", ("--db", "mysterydb://host/zs"), "mysterydb (mysterydb://host/zs) is not supported"),
     Bad("history", ("--limit", "-1"), "--limit -1 is not a number of entries"),
     Bad("history", ("--limit", "0"), "--limit 0 is not a number of entries"),
     Bad("history", ("--project", ""), "no project with code ''"),

@@ -17,7 +17,7 @@ from zhaoshang_cli.activities import add_activity
 from zhaoshang_cli.arrivals import record_arrival, set_rate
 from zhaoshang_cli.demo_names import investor_name, project_name
 from zhaoshang_cli.errors import Invalid
-from zhaoshang_cli.ledger import Ledger
+from zhaoshang_cli.ledger import Ledger, is_url
 from zhaoshang_cli.models import AuditEntry
 from zhaoshang_cli.money import WAN, YI
 from zhaoshang_cli.projects import add_project, move_stage
@@ -75,7 +75,7 @@ OPERATOR = "zs-demo"
 
 @dataclass
 class DemoResult:
-    path: Path
+    location: str
     year: int
     month: int
     projects: int
@@ -259,8 +259,8 @@ def _set_targets(session: Session, rng: random.Random, year: int, month: int) ->
             )
 
 
-def is_demo_ledger(path: Path) -> bool:
-    ledger = Ledger(str(path))
+def is_demo_ledger(location: str) -> bool:
+    ledger = Ledger(location)
     try:
         ledger.check()
         with ledger.read() as session:
@@ -274,14 +274,16 @@ def is_demo_ledger(path: Path) -> bool:
         ledger.dispose()
 
 
-def create_demo(path: Path) -> DemoResult:
-    """Build the demo beside ``path`` and rename it into place; only a previous demo ledger
-    is ever replaced."""
+def create_demo(location: str) -> DemoResult:
+    """Build the demo at a file path or in a database; only a previous demo ledger is ever
+    replaced."""
+    if is_url(location):
+        return _create_demo_in_database(location)
     from zhaoshang_cli import audit
     from zhaoshang_cli.migrate import init_ledger
 
-    path = Path(path)
-    if path.exists() and not is_demo_ledger(path):
+    path = Path(location)
+    if path.exists() and not is_demo_ledger(str(path)):
         raise Invalid(f"{path} exists and is not a demo ledger; choose another --db.")
     building = path.with_name(f".{path.name}.building")
     for leftover in (building, *(Path(f"{building}{s}") for s in ("-wal", "-shm"))):
@@ -297,4 +299,29 @@ def create_demo(path: Path) -> DemoResult:
     for suffix in ("-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     building.replace(path)
-    return DemoResult(path, year, month, projects, arrivals)
+    return DemoResult(str(path), year, month, projects, arrivals)
+
+
+def _create_demo_in_database(location: str) -> DemoResult:
+    """In an empty database, or over an earlier demo: dropping the old tables, creating the
+    schema and building the city are one transaction, so a failure leaves what was there."""
+    from zhaoshang_cli import audit
+    from zhaoshang_cli.migrate import drop_ledger_tables, upgrade_on
+
+    ledger = Ledger(location)
+    try:
+        revision = ledger.revision()
+        if revision is not None and not is_demo_ledger(location):
+            raise Invalid(f"{ledger.shown} holds a ledger that is not a demo; choose another --db.")
+        with ledger.engine.connect() as connection:
+            drop_ledger_tables(connection)
+            upgrade_on(connection)
+            with Session(bind=connection) as session:
+                session.info["operator"] = OPERATOR
+                year, month, projects, arrivals = build_demo(session, dates.today())
+                audit.record(session, DEMO_ACTION, "ledger", None, after={"seed": SEED})
+                session.flush()
+            connection.commit()
+    finally:
+        ledger.dispose()
+    return DemoResult(location, year, month, projects, arrivals)

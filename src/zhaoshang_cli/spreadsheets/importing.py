@@ -26,6 +26,7 @@ from zhaoshang_cli.models import (
     Target,
     Unit,
 )
+from zhaoshang_cli.postgres import restart_ids
 from zhaoshang_cli.spreadsheets.arrival_import import apply_plan, import_arrivals, plan_arrivals
 from zhaoshang_cli.spreadsheets.columns import (
     ACTIVITIES,
@@ -160,6 +161,7 @@ def import_ledger(session: Session, ledger_file: LedgerFile) -> ImportResult:
                 "`zs import ledger` reads an export into an empty ledger, and this one has "
                 "data; create a new one with `zs init --db NEW.db`."
             )
+    restart_ids(session)  # so the ids come out as in the export
     tables = ledger_file.tables
     result = ImportResult(ledger_file.file, list(tables.values()), notes=ledger_file.notes)
     for kind in REQUIRED_SHEETS:
