@@ -8,19 +8,25 @@ sense on one backend are marked ``sqlite_only`` or ``postgres_only``.
 """
 
 import datetime as dt
+import functools
 import itertools
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import typer.testing
 from typer.testing import CliRunner
 
 from zhaoshang_cli.cli import app
 
 RUNNER = CliRunner()
+# Typer builds the click command tree from the functions' signatures on every invoke (about
+# 0.1 s, more than most commands take); the tree does not change, so the tests build it once.
+typer.testing._get_command = functools.cache(typer.testing._get_command)  # type: ignore[attr-defined]
 TEST_DB = os.environ.get("ZS_TEST_DB", "").strip()
 ON_POSTGRES = TEST_DB.lower() in ("postgres", "postgresql") or "://" in TEST_DB
 
@@ -133,15 +139,19 @@ def new_location(
         admin.dispose()
 
 
-@pytest.fixture(autouse=True)
-def ledger_path(new_location: Callable[..., Location], monkeypatch: pytest.MonkeyPatch) -> Location:
-    location = new_location()
+def test_environment(monkeypatch: pytest.MonkeyPatch, location: Location) -> None:
     monkeypatch.setenv("ZS_DB", str(location))
     monkeypatch.setenv("ZS_OPERATOR", "tester")
     monkeypatch.setenv("ZS_TODAY", "2026-11-23")
     monkeypatch.delenv("ZS_DEBUG", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("ZS_LANG", "en")  # tests of the Chinese default unset or change it
+
+
+@pytest.fixture(autouse=True)
+def ledger_path(new_location: Callable[..., Location], monkeypatch: pytest.MonkeyPatch) -> Location:
+    location = new_location()
+    test_environment(monkeypatch, location)
     return location
 
 
@@ -221,13 +231,35 @@ def sql(location: Location, statement: str) -> list[tuple]:
         engine.dispose()
 
 
-@pytest.fixture
-def ledger(ledger_path: Location) -> Location:
-    """An initialised ledger with a small city: 全市 → 甲县, 乙县, 经开区, 市商务局."""
+def build_city() -> None:
     zs("init")
     zs("unit", "add", "全市", "--kind", "city")
     zs("unit", "add", "甲县", "--kind", "county", "--parent", "全市")
     zs("unit", "add", "乙县", "--kind", "county", "--parent", "全市")
     zs("unit", "add", "经开区", "--kind", "zone", "--parent", "全市")
     zs("unit", "add", "市商务局", "--kind", "department", "--parent", "全市")
+
+
+@pytest.fixture(scope="session")
+def city_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small city built once, through the CLI, for the SQLite tests to copy."""
+    import sqlite3
+
+    path = tmp_path_factory.mktemp("city") / "ledger.db"
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        test_environment(monkeypatch, path)
+        build_city()
+    connection = sqlite3.connect(path)  # everything in the file itself, none in a -wal
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    return path
+
+
+@pytest.fixture
+def ledger(ledger_path: Location, request: pytest.FixtureRequest) -> Location:
+    """An initialised ledger with a small city: 全市 → 甲县, 乙县, 经开区, 市商务局."""
+    if ON_POSTGRES:
+        build_city()
+    else:
+        shutil.copyfile(request.getfixturevalue("city_file"), ledger_path)
     return ledger_path
