@@ -4,7 +4,10 @@ By default the ledger is an SQLite file in tmp_path. With ``ZS_TEST_DB=postgres`
 suite runs on PostgreSQL instead: a server bundled by the ``pgserver`` package starts once
 per test process (or ``ZS_TEST_DB=postgresql://user@host/db`` names a database of your own, in
 which the tests may create schemas) and each test gets a fresh schema. Tests that only make
-sense on one backend are marked ``sqlite_only`` or ``postgres_only``.
+sense on one backend are marked ``sqlite_only`` or ``postgres_only``; modules whose subject is
+not the database (help, the catalog, terminal widths, output escaping, limits of what is typed,
+the README's tours) are marked ``one_backend`` and run on SQLite only, so the second run stays
+short.
 """
 
 import datetime as dt
@@ -37,14 +40,16 @@ Location = Path | str
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sqlite_only: needs an SQLite ledger file")
     config.addinivalue_line("markers", "postgres_only: needs a PostgreSQL server")
+    config.addinivalue_line("markers", "one_backend: not about the database; run on SQLite only")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    skip = "sqlite_only" if ON_POSTGRES else "postgres_only"
-    reason = f"{skip.replace('_only', '')} only; this run is on {backend_name()}"
+    skips = ("sqlite_only", "one_backend") if ON_POSTGRES else ("postgres_only",)
     for item in items:
-        if item.get_closest_marker(skip):
-            item.add_marker(pytest.mark.skip(reason=reason))
+        for skip in skips:
+            if item.get_closest_marker(skip):
+                reason = f"marked {skip}; this run is on {backend_name()}"
+                item.add_marker(pytest.mark.skip(reason=reason))
 
 
 def backend_name() -> str:

@@ -5,6 +5,8 @@ import pytest
 from conftest import zs
 from zhaoshang_cli.i18n import resolve_language
 
+pytestmark = pytest.mark.one_backend  # not about the database
+
 
 @pytest.mark.parametrize(
     ("environ", "expected"),
