@@ -323,7 +323,7 @@ def allocate_target(
     info = check_metric(metric)
     metric = info.key
     level = check_level(level)
-    reason = clean_text(reason, "reason", limit=NOTE_MAX, lines=True)
+    reason = clean_text(reason, N_("reason"), limit=NOTE_MAX, lines=True)
     if method not in METHODS:
         raise Invalid(
             _("Unknown allocation method {method!r}; use one of: {choices}.").format(

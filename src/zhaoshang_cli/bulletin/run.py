@@ -27,7 +27,7 @@ from sqlmodel import Session, select
 from zhaoshang_cli import audit, dates
 from zhaoshang_cli.bulletin.weeks import Week, check_complete, last_complete_week, parse_week
 from zhaoshang_cli.errors import CannotWrite, Invalid
-from zhaoshang_cli.i18n import _
+from zhaoshang_cli.i18n import N_, _
 from zhaoshang_cli.ledger import Ledger
 from zhaoshang_cli.models import BulletinRun
 from zhaoshang_cli.text import clean_text
@@ -237,7 +237,7 @@ def run_bulletins(
     """Checks everything that can fail before any file is written."""
     if week is not None and catch_up:
         raise Invalid(_("Give either --week or --catch-up, not both."))
-    operator = clean_text(operator, "operator")
+    operator = clean_text(operator, N_("operator"))
     if not 0 <= wait_seconds <= MAX_WAIT:  # NaN too: a cron job must never wait for ever
         raise Invalid(
             _("--wait takes 0 to {most} seconds, not {value}.").format(

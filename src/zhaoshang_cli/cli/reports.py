@@ -24,7 +24,7 @@ from zhaoshang_cli.cli.common import (
 )
 from zhaoshang_cli.errors import Invalid
 from zhaoshang_cli.glossary import METRIC
-from zhaoshang_cli.i18n import _
+from zhaoshang_cli.i18n import N_, _
 from zhaoshang_cli.report import build_report
 from zhaoshang_cli.report.periods import latest_complete_month, month_period
 
@@ -119,15 +119,19 @@ def report(
     cut = parse_threshold(threshold)
     for name in by or []:
         if name not in BREAKDOWNS:
-            raise Invalid(f"--by takes {', '.join(BREAKDOWNS)}, not {name!r}.")
+            raise Invalid(
+                _("--by takes {choices}, not {value!r}.").format(
+                    choices=", ".join(BREAKDOWNS), value=name
+                )
+            )
     if docx is not None and docx.suffix.lower() != ".docx":
-        raise Invalid(f"{docx.name}: the Word document must be named *.docx.")
+        raise Invalid(_("{file}: the Word document must be named *.docx.").format(file=docx.name))
     today = dates.today()
     if month is None:
         default_year, month = latest_complete_month(today)
         year = year if year is not None else default_year
     period = month_period(year if year is not None else today.year, month)
-    as_of_date = dates.parse_date(as_of, what="--as-of date") if as_of is not None else None
+    as_of_date = dates.parse_date(as_of, what=N_("--as-of date")) if as_of is not None else None
     with reading(db) as session:
         result = build_report(
             session,
@@ -167,8 +171,10 @@ def report(
             )
     if (xlsx or docx) and result.issuer is not None and result.issuer.office is None:
         typer.echo(
-            "note: no issuing office is set, so the files name none; "
-            'set it with `zs config set office "…"`.',
+            _(
+                "note: no issuing office is set, so the files name none; "
+                'set it with `zs config set office "…"`.'
+            ),
             err=True,
         )
 
