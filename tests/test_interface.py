@@ -16,15 +16,6 @@ from conftest import fails, snapshot, zs
 
 
 @pytest.fixture
-def chinese(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The default a clerk gets: no ZS_LANG, and a cron-like LANG=C."""
-    monkeypatch.delenv("ZS_LANG", raising=False)
-    monkeypatch.delenv("LC_ALL", raising=False)
-    monkeypatch.delenv("LC_MESSAGES", raising=False)
-    monkeypatch.setenv("LANG", "C")
-
-
-@pytest.fixture
 def signed(ledger: Path) -> Path:
     zs("add-project", "--name", "新材料", "--unit", "甲县", "--amount", "2.5亿")
     zs("add-project", "--name", "冷链", "--unit", "乙县", "--signed", "2026-03-18")

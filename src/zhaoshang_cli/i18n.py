@@ -12,7 +12,8 @@ Only the standard library is imported here: ``zs --help`` stays light.
 
 import gettext
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -31,8 +32,22 @@ def resolve_language(environ: Mapping[str, str] = os.environ) -> str:
     return CHINESE
 
 
+_forced: list[str] = []  # in_language(): a document that has one language whatever the user's
+
+
 def language() -> str:
-    return resolve_language()
+    return _forced[-1] if _forced else resolve_language()
+
+
+@contextmanager
+def in_language(lang: str) -> Iterator[None]:
+    """Everything said inside in ``lang``: the Word 通报 is a Chinese document for an English
+    user too."""
+    _forced.append(lang)
+    try:
+        yield
+    finally:
+        _forced.pop()
 
 
 def is_english() -> bool:

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from zhaoshang_cli.errors import CannotWrite, Invalid
-from zhaoshang_cli.i18n import _
+from zhaoshang_cli.i18n import N_, _
 
 WIDTH_SAMPLE = 200  # rows looked at to size columns; the widest values show early enough
-PAGE_NUMBERS = "第 &P 页 共 &N 页"
+PAGE_NUMBERS = N_("Page &P of &N")
 CLOSING = ",.;:!?)、。,;:!?)》」』”’%"
 _EXCEL_EPOCH = date(1899, 12, 30)
 # XML 1.0 cannot hold these control characters; they are dropped from text.
@@ -155,7 +155,7 @@ def footer_text(left: str | None, right: str | None = None) -> str:
     """The page footer: the issuing office on the left, page X of Y in the middle, the date
     on the right."""
     text = f"&L{left.replace('&', '&&')}" if left else ""
-    text += f"&C{PAGE_NUMBERS}"
+    text += f"&C{_(PAGE_NUMBERS)}"
     return text + (f"&R{right.replace('&', '&&')}" if right else "")
 
 
