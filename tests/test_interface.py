@@ -251,4 +251,4 @@ def test_the_demo_names_a_zs_that_runs(tmp_path: Path) -> None:
         hint, shell=True, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
     )
     assert again.returncode == 0, again.stderr
-    assert "完成情况通报" in again.stdout
+    assert "completion of investment promotion" in again.stdout

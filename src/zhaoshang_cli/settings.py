@@ -69,21 +69,19 @@ KEYS: dict[str, Key] = {
     for key in (
         Key(
             "office",
-            N_("the issuing office (发文单位), printed on every report, bulletin and export"),
+            N_("the issuing office, printed on every report, bulletin and export"),
             "某某市招商引资工作领导小组办公室",
             _office,
         ),
         Key(
             "doc_number",
-            N_("the document number (文号) of the monthly 通报; {year} and {month} are filled in"),
+            N_("the document number of the monthly report; {year} and {month} are filled in"),
             "某招组办〔{year}〕{month}号",
             _number_pattern,
         ),
         Key(
             "bulletin_number",
-            N_(
-                "the issue number (期号) of the weekly 快报; {year}, {week} and {month} are filled in"
-            ),
+            N_("the issue number of the weekly bulletin; {year}, {week} and {month} are filled in"),
             "{year}年第{week}期",
             _number_pattern,
         ),

@@ -88,6 +88,12 @@ def event_rows(bulletin: Bulletin) -> list[dict[str, Any]]:
     ]
 
 
+def effort_rows(bulletin: Bulletin) -> list[dict[str, Any]]:
+    """The effort table, its last row (the parent's) named as the tables name a total."""
+    *units, total = bulletin.effort
+    return [*units, {**total, "unit": total_label(bulletin.report)}]
+
+
 _MARKDOWN = str.maketrans({char: "\\" + char for char in "\\`*_[]<>#|~"} | {"\n": " ", "\r": " "})
 
 
@@ -189,10 +195,10 @@ def markdown(bulletin: Bulletin) -> str:
         "| " + " | ".join(_(header) for _key, header in EFFORT_HEADERS) + " |",
         "|---|" + "---:|" * (len(EFFORT_HEADERS) - 1),
     ]
-    for row in bulletin.effort:
+    for row in effort_rows(bulletin):
         cells = [_md(row["unit"])] + [_count(row[key]) for key, _header in EFFORT_HEADERS[1:]]
         lines.append("| " + " | ".join(cells) + " |")
-    lines += ["", "## " + _("The year so far (the 通报's text)"), ""]
+    lines += ["", "## " + _("The year so far (the report's text, in Chinese)"), ""]
     lines += [f"**{_md(p.text)}**" if p.heading else _md(p.text) for p in prose(report)[1:]]
     if issuer is not None:
         lines += ["", _md("  ".join(t for t in (issuer.office, issuer.date_text) if t))]
@@ -218,7 +224,7 @@ def workbook(bulletin: Bulletin) -> Callable[[Path], None]:
     )
     effort = list_sheet(
         effort_name,
-        bulletin.effort,
+        effort_rows(bulletin),
         EFFORT_HEADERS,
         heading=_("{title} · {part}").format(title=week, part=effort_name),
         subtitle=_("unit: days, count"),

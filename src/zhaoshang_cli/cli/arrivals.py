@@ -32,7 +32,7 @@ arrival_app = typer.Typer(help="Capital arrivals (资金到位): list and revers
 ARRIVAL_COLUMNS = [
     Col("id", "#", "int"),
     Col("date", N_("Date"), "date"),
-    Col("project", N_("Code")),
+    Col("project", N_("Project code")),
     Col("project_name", N_("Project"), drop=9, wrap="text"),
     Col("cny_fen", N_("Arrived (万元)"), "money"),
     Col("amount_minor", N_("Original amount"), "money", json_key="amount_original_wan", drop=6),

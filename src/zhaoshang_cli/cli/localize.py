@@ -16,6 +16,7 @@ from zhaoshang_cli.i18n import N_, _
 
 HELP_OPTION_TEXT = N_("Show this message and exit.")
 USAGE_PREFIX = N_("Usage: ")
+USAGE_WORDS = (N_("[OPTIONS]"), N_("COMMAND [ARGS]..."))  # Click's placeholders in a usage line
 CLICK_WORDS = (
     N_("Try '{command} {option}' for help."),
     N_("Error: {message}"),
@@ -121,6 +122,8 @@ class ZsFormatter(click.HelpFormatter):
     """Click's help formatter with its fixed words translated."""
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        for words in USAGE_WORDS:
+            args = args.replace(words, _(words))
         super().write_usage(prog, args, prefix=_(USAGE_PREFIX) if prefix is None else prefix)
 
     def write_dl(self, rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:

@@ -347,7 +347,7 @@ def rates_sheet(report: Report) -> Sheet:
         landscape=False,
         widths={1: 30, 2: 18},
     )
-    sheet.add((_("Measure"), HEADER_STYLE), (_("Value"), HEADER_STYLE))
+    sheet.add((_("Measure"), HEADER_STYLE), (_("Figure"), HEADER_STYLE))
     count, amount, share = (
         Style(number_format=f, border=True) for f in (COUNT_FORMAT, AMOUNT_FORMAT, PERCENT_FORMAT)
     )

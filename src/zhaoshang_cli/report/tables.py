@@ -20,7 +20,7 @@ BREAKDOWNS = {
 ROW_LABELS = {
     "domestic": N_("domestic subtotal"),
     "total": N_("total"),
-    "10yi": N_("1亿 and above: 10亿 or more"),
+    "10yi": N_("10亿 and above"),
     "1yi": N_("1亿 and above"),
     "5000wan": N_("5000万 and above"),
     "1000wan": N_("1000万 and above"),
@@ -188,7 +188,7 @@ def status_table(report: Report) -> Table:
     return Table(
         "status",
         _title(report, _("money arrived by construction status")),
-        [_("Status"), _("Projects"), *amounts(), _("Share of money")],
+        [_("Project status"), _("Projects (count)"), *amounts(), _("Share of money")],
         ["text", "count", "money", "money", "share"],
         [
             [

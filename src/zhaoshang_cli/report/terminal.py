@@ -211,6 +211,6 @@ def print_report(
     table, widths = _fitted(report, scale, width)
     show(console, table, widths)
     if is_english():
-        console.print(_("The 通报's text, in Chinese as it is sent:"), highlight=False)
+        console.print(_("The report's text, in Chinese as it is sent:"), highlight=False)
     for line in summary_lines(report):
         console.print(Text(line) if isinstance(line, str) else line, highlight=False)

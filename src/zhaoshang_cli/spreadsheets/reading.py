@@ -5,6 +5,7 @@ column, never raised at the first one, so a county fixes its file in one pass.
 """
 
 import csv
+import functools
 import io
 import re
 from collections.abc import Callable
@@ -48,7 +49,8 @@ class Problem:
             where.append(_("row {row}").format(row=self.row))
         if self.column:
             where.append(_("column {column}").format(column=self.column))
-        return _("{where}: {reason}").format(where=_(", ").join(where), reason=self.reason)
+        place = functools.reduce(lambda a, b: _("{first}, {then}").format(first=a, then=b), where)
+        return _("{where}: {reason}").format(where=place, reason=self.reason)
 
 
 @dataclass
