@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from zhaoshang_cli import audit
 from zhaoshang_cli.errors import Invalid
-from zhaoshang_cli.i18n import N_, _
+from zhaoshang_cli.i18n import N_, _, ngettext
 from zhaoshang_cli.models import Unit
 from zhaoshang_cli.targets import (
     LEVELS,
@@ -265,8 +265,9 @@ def _rank_shares(
             elif child.kind == "office":
                 inner, subtotal, members = walk(child, depth + 1)
                 if members:
-                    plural = "s" if members > 1 else ""
-                    detail = f"sum of {members} person{plural}"
+                    detail = ngettext(
+                        "sum of {count} person", "sum of {count} persons", members
+                    ).format(count=members)
                     shares.append(Share(child, subtotal, detail=detail, depth=depth))
                     shares.extend(inner)
                     total, count = total + subtotal, count + members

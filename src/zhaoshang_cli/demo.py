@@ -278,11 +278,14 @@ def create_demo(path: Path) -> DemoResult:
     """Build the demo beside ``path`` and rename it into place; only a previous demo ledger
     is ever replaced."""
     from zhaoshang_cli import audit
+    from zhaoshang_cli.i18n import _  # not at the top: the builders count with `for _ in`
     from zhaoshang_cli.migrate import init_ledger
 
     path = Path(path)
     if path.exists() and not is_demo_ledger(path):
-        raise Invalid(f"{path} exists and is not a demo ledger; choose another --db.")
+        raise Invalid(
+            _("{path} exists and is not a demo ledger; choose another --db.").format(path=path)
+        )
     building = path.with_name(f".{path.name}.building")
     for leftover in (building, *(Path(f"{building}{s}") for s in ("-wal", "-shm"))):
         leftover.unlink(missing_ok=True)

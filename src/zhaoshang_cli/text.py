@@ -29,6 +29,16 @@ CONTROL_NAMES = {
     "\r": N_("carriage return"),
     "\x1b": N_("escape"),
     "\x7f": N_("delete"),
+    "\u200b": N_("zero width space"),
+    "\u200c": N_("zero width non-joiner"),
+    "\u200d": N_("zero width joiner"),
+    "\u202a": N_("left-to-right embedding"),
+    "\u202b": N_("right-to-left embedding"),
+    "\u202d": N_("left-to-right override"),
+    "\u202e": N_("right-to-left override"),
+    "\u2028": N_("line separator"),
+    "\u2029": N_("paragraph separator"),
+    "\ufeff": N_("byte order mark"),
 }
 
 

@@ -43,7 +43,7 @@ def parse_threshold(value: str) -> Decimal:
     if not number.is_finite() or not 0 < number <= 1:
         raise Invalid(
             _(
-                "The threshold {value!r} is not a share of 时序进度; give one above 0 and up to "
+                "The threshold {value!r} is not a share of time progress; give one above 0 and up to "
                 "1 (100%), e.g. 0.7 or 70%."
             ).format(value=value)
         )

@@ -147,7 +147,7 @@ def import_projects(
             message = (
                 _("duplicate code {value!r} (also row {row})")
                 if code
-                else _("duplicate name {value!r} (also row {row}); give each a 项目编号")
+                else _("duplicate name {value!r} (also row {row}); give each a project code")
             )
             table.problem(row, what, message.format(value=key, row=seen[key]))
             continue
@@ -200,9 +200,7 @@ def import_projects(
             table.problem(row, None, str(exc))
             continue
         if events and not matches_row(project, values):
-            table.problem(
-                row, "stage", _("the stage history (阶段记录) ends elsewhere than this row")
-            )
+            table.problem(row, "stage", _("the stage history ends elsewhere than this row"))
             continue
         keep(session, values, project, created_at="created_at")
         if events and replay(session):
