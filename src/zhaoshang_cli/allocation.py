@@ -225,7 +225,7 @@ def _named_children(
     by_name = {child.name: child for child in children}
     for name in names:
         if name not in by_name:
-            listed = ", ".join(by_name) or "none"
+            listed = _(", ").join(by_name) or _("none")
             raise Invalid(
                 _("{name} is not a unit directly under {parent} (its units: {listed}).").format(
                     name=name, parent=parent.name, listed=listed
@@ -236,7 +236,7 @@ def _named_children(
         raise Invalid(
             _(
                 "{option} leaves out {units} under {parent}; name every unit or add --partial."
-            ).format(option=option, units=", ".join(left_out), parent=parent.name)
+            ).format(option=option, units=_(", ").join(left_out), parent=parent.name)
         )
     return [by_name[name] for name in names]
 
@@ -282,7 +282,7 @@ def _rank_shares(
         )
     unpriced = [person for person in persons if person.rank not in prices]
     if unpriced and not partial:
-        who = ", ".join(f"{p.name} ({p.rank or _('no rank')})" for p in unpriced)
+        who = _(", ").join(f"{p.name} ({p.rank or _('no rank')})" for p in unpriced)
         raise Invalid(
             _(
                 "--by-rank gives no amount for {who}; add their rank or use --partial to skip them."
@@ -390,7 +390,7 @@ def allocate_target(
 
     later = later_changes(session, year, metric, level, [s.unit.id for s in shares], on)  # type: ignore[misc]
     if later:
-        names = ", ".join(
+        names = _(", ").join(
             f"{s.unit.name} ({later[s.unit.id]})" for s in shares if s.unit.id in later
         )  # type: ignore[index]
         notes.append(

@@ -63,7 +63,7 @@ def find_unit(session: Session, name: str) -> Unit:
     if not candidates:
         raise NotFound(_("There is no unit named {name!r}; see `zs unit list`.").format(name=name))
     if len(candidates) > 1:
-        paths = ", ".join("/".join(path_of(session, unit)) for unit in candidates)
+        paths = _(", ").join("/".join(path_of(session, unit)) for unit in candidates)
         raise Invalid(
             _("Several units are named {name!r} ({paths}); give the path instead.").format(
                 name=name, paths=paths

@@ -44,7 +44,7 @@ def bulletin(
     from zhaoshang_cli.bulletin.run import run_bulletins
 
     run = run_bulletins(db, out, week=week, catch_up=catch_up, wait_seconds=wait, operator=operator)
-    finished = ", ".join(week.label for week in run.finished)
+    finished = _(", ").join(week.label for week in run.finished)
     repaired = (
         _(" (and finished {weeks}, left half in place by a killed run)").format(weeks=finished)
         if finished
@@ -58,7 +58,7 @@ def bulletin(
             )
         )
         return
-    weeks = ", ".join(w.week.label for w in run.written)
+    weeks = _(", ").join(w.week.label for w in run.written)
     say(
         "zs bulletin: "
         + _("wrote {weeks} (-bulletin.xlsx, .md and .docx) to {folder}{repaired}").format(

@@ -233,7 +233,7 @@ def target_allocate(
                 "(largest fractions first; on ties, the first listed)."
             ).format(
                 remainder=describe_small(done.remainder, metric),
-                units=", ".join(share.unit.name for share in takers),
+                units=_(", ").join(share.unit.name for share in takers),
             )
         )
     total = describe_amount(done.total, metric)
