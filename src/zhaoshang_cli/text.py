@@ -38,7 +38,7 @@ CONTROL_NAMES = {
     "\u202e": N_("right-to-left override"),
     "\u2028": N_("line separator"),
     "\u2029": N_("paragraph separator"),
-    "\ufeff": N_("byte order mark"),
+    "\ufeff": N_("zero width no-break space"),
 }
 
 
