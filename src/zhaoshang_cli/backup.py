@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from zhaoshang_cli import audit, dates
 from zhaoshang_cli.errors import Invalid, LedgerDamaged, LedgerError
-from zhaoshang_cli.i18n import _
+from zhaoshang_cli.i18n import _, os_reason
 from zhaoshang_cli.ledger import Ledger, is_damage
 from zhaoshang_cli.models import Backup
 
@@ -94,7 +94,7 @@ def take_backup(source: Path, target: Path) -> TakenBackup:
     except OSError as exc:
         raise LedgerError(
             _("The backup to {target} could not be written: {reason}.").format(
-                target=target, reason=exc.strerror
+                target=target, reason=os_reason(exc)
             )
         ) from None
     finally:

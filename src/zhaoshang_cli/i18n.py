@@ -10,6 +10,7 @@ Chinese unless they say English (``en*``) — a cron job with ``LANG=C`` gets Ch
 Only the standard library is imported here: ``zs --help`` stays light.
 """
 
+import errno
 import gettext
 import os
 from collections.abc import Iterator, Mapping
@@ -73,6 +74,28 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Marks a message for the catalog where it is translated later (help texts, tables)."""
     return message
+
+
+# Why the system refused a file, as its C library says it in English (LANG=C), in the user's
+# language: the common ones a clerk meets.
+OS_REASONS = {
+    errno.EACCES: N_("Permission denied"),
+    errno.EPERM: N_("Operation not permitted"),
+    errno.ENOENT: N_("No such file or directory"),
+    errno.ENOSPC: N_("No space left on device"),
+    errno.EROFS: N_("Read-only file system"),
+    errno.EISDIR: N_("Is a directory"),
+    errno.ENOTDIR: N_("Not a directory"),
+    errno.EEXIST: N_("File exists"),
+    errno.EDQUOT: N_("Disk quota exceeded"),
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """An OSError's reason in the user's language where it is a common one."""
+    if exc.errno in OS_REASONS:
+        return _(OS_REASONS[exc.errno])
+    return exc.strerror or str(exc)
 
 
 def activate() -> str:

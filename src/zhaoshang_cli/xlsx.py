@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from zhaoshang_cli.errors import CannotWrite, Invalid
-from zhaoshang_cli.i18n import N_, _
+from zhaoshang_cli.i18n import N_, _, os_reason
 
 WIDTH_SAMPLE = 200  # rows looked at to size columns; the widest values show early enough
 PAGE_NUMBERS = N_("Page &P of &N")
@@ -270,7 +270,7 @@ def check_writable_folder(folder: Path) -> None:
     except OSError as exc:
         raise Invalid(
             _("The folder {folder} is not writable ({reason}).").format(
-                folder=folder, reason=exc.strerror
+                folder=folder, reason=os_reason(exc)
             )
         ) from None
 
@@ -293,7 +293,7 @@ def write_all_atomically(writers: dict[Path, Callable[[Path], None]]) -> None:
                 os.chmod(name, 0o666 & ~_umask())  # mkstemp makes it private; files are shared
             except OSError as exc:
                 failure = _("Could not write {file}: {reason}; no file was written.").format(
-                    file=path, reason=exc.strerror or exc
+                    file=path, reason=os_reason(exc)
                 )
                 break
         if failure is None:

@@ -27,7 +27,7 @@ from sqlmodel import Session, select
 from zhaoshang_cli import audit, dates
 from zhaoshang_cli.bulletin.weeks import Week, check_complete, last_complete_week, parse_week
 from zhaoshang_cli.errors import CannotWrite, Invalid
-from zhaoshang_cli.i18n import N_, _
+from zhaoshang_cli.i18n import N_, _, os_reason
 from zhaoshang_cli.ledger import Ledger
 from zhaoshang_cli.models import BulletinRun
 from zhaoshang_cli.text import clean_text
@@ -133,13 +133,13 @@ def write_week(ledger: Ledger, week: Week, out: Path, operator: str | None = Non
     except OSError as exc:
         if not committed:
             failure = _("Could not write {file}: {reason}; no file was written.").format(
-                file=xlsx_path, reason=exc.strerror or exc
+                file=xlsx_path, reason=os_reason(exc)
             )
         else:
             failure = _(
                 "The bulletin for {week} is recorded but could not be put in place in {folder} "
                 "({reason}); the next run finishes it."
-            ).format(week=week, folder=out, reason=exc.strerror)
+            ).format(week=week, folder=out, reason=os_reason(exc))
     finally:
         if not committed:
             shutil.rmtree(folder, ignore_errors=True)
