@@ -57,6 +57,8 @@ def test_chinese_words_are_accepted_for_every_kind_of_value(ledger: Path, chines
     assert [r["amount_wan"] for r in strive] == [330_000]  # type: ignore[index]
     report = as_json("report", "--month", "4", "--year", "2026", "--metric", "外资")
     assert report["metric"] == "fdi"  # type: ignore[index]
+    by_size = zs("report", "--month", "4", "--year", "2026", "--by", "规模", "--format", "csv")
+    assert by_size.stdout.startswith("breakdown,tier")
 
 
 def test_an_unknown_value_lists_both_spellings_in_the_users_language(

@@ -29,6 +29,7 @@ from zhaoshang_cli.report import build_report
 from zhaoshang_cli.report.periods import latest_complete_month, month_period
 
 SCALES = ("万", "亿", "元")
+BY_WORDS = {"资金来源": "origin", "产业": "industry", "规模": "tier", "建设状态": "status"}
 
 
 def parse_threshold(value: str) -> Decimal:
@@ -86,8 +87,9 @@ def report(
         list[str] | None,
         typer.Option(
             "--by",
-            help="Show a breakdown instead of the completion table: origin (资金来源), "
-            "industry (产业), tier (规模, against 12510) or status (新开工/结转续建…); repeatable.",
+            help="Show a breakdown instead of the completion table: origin/资金来源, "
+            "industry/产业, tier/规模 (against 12510) or status/建设状态 (新开工/结转续建…); "
+            "repeatable.",
         ),
     ] = None,
     xlsx: Annotated[
@@ -117,11 +119,13 @@ def report(
 
         check_xlsx(xlsx)
     cut = parse_threshold(threshold)
-    for name in by or []:
+    by = [BY_WORDS.get(name.strip(), name.strip().lower()) for name in by or []]
+    for name in by:
         if name not in BREAKDOWNS:
             raise Invalid(
                 _("--by takes {choices}, not {value!r}.").format(
-                    choices=", ".join(BREAKDOWNS), value=name
+                    choices=", ".join(f"{code}/{word}" for word, code in BY_WORDS.items()),
+                    value=name,
                 )
             )
     if docx is not None and docx.suffix.lower() != ".docx":
