@@ -160,6 +160,15 @@ def ledger_path(new_location: Callable[..., Location], monkeypatch: pytest.Monke
     return location
 
 
+@pytest.fixture
+def chinese(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default a clerk gets: no ZS_LANG, and a cron-like LANG=C."""
+    monkeypatch.delenv("ZS_LANG", raising=False)
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.setenv("LANG", "C")
+
+
 def zs(*args: str, code: int = 0):  # type: ignore[no-untyped-def]
     """Run the real CLI in-process; assert the exit code (0 unless told otherwise)."""
     result = RUNNER.invoke(app, [str(arg) for arg in args])

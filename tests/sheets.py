@@ -48,3 +48,19 @@ def fill_template(template: Path, rows: list[dict[str, Any]]) -> Path:
         sheet.append([row.get(header) for header in headers])
     workbook.save(template)
     return template
+
+
+def in_chinese(*args: Any) -> Any:
+    """zs in Chinese (the tests' default is English): templates and exports then carry the
+    office's Chinese sheet names and headers."""
+    import os
+
+    before = os.environ.get("ZS_LANG")
+    os.environ["ZS_LANG"] = "zh_CN"
+    try:
+        return zs(*args)
+    finally:
+        if before is None:
+            del os.environ["ZS_LANG"]
+        else:
+            os.environ["ZS_LANG"] = before

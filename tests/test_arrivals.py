@@ -105,7 +105,7 @@ def test_default_date_is_today(signed: Path) -> None:
 
 def test_usd_arrival_is_converted_at_the_month_rate(signed: Path) -> None:
     assert zs("rate", "set", "USD", "7.10", "--month", "2026-04").stdout.strip() == (
-        "USD 2026-04: 7.10 CNY"
+        "Exchange rate for 2026-04: 1 USD = 7.10 CNY."
     )
     out = zs("arrive", "2026-0002", "120万", "--currency", "USD", "--date", "2026-04-12").stdout
     assert out.strip() == (
@@ -266,7 +266,7 @@ def test_arrival_list_refuses_bad_filters(spread: Path) -> None:
 
 def test_arrival_list_table_and_csv(spread: Path) -> None:
     table = zs("arrival", "list").stdout
-    assert "合计 1000.00 万元" in table and "2026-04-30" in table
+    assert "Total 1000.00 万元" in table and "2026-04-30" in table
     lines = zs("arrival", "list", "--format", "csv", "--project", "2026-0001").stdout.splitlines()
     assert lines[0].split(",")[:6] == [
         "id",
@@ -308,7 +308,7 @@ def test_reversal_keeps_the_original_and_nets_to_zero(signed: Path) -> None:
         json.loads(zs("project", "show", "2026-0001", "--format", "json").stdout)["arrived_wan"]
         == 300
     )
-    assert "冲销 #1" in zs("project", "show", "2026-0001").stdout
+    assert "reverses #1" in zs("project", "show", "2026-0001").stdout
     entry = history("--project", "2026-0001")[-1]
     assert (entry["action"], entry["entity_id"], entry["operator"]) == (
         "arrival.reverse",

@@ -90,7 +90,7 @@ def city(ledger: Path) -> Path:
     return ledger
 
 
-def test_bulletin_figures(city, tmp_path):
+def test_bulletin_figures(chinese, city, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     result = zs("bulletin", "--week", "2026-W16", "--out", str(out))
@@ -133,7 +133,7 @@ def test_bulletin_figures(city, tmp_path):
     assert "13900000000" not in text
 
 
-def test_completion_table_matches_report_for_that_sunday(city, tmp_path):
+def test_completion_table_matches_report_for_that_sunday(chinese, city, tmp_path):
     import json
 
     zs("bulletin", "--week", "2026-W16", "--out", str(tmp_path))

@@ -53,7 +53,7 @@ def amounts(row: dict, *keys: str) -> list[str]:
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_report_fits_with_every_name_and_amount_whole(
-    city: Path, width: int, monkeypatch: pytest.MonkeyPatch
+    chinese: None, city: Path, width: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     data = json.loads(zs("report", "--month", "4", "--year", "2026", "-f", "json").stdout)
     monkeypatch.setenv("COLUMNS", str(width))
@@ -71,7 +71,9 @@ def test_report_fits_with_every_name_and_amount_whole(
         assert "上年同期" in out
 
 
-def test_report_wide_keeps_every_column(city: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_report_wide_keeps_every_column(
+    chinese: None, city: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     data = json.loads(zs("report", "--month", "4", "--year", "2026", "-f", "json").stdout)
     monkeypatch.setenv("COLUMNS", "80")
     out = zs("report", "--month", "4", "--year", "2026", "--wide").stdout

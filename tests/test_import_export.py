@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from conftest import snapshot, zs
-from sheets import as_json, fill_template, read_xlsx, write_csv, write_xlsx
+from sheets import as_json, fill_template, in_chinese, read_xlsx, write_csv, write_xlsx
 
 PROJECT_HEADERS = ["项目编号", "项目名称", "责任单位", "合同金额(万元)", "签约日期", "开工日期"]
 
@@ -37,7 +37,7 @@ def test_cli_start_up_loads_no_spreadsheet_library() -> None:
 )
 def test_template_names_the_columns(tmp_path: Path, kind, title, first_headers) -> None:
     path = tmp_path / "模板.xlsx"
-    zs("template", kind, "-o", path)
+    in_chinese("template", kind, "-o", path)
     workbook = openpyxl.load_workbook(path)
     assert workbook.sheetnames == [title, "说明"]
     headers = [cell.value for cell in workbook[title][1]]
@@ -48,7 +48,7 @@ def test_template_names_the_columns(tmp_path: Path, kind, title, first_headers) 
 
 def test_template_default_name_and_drop_downs(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
-    zs("template", "projects")
+    in_chinese("template", "projects")
     sheet = openpyxl.load_workbook(tmp_path / "项目导入模板.xlsx")["项目"]
     lists = [v.formula1 for v in sheet.data_validations.dataValidation]
     assert '"线索,在谈,签约,开工,竣工,投产,终止"' in lists
@@ -56,7 +56,7 @@ def test_template_default_name_and_drop_downs(tmp_path: Path, monkeypatch) -> No
 
 def test_filled_templates_import(ledger: Path, tmp_path: Path) -> None:
     units = tmp_path / "units.xlsx"
-    zs("template", "units", "-o", units)
+    in_chinese("template", "units", "-o", units)
     fill_template(
         units,
         [
@@ -70,7 +70,7 @@ def test_filled_templates_import(ledger: Path, tmp_path: Path) -> None:
     assert paths["全市/甲县/城关镇"]["kind"] == "town"
 
     projects = tmp_path / "projects.xlsx"
-    zs("template", "projects", "-o", projects)
+    in_chinese("template", "projects", "-o", projects)
     fill_template(
         projects,
         [
@@ -115,13 +115,13 @@ def test_filled_templates_import(ledger: Path, tmp_path: Path) -> None:
     assert joint["units"] == [{"unit": "甲县", "share": 0.5}, {"unit": "经开区", "share": 0.5}]
 
     rates = tmp_path / "rates.xlsx"
-    zs("template", "rates", "-o", rates)
+    in_chinese("template", "rates", "-o", rates)
     fill_template(rates, [{"币种": "USD", "月份": "2026-04", "汇率": 7.1}])
     zs("import", "rates", rates)
     assert as_json("rate", "list") == [{"currency": "USD", "month": "2026-04", "rate": "7.1"}]
 
     arrivals = tmp_path / "arrivals.xlsx"
-    zs("template", "arrivals", "-o", arrivals)
+    in_chinese("template", "arrivals", "-o", arrivals)
     fill_template(
         arrivals,
         [
@@ -183,8 +183,8 @@ def test_dry_run_says_what_would_be_added_and_writes_nothing(ledger: Path, tmp_p
     before = snapshot(ledger)
     result = zs("import", "projects", path, "--dry-run")
     assert snapshot(ledger) == before
-    assert "项目: would add 1" in result.stdout
-    assert "row 2: project P-1 A (签约)" in result.stdout
+    assert "projects: would add 1" in result.stdout
+    assert "row 2: project P-1 A (signed)" in result.stdout
     assert "Dry run: nothing was written." in result.stdout
 
 
@@ -212,10 +212,10 @@ def test_reimport_adds_nothing_twice(ledger: Path, tmp_path: Path) -> None:
     zs("import", "arrivals", arrivals)
     before = snapshot(ledger)
     again = zs("import", "projects", projects)
-    assert "项目: added 0, skipped 2 already in the ledger." in again.stdout
+    assert "projects: added 0, skipped 2 already in the ledger." in again.stdout
     assert "row 3: project 无编号项目" in again.stdout
     again = zs("import", "arrivals", arrivals)
-    assert "到位资金: added 0, skipped 3 already in the ledger." in again.stdout
+    assert "arrivals: added 0, skipped 3 already in the ledger." in again.stdout
     assert "row 2: arrival 100.00万 CNY for P-1 on 2026-04-01 (V-1)" in again.stdout
     assert snapshot(ledger) == before
 
@@ -244,14 +244,14 @@ def test_csv_in_gb18030_by_project_name_with_warnings(ledger: Path, tmp_path: Pa
         encoding="gb18030",
     )
     result = zs("import", "arrivals", path)
-    assert "到位.csv, 到位资金 row 2: before the signing date 2026-03-18" in result.stderr
+    assert "到位.csv, arrivals row 2: before the signing date 2026-03-18" in result.stderr
     assert "exceeds the contract amount" in result.stderr
     assert as_json("arrival", "list")[0]["note"] == "首笔"
 
 
 def test_targets_import_keeps_history(ledger: Path, tmp_path: Path) -> None:
     path = tmp_path / "targets.xlsx"
-    zs("template", "targets", "-o", path)
+    in_chinese("template", "targets", "-o", path)
     fill_template(
         path,
         [
@@ -264,9 +264,9 @@ def test_targets_import_keeps_history(ledger: Path, tmp_path: Path) -> None:
     )  # fmt: skip
     zs("import", "targets", path)
     again = zs("import", "targets", path)
-    assert "目标任务: added 0, skipped 4" in again.stdout
+    assert "targets: added 0, skipped 4" in again.stdout
     export = tmp_path / "out.xlsx"
-    zs("export", "-o", export)
+    in_chinese("export", "-o", export)
     rows = read_xlsx(export)["目标任务"]
     assert rows[0][:7] == ["责任单位", "年度", "指标", "层级", "目标", "生效日期", "调整原因"]
     assert [row[:7] for row in rows[1:]] == [
@@ -288,8 +288,8 @@ def test_export_keeps_text_as_text_and_contacts_private(ledger: Path, tmp_path: 
     zs("arrive", "P-1", "100万", "--date", "2026-04-01", "--note", FORMULA_LIKE[2],
        "--ref", FORMULA_LIKE[3])  # fmt: skip
     path = tmp_path / "全市台账.xlsx"
-    result = zs("export", "-o", path)
-    assert "Investor contacts are left out" in result.stdout
+    result = in_chinese("export", "-o", path)
+    assert "未导出投资方联系人" in result.stdout
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix != ".db") == ["全市台账.xlsx"]
     workbook = openpyxl.load_workbook(path)
     assert workbook.sheetnames == [
@@ -303,7 +303,7 @@ def test_export_keeps_text_as_text_and_contacts_private(ledger: Path, tmp_path: 
     assert not [c.value for c in cells if "13800138000" in str(c.value)]
     assert any("«private»" in str(c.value) for c in workbook["操作记录"]["H"])
 
-    zs("export", "-o", path, "--with-contacts")
+    in_chinese("export", "-o", path, "--with-contacts")
     contacts = read_xlsx(path)["项目联系人"]
     assert contacts == [["项目编号", "联系人"], ["P-1", "张三 13800138000"]]
 
@@ -414,7 +414,7 @@ def test_export_round_trips_into_an_empty_ledger(
 ) -> None:
     build_city(tmp_path)
     first = tmp_path / "全市台账.xlsx"
-    zs("export", "-o", first, "--with-contacts")
+    in_chinese("export", "-o", first, "--with-contacts")
     original = listings()
     trail = as_json("history")
     assert original["arrivals"][1]["reversed_by"] == 4
@@ -424,7 +424,7 @@ def test_export_round_trips_into_an_empty_ledger(
     monkeypatch.setenv("ZS_OPERATOR", "importer")
     zs("init")
     dry = zs("import", "ledger", first, "--dry-run")
-    assert "到位资金: would add 5" in dry.stdout
+    assert "arrivals: would add 5" in dry.stdout
     result = zs("import", "ledger", first)
     assert f"操作记录: carried over {len(trail)} entries" in result.stdout
     assert listings() == original  # entry times and operators included
@@ -440,7 +440,7 @@ def test_export_round_trips_into_an_empty_ledger(
         entry for entry in trail if entry in as_json("history", "--project", "2026-0001")
     ]
     second = tmp_path / "copy.xlsx"
-    zs("export", "-o", second, "--with-contacts")
+    in_chinese("export", "-o", second, "--with-contacts")
     assert comparable(second) == comparable(first)
 
 
@@ -453,7 +453,7 @@ def test_an_arrival_entered_twice_and_reversed_round_trips(
         zs("arrive", "P-1", "100万", "--date", "2026-04-01", "--ref", "回单1")
     zs("arrival", "reverse", "2", "--reason", "重复录入")
     path = tmp_path / "台账.xlsx"
-    zs("export", "-o", path)
+    in_chinese("export", "-o", path)
     before = as_json("arrival", "list")
     monkeypatch.setenv("ZS_DB", str(tmp_path / "copy.db"))
     zs("init")
@@ -468,7 +468,7 @@ def test_import_ledger_needs_an_empty_ledger(ledger: Path, tmp_path: Path) -> No
     from conftest import fails
 
     path = tmp_path / "x.xlsx"
-    zs("export", "-o", path)
+    in_chinese("export", "-o", path)
     before = snapshot(ledger)
     result = fails("import", "ledger", path)
     assert "empty ledger" in result.stderr
@@ -479,7 +479,7 @@ def test_exported_amounts_are_numbers_in_wan(ledger: Path, tmp_path: Path) -> No
     zs("add-project", "--name", "A", "--unit", "甲县", "--amount", "4700.123456万",
        "--signed", "2026-03-18", "--code", "P-1")  # fmt: skip
     path = tmp_path / "x.xlsx"
-    zs("export", "-o", path)
+    in_chinese("export", "-o", path)
     projects = read_xlsx(path)["项目"]
     row = dict(zip(projects[0], projects[1], strict=True))
     assert Decimal(repr(row["合同金额(万元)"])) == Decimal("4700.123456")
@@ -527,7 +527,7 @@ def test_a_reversal_sent_later_is_added_once(ledger: Path, tmp_path: Path) -> No
     )
     zs("import", "arrivals", march)
     result = zs("import", "arrivals", april)
-    assert "到位资金: added 1, skipped 1 already in the ledger." in result.stdout
+    assert "arrivals: added 1, skipped 1 already in the ledger." in result.stdout
     before = snapshot(ledger)
     assert "added 0, skipped 2" in zs("import", "arrivals", april).stdout
     assert snapshot(ledger) == before
@@ -598,7 +598,7 @@ def test_files_are_written_beside_the_target_then_renamed(tmp_path: Path) -> Non
 
 def test_activities_template_import_and_reimport(ledger: Path, tmp_path: Path) -> None:
     template = tmp_path / "工作量.xlsx"
-    zs("template", "activities", "-o", template)
+    in_chinese("template", "activities", "-o", template)
     rows = [
         {"责任单位": "甲县", "日期": "2026-04-14", "外出招商天数": 3, "拜访企业个数": 5,
          "带队领导": "王县长", "备注": "赴苏州招商"},

@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 
 from conftest import fails, snapshot, zs
-from sheets import write_csv, write_xlsx
+from sheets import in_chinese, write_csv, write_xlsx
 
 
 def problems_of(result) -> list[str]:  # type: ignore[no-untyped-def]
@@ -58,8 +58,9 @@ def test_project_problems(ledger: Path, tmp_path: Path) -> None:
         f"{where}, row 5, column 项目编号: duplicate code 'P-1' (also row 2)",
         f"{where}, row 6, column 项目编号: the code 'P-OLD' is already in the ledger for '旧项目'",
         f"{where}, row 7, column 签约日期: The date '2026-02-30' does not exist in the calendar.",
-        f"{where}, row 8, column 签约日期: a project at stage 开工 needs 签约日期",
-        f"{where}, row 8, column 开工日期: a project at stage 开工 needs 开工日期",
+        f"{where}, row 8, column 签约日期: a project at stage started needs 签约日期",
+        f"{where}, row 8, column started_on (开工日期): "
+        "a project at stage started needs started_on (开工日期)",
         f"{where}, row 9, column 项目名称: a value is required",
         f"{where}, row 10, column 阶段: Unknown stage '开发'; "
         "use one of: lead/线索, negotiating/在谈, signed/签约, started/开工, completed/竣工, "
@@ -94,7 +95,7 @@ def test_arrival_problems(ledger: Path, tmp_path: Path) -> None:
     assert refused(ledger, "import", "arrivals", path) == [
         "到位资金.csv, row 3, column 项目编号: there is no project with code 'P-9'",
         "到位资金.csv, row 4, column 到位金额: "
-        "a negative amount is a reversal: give the 冲销编号 of what it cancels",
+        "a negative amount is a reversal: give the reverses (冲销编号) of what it cancels",
         "到位资金.csv, row 5, column 凭证号: the same 凭证号 as row 2",
         "到位资金.csv, row 7, column 凭证号: "
         "the same project, date and amount as row 6; give each its 凭证号",
@@ -127,7 +128,7 @@ def test_unit_and_target_problems(ledger: Path, tmp_path: Path) -> None:
         "units.xlsx, sheet 单位, row 3, column 单位名称: the unit '城关镇' twice (also row 2)",
         "units.xlsx, sheet 单位, row 4, column 上级单位: "
         "There is no unit named '丙县'; see `zs unit list`.",
-        "units.xlsx, sheet 单位, row 5, column 类型: 甲县 is already in the ledger as a 县区",
+        "units.xlsx, sheet 单位, row 5, column 类型: 甲县 is already in the ledger as a county",
     ]
     assert lines[3].startswith(
         "units.xlsx, sheet 单位, row 6, column 类型: Unknown unit kind '小组'"
@@ -165,7 +166,7 @@ def test_unit_and_target_problems(ledger: Path, tmp_path: Path) -> None:
 def test_sheet_level_problems(ledger: Path, tmp_path: Path) -> None:
     no_name = write_xlsx(tmp_path / "a.xlsx", {"项目": [["项目编号", "责任单位"], ["P-1", "甲县"]]})
     assert refused(ledger, "import", "projects", no_name) == [
-        "a.xlsx, sheet 项目: the required column 项目名称 is missing",
+        "a.xlsx, sheet 项目: the required column name (项目名称) is missing",
         "zs: 1 problem in a.xlsx; nothing was imported.",
     ]
     twice = write_csv(tmp_path / "b.csv", [["到位金额", "金额", "到位日期", "项目编号"]])
@@ -174,7 +175,7 @@ def test_sheet_level_problems(ledger: Path, tmp_path: Path) -> None:
     )
     nothing = write_csv(tmp_path / "c.csv", [["甲", "乙"], ["1", "2"]])
     assert refused(ledger, "import", "units", nothing)[0] == (
-        "c.csv: no header row found; the first row should name columns like 单位名称, 类型, 上级单位"
+        "c.csv: no header row found; the first row should name columns like name, kind, parent"
     )
 
 
@@ -187,19 +188,21 @@ def test_unreadable_files_fail_in_one_sentence(ledger: Path, tmp_path: Path) -> 
     assert "could not be read" in fails("import", "projects", tmp_path / "broken.xlsx").stderr
 
 
-@pytest.mark.parametrize("sheet", ["单位", "项目"])
+@pytest.mark.parametrize(
+    ("sheet", "named"), [("单位", "units (单位)"), ("项目", "projects (项目)")]
+)
 def test_import_ledger_needs_the_unit_and_project_sheets(
-    ledger_path: Path, tmp_path: Path, sheet: str
+    ledger_path: Path, tmp_path: Path, sheet: str, named: str
 ) -> None:
     zs("init")
     path = tmp_path / "x.xlsx"
-    zs("export", "-o", path)
+    in_chinese("export", "-o", path)
     workbook = openpyxl.load_workbook(path)
     del workbook[sheet]
     workbook.save(path)
     lines = refused(ledger_path, "import", "ledger", path)
     assert lines == [
-        f"x.xlsx: the sheet {sheet} is missing; is this a `zs export` file?",
+        f"x.xlsx: the sheet {named} is missing; is this a `zs export` file?",
         "zs: 1 problem in x.xlsx; nothing was imported.",
     ]
 

@@ -18,15 +18,6 @@ pytestmark = pytest.mark.one_backend  # not about the database
 
 
 @pytest.fixture
-def chinese(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The default a clerk gets: no ZS_LANG, and a cron-like LANG=C."""
-    monkeypatch.delenv("ZS_LANG", raising=False)
-    monkeypatch.delenv("LC_ALL", raising=False)
-    monkeypatch.delenv("LC_MESSAGES", raising=False)
-    monkeypatch.setenv("LANG", "C")
-
-
-@pytest.fixture
 def signed(ledger: Path) -> Path:
     zs("add-project", "--name", "新材料", "--unit", "甲县", "--amount", "2.5亿")
     zs("add-project", "--name", "冷链", "--unit", "乙县", "--signed", "2026-03-18")
@@ -68,6 +59,8 @@ def test_chinese_words_are_accepted_for_every_kind_of_value(ledger: Path, chines
     assert [r["amount_wan"] for r in strive] == [330_000]  # type: ignore[index]
     report = as_json("report", "--month", "4", "--year", "2026", "--metric", "外资")
     assert report["metric"] == "fdi"  # type: ignore[index]
+    by_size = zs("report", "--month", "4", "--year", "2026", "--by", "规模", "--format", "csv")
+    assert by_size.stdout.startswith("breakdown,tier")
 
 
 def test_an_unknown_value_lists_both_spellings_in_the_users_language(
@@ -262,4 +255,4 @@ def test_the_demo_names_a_zs_that_runs(tmp_path: Path) -> None:
         hint, shell=True, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
     )
     assert again.returncode == 0, again.stderr
-    assert "完成情况通报" in again.stdout
+    assert "completion of investment promotion" in again.stdout

@@ -188,8 +188,14 @@ def test_a_full_disk_is_one_sentence_and_leaves_no_file(ledger: Path, full_disk:
     assert snapshot(ledger) == before
 
 
-def test_output_to_a_full_disk_is_one_sentence(ledger: Path, full_disk: Path) -> None:
+def test_output_to_a_full_disk_is_one_sentence(
+    ledger: Path, full_disk: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with open(full_disk / "out.csv", "w") as out:
         result = run_zs("history", "--format", "csv", stdout=out)
     assert result.returncode == 1
     assert result.stderr == "zs: Could not write the output: No space left on device.\n"
+    monkeypatch.setenv("ZS_LANG", "zh_CN")
+    with open(full_disk / "out.csv", "w") as out:
+        result = run_zs("history", "--format", "csv", stdout=out)
+    assert result.stderr == "zs: 无法写出结果：磁盘空间已满。\n"

@@ -240,21 +240,37 @@ def test_project_list_refuses_bad_filters(projects: Path) -> None:
     fails("project", "list", "--year", "twenty", code=2)
 
 
-def test_project_show_text(ledger: Path) -> None:
+def test_project_show_text(ledger: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     add_full_project()
     zs("arrive", "2026-0001", "4700万", "--date", "2026-04-10", "--ref", "回单0042")
     out = zs("project", "show", "2026-0001").stdout
     for text in (
         "2026-0001 年产10万吨新材料项目",
-        "责任单位: 甲县",
-        "投资方: 某某新材料有限公司",
-        "阶段: signed (签约)",
-        "合同额: 25000.00 万元",
-        "累计到位: 4700.00 万元",
-        "包保领导: 王副市长",
+        "Responsible units: 甲县",
+        "Investor: 某某新材料有限公司",
+        "Investor origin: outside_province",
+        "Stage: signed",
+        "Contract amount: 25000.00 万元",
+        "Arrived so far: 4700.00 万元",
+        "Leader in charge: 王副市长",
+        "Stage history:",
         "2026-03-18  signed",
         "#1  2026-04-10  4700.00万元",
         "回单0042",
+    ):
+        assert text in out, text
+    monkeypatch.setenv("ZS_LANG", "zh_CN")
+    out = zs("project", "show", "2026-0001").stdout
+    for text in (
+        "责任单位：甲县",
+        "投资方：某某新材料有限公司",
+        "客商来源：省外",
+        "阶段：签约",
+        "合同额：25000.00 万元",
+        "累计到位：4700.00 万元",
+        "包保领导：王副市长",
+        "阶段记录：",
+        "2026-03-18  签约",
     ):
         assert text in out, text
 
@@ -267,7 +283,7 @@ def test_contact_is_hidden_unless_asked_for(ledger: Path) -> None:
     assert "13800138000" not in zs("project", "list", "--format", "csv").stdout
     assert show("2026-0001", "--with-contacts")["contact"] == CONTACT
     text = zs("project", "show", "2026-0001", "--with-contacts").stdout
-    assert f"联系人: {CONTACT}" in text
+    assert f"Contact: {CONTACT}" in text
 
 
 def test_contact_is_private_in_the_audit_trail(ledger: Path) -> None:
@@ -394,7 +410,7 @@ def test_backward_move_needs_correct_and_clears_later_dates(ledger: Path) -> Non
     assert detail["signed_on"] == "2026-02-01"
     assert (detail["started_on"], detail["completed_on"]) == (None, None)
     assert stages("2026-0001")[-1] == ("signed", "completed", "2026-02-01", True, "开工录错")
-    assert "(更正) — 开工录错" in zs("project", "show", "2026-0001").stdout
+    assert "signed (correction) — 开工录错" in zs("project", "show", "2026-0001").stdout
 
     entry = json.loads(zs("history", "--project", "2026-0001", "--format", "json").stdout)[-1]
     assert (entry["action"], entry["operator"]) == ("project.stage.correct", "李主任")
@@ -425,7 +441,7 @@ def test_terminate_needs_a_reason_and_leaving_it_is_a_correction(ledger: Path) -
         "2026-06-01",
         "资金链断裂",
     )
-    assert "终止原因: 资金链断裂" in zs("project", "show", "2026-0001").stdout
+    assert "Termination reason: 资金链断裂" in zs("project", "show", "2026-0001").stdout
     err = fails("project", "stage", "2026-0001", "started", "--date", "2026-07-01").stderr
     assert "at stage terminated" in err and "--correct" in err
     zs("project", "stage", "2026-0001", "signed", "--date", "2026-02-01", "--correct")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import sql, zs
-from sheets import as_json
+from sheets import as_json, in_chinese
 
 # Entries of spring 2026, made the way zs never would (backdated), so --as-of has a past.
 BACKDATE = [
@@ -112,7 +112,7 @@ def test_an_older_export_without_project_codes_in_the_trail_still_links_them(
     import openpyxl
 
     workbook = tmp_path / "旧台账.xlsx"
-    zs("export", "-o", workbook)
+    in_chinese("export", "-o", workbook)
     book = openpyxl.load_workbook(workbook)
     trail = book["操作记录"]
     assert trail.cell(1, trail.max_column).value == "项目编号"

@@ -28,12 +28,12 @@ READS = {  # command: what its output shows
     ("project", "list", "--format", "csv"): "新材料",
     ("project", "show", "2026-0001"): "新材料",
     ("arrival", "list"): "新材料",
-    ("history",): "台账操作记录",
+    ("history",): "Ledger log",
     ("info",): "arrivals: 1",
     ("rate", "list"): "USD",
     ("target", "list", "--year", "2026"): "全市",
     ("activity", "list"): "甲县",
-    ("report", "--month", "4", "--year", "2026"): "全市合计",
+    ("report", "--month", "4", "--year", "2026"): "全市 total",
 }
 PROBE = """
 import os, tempfile

@@ -233,7 +233,7 @@ def test_as_of_reproduces_an_earlier_day(city):
     assert rows_by_unit(report_json("--month", "4"))["甲县"]["actual"] == 4800
 
 
-def test_outputs_agree(city, tmp_path):
+def test_outputs_agree(chinese, city, tmp_path):
     data = report_json("--month", "4")
     table = zs("report", "--month", "4", "--year", "2026").stdout
     assert "2026年1-4月全市招商引资完成情况通报" in table
@@ -267,13 +267,13 @@ def test_outputs_agree(city, tmp_path):
     assert ws.cell(cells["  乙县"], 5).value == pytest.approx(0.275)
 
 
-def test_yuan_scale(city):
+def test_yuan_scale(chinese, city):
     out = zs("report", "--month", "4", "--year", "2026", "--yuan", "亿").stdout
     assert "单位: 亿元" in out and "0.59" in out
     fails("report", "--month", "4", "--yuan", "千")
 
 
-def test_excel_file(city, tmp_path):
+def test_excel_file(chinese, city, tmp_path):
     path = tmp_path / "2026年1-4月招商引资通报.xlsx"
     zs("report", "--month", "4", "--year", "2026", "--xlsx", str(path))
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp left
@@ -331,7 +331,7 @@ def test_bad_report_input(city):
 
 
 @pytest.mark.sqlite_only  # on PostgreSQL: test_postgres.py builds the demo in a database
-def test_demo_builds_and_reports(tmp_path, monkeypatch):
+def test_demo_builds_and_reports(chinese, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     out = zs("demo", "--db", "demo.db").stdout
     assert "2026年1-10月全市招商引资完成情况通报" in out  # ZS_TODAY is 2026-11-23

@@ -119,7 +119,7 @@ def test_breakdowns_add_up_to_the_totals(city):  # noqa: F811
     assert breakdowns["status"][-1]["arrived"] == total
 
 
-def test_origin_and_foreign_capital(ledger):
+def test_origin_and_foreign_capital(chinese, ledger):
     zs("rate", "set", "USD", "7.0", "--month", "2026-03")
     for name, origin, amount in (("外资项目", "foreign", "7000万"), ("省外项目", "省外", "2000万")):
         zs("add-project", "--name", name, "--unit", "甲县", "--amount", amount,
@@ -151,7 +151,7 @@ def test_own_row_makes_the_rows_add_up(city):  # noqa: F811
     assert "甲县本级" in table and "甲县本级到位资金300万元。" in table
 
 
-def test_ambiguous_towns_are_named_with_their_county(city, tmp_path):  # noqa: F811
+def test_ambiguous_towns_are_named_with_their_county(chinese, city, tmp_path):  # noqa: F811
     zs("unit", "add", "城关镇", "--kind", "town", "--parent", "乙县")
     path = tmp_path / "r.xlsx"
     zs("report", "--month", "4", "--year", "2026", "--xlsx", str(path))
@@ -160,7 +160,7 @@ def test_ambiguous_towns_are_named_with_their_county(city, tmp_path):  # noqa: F
     assert "甲县城关镇" in units and "城关镇" not in units
 
 
-def test_every_sheet_is_titled_for_printing(city, tmp_path):  # noqa: F811
+def test_every_sheet_is_titled_for_printing(chinese, city, tmp_path):  # noqa: F811
     zs("config", "set", "office", "某某市招商引资工作领导小组办公室")
     path = tmp_path / "r.xlsx"
     zs("report", "--month", "4", "--year", "2026", "--xlsx", str(path))
@@ -233,7 +233,7 @@ def test_config_settings(ledger):
     assert json.loads(zs("config", "list", "--format", "json").stdout)[0]["value"] is None
 
 
-def test_export_prints_landscape_with_money_to_the_fen(city, tmp_path):  # noqa: F811
+def test_export_prints_landscape_with_money_to_the_fen(chinese, city, tmp_path):  # noqa: F811
     zs("config", "set", "office", "某某市招商办")
     path = tmp_path / "全市台账.xlsx"
     zs("export", "-o", str(path))

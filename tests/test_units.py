@@ -5,6 +5,8 @@ import io
 import json
 from pathlib import Path
 
+import pytest
+
 from conftest import fails, snapshot, sql, zs
 
 
@@ -67,12 +69,22 @@ def test_unit_list_csv(ledger: Path) -> None:
     ]
 
 
-def test_unit_list_table_shows_the_tree(ledger: Path) -> None:
+def test_unit_list_table_shows_the_tree(ledger: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     zs("unit", "add", "王科长", "--kind", "person", "--parent", "市商务局", "--rank", "副科级以上")
     out = zs("unit", "list").stdout
-    for text in ("全市", "甲县", "县区", "经开区", "开发区", "市商务局", "市直部门", "副科级以上"):
+    for text in (
+        "全市  city",
+        "甲县  county",
+        "经开区  zone",
+        "市商务局  department",
+        "副科级以上",
+    ):
         assert text in out
     assert out.index("甲县") < out.index("经开区") < out.index("市商务局") < out.index("王科长")
+    monkeypatch.setenv("ZS_LANG", "zh_CN")
+    out = zs("unit", "list").stdout
+    for text in ("全市  市", "甲县  县区", "经开区  开发区", "市商务局  市直部门", "王科长  人"):
+        assert text in out
 
 
 def test_unit_list_on_an_empty_ledger_says_how_to_start(ledger_path: Path) -> None:

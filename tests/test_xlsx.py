@@ -35,7 +35,7 @@ def test_cells_read_back_as_written(tmp_path):
     assert ws["C5"].value == 2.25
 
 
-def test_pages_print_titled_with_office_and_page_numbers(tmp_path):
+def test_pages_print_titled_with_office_and_page_numbers(chinese, tmp_path):
     sheet = Sheet("表", title_rows="1:3", freeze="B4", footer="某某市招商办 & 商务局")
     sheet.footer_right = "2026年5月10日"
     for number in range(60):

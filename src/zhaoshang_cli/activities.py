@@ -6,7 +6,7 @@ from sqlmodel import Session, col, select
 
 from zhaoshang_cli import audit, dates
 from zhaoshang_cli.errors import Invalid
-from zhaoshang_cli.i18n import _
+from zhaoshang_cli.i18n import N_, _
 from zhaoshang_cli.models import Activity, Unit
 from zhaoshang_cli.text import NOTE_MAX, clean_text
 from zhaoshang_cli.units import descendant_ids, find_unit
@@ -24,8 +24,8 @@ def add_activity(
     leader: str | None = None,
     note: str | None = None,
 ) -> Activity:
-    leader = clean_text(leader, "leader")
-    note = clean_text(note, "note", limit=NOTE_MAX, lines=True)
+    leader = clean_text(leader, N_("leader"))
+    note = clean_text(note, N_("note"), limit=NOTE_MAX, lines=True)
     if trip_days < 0 or visits < 0:
         raise Invalid(_("Trip days and visits cannot be negative."))
     if trip_days > MAX_FIGURE or visits > MAX_FIGURE:

@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from zhaoshang_cli import audit
 from zhaoshang_cli.errors import Invalid
-from zhaoshang_cli.i18n import N_, _
+from zhaoshang_cli.i18n import N_, _, ngettext
 from zhaoshang_cli.models import Unit
 from zhaoshang_cli.targets import (
     LEVELS,
@@ -225,7 +225,7 @@ def _named_children(
     by_name = {child.name: child for child in children}
     for name in names:
         if name not in by_name:
-            listed = ", ".join(by_name) or "none"
+            listed = _(", ").join(by_name) or _("none")
             raise Invalid(
                 _("{name} is not a unit directly under {parent} (its units: {listed}).").format(
                     name=name, parent=parent.name, listed=listed
@@ -236,7 +236,7 @@ def _named_children(
         raise Invalid(
             _(
                 "{option} leaves out {units} under {parent}; name every unit or add --partial."
-            ).format(option=option, units=", ".join(left_out), parent=parent.name)
+            ).format(option=option, units=_(", ").join(left_out), parent=parent.name)
         )
     return [by_name[name] for name in names]
 
@@ -265,8 +265,9 @@ def _rank_shares(
             elif child.kind == "office":
                 inner, subtotal, members = walk(child, depth + 1)
                 if members:
-                    plural = "s" if members > 1 else ""
-                    detail = f"sum of {members} person{plural}"
+                    detail = ngettext(
+                        "sum of {count} person", "sum of {count} persons", members
+                    ).format(count=members)
                     shares.append(Share(child, subtotal, detail=detail, depth=depth))
                     shares.extend(inner)
                     total, count = total + subtotal, count + members
@@ -281,7 +282,7 @@ def _rank_shares(
         )
     unpriced = [person for person in persons if person.rank not in prices]
     if unpriced and not partial:
-        who = ", ".join(f"{p.name} ({p.rank or _('no rank')})" for p in unpriced)
+        who = _(", ").join(f"{p.name} ({p.rank or _('no rank')})" for p in unpriced)
         raise Invalid(
             _(
                 "--by-rank gives no amount for {who}; add their rank or use --partial to skip them."
@@ -323,7 +324,7 @@ def allocate_target(
     info = check_metric(metric)
     metric = info.key
     level = check_level(level)
-    reason = clean_text(reason, "reason", limit=NOTE_MAX, lines=True)
+    reason = clean_text(reason, N_("reason"), limit=NOTE_MAX, lines=True)
     if method not in METHODS:
         raise Invalid(
             _("Unknown allocation method {method!r}; use one of: {choices}.").format(
@@ -389,7 +390,7 @@ def allocate_target(
 
     later = later_changes(session, year, metric, level, [s.unit.id for s in shares], on)  # type: ignore[misc]
     if later:
-        names = ", ".join(
+        names = _(", ").join(
             f"{s.unit.name} ({later[s.unit.id]})" for s in shares if s.unit.id in later
         )  # type: ignore[index]
         notes.append(

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from zhaoshang_cli import audit, dates
 from zhaoshang_cli.errors import Invalid, NotFound
 from zhaoshang_cli.glossary import SOURCE
-from zhaoshang_cli.i18n import _
+from zhaoshang_cli.i18n import N_, _
 from zhaoshang_cli.models import Arrival, ExchangeRate, Project, ProjectUnit
 from zhaoshang_cli.money import convert, format_amount, format_rate
 from zhaoshang_cli.projects import find_project
@@ -156,8 +156,8 @@ def prepare_arrival(
     if amount_minor <= 0:
         raise Invalid(_("An arrival must be greater than zero; correct mistakes with a reversal."))
     currency = check_currency(currency)
-    ref = clean_text(ref, "reference")
-    note = clean_text(note, "note", limit=NOTE_MAX, lines=True)
+    ref = clean_text(ref, N_("reference"))
+    note = clean_text(note, N_("note"), limit=NOTE_MAX, lines=True)
     source = SOURCE.parse(source) if source is not None else None
     source = source or ("domestic" if currency == "CNY" else "foreign")
     rate = None if currency == "CNY" else cached_rate(session, currency, on, rates)
@@ -236,7 +236,7 @@ def reverse_arrival(session: Session, arrival_id: int, reason: str) -> Arrival:
     and every report, of any period, nets the two out."""
     if not reason or not reason.strip():
         raise Invalid(_("A reversal needs a --reason."))
-    reason = clean_text(reason, "reason", limit=NOTE_MAX, lines=True, required=True)  # type: ignore[assignment]
+    reason = clean_text(reason, N_("reason"), limit=NOTE_MAX, lines=True, required=True)  # type: ignore[assignment]
     original = session.get(Arrival, arrival_id) if 0 < arrival_id < 2**63 else None
     if original is None:
         raise NotFound(

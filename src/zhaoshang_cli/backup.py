@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from zhaoshang_cli import audit, dates
 from zhaoshang_cli.errors import Invalid, LedgerDamaged, LedgerError
-from zhaoshang_cli.i18n import _
+from zhaoshang_cli.i18n import _, os_reason
 from zhaoshang_cli.ledger import Ledger, is_damage
 from zhaoshang_cli.models import Backup
 
@@ -94,7 +94,7 @@ def take_backup(source: Path, target: Path) -> TakenBackup:
     except OSError as exc:
         raise LedgerError(
             _("The backup to {target} could not be written: {reason}.").format(
-                target=target, reason=exc.strerror
+                target=target, reason=os_reason(exc)
             )
         ) from None
     finally:
@@ -126,20 +126,24 @@ def copy_snapshot(source: Path, temporary: Path) -> tuple[str, dict[str, int]]:
 def copy_problem(path: Path, revision: str, counts: dict[str, int]) -> str | None:
     """Why the copy at ``path`` is not the snapshot it should be, or None."""
     if path.stat().st_size == 0:
-        return "the copy is empty"
+        return _("the copy is empty")
     copy = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         (result,) = copy.execute("PRAGMA integrity_check").fetchone()
         if result != "ok":
             return f"integrity_check: {result}"
         if revision_of(copy) != revision:
-            return f"schema revision {revision_of(copy)} instead of {revision}"
+            return _("schema revision {found} instead of {wanted}").format(
+                found=revision_of(copy), wanted=revision
+            )
         copied = table_counts(copy)
     finally:
         copy.close()
     for table in sorted(set(counts) | set(copied)):
         if copied.get(table) != counts.get(table):
-            return f"{copied.get(table, 0)} rows in {table} instead of {counts.get(table, 0)}"
+            return _("{found} rows in {table} instead of {wanted}").format(
+                found=copied.get(table, 0), table=table, wanted=counts.get(table, 0)
+            )
     return None
 
 

@@ -288,11 +288,14 @@ def create_demo(location: str) -> DemoResult:
     if is_url(location):
         return _create_demo_in_database(location)
     from zhaoshang_cli import audit
+    from zhaoshang_cli.i18n import _  # not at the top: the builders count with `for _ in`
     from zhaoshang_cli.migrate import init_ledger
 
     path = Path(location)
     if path.exists() and not is_demo_ledger(str(path)):
-        raise Invalid(f"{path} exists and is not a demo ledger; choose another --db.")
+        raise Invalid(
+            _("{path} exists and is not a demo ledger; choose another --db.").format(path=path)
+        )
     building = path.with_name(f".{path.name}.building")
     for leftover in (building, *(Path(f"{building}{s}") for s in ("-wal", "-shm"))):
         leftover.unlink(missing_ok=True)
@@ -314,13 +317,18 @@ def _create_demo_in_database(location: str) -> DemoResult:
     """In an empty database, or over an earlier demo: dropping the old tables, creating the
     schema and building the city are one transaction, so a failure leaves what was there."""
     from zhaoshang_cli import audit
+    from zhaoshang_cli.i18n import _  # not at the top: the builders count with `for _ in`
     from zhaoshang_cli.migrate import drop_ledger_tables, upgrade_on
 
     ledger = Ledger(location)
     try:
         revision = ledger.revision()
         if revision is not None and not is_demo_ledger(location):
-            raise Invalid(f"{ledger.shown} holds a ledger that is not a demo; choose another --db.")
+            raise Invalid(
+                _("{location} holds a ledger that is not a demo; choose another --db.").format(
+                    location=ledger.shown
+                )
+            )
         with ledger.engine.connect() as connection:
             drop_ledger_tables(connection)
             upgrade_on(connection)

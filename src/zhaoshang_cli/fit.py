@@ -21,6 +21,7 @@ from rich.table import Table
 
 GAP = 2  # between two columns: a space of padding and the (blank) rule
 HEADER_MIN = 4  # a header may wrap, but not below two Chinese characters a line
+_WORD = re.compile(r"[!-~]+")  # an English word (with its punctuation) in a header
 WRAP_MIN = 12  # wrapping text keeps at least this width
 _BREAKS = re.compile(r"(?<=[、,，;；/ ])|(?=[(（])")
 
@@ -71,7 +72,7 @@ def plan(specs: list[Spec], rows: list[list[str]], width: int | None) -> list[in
             value = min(value, max(longest, WRAP_MIN))
         elif spec.wrap == "text":
             value = min(value, WRAP_MIN)
-        need.append(max(value, min(text_width(spec.header), HEADER_MIN), 1))
+        need.append(max(value, min(text_width(spec.header), header_min(spec.header)), 1))
     kept = list(range(len(specs)))
 
     def total(columns: list[int]) -> int:
@@ -89,6 +90,12 @@ def plan(specs: list[Spec], rows: list[list[str]], width: int | None) -> list[in
         widths[i] = need[i] + grow
         spare -= grow
     return widths
+
+
+def header_min(header: str) -> int:
+    """How narrow a header may wrap: two Chinese characters, or its longest English word
+    (an English header breaks between words, never inside one)."""
+    return max([HEADER_MIN, *(text_width(word) for word in _WORD.findall(header))])
 
 
 def _drop_key(specs: list[Spec]) -> Any:

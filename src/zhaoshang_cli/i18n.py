@@ -10,9 +10,11 @@ Chinese unless they say English (``en*``) — a cron job with ``LANG=C`` gets Ch
 Only the standard library is imported here: ``zs --help`` stays light.
 """
 
+import errno
 import gettext
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -31,8 +33,22 @@ def resolve_language(environ: Mapping[str, str] = os.environ) -> str:
     return CHINESE
 
 
+_forced: list[str] = []  # in_language(): a document that has one language whatever the user's
+
+
 def language() -> str:
-    return resolve_language()
+    return _forced[-1] if _forced else resolve_language()
+
+
+@contextmanager
+def in_language(lang: str) -> Iterator[None]:
+    """Everything said inside in ``lang``: the Word 通报 is a Chinese document for an English
+    user too."""
+    _forced.append(lang)
+    try:
+        yield
+    finally:
+        _forced.pop()
 
 
 def is_english() -> bool:
@@ -58,6 +74,28 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Marks a message for the catalog where it is translated later (help texts, tables)."""
     return message
+
+
+# Why the system refused a file, as its C library says it in English (LANG=C), in the user's
+# language: the common ones a clerk meets.
+OS_REASONS = {
+    errno.EACCES: N_("Permission denied"),
+    errno.EPERM: N_("Operation not permitted"),
+    errno.ENOENT: N_("No such file or directory"),
+    errno.ENOSPC: N_("No space left on device"),
+    errno.EROFS: N_("Read-only file system"),
+    errno.EISDIR: N_("Is a directory"),
+    errno.ENOTDIR: N_("Not a directory"),
+    errno.EEXIST: N_("File exists"),
+    errno.EDQUOT: N_("Disk quota exceeded"),
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """An OSError's reason in the user's language where it is a common one."""
+    if exc.errno in OS_REASONS:
+        return _(OS_REASONS[exc.errno])
+    return exc.strerror or str(exc)
 
 
 def activate() -> str:

@@ -46,7 +46,7 @@ def check_ledger(ledger: Ledger) -> list[str]:
         with ledger.read() as session:
             return rule_problems(session)
     except LedgerDamaged:
-        return ["SQLite could not read the ledger: it is damaged."]
+        return [_("SQLite could not read the ledger: it is damaged.")]
 
 
 def file_problems(path: Path) -> list[str]:
@@ -65,7 +65,7 @@ def file_problems(path: Path) -> list[str]:
     except sqlite3.DatabaseError as exc:
         if not is_damage(exc):
             raise
-        problems = ["SQLite could not read the ledger: it is damaged."]
+        problems = [_("SQLite could not read the ledger: it is damaged.")]
     finally:
         connection.close()
     return problems

@@ -23,7 +23,7 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlmodel import Session, create_engine
 
 from zhaoshang_cli.errors import LedgerBusy, LedgerDamaged, LedgerError
-from zhaoshang_cli.i18n import _
+from zhaoshang_cli.i18n import N_, _
 from zhaoshang_cli.text import clean_text
 
 # Kept in step with migrations/versions by a test, so the start-up check needs no alembic.
@@ -392,7 +392,7 @@ class Ledger:
     def write(self, operator: str | None = None) -> Iterator[Session]:
         """One write transaction: commits whole, or rolls back and changes nothing."""
         with self.refusing_damage(), Session(self.engine, expire_on_commit=False) as session:
-            session.info["operator"] = clean_text(operator, "operator") or default_operator()
+            session.info["operator"] = clean_text(operator, N_("operator")) or default_operator()
             try:
                 yield session
                 session.commit()

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from zhaoshang_cli import audit, dates
 from zhaoshang_cli.errors import Invalid, NotFound
 from zhaoshang_cli.glossary import ORIGIN, STAGE
-from zhaoshang_cli.i18n import _
+from zhaoshang_cli.i18n import N_, _
 from zhaoshang_cli.models import Arrival, Project, ProjectContact, ProjectUnit, StageEvent, Unit
 from zhaoshang_cli.text import CODE_MAX, NOTE_MAX, TITLE_MAX, clean_text
 from zhaoshang_cli.units import descendant_ids, find_unit
@@ -80,14 +80,14 @@ def add_project(
     """Units share credit evenly (共同引进) when more than one is named."""
     if not name.strip():
         raise Invalid(_("A project needs a --name."))
-    name = clean_text(name, "project name", limit=TITLE_MAX, required=True)  # type: ignore[assignment]
-    investor = clean_text(investor, "investor", limit=TITLE_MAX)
-    industry = clean_text(industry, "industry")
-    occasion = clean_text(occasion, "occasion")
-    leader = clean_text(leader, "leader")
-    recruiter = clean_text(recruiter, "recruiter")
-    informant = clean_text(informant, "informant")
-    contact = clean_text(contact, "contact", limit=NOTE_MAX, lines=True)
+    name = clean_text(name, N_("project name"), limit=TITLE_MAX, required=True)  # type: ignore[assignment]
+    investor = clean_text(investor, N_("investor"), limit=TITLE_MAX)
+    industry = clean_text(industry, N_("industry"))
+    occasion = clean_text(occasion, N_("occasion"))
+    leader = clean_text(leader, N_("leader"))
+    recruiter = clean_text(recruiter, N_("recruiter"))
+    informant = clean_text(informant, N_("informant"))
+    contact = clean_text(contact, N_("contact"), limit=NOTE_MAX, lines=True)
     if not units:
         raise Invalid(_("A project needs a responsible --unit."))
     credited = [find_unit(session, unit) for unit in units]
@@ -109,7 +109,7 @@ def add_project(
             )
         )
     if code is not None:
-        code = clean_text(code, "project code", limit=CODE_MAX, required=True)
+        code = clean_text(code, N_("project code"), limit=CODE_MAX, required=True)
         if session.exec(select(Project.id).where(Project.code == code)).first():
             raise Invalid(_("A project with code {code!r} already exists.").format(code=code))
     else:
@@ -169,7 +169,7 @@ def move_stage(
     """Forward moves are plain; a move backwards (or out of 终止) must be a --correct."""
     project = find_project(session, code)
     stage = check_stage(stage)
-    reason = clean_text(reason, "reason", limit=NOTE_MAX, lines=True)
+    reason = clean_text(reason, N_("reason"), limit=NOTE_MAX, lines=True)
     current = project.stage
     if stage == "terminated" and not reason:
         raise Invalid(_("Terminating a project needs a --reason."))

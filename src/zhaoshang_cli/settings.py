@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from zhaoshang_cli import audit, dates
 from zhaoshang_cli.errors import Invalid
+from zhaoshang_cli.i18n import N_, _
 from zhaoshang_cli.models import Setting
 
 PLACEHOLDERS = ("year", "month", "week")
@@ -30,9 +31,11 @@ class Key:
 def _office(value: str) -> str:
     text = value.strip()
     if not text:
-        raise Invalid("The issuing office is empty; give its full name.")
+        raise Invalid(_("The issuing office is empty; give its full name."))
     if len(text) > 60:
-        raise Invalid(f"The issuing office {text!r} is longer than 60 characters.")
+        raise Invalid(
+            _("The issuing office {value!r} is longer than 60 characters.").format(value=text)
+        )
     return text
 
 
@@ -40,19 +43,23 @@ def _number_pattern(value: str) -> str:
     """A document number with {year}, {month} or {week} in it, e.g. 某招组办〔{year}〕{month}号."""
     text = value.strip()
     if not text:
-        raise Invalid("The document number pattern is empty.")
+        raise Invalid(_("The document number pattern is empty."))
     try:
         names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
         unknown = names - set(PLACEHOLDERS)
         if unknown:
             raise Invalid(
-                f"The pattern {text!r} has {{{sorted(unknown)[0]}}}; "
-                f"only {{year}}, {{month}} and {{week}} are filled in."
+                _(
+                    "The pattern {value!r} has {{{name}}}; "
+                    "only {{year}}, {{month}} and {{week}} are filled in."
+                ).format(value=text, name=sorted(unknown)[0])
             )
         text.format(year=2026, month=4, week=16)
     except (ValueError, IndexError):
         raise Invalid(
-            f"The pattern {text!r} is not readable; write it like 某招组办〔{{year}}〕{{month}}号."
+            _(
+                "The pattern {value!r} is not readable; write it like 某招组办〔{{year}}〕{{month}}号."
+            ).format(value=text)
         ) from None
     return text
 
@@ -62,19 +69,19 @@ KEYS: dict[str, Key] = {
     for key in (
         Key(
             "office",
-            "发文单位: printed on every report, bulletin and export",
+            N_("the issuing office, printed on every report, bulletin and export"),
             "某某市招商引资工作领导小组办公室",
             _office,
         ),
         Key(
             "doc_number",
-            "文号 of the monthly 通报; {year} and {month} are filled in",
+            N_("the document number of the monthly report; {year} and {month} are filled in"),
             "某招组办〔{year}〕{month}号",
             _number_pattern,
         ),
         Key(
             "bulletin_number",
-            "期号 of the weekly 快报; {year}, {week} and {month} are filled in",
+            N_("the issue number of the weekly bulletin; {year}, {week} and {month} are filled in"),
             "{year}年第{week}期",
             _number_pattern,
         ),
@@ -84,7 +91,11 @@ KEYS: dict[str, Key] = {
 
 def check_key(key: str) -> Key:
     if key not in KEYS:
-        raise Invalid(f"Unknown setting {key!r}; known settings: {', '.join(KEYS)}.")
+        raise Invalid(
+            _("Unknown setting {key!r}; known settings: {keys}.").format(
+                key=key, keys=", ".join(KEYS)
+            )
+        )
     return KEYS[key]
 
 
@@ -112,7 +123,7 @@ def unset_setting(session: Session, key: str) -> None:
     check_key(key)
     current = session.get(Setting, key)
     if current is None:
-        raise Invalid(f"The setting {key!r} is not set.")
+        raise Invalid(_("The setting {key!r} is not set.").format(key=key))
     audit.record(session, "config.unset", "setting", None, before={key: current.value})
     session.delete(current)
 
@@ -124,7 +135,7 @@ def list_settings(session: Session) -> list[dict[str, Any]]:
         {
             "key": key.name,
             "value": stored[key.name].value if key.name in stored else None,
-            "meaning": key.meaning,
+            "meaning": _(key.meaning),
             "example": key.example,
             "set_at": stored[key.name].set_at if key.name in stored else None,
             "operator": stored[key.name].operator if key.name in stored else None,

@@ -16,7 +16,7 @@ from zhaoshang_cli import audit, dates
 from zhaoshang_cli.errors import Invalid
 from zhaoshang_cli.glossary import LEVEL, METRIC, METRIC_NAMES
 from zhaoshang_cli.glossary import LEVELS as LEVELS
-from zhaoshang_cli.i18n import _
+from zhaoshang_cli.i18n import N_, _
 from zhaoshang_cli.models import Target, Unit
 from zhaoshang_cli.money import MINOR_PER_MAJOR, WAN, parse_amount, to_unit
 from zhaoshang_cli.text import NOTE_MAX, clean_text
@@ -53,13 +53,13 @@ def check_level(level: str) -> str:
 
 
 def check_year(year: int) -> int:
-    return dates.check_year(year, what="target year")
+    return dates.check_year(year, what=N_("target year"))
 
 
 def parse_target_amount(value: str, metric: str) -> int:
     """Money like any amount (plain numbers in 万); counts must be whole numbers."""
     if check_metric(metric).money:
-        return parse_amount(value, what="target")
+        return parse_amount(value, what=N_("target"))
     raw = str(value).strip()
     for suffix in _COUNT_SUFFIXES:
         raw = raw.removesuffix(suffix).strip()
@@ -128,7 +128,7 @@ def add_target(
     check_year(year)
     metric = check_metric(metric).key
     level = check_level(level)
-    reason = clean_text(reason, "reason", limit=NOTE_MAX, lines=True)
+    reason = clean_text(reason, N_("reason"), limit=NOTE_MAX, lines=True)
     effective_from = effective_from or date(year, 1, 1)
     if effective_from.year != year:
         raise Invalid(

@@ -9,7 +9,7 @@ zero-width space makes two equal-looking units), or names that show as nothing a
 import unicodedata
 
 from zhaoshang_cli.errors import Invalid
-from zhaoshang_cli.i18n import _
+from zhaoshang_cli.i18n import N_, _
 
 NAME_MAX = 100  # a unit, a person, an industry, an occasion, a voucher reference
 TITLE_MAX = 200  # a project's name, an investor company's
@@ -23,12 +23,22 @@ REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 SHOWN = 40  # characters of a refused value quoted back
 CONTROL_NAMES = {
     "\0": "NUL",
-    "\a": "bell",
-    "\t": "tab",
-    "\n": "line break",
-    "\r": "carriage return",
-    "\x1b": "escape",
-    "\x7f": "delete",
+    "\a": N_("bell"),
+    "\t": N_("tab"),
+    "\n": N_("line break"),
+    "\r": N_("carriage return"),
+    "\x1b": N_("escape"),
+    "\x7f": N_("delete"),
+    "\u200b": N_("zero width space"),
+    "\u200c": N_("zero width non-joiner"),
+    "\u200d": N_("zero width joiner"),
+    "\u202a": N_("left-to-right embedding"),
+    "\u202b": N_("right-to-left embedding"),
+    "\u202d": N_("left-to-right override"),
+    "\u202e": N_("right-to-left override"),
+    "\u2028": N_("line separator"),
+    "\u2029": N_("paragraph separator"),
+    "\ufeff": N_("zero width no-break space"),
 }
 
 
@@ -38,7 +48,9 @@ def shown(text: str) -> str:
 
 
 def describe(char: str) -> str:
-    return CONTROL_NAMES.get(char) or unicodedata.name(char, "a control character").lower()
+    if char in CONTROL_NAMES:
+        return _(CONTROL_NAMES[char])
+    return unicodedata.name(char, "").lower() or _("a control character")
 
 
 def clean_text(

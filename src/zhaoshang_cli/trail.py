@@ -154,6 +154,8 @@ def shown(key: str, value: Any, record: dict[str, Any]) -> str:
         return text + money_unit(key, record)
     if isinstance(value, list):
         return "、".join(str(item) for item in value)
+    if value == "«private»":  # audit.PRIVATE, as the trail stores a contact
+        return _("«private»")
     return str(value)
 
 

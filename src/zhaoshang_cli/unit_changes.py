@@ -155,7 +155,7 @@ def remove_unit(session: Session, name: str) -> Unit:
     if held:
         raise Invalid(
             _("{path} holds {held}; only a unit with nothing in it can be removed.").format(
-                path=path, held=", ".join(held)
+                path=path, held=_(", ").join(held)
             )
         )
     before = {"path": path, "kind": unit.kind, "rank": unit.rank}

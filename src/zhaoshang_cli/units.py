@@ -63,7 +63,7 @@ def find_unit(session: Session, name: str) -> Unit:
     if not candidates:
         raise NotFound(_("There is no unit named {name!r}; see `zs unit list`.").format(name=name))
     if len(candidates) > 1:
-        paths = ", ".join("/".join(path_of(session, unit)) for unit in candidates)
+        paths = _(", ").join("/".join(path_of(session, unit)) for unit in candidates)
         raise Invalid(
             _("Several units are named {name!r} ({paths}); give the path instead.").format(
                 name=name, paths=paths
@@ -82,7 +82,7 @@ def path_of(session: Session, unit: Unit) -> list[str]:
 
 
 def clean_name(name: str) -> str:
-    name = clean_text(name, "unit name", required=True)  # type: ignore[assignment]
+    name = clean_text(name, N_("unit name"), required=True)  # type: ignore[assignment]
     if "/" in name:
         raise Invalid(_("The unit name {name!r} may not contain '/'.").format(name=name))
     return name
@@ -96,7 +96,7 @@ def add_unit(
     rank: str | None = None,
 ) -> Unit:
     name = clean_name(name)
-    rank = clean_text(rank, "rank")
+    rank = clean_text(rank, N_("rank"))
     kind = check_kind(kind)
     parent_unit = find_unit(session, parent) if parent else None
     if rank and kind != "person":

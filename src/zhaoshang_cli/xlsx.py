@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from zhaoshang_cli.errors import CannotWrite, Invalid
+from zhaoshang_cli.i18n import N_, _, os_reason
 
 WIDTH_SAMPLE = 200  # rows looked at to size columns; the widest values show early enough
-PAGE_NUMBERS = "第 &P 页 共 &N 页"
+PAGE_NUMBERS = N_("Page &P of &N")
 CLOSING = ",.;:!?)、。,;:!?)》」』”’%"
 _EXCEL_EPOCH = date(1899, 12, 30)
 # XML 1.0 cannot hold these control characters; they are dropped from text.
@@ -154,7 +155,7 @@ def footer_text(left: str | None, right: str | None = None) -> str:
     """The page footer: the issuing office on the left, page X of Y in the middle, the date
     on the right."""
     text = f"&L{left.replace('&', '&&')}" if left else ""
-    text += f"&C{PAGE_NUMBERS}"
+    text += f"&C{_(PAGE_NUMBERS)}"
     return text + (f"&R{right.replace('&', '&&')}" if right else "")
 
 
@@ -262,12 +263,16 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
 
 def check_writable_folder(folder: Path) -> None:
     if not folder.is_dir():
-        raise Invalid(f"The folder {folder} does not exist.")
+        raise Invalid(_("The folder {folder} does not exist.").format(folder=folder))
     try:  # os.access says yes to root even where a write would fail, so try one
         with tempfile.TemporaryFile(dir=folder):
             pass
     except OSError as exc:
-        raise Invalid(f"The folder {folder} is not writable ({exc.strerror}).") from None
+        raise Invalid(
+            _("The folder {folder} is not writable ({reason}).").format(
+                folder=folder, reason=os_reason(exc)
+            )
+        ) from None
 
 
 def write_all_atomically(writers: dict[Path, Callable[[Path], None]]) -> None:
@@ -287,7 +292,9 @@ def write_all_atomically(writers: dict[Path, Callable[[Path], None]]) -> None:
                 write(Path(name))
                 os.chmod(name, 0o666 & ~_umask())  # mkstemp makes it private; files are shared
             except OSError as exc:
-                failure = f"Could not write {path}: {exc.strerror or exc}; no file was written."
+                failure = _("Could not write {file}: {reason}; no file was written.").format(
+                    file=path, reason=os_reason(exc)
+                )
                 break
         if failure is None:
             for path, temporary in temporaries.items():

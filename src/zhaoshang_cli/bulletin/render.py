@@ -8,34 +8,53 @@ from pathlib import Path
 from typing import Any
 
 from zhaoshang_cli.bulletin.compute import EVENTS, Bulletin
+from zhaoshang_cli.glossary import STAGE
+from zhaoshang_cli.i18n import CHINESE, N_, _, in_language
 from zhaoshang_cli.report.compute import Row
-from zhaoshang_cli.report.text import amount, flags_text, money_text, percent
+from zhaoshang_cli.report.text import (
+    amount,
+    flag_text,
+    flags_text,
+    money_text,
+    own_label,
+    percent,
+    subtotal_label,
+    total_label,
+)
 from zhaoshang_cli.xlsx import Sheet, Style
 
+# Headers and titles follow the user's language; the headline and the 通报 text are Chinese.
 EFFORT_HEADERS = [
-    ("unit", "单位"),
-    ("trip_days_week", "本周外出招商天数"),
-    ("trip_days_ytd", "累计外出招商天数"),
-    ("visits_week", "本周拜访企业个数"),
-    ("visits_ytd", "累计拜访企业个数"),
-    ("signed_week", "本周签约项目"),
-    ("signed_ytd", "累计签约项目"),
+    ("unit", N_("Unit")),
+    ("trip_days_week", N_("Trip days this week")),
+    ("trip_days_ytd", N_("Trip days this year")),
+    ("visits_week", N_("Visits this week")),
+    ("visits_ytd", N_("Visits this year")),
+    ("signed_week", N_("Signed this week")),
+    ("signed_ytd", N_("Signed this year")),
 ]
 EVENT_HEADERS = [
-    ("event", "类别"),
-    ("code", "项目编号"),
-    ("name", "项目名称"),
-    ("units", "责任单位"),
-    ("industry", "产业"),
-    ("contract", "合同引资额(万元)"),
+    ("event", N_("Event")),
+    ("code", N_("Project code")),
+    ("name", N_("Project")),
+    ("units", N_("Responsible units")),
+    ("industry", N_("Industry")),
+    ("contract", N_("Contract amount (万元)")),
 ]
 
 
 def title(bulletin: Bulletin) -> str:
     week = bulletin.week
-    return (
-        f"{week.year}年第{week.number}周招商引资快报"
-        f"({week.monday.month}月{week.monday.day}日—{week.sunday.month}月{week.sunday.day}日)"
+    monday, sunday = week.monday, week.sunday
+    return _("Bulletin for week {number} of {year} ({monday} to {sunday})").format(
+        year=week.year,
+        number=week.number,
+        monday=monday,
+        sunday=sunday,
+        monday_month=monday.month,
+        monday_day=monday.day,
+        sunday_month=sunday.month,
+        sunday_day=sunday.day,
     )
 
 
@@ -65,10 +84,14 @@ def headline(bulletin: Bulletin) -> list[str]:
 
 def event_rows(bulletin: Bulletin) -> list[dict[str, Any]]:
     return [
-        {**project, "event": label}
-        for key, label in EVENTS.items()
-        for project in bulletin.events[key]
+        {**project, "event": STAGE.shown(key)} for key in EVENTS for project in bulletin.events[key]
     ]
+
+
+def effort_rows(bulletin: Bulletin) -> list[dict[str, Any]]:
+    """The effort table, its last row (the parent's) named as the tables name a total."""
+    *units, total = bulletin.effort
+    return [*units, {**total, "unit": total_label(bulletin.report)}]
 
 
 _MARKDOWN = str.maketrans({char: "\\" + char for char in "\\`*_[]<>#|~"} | {"\n": " ", "\r": " "})
@@ -97,6 +120,18 @@ def _md_row(row: Row, threshold: Decimal, label: str | None = None) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
+MARKDOWN_HEADERS = [
+    N_("Unit"),
+    N_("Target"),
+    N_("Arrived"),
+    N_("Done %"),
+    N_("Done/time"),
+    N_("YoY"),
+    N_("Rank"),
+    N_("Flags"),
+]
+
+
 def markdown(bulletin: Bulletin) -> str:
     from zhaoshang_cli.report.prose import prose
 
@@ -105,45 +140,65 @@ def markdown(bulletin: Bulletin) -> str:
     if issuer is not None and (issuer.number or issuer.office):
         lines += [_md("  ".join(t for t in (issuer.number, issuer.office) if t)), ""]
     lines += [*(_md(sentence) for sentence in headline(bulletin)), ""]
+    headers = [_(header) for header in MARKDOWN_HEADERS]
     lines += [
-        f"## 完成情况(截至{report.period.end},单位:万元,时序进度{percent(report.time_progress)})",
+        "## "
+        + _("Completion (to {end}, unit: 万元, time progress {progress})").format(
+            end=report.period.end, progress=percent(report.time_progress)
+        ),
         "",
-        "| 单位 | 年度指标 | 累计到位 | 完成% | 完成/时序 | 同比 | 位次 | 提示 |",
+        "| " + " | ".join(headers) + " |",
         "|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for group in report.groups:
-        for row in [*group.rows, group.subtotal]:
+        for row in group.rows:
             lines.append(_md_row(row, report.threshold))
+        lines.append(_md_row(group.subtotal, report.threshold, _md(subtotal_label(group))))
     if report.own is not None:
-        lines.append(_md_row(report.own, report.threshold))
+        lines.append(_md_row(report.own, report.threshold, _md(own_label(report))))
     total = report.total
-    lines.append(_md_row(total, report.threshold, f"**{_md(total.unit)}**"))
-    line = percent(report.threshold, 0)
+    lines.append(_md_row(total, report.threshold, f"**{_md(total_label(report))}**"))
     lines += [
         "",
-        f"提示:“滞后时序”为完成进度低于时序进度;“低于{line}时序”为低于时序进度的{line}"
-        "(黄牌警告线);“—”表示没有可比的基数。",
+        _(
+            "Flags: “{behind}” is completion below time progress; “{far}” is below {line} of "
+            "it (the yellow-card line); “—” means there is nothing to compare with."
+        ).format(
+            behind=flag_text("behind_schedule", report.threshold),
+            far=flag_text("far_behind", report.threshold),
+            line=percent(report.threshold, 0),
+        ),
     ]
-    lines += ["", "## 本周项目", ""]
-    for key, label in EVENTS.items():
+    lines += ["", "## " + _("This week's projects"), ""]
+    for key in EVENTS:
         projects = bulletin.events[key]
-        lines.append(f"- {label}{len(projects)}个" + (":" if projects else ""))
+        lines.append(
+            "- "
+            + _("{event}: {count}").format(event=STAGE.shown(key), count=len(projects))
+            + (_(":") if projects else "")
+        )
         for p in projects:
             lines.append(
-                f"  - {_md(p['code'])} {_md(p['name'])}({_md(p['units'])},{_md(p['industry'])},"
-                f"合同引资额{money_text(p['contract'] or Decimal(0))})"
+                "  - "
+                + _("{code} {name} ({units}, {industry}, contract amount {amount})").format(
+                    code=_md(p["code"]),
+                    name=_md(p["name"]),
+                    units=_md(p["units"]),
+                    industry=_md(p["industry"]),
+                    amount=money_text(p["contract"] or Decimal(0)),
+                )
             )
     lines += [
         "",
-        "## 招商工作量",
+        "## " + _("Effort"),
         "",
-        "| " + " | ".join(h for _, h in EFFORT_HEADERS) + " |",
+        "| " + " | ".join(_(header) for _key, header in EFFORT_HEADERS) + " |",
         "|---|" + "---:|" * (len(EFFORT_HEADERS) - 1),
     ]
-    for row in bulletin.effort:
-        cells = [_md(row["unit"])] + [_count(row[k]) for k, _ in EFFORT_HEADERS[1:]]
+    for row in effort_rows(bulletin):
+        cells = [_md(row["unit"])] + [_count(row[key]) for key, _header in EFFORT_HEADERS[1:]]
         lines.append("| " + " | ".join(cells) + " |")
-    lines += ["", "## 今年以来", ""]
+    lines += ["", "## " + _("The year so far (the report's text, in Chinese)"), ""]
     lines += [f"**{_md(p.text)}**" if p.heading else _md(p.text) for p in prose(report)[1:]]
     if issuer is not None:
         lines += ["", _md("  ".join(t for t in (issuer.office, issuer.date_text) if t))]
@@ -157,17 +212,22 @@ def workbook(bulletin: Bulletin) -> Callable[[Path], None]:
 
     issuer, week = bulletin.issuer, title(bulletin)
     main = completion_sheet(
-        bulletin.report, heading=week, notes=headline(bulletin), name="快报", issuer=issuer
+        bulletin.report, heading=week, notes=headline(bulletin), name=_("Bulletin"), issuer=issuer
     )
+    projects, effort_name = _("This week's projects"), _("Effort")
     events = list_sheet(
-        "本周项目", event_rows(bulletin), EVENT_HEADERS, heading=f"{week}·本周项目", issuer=issuer
+        projects,
+        event_rows(bulletin),
+        EVENT_HEADERS,
+        heading=_("{title} · {part}").format(title=week, part=projects),
+        issuer=issuer,
     )
     effort = list_sheet(
-        "招商工作量",
-        bulletin.effort,
+        effort_name,
+        effort_rows(bulletin),
         EFFORT_HEADERS,
-        heading=f"{week}·招商工作量",
-        subtitle="单位:天、个",
+        heading=_("{title} · {part}").format(title=week, part=effort_name),
+        subtitle=_("unit: days, count"),
         issuer=issuer,
     )
     return workbook_writer([main, chart_sheet(bulletin), events, effort])
@@ -180,16 +240,20 @@ def chart_sheet(bulletin: Bulletin) -> Sheet:
     report = bulletin.report
     percent_style = Style(number_format="0.0%")
     week = bulletin.week
+    end = report.period.end
     sheet = titled(
-        "完成图",
-        f"{week.year}年第{week.number}周各单位完成进度",
-        f"截至{report.period.end.month}月{report.period.end.day}日,时序进度"
-        f"{percent(report.time_progress)}",
+        _("Chart"),
+        _("Completion by unit, week {number} of {year}").format(year=week.year, number=week.number),
+        _("to {end}, time progress {progress}").format(
+            end=end, month=end.month, day=end.day, progress=percent(report.time_progress)
+        ),
         3,
         bulletin.issuer,
     )
     sheet.min_widths = {1: 22, 2: 10, 3: 10}
-    sheet.add(("单位", HEADER_STYLE), ("完成%", HEADER_STYLE), ("时序进度", HEADER_STYLE))
+    sheet.add(
+        (_("Unit"), HEADER_STYLE), (_("Done %"), HEADER_STYLE), (_("Time progress"), HEADER_STYLE)
+    )
     progress = report.time_progress.quantize(Decimal("0.000001"))
     rows = [row for group in report.groups for row in group.rows]
     for row in rows:
@@ -218,8 +282,8 @@ def chart_sheet(bulletin: Bulletin) -> Sheet:
             }
         )
         bars.combine(line)
-        bars.set_title({"name": "各单位完成进度与时序进度"})
-        bars.set_y_axis({"name": "完成%", "num_format": "0%"})
+        bars.set_title({"name": _("Completion by unit against time progress")})
+        bars.set_y_axis({"name": _("Done %"), "num_format": "0%"})
         bars.set_legend({"position": "bottom"})
         bars.set_size({"width": 960, "height": 440})
         worksheet.insert_chart("E3", bars)
@@ -235,19 +299,20 @@ def document(bulletin: Bulletin) -> Callable[[Path], None]:
     from zhaoshang_cli.report.prose import Paragraph
 
     report = bulletin.report
-    doc = word.new_document()
-    word.masthead(doc, bulletin.issuer, title(bulletin))
-    word.body(doc, [Paragraph(text) for text in headline(bulletin)])
-    for key, label in EVENTS.items():
-        for p in bulletin.events[key]:
-            word.small(
-                doc,
-                f"{label}:{p['code']} {p['name']}({p['units']},{p['industry'] or '产业未填'},"
-                f"合同引资额{money_text(p['contract'] or Decimal(0))})",
-                size=12,
-            )
-    word.signature(doc, bulletin.issuer)
-    word.appendix_table(doc, report, f"{title(bulletin)}·完成情况", "万")
+    with in_language(CHINESE):  # the 快报 as sent: a Chinese document whoever writes it
+        doc = word.new_document()
+        word.masthead(doc, bulletin.issuer, title(bulletin))
+        word.body(doc, [Paragraph(text) for text in headline(bulletin)])
+        for key, label in EVENTS.items():
+            for p in bulletin.events[key]:
+                word.small(
+                    doc,
+                    f"{label}:{p['code']} {p['name']}({p['units']},{p['industry'] or '产业未填'},"
+                    f"合同引资额{money_text(p['contract'] or Decimal(0))})",
+                    size=12,
+                )
+        word.signature(doc, bulletin.issuer)
+        word.appendix_table(doc, report, f"{title(bulletin)}·完成情况", "万")
 
     def save(path: Path) -> None:
         doc.save(str(path))

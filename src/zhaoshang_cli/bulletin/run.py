@@ -27,6 +27,7 @@ from sqlmodel import Session, select
 from zhaoshang_cli import audit, dates
 from zhaoshang_cli.bulletin.weeks import Week, check_complete, last_complete_week, parse_week
 from zhaoshang_cli.errors import CannotWrite, Invalid
+from zhaoshang_cli.i18n import N_, _, os_reason
 from zhaoshang_cli.ledger import Ledger
 from zhaoshang_cli.models import BulletinRun
 from zhaoshang_cli.text import clean_text
@@ -67,8 +68,10 @@ def exclusive(out: Path, wait_seconds: float) -> Iterator[None]:
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     raise Invalid(
-                        f"Another zs bulletin is writing to {out}; gave up after waiting "
-                        f"{wait_seconds:g} s."
+                        _(
+                            "Another zs bulletin is writing to {folder}; gave up after waiting "
+                            "{seconds} s."
+                        ).format(folder=out, seconds=f"{wait_seconds:g}")
                     ) from None
                 time.sleep(0.1)
         yield
@@ -93,8 +96,10 @@ def exclusive_in_ledger(ledger: Ledger, wait_seconds: float) -> Iterator[None]:
         while not connection.exec_driver_sql(query).scalar():
             if time.monotonic() >= deadline:
                 raise Invalid(
-                    f"Another zs bulletin is running on {ledger.shown}; gave up after waiting "
-                    f"{wait_seconds:g} s."
+                    _(
+                        "Another zs bulletin is running on {location}; gave up after waiting "
+                        "{seconds} s."
+                    ).format(location=ledger.shown, seconds=f"{wait_seconds:g}")
                 )
             time.sleep(0.1)
         try:
@@ -156,12 +161,14 @@ def write_week(ledger: Ledger, week: Week, out: Path, operator: str | None = Non
         publish(folder, xlsx_path, md_path)
     except OSError as exc:
         if not committed:
-            failure = f"Could not write {xlsx_path}: {exc.strerror or exc}; no file was written."
-        else:
-            failure = (
-                f"The bulletin for {week} is recorded but could not be put in place in {out} "
-                f"({exc.strerror}); the next run finishes it."
+            failure = _("Could not write {file}: {reason}; no file was written.").format(
+                file=xlsx_path, reason=os_reason(exc)
             )
+        else:
+            failure = _(
+                "The bulletin for {week} is recorded but could not be put in place in {folder} "
+                "({reason}); the next run finishes it."
+            ).format(week=week, folder=out, reason=os_reason(exc))
     finally:
         if not committed:
             shutil.rmtree(folder, ignore_errors=True)
@@ -232,8 +239,10 @@ def read_only_sentence(ledger: Ledger) -> Iterator[None]:
         if "readonly" not in str(exc):
             raise
         raise Invalid(
-            f"The ledger {ledger.location} is read-only, and the bulletin records each run in "
-            "it; nothing was written."
+            _(
+                "The ledger {ledger} is read-only, and the bulletin records each run in it; "
+                "nothing was written."
+            ).format(ledger=ledger.location)
         ) from None
 
 
@@ -256,10 +265,14 @@ def run_bulletins(
 ) -> "Run":
     """Checks everything that can fail before any file is written."""
     if week is not None and catch_up:
-        raise Invalid("Give either --week or --catch-up, not both.")
-    operator = clean_text(operator, "operator")
+        raise Invalid(_("Give either --week or --catch-up, not both."))
+    operator = clean_text(operator, N_("operator"))
     if not 0 <= wait_seconds <= MAX_WAIT:  # NaN too: a cron job must never wait for ever
-        raise Invalid(f"--wait takes 0 to {MAX_WAIT} seconds, not {wait_seconds}.")
+        raise Invalid(
+            _("--wait takes 0 to {most} seconds, not {value}.").format(
+                most=MAX_WAIT, value=wait_seconds
+            )
+        )
     today = dates.today()
     chosen = parse_week(week) if week is not None else None
     if chosen:

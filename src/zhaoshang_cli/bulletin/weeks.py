@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from zhaoshang_cli import dates
 from zhaoshang_cli.errors import Invalid
+from zhaoshang_cli.i18n import _
 
 _WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
 
@@ -42,12 +43,18 @@ def week_of(day: date) -> Week:
 def parse_week(text: str) -> Week:
     match = _WEEK.match(text.strip())
     if not match:
-        raise Invalid(f"The week {text!r} is not an ISO week; write it like 2026-W16.")
+        raise Invalid(
+            _("The week {value!r} is not an ISO week; write it like 2026-W16.").format(value=text)
+        )
     year, number = dates.check_year(int(match[1])), int(match[2])
     try:
         date.fromisocalendar(year, number, 1)
     except ValueError:
-        raise Invalid(f"The week {text!r} does not exist: {year} has no week {number}.") from None
+        raise Invalid(
+            _("The week {value!r} does not exist: {year} has no week {number}.").format(
+                value=text, year=year, number=number
+            )
+        ) from None
     return Week(year, number)
 
 
@@ -59,6 +66,8 @@ def last_complete_week(today: date) -> Week:
 def check_complete(week: Week, today: date) -> None:
     if week.sunday >= today:
         raise Invalid(
-            f"Week {week} ends on {week.sunday} and is not over yet; "
-            f"the latest complete week is {last_complete_week(today)}."
+            _(
+                "Week {week} ends on {sunday} and is not over yet; "
+                "the latest complete week is {latest}."
+            ).format(week=week, sunday=week.sunday, latest=last_complete_week(today))
         )

@@ -5,7 +5,7 @@ import os
 import sys
 from typing import Annotated, Any
 
-from zhaoshang_cli.i18n import _, activate
+from zhaoshang_cli.i18n import _, activate, os_reason
 
 activate()  # before typer is imported: its module-level strings follow the language
 
@@ -91,14 +91,15 @@ class ZsGroup(TyperGroup):
             if debugging():
                 raise
             if exc.filename:
-                typer.echo(f"zs: {exc.strerror or exc} ({exc.filename}).", err=True)
+                typer.echo(f"zs: {os_reason(exc)} ({exc.filename}).", err=True)
             elif exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
                 typer.echo(
-                    "zs: " + _("Could not write the output: {reason}.").format(reason=exc.strerror),
+                    "zs: "
+                    + _("Could not write the output: {reason}.").format(reason=os_reason(exc)),
                     err=True,
                 )
             else:
-                typer.echo(f"zs: {exc.strerror or exc}.", err=True)
+                typer.echo(f"zs: {os_reason(exc)}.", err=True)
             raise typer.Exit(1) from None
         except Exception as exc:
             if debugging() or type(exc).__module__.startswith("typer"):

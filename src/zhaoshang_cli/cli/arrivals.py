@@ -23,7 +23,7 @@ from zhaoshang_cli.cli.common import (
     writing,
 )
 from zhaoshang_cli.glossary import SOURCE
-from zhaoshang_cli.i18n import _
+from zhaoshang_cli.i18n import N_, _
 from zhaoshang_cli.money import format_amount, parse_amount
 
 arrival_app = typer.Typer(help="Capital arrivals (资金到位): list and reverse.")
@@ -31,20 +31,20 @@ arrival_app = typer.Typer(help="Capital arrivals (资金到位): list and revers
 # Also the arrivals of `project show --format json`: one shape for an arrival everywhere.
 ARRIVAL_COLUMNS = [
     Col("id", "#", "int"),
-    Col("date", "到位日期", "date"),
-    Col("project", "项目编号"),
-    Col("project_name", "项目名称", drop=9, wrap="text"),
-    Col("cny_fen", "到位(万元)", "money"),
-    Col("amount_minor", "原币金额", "money", json_key="amount_original_wan", drop=6),
-    Col("currency", "币种", drop=7),
-    Col("source", "来源", drop=5, terms=SOURCE),
-    Col("ref", "凭证号", drop=8, wrap="text"),
-    Col("note", "备注", drop=10, wrap="text"),
-    Col("reverses", "冲销", "int"),
-    Col("reversed_by", "被冲销", "int"),
-    Col("warnings", "提示", drop=4, wrap="text"),
-    Col("operator", "录入人", drop=2),
-    Col("entered_at", "录入时间", drop=1),
+    Col("date", N_("Date"), "date"),
+    Col("project", N_("Project code")),
+    Col("project_name", N_("Project"), drop=9, wrap="text"),
+    Col("cny_fen", N_("Arrived (万元)"), "money"),
+    Col("amount_minor", N_("Original amount"), "money", json_key="amount_original_wan", drop=6),
+    Col("currency", N_("Currency"), drop=7),
+    Col("source", N_("Source"), drop=5, terms=SOURCE),
+    Col("ref", N_("Voucher"), drop=8, wrap="text"),
+    Col("note", N_("Note"), drop=10, wrap="text"),
+    Col("reverses", N_("Reverses"), "int"),
+    Col("reversed_by", N_("Reversed by"), "int"),
+    Col("warnings", N_("Warnings"), drop=4, wrap="text"),
+    Col("operator", N_("Entered by"), drop=2),
+    Col("entered_at", N_("Entered at"), drop=1),
 ]
 
 
@@ -105,15 +105,18 @@ def arrival_list(
     db: DbOption = None,
 ) -> Listing:
     """Arrivals, reversals included and linked to what they reverse."""
-    start = dates.parse_date(date_from, what="--from date") if date_from is not None else None
-    end = dates.parse_date(date_to, what="--to date") if date_to is not None else None
+    start = dates.parse_date(date_from, what=N_("--from date")) if date_from is not None else None
+    end = dates.parse_date(date_to, what=N_("--to date")) if date_to is not None else None
     with reading(db) as session:
         rows = list_arrivals(session, project=project, unit=unit, date_from=start, date_to=end)
     for row in rows:
         row["amount"] = format_amount(row["amount_minor"]) + "万 " + row["currency"]
     total = sum(row["cny_fen"] for row in rows)
     return Listing(
-        ARRIVAL_COLUMNS, rows, title="到位资金", caption=f"合计 {format_amount(total)} 万元"
+        ARRIVAL_COLUMNS,
+        rows,
+        title=_("Arrivals"),
+        caption=_("Total {amount} 万元").format(amount=format_amount(total)),
     )
 
 

@@ -17,7 +17,7 @@ from zhaoshang_cli.cli.common import (
     say,
     writing,
 )
-from zhaoshang_cli.i18n import _
+from zhaoshang_cli.i18n import N_, _
 
 activity_app = typer.Typer(help="Effort records (招商工作量): trip days and companies visited.")
 
@@ -44,7 +44,7 @@ def bulletin(
     from zhaoshang_cli.bulletin.run import run_bulletins
 
     run = run_bulletins(db, out, week=week, catch_up=catch_up, wait_seconds=wait, operator=operator)
-    finished = ", ".join(week.label for week in run.finished)
+    finished = _(", ").join(week.label for week in run.finished)
     repaired = (
         _(" (and finished {weeks}, left half in place by a killed run)").format(weeks=finished)
         if finished
@@ -58,7 +58,7 @@ def bulletin(
             )
         )
         return
-    weeks = ", ".join(w.week.label for w in run.written)
+    weeks = _(", ").join(w.week.label for w in run.written)
     say(
         "zs bulletin: "
         + _("wrote {weeks} (-bulletin.xlsx, .md and .docx) to {folder}{repaired}").format(
@@ -108,15 +108,15 @@ def activity_list(
         )
     columns = [
         Col("id", "#", "int"),
-        Col("date", "日期", "date"),
-        Col("unit", "单位"),
-        Col("leader", "带队领导"),
-        Col("trip_days", "外出天数", "int"),
-        Col("visits", "拜访企业", "int"),
-        Col("note", "备注"),
-        Col("operator", "录入人"),
+        Col("date", N_("Date"), "date"),
+        Col("unit", N_("Unit")),
+        Col("leader", N_("Led by")),
+        Col("trip_days", N_("Trip days"), "int"),
+        Col("visits", N_("Visits"), "int"),
+        Col("note", N_("Note")),
+        Col("operator", N_("Entered by")),
     ]
-    return Listing(columns, rows, title="招商工作量")
+    return Listing(columns, rows, title=_("Effort records"))
 
 
 def register(app: typer.Typer) -> None:

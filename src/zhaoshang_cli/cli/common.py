@@ -20,7 +20,7 @@ import typer
 from zhaoshang_cli.dates import local
 from zhaoshang_cli.errors import Invalid
 from zhaoshang_cli.glossary import Terms
-from zhaoshang_cli.i18n import _
+from zhaoshang_cli.i18n import N_, _
 from zhaoshang_cli.ledger import Ledger
 from zhaoshang_cli.money import format_amount, to_unit
 from zhaoshang_cli.safety import CsvWriter, csv_safe
@@ -40,7 +40,7 @@ def _checked_operator(value: str | None) -> str | None:
     """Checked as it is parsed, so no command can write (even a backup) under a bad name."""
     from zhaoshang_cli.text import clean_text
 
-    return clean_text(value, "operator")
+    return clean_text(value, N_("operator"))
 
 
 OperatorOption = Annotated[
@@ -150,7 +150,8 @@ class Col:
     """A column of a listing. kind: text, money (分, shown in 万元), int, date, bool.
     ``drop``: left out of a narrow terminal's table, in this order; ``wrap``: "names" (a
     list that breaks between names) or "text" (may break anywhere);
-    ``terms``: a code shown in the user's language (JSON and CSV keep the code)."""
+    ``terms``: a code shown in the user's language (JSON and CSV keep the code);
+    ``header``: an English msgid (``N_``), translated when the table is drawn."""
 
     key: str
     header: str
@@ -209,7 +210,7 @@ def display_value(col: Col, value: Any) -> str:
     if col.kind == "money":
         return format_amount(value)
     if col.kind == "bool":
-        return "是" if value else ""
+        return _("yes") if value else ""
     if isinstance(value, datetime):
         return local(value).strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, date):
@@ -309,7 +310,7 @@ def render(listing: Listing, output_format: OutputFormat, out: Output | None = N
 
         specs = [
             Spec(
-                c.header,
+                _(c.header),
                 "right" if c.kind in ("money", "int") else "left",
                 drop=c.drop,
                 wrap=c.wrap,

@@ -14,6 +14,7 @@ from zhaoshang_cli.cli.common import (
     say,
     writing,
 )
+from zhaoshang_cli.i18n import N_, _
 from zhaoshang_cli.settings import KEYS, list_settings, set_setting, unset_setting
 
 config_app = typer.Typer(
@@ -47,7 +48,7 @@ def config_unset(
     """Remove a setting (files then go out without it)."""
     with writing(db, operator) as session:
         unset_setting(session, key)
-    say(f"{key} is no longer set.")
+    say(_("{key} is no longer set.").format(key=key))
 
 
 @config_app.command("list")
@@ -57,13 +58,13 @@ def config_list(db: DbOption = None) -> Listing:
     with reading(db) as session:
         rows = list_settings(session)
     columns = [
-        Col("key", "设置"),
-        Col("value", "值"),
-        Col("meaning", "说明"),
-        Col("example", "示例"),
-        Col("operator", "设置人"),
+        Col("key", N_("Setting")),
+        Col("value", N_("Value")),
+        Col("meaning", N_("Meaning")),
+        Col("example", N_("Example")),
+        Col("operator", N_("Set by")),
     ]
-    return Listing(columns, rows, title="台账设置")
+    return Listing(columns, rows, title=_("Ledger settings"))
 
 
 def register(app: typer.Typer) -> None:

@@ -28,7 +28,7 @@ from zhaoshang_cli.cli.common import (
     writing,
 )
 from zhaoshang_cli.errors import Invalid, LedgerError
-from zhaoshang_cli.i18n import _, ngettext
+from zhaoshang_cli.i18n import N_, _, ngettext
 from zhaoshang_cli.ledger import Ledger, resolve_location, shown, sqlite_version
 from zhaoshang_cli.money import parse_rate
 from zhaoshang_cli.projects import find_project
@@ -79,6 +79,14 @@ def init(db: DbOption = None, operator: OperatorOption = None) -> None:
         )
 
 
+COUNT_LINES = {
+    "unit": N_("units:    {count}"),
+    "project": N_("projects: {count}"),
+    "arrival": N_("arrivals: {count}"),
+    "audit": N_("audits:   {count}"),
+}
+
+
 def info(db: DbOption = None) -> None:
     """Where the ledger is, its schema revision, the SQLite or PostgreSQL version, what it
     holds, and when it was last backed up."""
@@ -92,7 +100,7 @@ def info(db: DbOption = None) -> None:
     ledger = Ledger(location, read_only=True)
     try:
         if ledger.backend == "sqlite":
-            say(f"sqlite:   {sqlite_version()}")
+            say(_("sqlite:   {version}").format(version=sqlite_version()))
         ledger.check()
         if ledger.backend == "postgresql":
             say(_("postgresql: {version}").format(version=ledger.server_version()))
@@ -100,9 +108,9 @@ def info(db: DbOption = None) -> None:
         with ledger.read() as session:
             conn = session.connection()
             say(_("schema:   {revision}").format(revision=ledger.revision()))
-            for name in ("unit", "project", "arrival", "audit"):
+            for name, line in COUNT_LINES.items():
                 count = conn.execute(select(func.count()).select_from(table(name))).scalar()
-                say(f"{name + 's:':<9} {count}")
+                say(_(line).format(count=count))
             last = last_backup(session)
     finally:
         ledger.dispose()
@@ -216,7 +224,7 @@ def history(
             Col("subject", _("Subject"), wrap="names"),
             Col("changes", _("What changed"), wrap="text"),
         ]
-    render(Listing(columns, rows, title=_("Ledger log (台账操作记录)")), out.format, out)
+    render(Listing(columns, rows, title=_("Ledger log")), out.format, out)
 
 
 def rate_set(
@@ -230,7 +238,11 @@ def rate_set(
     rate_micro = parse_rate(rate)
     with writing(db, operator) as session:
         saved = set_rate(session, currency, month, rate_micro)
-    say(f"{saved.currency} {month}: {rate} CNY")
+    say(
+        _("Exchange rate for {month}: 1 {currency} = {rate} CNY.").format(
+            currency=saved.currency, month=month, rate=rate
+        )
+    )
 
 
 @list_command
@@ -238,8 +250,12 @@ def rate_list(db: DbOption = None) -> Listing:
     """The exchange rates kept in the ledger."""
     with reading(db) as session:
         rows = list_rates(session)
-    columns = [Col("currency", "币种"), Col("month", "月份"), Col("rate", "汇率 (元)")]
-    return Listing(columns, rows, title="汇率")
+    columns = [
+        Col("currency", N_("Currency")),
+        Col("month", N_("Month")),
+        Col("rate", N_("Rate (CNY)")),
+    ]
+    return Listing(columns, rows, title=_("Exchange rates"))
 
 
 def register(app: typer.Typer) -> None:

@@ -16,6 +16,7 @@ from zhaoshang_cli.i18n import N_, _
 
 HELP_OPTION_TEXT = N_("Show this message and exit.")
 USAGE_PREFIX = N_("Usage: ")
+USAGE_WORDS = (N_("[OPTIONS]"), N_("COMMAND [ARGS]..."))  # Click's placeholders in a usage line
 CLICK_WORDS = (
     N_("Try '{command} {option}' for help."),
     N_("Error: {message}"),
@@ -27,11 +28,11 @@ USAGE_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.DOTALL), msgid)
     for pattern, msgid in (
         (
-            r"No such option: (?P<name>\S+)\s+Did you mean (?P<hint>.+)\?$",
-            N_("No such option: {name}. Did you mean {hint}?"),
+            r"No such option: (?P<name>\S+) \(Possible options: (?P<hint>.+)\)$",
+            N_("No such option: {name} (Possible options: {hint})"),
         ),
         (r"No such option: (?P<name>\S+)$", N_("No such option: {name}")),
-        (r"No such command '(?P<name>.*)'\.$", N_("No such command {name!r}.")),
+        (r"No such command '(?P<name>.*)'\.?$", N_("No such command {name!r}.")),
         (r"Missing argument '(?P<name>.+)'\.$", N_("Missing argument '{name}'.")),
         (r"Missing option '(?P<name>.+)'\.$", N_("Missing option '{name}'.")),
         (
@@ -43,27 +44,77 @@ USAGE_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             N_("Got unexpected extra argument(s) ({args})"),
         ),
         (
-            r"Invalid value for '(?P<name>.+?)': '(?P<value>.*)' is not one of (?P<choices>.+)\.$",
+            r"Got unexpected extra argument\(s\) \((?P<args>.*)\)$",
+            N_("Got unexpected extra argument(s) ({args})"),
+        ),
+        (
+            r"Invalid value for '(?P<name>.+?)': (?:Value error, )?'(?P<value>.*)' is not one of "
+            r"(?P<choices>.+)\.$",
             N_("Invalid value for '{name}': '{value}' is not one of {choices}."),
         ),
         (
-            r"Invalid value for '(?P<name>.+?)': '(?P<value>.*)' is not a valid integer\.$",
-            N_("Invalid value for '{name}': '{value}' is not a valid integer."),
+            r"Invalid value for '(?P<name>.+?)': Input should be a valid integer\b.*$",
+            N_("Invalid value for '{name}': a whole number is needed."),
         ),
         (
-            r"Invalid value for '(?P<name>.+?)': (?P<message>.+)$",
+            r"Invalid value for '(?P<name>.+?)': Input should be a valid number\b.*$",
+            N_("Invalid value for '{name}': a number is needed."),
+        ),
+        (
+            r"Invalid value for '(?P<name>.+?)': Input should be less than or equal to "
+            r"(?P<limit>\S+)$",
+            N_("Invalid value for '{name}': at most {limit}."),
+        ),
+        (
+            r"Invalid value for '(?P<name>.+?)': Input should be greater than or equal to "
+            r"(?P<limit>\S+)$",
+            N_("Invalid value for '{name}': at least {limit}."),
+        ),
+        (
+            r"Invalid value for '(?P<name>.+?)': (?:Value error, )?(?P<message>.+)$",
             N_("Invalid value for '{name}': {message}"),
         ),
         (r"Missing command\.$", N_("Missing command.")),
     )
 )
+# Typer adds a suggestion to a mistyped command (after its own message, translated or not).
+SUGGESTION = re.compile(r"(?P<message>.+?)\.? Did you mean (?P<hint>.+)\?$", re.DOTALL)
+# Arguments as a missing-argument error names them, with what they stand for.
+ARGUMENTS = {
+    "amount": N_("the amount"),
+    "arrival_id": N_("the id of the arrival"),
+    "code": N_("the project code"),
+    "currency": N_("the currency code"),
+    "file": N_("the file"),
+    "key": N_("the setting"),
+    "kind": N_("what the spreadsheet holds"),
+    "name": N_("the unit's name"),
+    "new_name": N_("the unit's new name"),
+    "parent": N_("the unit whose target is handed down"),
+    "project": N_("the project code"),
+    "rate": N_("the rate"),
+    "stage": N_("the new stage"),
+    "unit": N_("the unit's name"),
+    "value": N_("the value"),
+}
 
 
 def translate_usage_message(message: str) -> str:
+    suggestion = SUGGESTION.match(message)
+    if suggestion:
+        first = translate_usage_message(suggestion["message"].rstrip(".。"))
+        return _("{message}. Did you mean {hint}?").format(
+            message=first.rstrip(".。"), hint=suggestion["hint"]
+        )
     for pattern, msgid in USAGE_ERRORS:
         match = pattern.match(message)
         if match:
-            return _(msgid).format(**match.groupdict())
+            words = match.groupdict()
+            if msgid == "Missing argument '{name}'." and words["name"] in ARGUMENTS:
+                return _("Missing argument '{name}' ({what}).").format(
+                    name=words["name"], what=_(ARGUMENTS[words["name"]])
+                )
+            return _(msgid).format(**words)
     return message
 
 
@@ -71,6 +122,8 @@ class ZsFormatter(click.HelpFormatter):
     """Click's help formatter with its fixed words translated."""
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        for words in USAGE_WORDS:
+            args = args.replace(words, _(words))
         super().write_usage(prog, args, prefix=_(USAGE_PREFIX) if prefix is None else prefix)
 
     def write_dl(self, rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:

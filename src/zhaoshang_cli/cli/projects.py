@@ -27,23 +27,23 @@ from zhaoshang_cli.cli.common import (
     say,
     writing,
 )
-from zhaoshang_cli.glossary import ORIGIN, STAGE, STAGES
-from zhaoshang_cli.i18n import _
+from zhaoshang_cli.glossary import ORIGIN, STAGE
+from zhaoshang_cli.i18n import N_, _
 from zhaoshang_cli.money import format_amount, parse_amount
 from zhaoshang_cli.projects import add_project, list_projects, move_stage, project_detail
 
 project_app = typer.Typer(help="Projects (项目): list, show, move through stages.")
 
 PROJECT_COLUMNS = [
-    Col("code", "编号"),
-    Col("name", "项目名称", wrap="text"),
-    Col("units", "责任单位", wrap="names"),
-    Col("industry", "产业", drop=2, wrap="text"),
-    Col("industrial", "工业", "bool", drop=1),
-    Col("stage", "阶段", drop=5, terms=STAGE),
-    Col("signed_on", "签约日期", "date", drop=4),
-    Col("contract_fen", "合同额(万元)", "money"),
-    Col("arrived_fen", "到位(万元)", "money"),
+    Col("code", N_("Code")),
+    Col("name", N_("Project"), wrap="text"),
+    Col("units", N_("Units"), wrap="names"),
+    Col("industry", N_("Industry"), drop=2, wrap="text"),
+    Col("industrial", N_("Industrial"), "bool", drop=1),
+    Col("stage", N_("Stage"), drop=5, terms=STAGE),
+    Col("signed_on", N_("Signed"), "date", drop=4),
+    Col("contract_fen", N_("Contract (万元)"), "money"),
+    Col("arrived_fen", N_("Arrived (万元)"), "money"),
 ]
 # project show --format json/csv: the same keys as project list, money in 万元.
 DETAIL_COLUMNS = [
@@ -122,14 +122,16 @@ def add_project_command(
 ) -> None:
     """Add a project the office brought in."""
     contract = (
-        parse_amount(amount, what="contract amount", currency="CNY") if amount is not None else None
+        parse_amount(amount, what=N_("contract amount"), currency="CNY")
+        if amount is not None
+        else None
     )
     total = (
-        parse_amount(total_investment, what="total investment", currency="CNY")
+        parse_amount(total_investment, what=N_("total investment"), currency="CNY")
         if total_investment is not None
         else None
     )
-    signed_on = dates.parse_date(signed, what="signing date") if signed is not None else None
+    signed_on = dates.parse_date(signed, what=N_("signing date")) if signed is not None else None
     with writing(db, operator) as session:
         project = add_project(
             session,
@@ -175,7 +177,7 @@ def project_list(
     """Projects with their contract amount and money arrived so far."""
     with reading(db) as session:
         rows = list_projects(session, unit=unit, stage=stage, year=year)
-    return Listing([Col("id", "#", "int", drop=3), *PROJECT_COLUMNS], rows, title="项目")
+    return Listing([Col("id", "#", "int", drop=3), *PROJECT_COLUMNS], rows, title=_("Projects"))
 
 
 @project_app.command("show")
@@ -221,33 +223,37 @@ def project_show(
         [{"unit": name, "share": Decimal(share) / 10_000} for name, share in detail["units"]]
     )
     fields = [
-        ("责任单位", units),
-        ("投资方", detail["investor"]),
-        ("来源地", detail["origin"]),
-        ("产业", detail["industry"]),
-        ("工业项目", "是" if detail["industrial"] else "否"),
-        ("阶段", f"{detail['stage']} ({STAGES[detail['stage']]})"),
-        ("签约日期", detail["signed_on"]),
-        ("合同额", f"{format_amount(detail['contract_fen'])} 万元"),
-        ("累计到位", f"{format_amount(detail['arrived_fen'])} 万元"),
-        ("签约活动", detail["occasion"]),
-        ("包保领导", detail["leader"]),
-        ("招商人", detail["recruiter"]),
-        ("终止原因", detail["termination_reason"]),
+        (_("Responsible units"), units),
+        (_("Investor"), detail["investor"]),
+        (_("Investor origin"), ORIGIN.shown(detail["origin"]) if detail["origin"] else None),
+        (_("Industry"), detail["industry"]),
+        (_("Industrial project"), _("yes") if detail["industrial"] else _("no")),
+        (_("Stage"), STAGE.shown(detail["stage"])),
+        (_("Signing date"), detail["signed_on"]),
+        (_("Contract amount"), f"{format_amount(detail['contract_fen'])} 万元"),
+        (_("Arrived so far"), f"{format_amount(detail['arrived_fen'])} 万元"),
+        (_("Signing occasion"), detail["occasion"]),
+        (_("Leader in charge"), detail["leader"]),
+        (_("Recruiter"), detail["recruiter"]),
+        (_("Termination reason"), detail["termination_reason"]),
     ]
     if with_contacts:
-        fields.append(("联系人", detail.get("contact")))
+        fields.append((_("Contact"), detail.get("contact")))
     for label, value in fields:
         if value not in (None, ""):
-            out.print(f"  {label}: {value}", highlight=False)
-    out.print("阶段记录:")
+            out.print(_("  {label}: {value}").format(label=label, value=value), highlight=False)
+    out.print(_("Stage history:"))
     for event in detail["stages"]:
-        mark = " (更正)" if event["correction"] else ""
+        mark = _(" (correction)") if event["correction"] else ""
         reason = f" — {event['reason']}" if event["reason"] else ""
-        out.print(f"  {event['on_date']}  {event['stage']}{mark}{reason}", highlight=False)
-    out.print("到位资金:")
+        out.print(
+            f"  {event['on_date']}  {STAGE.shown(event['stage'])}{mark}{reason}", highlight=False
+        )
+    out.print(_("Arrivals:"))
     for arrival in detail["arrivals"]:
-        link = f" 冲销 #{arrival['reverses_id']}" if arrival["reverses_id"] else ""
+        link = (
+            _(" reverses #{id}").format(id=arrival["reverses_id"]) if arrival["reverses_id"] else ""
+        )
         original = (
             f" ({format_amount(arrival['amount_minor'])}万 {arrival['currency']})"
             if arrival["currency"] != "CNY"

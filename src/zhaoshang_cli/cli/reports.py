@@ -24,11 +24,12 @@ from zhaoshang_cli.cli.common import (
 )
 from zhaoshang_cli.errors import Invalid
 from zhaoshang_cli.glossary import METRIC
-from zhaoshang_cli.i18n import _
+from zhaoshang_cli.i18n import N_, _
 from zhaoshang_cli.report import build_report
 from zhaoshang_cli.report.periods import latest_complete_month, month_period
 
 SCALES = ("万", "亿", "元")
+BY_WORDS = {"资金来源": "origin", "产业": "industry", "规模": "tier", "建设状态": "status"}
 
 
 def parse_threshold(value: str) -> Decimal:
@@ -43,7 +44,7 @@ def parse_threshold(value: str) -> Decimal:
     if not number.is_finite() or not 0 < number <= 1:
         raise Invalid(
             _(
-                "The threshold {value!r} is not a share of 时序进度; give one above 0 and up to "
+                "The threshold {value!r} is not a share of time progress; give one above 0 and up to "
                 "1 (100%), e.g. 0.7 or 70%."
             ).format(value=value)
         )
@@ -86,8 +87,9 @@ def report(
         list[str] | None,
         typer.Option(
             "--by",
-            help="Show a breakdown instead of the completion table: origin (资金来源), "
-            "industry (产业), tier (规模, against 12510) or status (新开工/结转续建…); repeatable.",
+            help="Show a breakdown instead of the completion table: origin/资金来源, "
+            "industry/产业, tier/规模 (against 12510) or status/建设状态 (新开工/结转续建…); "
+            "repeatable.",
         ),
     ] = None,
     xlsx: Annotated[
@@ -117,17 +119,23 @@ def report(
 
         check_xlsx(xlsx)
     cut = parse_threshold(threshold)
-    for name in by or []:
+    by = [BY_WORDS.get(name.strip(), name.strip().lower()) for name in by or []]
+    for name in by:
         if name not in BREAKDOWNS:
-            raise Invalid(f"--by takes {', '.join(BREAKDOWNS)}, not {name!r}.")
+            raise Invalid(
+                _("--by takes {choices}, not {value!r}.").format(
+                    choices=", ".join(f"{code}/{word}" for word, code in BY_WORDS.items()),
+                    value=name,
+                )
+            )
     if docx is not None and docx.suffix.lower() != ".docx":
-        raise Invalid(f"{docx.name}: the Word document must be named *.docx.")
+        raise Invalid(_("{file}: the Word document must be named *.docx.").format(file=docx.name))
     today = dates.today()
     if month is None:
         default_year, month = latest_complete_month(today)
         year = year if year is not None else default_year
     period = month_period(year if year is not None else today.year, month)
-    as_of_date = dates.parse_date(as_of, what="--as-of date") if as_of is not None else None
+    as_of_date = dates.parse_date(as_of, what=N_("--as-of date")) if as_of is not None else None
     with reading(db) as session:
         result = build_report(
             session,
@@ -167,8 +175,10 @@ def report(
             )
     if (xlsx or docx) and result.issuer is not None and result.issuer.office is None:
         typer.echo(
-            "note: no issuing office is set, so the files name none; "
-            'set it with `zs config set office "…"`.',
+            _(
+                "note: no issuing office is set, so the files name none; "
+                'set it with `zs config set office "…"`.'
+            ),
             err=True,
         )
 

@@ -40,11 +40,11 @@ def template(
     from zhaoshang_cli.spreadsheets.writing import check_xlsx, write_template
 
     spec = IMPORT_KINDS[kind.value]
-    path = check_xlsx(output or Path(f"{spec.title}导入模板.xlsx"))
+    path = check_xlsx(output or Path(_("{kind}-template.xlsx").format(kind=spec.shown)))
     write_template(path, spec)
     say(
         _("Wrote the {title} template to {path}; fill it in, then `zs import {kind}`.").format(
-            title=spec.title, path=path, kind=spec.name
+            title=spec.shown, path=path, kind=spec.name
         )
     )
 
@@ -66,7 +66,7 @@ def export(
         sheets = ledger_sheets(session, with_contacts=with_contacts)
         office = get_settings(session).get("office")
     write_workbook(path, sheets, office=office)
-    counts = ", ".join(f"{sheet.kind.title} {len(sheet.rows)}" for sheet in sheets)
+    counts = _(", ").join(f"{sheet.kind.shown} {len(sheet.rows)}" for sheet in sheets)
     say(_("Exported the ledger to {path} ({counts}).").format(path=path, counts=counts))
     if not with_contacts:
         say(_("Investor contacts are left out; add --with-contacts to include them."))
@@ -138,7 +138,7 @@ def report(result: "ImportResult", dry_run: bool) -> None:
         )
         say(
             sentence.format(
-                kind=outcome.kind.title, added=len(outcome.added), skipped=len(outcome.skipped)
+                kind=outcome.kind.shown, added=len(outcome.added), skipped=len(outcome.skipped)
             )
         )
         if dry_run:
@@ -149,7 +149,7 @@ def report(result: "ImportResult", dry_run: bool) -> None:
         for warning in outcome.warnings[:LISTED]:
             warn(
                 _("{file}, {kind} {warning} (accepted).").format(
-                    file=result.file, kind=outcome.kind.title, warning=warning
+                    file=result.file, kind=outcome.kind.shown, warning=warning
                 )
             )
         if len(outcome.warnings) > LISTED:

@@ -28,9 +28,8 @@ from zhaoshang_cli.cli.common import (
 )
 from zhaoshang_cli.errors import Invalid
 from zhaoshang_cli.glossary import BASIS, LEVEL, METRIC, TARGET_STATUS, UNIT_KIND
-from zhaoshang_cli.i18n import _
+from zhaoshang_cli.i18n import N_, _
 from zhaoshang_cli.targets import (
-    LEVELS,
     METRICS,
     check_level,
     check_metric,
@@ -72,7 +71,7 @@ ReasonOption = Annotated[
 
 
 def _from_date(text: str | None) -> date | None:
-    return dates.parse_date(text, what="--from date") if text is not None else None
+    return dates.parse_date(text, what=N_("--from date")) if text is not None else None
 
 
 def _year(year: int | None) -> int:
@@ -82,7 +81,7 @@ def _year(year: int | None) -> int:
 
 def _label(year: int, metric: str, level: str) -> str:
     return _("{year} {metric} target ({level})").format(
-        year=year, metric=METRIC.shown(metric), level=LEVELS[level]
+        year=year, metric=METRIC.shown(metric), level=LEVEL.shown(level)
     )
 
 
@@ -234,7 +233,7 @@ def target_allocate(
                 "(largest fractions first; on ties, the first listed)."
             ).format(
                 remainder=describe_small(done.remainder, metric),
-                units=", ".join(share.unit.name for share in takers),
+                units=_(", ").join(share.unit.name for share in takers),
             )
         )
     total = describe_amount(done.total, metric)
@@ -253,18 +252,25 @@ def target_allocate(
         warn(note)
 
 
+def _shown_unit(metric: str) -> str:
+    """万元 or 万美元 for money; counts are counts."""
+    info = METRICS[metric]
+    return info.unit if info.money else _("count")
+
+
 def _tree_columns(metric: str) -> list[Col]:
     info = METRICS[metric]
     kind = "money" if info.money else "int"
+    unit = _shown_unit(metric)
     return [
-        Col("must", f"确保({info.unit})", kind),
-        Col("children_must", "下级合计", kind),
-        Col("gap_must", "差额", kind),
-        Col("missing_must", "下级无目标", "int", drop=4),
-        Col("status", "状态", drop=5, terms=TARGET_STATUS),
-        Col("strive", f"力争({info.unit})", kind, drop=3),
-        Col("children_strive", "下级力争合计", kind, drop=1),
-        Col("gap_strive", "力争差额", kind, drop=2),
+        Col("must", _("Must ({unit})").format(unit=unit), kind),
+        Col("children_must", N_("Children's sum"), kind),
+        Col("gap_must", N_("Gap"), kind),
+        Col("missing_must", N_("Children without"), "int", drop=4),
+        Col("status", N_("Status"), drop=5, terms=TARGET_STATUS),
+        Col("strive", _("Strive ({unit})").format(unit=unit), kind, drop=3),
+        Col("children_strive", N_("Children's strive sum"), kind, drop=1),
+        Col("gap_strive", N_("Strive gap"), kind, drop=2),
     ]
 
 
@@ -289,7 +295,7 @@ def target_list(
     below zero it handed out less than it received)."""
     year, metric = _year(year), check_metric(metric).key
     out = Output(output_format, wide, output, bom).resolved()
-    day = date_in_year(year, dates.parse_date(on, what="--on date") if on is not None else None)
+    day = date_in_year(year, dates.parse_date(on, what=N_("--on date")) if on is not None else None)
     with reading(db) as session:
         nodes = target_tree(session, year, metric, day)
         others = [m for m in metrics_with_targets(session, year) if m != metric]
@@ -301,7 +307,7 @@ def target_list(
         row["label"] = "  " * node.depth + node.name
         rows.append(row)
     if out.format is OutputFormat.table:
-        names = [Col("label" if tree else "path", "单位")]
+        names = [Col("label" if tree else "path", N_("Unit"))]
     else:
         names = [
             Col("path", "path"),
@@ -309,10 +315,10 @@ def target_list(
             Col("depth", "depth", "int"),
             Col("children", "children", "int"),
         ]
-    columns = [*names, Col("kind", "类别", drop=6, terms=UNIT_KIND), *_tree_columns(metric)]
+    columns = [*names, Col("kind", N_("Kind"), drop=6, terms=UNIT_KIND), *_tree_columns(metric)]
     caption = (
         _("Other {year} targets: {metrics} (see --metric).").format(
-            year=year, metrics=", ".join(others)
+            year=year, metrics=_(", ").join(METRIC.shown(other) for other in others)
         )
         if others
         else None
@@ -321,10 +327,12 @@ def target_list(
         say(
             _(
                 "No {year} {metric} targets in force on {date}; set one with `zs target set`."
-            ).format(year=year, metric=metric, date=day)
+            ).format(year=year, metric=METRIC.shown(metric), date=day)
         )
         return
-    title = f"{year} {METRICS[metric].chinese}目标 ({metric}), in force on {day}"
+    title = _("{year} {metric} targets in force on {date}").format(
+        year=year, metric=METRIC.shown(metric), date=day
+    )
     render(Listing(columns, rows, title=title, caption=caption), out.format, out)
 
 
@@ -351,16 +359,21 @@ def target_history_command(
         rows = target_history(session, year, metric=metric, level=level, unit_name=unit)
     columns = [
         Col("id", "#", "int"),
-        Col("unit", "单位"),
-        Col("level", "层级", terms=LEVEL),
-        Col("amount", f"目标({info.unit})", "money" if info.money else "int"),
-        Col("effective_from", "起效日期", "date"),
-        Col("basis", "依据", drop=3, terms=BASIS),
-        Col("reason", "原因", drop=4, wrap="text"),
-        Col("operator", "录入人", drop=2),
-        Col("set_at", "录入时间", drop=1),
+        Col("unit", N_("Unit")),
+        Col("level", N_("Level"), terms=LEVEL),
+        Col(
+            "amount",
+            _("Target ({unit})").format(unit=_shown_unit(metric)),
+            "money" if info.money else "int",
+        ),
+        Col("effective_from", N_("In force from"), "date"),
+        Col("basis", N_("Basis"), drop=3, terms=BASIS),
+        Col("reason", N_("Reason"), drop=4, wrap="text"),
+        Col("operator", N_("Entered by"), drop=2),
+        Col("set_at", N_("Entered at"), drop=1),
     ]
-    return Listing(columns, rows, title=f"{year} {info.chinese}目标记录 ({metric})")
+    title = _("{year} {metric} target history").format(year=year, metric=METRIC.shown(metric))
+    return Listing(columns, rows, title=title)
 
 
 def register(app: typer.Typer) -> None:

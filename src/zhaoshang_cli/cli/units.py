@@ -20,7 +20,7 @@ from zhaoshang_cli.cli.common import (
     say,
     writing,
 )
-from zhaoshang_cli.glossary import UNIT_KIND, UNIT_KINDS
+from zhaoshang_cli.glossary import UNIT_KIND
 from zhaoshang_cli.i18n import _
 from zhaoshang_cli.units import add_unit, unit_tree
 
@@ -93,7 +93,7 @@ def unit_list(
     for node in nodes:
         unit = node.unit
         label = Text(unit.name) + Text(
-            f"  {UNIT_KINDS[unit.kind]}"
+            f"  {UNIT_KIND.shown(unit.kind)}"
             + (f" · {unit.rank}" if unit.rank else "")
             + f" · #{unit.id}",
             style="dim",
@@ -131,7 +131,10 @@ def unit_move(
     ] = None,
     kind: Annotated[
         str | None,
-        typer.Option(help=f"Its kind, if it was entered wrong: {', '.join(UNIT_KINDS)}."),
+        typer.Option(
+            help=f"Its kind, if it was entered wrong: {UNIT_KIND.both()}.",
+            autocompletion=UNIT_KIND.complete,
+        ),
     ] = None,
     db: DbOption = None,
     operator: OperatorOption = None,

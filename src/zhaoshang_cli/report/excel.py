@@ -7,18 +7,24 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from zhaoshang_cli.glossary import STAGES
+from zhaoshang_cli.glossary import STAGE
+from zhaoshang_cli.i18n import N_, _
 from zhaoshang_cli.report.compute import FLAG_BEHIND, FLAG_FAR_BEHIND, Report, Row
 from zhaoshang_cli.report.lists import list_total
 from zhaoshang_cli.report.prose import Paragraph, prose
 from zhaoshang_cli.report.tables import BREAKDOWNS, Table, breakdown_tables
 from zhaoshang_cli.report.text import (
+    flag_text,
     flags_text,
+    group_label,
+    own_label,
     percent,
     period_label,
     quantize,
     scaled,
+    subtotal_label,
     title,
+    total_label,
     unit_label,
 )
 from zhaoshang_cli.settings import Issuer
@@ -34,35 +40,36 @@ HEADER_FILL = "DDEBF7"
 SUBTOTAL_FILL = "F2F2F2"
 NONE = "—"  # a ratio with nothing to divide by
 
+# Headers, sheet names and labels are English msgids, written in the user's language.
 HEADERS = [
-    "单位",
-    "年度指标(确保)",
-    "力争",
-    "累计完成",
-    "完成%",
-    "完成/时序",
-    "上年同期",
-    "同比",
-    "位次",
-    "提示",
+    N_("Unit"),
+    N_("Target (must)"),
+    N_("Strive"),
+    N_("Done"),
+    N_("Done %"),
+    N_("Done/time"),
+    N_("Last year"),
+    N_("YoY"),
+    N_("Rank"),
+    N_("Flags"),
 ]
 LIST_SHEETS = {
-    "signed": "新签约项目",
-    "new_started": "新开工项目",
-    "carried_over": "结转续建项目",
-    "major": "亿元以上项目",
+    "signed": N_("newly signed projects"),
+    "new_started": N_("projects started this year"),
+    "carried_over": N_("projects carried over"),
+    "major": N_("projects of 1亿 and above"),
 }
 LIST_HEADERS = [
-    ("code", "项目编号"),
-    ("name", "项目名称"),
-    ("units", "责任单位"),
-    ("industry", "产业"),
-    ("industrial", "工业项目"),
-    ("stage", "阶段"),
-    ("signed_on", "签约日期"),
-    ("started_on", "开工日期"),
-    ("contract", "合同引资额(万元)"),
-    ("arrived", "本期到位(万元)"),
+    ("code", N_("Project code")),
+    ("name", N_("Project")),
+    ("units", N_("Responsible units")),
+    ("industry", N_("Industry")),
+    ("industrial", N_("Industrial project")),
+    ("stage", N_("Stage")),
+    ("signed_on", N_("Signing date")),
+    ("started_on", N_("Start date")),
+    ("contract", N_("Contract amount (万元)")),
+    ("arrived", N_("Arrived in the period (万元)")),
 ]
 LIST_FORMATS = {
     "contract": AMOUNT_FORMAT,
@@ -109,23 +116,45 @@ def set_issuer(sheet: Sheet, issuer: Issuer | None) -> None:
 
 def period_text(report: Report) -> str:
     start, end = report.period.start, report.period.end
-    return f"{start.year}年{start.month}月{start.day}日至{end.month}月{end.day}日"
+    return _("{start} to {end}").format(
+        start=start,
+        end=end,
+        start_year=start.year,
+        start_month=start.month,
+        start_day=start.day,
+        end_month=end.month,
+        end_day=end.day,
+    )
 
 
 def legend_lines(report: Report, width: int) -> list[tuple[str | None, str]]:
     """(fill, text): the colours and flags explained, and how each ratio is worked out."""
     line = percent(report.threshold, 0)
     notes = [
-        (BEHIND_FILL, f"完成进度低于时序进度({percent(report.time_progress)}):提示“滞后时序”。"),
-        (FAR_BEHIND_FILL, f"完成进度低于时序进度的{line}(黄牌警告线):提示“低于{line}时序”。"),
+        (
+            BEHIND_FILL,
+            _("Completion below time progress ({progress}): flagged “{flag}”.").format(
+                progress=percent(report.time_progress),
+                flag=flag_text(FLAG_BEHIND, report.threshold),
+            ),
+        ),
+        (
+            FAR_BEHIND_FILL,
+            _(
+                "Completion below {line} of time progress (the yellow-card line): flagged “{flag}”."
+            ).format(line=line, flag=flag_text(FLAG_FAR_BEHIND, report.threshold)),
+        ),
     ]
-    text = (
-        "说明:完成% = 累计完成 ÷ 年度指标(确保);完成/时序 = 完成% ÷ 时序进度;"
-        "同比 = (累计完成 − 上年同期)÷ 上年同期;位次为组内按完成%由高到低的排序;"
-        "“—”表示没有可比的基数(无年度指标,或上年同期为零);“无到位”表示本期没有资金到位。"
+    text = _(
+        "Notes: done % = done ÷ target (must); done/time = done % ÷ time progress; "
+        "YoY = (done − last year) ÷ last year; rank is by done % within the group, highest "
+        "first; “—” means there is nothing to compare with (no annual target, or nothing last "
+        "year); “nothing arrived” means no money arrived in the period."
     )
     if report.own is not None:
-        text += f"{report.own.unit}指直接记在{report.parent}名下、未分到下级单位的资金和项目。"
+        text += _(
+            "{own} is the money and projects credited to {unit} itself, not to a unit under it."
+        ).format(own=own_label(report), unit=report.parent)
     return [*notes, *((None, part) for part in wrap_text(text, width))]
 
 
@@ -134,22 +163,27 @@ def completion_sheet(
     scale: str = "万",
     heading: str | None = None,
     notes: list[str] | None = None,
-    name: str = "完成情况",
+    name: str | None = None,
     issuer: Issuer | None = None,
 ) -> Sheet:
     """The grouped completion table with its legend, then ``notes`` (the bulletin's lines)."""
     money = report.metric in ("funds", "fdi")
     number_format = AMOUNT_FORMAT if money else "General"
-    subtitle = (
-        f"统计期间:{period_text(report)}    单位:{unit_label(report, scale)}    "
-        f"时序进度:{percent(report.time_progress)}"
-        + (f"    按{report.as_of}录入情况" if report.as_of else "")
-    )
+    subtitle = _("Period: {period}    unit: {unit}    time progress: {progress}").format(
+        period=period_text(report),
+        unit=unit_label(report, scale),
+        progress=percent(report.time_progress),
+    ) + (_("    as entered by {day}").format(day=report.as_of) if report.as_of else "")
     sheet = titled(
-        name, heading or title(report), subtitle, len(HEADERS), issuer or report.issuer, freeze="B4"
+        name or _("Completion"),
+        heading or title(report),
+        subtitle,
+        len(HEADERS),
+        issuer or report.issuer,
+        freeze="B4",
     )
     sheet.min_widths = {1: 18, 9: 6, 10: 16}
-    sheet.add(*((header, HEADER_STYLE) for header in HEADERS))
+    sheet.add(*((_(header), HEADER_STYLE) for header in HEADERS))
     sheet.heights[3] = 30
 
     def add_row(row: Row, label: str, bold: bool = False, fill: str | None = None) -> int:
@@ -175,13 +209,15 @@ def completion_sheet(
         )
 
     for group in report.groups:
-        sheet.add((group.label, Style(bold=True, border=True)), *[(None, Style(border=True))] * 9)
+        sheet.add(
+            (group_label(group), Style(bold=True, border=True)), *[(None, Style(border=True))] * 9
+        )
         for row in group.rows:
             add_row(row, f"  {row.unit}")
-        add_row(group.subtotal, group.subtotal.unit, bold=True, fill=SUBTOTAL_FILL)
+        add_row(group.subtotal, subtotal_label(group), bold=True, fill=SUBTOTAL_FILL)
     if report.own is not None:
-        add_row(report.own, report.own.unit)
-    sheet.size_until_row = add_row(report.total, report.total.unit, bold=True, fill=HEADER_FILL)
+        add_row(report.own, own_label(report))
+    sheet.size_until_row = add_row(report.total, total_label(report), bold=True, fill=HEADER_FILL)
     sheet.add()
     width = table_width(sheet)
     for fill, text in legend_lines(report, width - 10):
@@ -206,7 +242,7 @@ def table_width(sheet: Sheet) -> int:
 def prose_sheet(report: Report, paragraphs: list[Paragraph], heading: str) -> Sheet:
     """The 通报's text on A4 portrait: title, 文号, paragraphs wrapped to the page, signature."""
     issuer = report.issuer
-    sheet = Sheet("通报正文", landscape=False, widths={1: PROSE_WIDTH + 4})
+    sheet = Sheet(_("Bulletin text"), landscape=False, widths={1: PROSE_WIDTH + 4})
     set_issuer(sheet, issuer)
     sheet.add((heading, Style(bold=True, size=16, align="center")))
     sheet.heights[1] = 30
@@ -232,7 +268,7 @@ def breakdown_sheet(report: Report, table: Table, name: str) -> Sheet:
     sheet = titled(
         name,
         table.title,
-        f"统计期间:{period_text(report)}    单位:万元、个",
+        _("Period: {period}    unit: 万元, count").format(period=period_text(report)),
         len(table.headers),
         report.issuer,
         landscape=False,
@@ -268,22 +304,25 @@ def list_sheet(
 ) -> Sheet:
     """A project list: titled, header row frozen and repeated on every printed page."""
     headers = headers or LIST_HEADERS
-    shown = subtitle or f"单位:万元    共{len(items)}项"
+    shown = subtitle or _("unit: 万元    {count} projects").format(count=len(items))
     sheet = titled(name, heading or name, shown, len(headers), issuer, freeze="A4")
-    sheet.add(*((header, HEADER_STYLE) for _, header in headers))
+    names = [_(header) for _key, header in headers]
+    sheet.add(*((header, HEADER_STYLE) for header in names))
     styles = {
-        key: Style(number_format=LIST_FORMATS[key]) for key, _ in headers if key in LIST_FORMATS
+        key: Style(number_format=LIST_FORMATS[key])
+        for key, _header in headers
+        if key in LIST_FORMATS
     }
-    for index, (_, header) in enumerate(headers, start=1):
+    for index, header in enumerate(names, start=1):
         sheet.min_widths[index] = display_width(header)
     for item in items:
         cells = []
-        for key, _ in headers:
+        for key, _header in headers:
             value = item[key]
             if key == "industrial":
-                value = "是" if value else "否"
+                value = _("yes") if value else _("no")
             elif key == "stage":
-                value = STAGES.get(value, value)
+                value = STAGE.shown(value) if value in STAGE.labels else value
             cells.append((value, styles[key]) if key in styles else value)
         sheet.rows.append(cells)
     return sheet
@@ -291,35 +330,50 @@ def list_sheet(
 
 def rates_sheet(report: Report) -> Sheet:
     rates = report.rates
+    end = report.period.end
+    cohort = (
+        _("{occasion}-signed").format(occasion=report.occasion)
+        if report.occasion
+        else _("newly signed")
+    )
     sheet = titled(
-        "履约情况",
-        f"{period_label(report)}{report.parent}"
-        f"{report.occasion + '签约' if report.occasion else '新签约'}项目履约情况",
-        f"截至{report.period.end.month}月{report.period.end.day}日    单位:个、万元",
+        _("Follow-through"),
+        _("{unit}: follow-through of {cohort} projects, {period}").format(
+            period=period_label(report), unit=report.parent, cohort=cohort
+        ),
+        _("to {end}    unit: count, 万元").format(end=end, month=end.month, day=end.day),
         2,
         report.issuer,
         landscape=False,
         widths={1: 30, 2: 18},
     )
-    sheet.add(("指标", HEADER_STYLE), ("数值", HEADER_STYLE))
+    sheet.add((_("Measure"), HEADER_STYLE), (_("Figure"), HEADER_STYLE))
     count, amount, share = (
         Style(number_format=f, border=True) for f in (COUNT_FORMAT, AMOUNT_FORMAT, PERCENT_FORMAT)
     )
     label = Style(border=True)
     for text, value, style in (
-        ("签约项目(个)", rates["signed"], count),
-        ("履约项目(个):已开工或已有资金到位", rates["carried_out"], count),
-        ("开工项目(个)", rates["started"], count),
-        ("投产项目(个)", rates["producing"], count),
-        ("合同引资额(万元)", rates["contract"], amount),
-        ("累计到位资金(万元)", rates["arrived"], amount),
-        ("履约率 = 履约项目 ÷ 签约项目", _fraction(rates["performance_rate"]), share),
-        ("开工率 = 开工项目 ÷ 签约项目", _fraction(rates["start_rate"]), share),
-        ("资金到位率 = 累计到位 ÷ 合同引资额", _fraction(rates["funds_rate"]), share),
-        ("建成投产率 = 投产项目 ÷ 签约项目", _fraction(rates["production_rate"]), share),
+        (N_("Signed projects"), rates["signed"], count),
+        (N_("Carried out: started or with money arrived"), rates["carried_out"], count),
+        (N_("Started projects"), rates["started"], count),
+        (N_("Projects in production"), rates["producing"], count),
+        (N_("Contract amount (万元)"), rates["contract"], amount),
+        (N_("Money arrived to date (万元)"), rates["arrived"], amount),
+        (
+            N_("Performance rate = carried out ÷ signed"),
+            _fraction(rates["performance_rate"]),
+            share,
+        ),
+        (N_("Start rate = started ÷ signed"), _fraction(rates["start_rate"]), share),
+        (N_("Funds rate = arrived ÷ contract amount"), _fraction(rates["funds_rate"]), share),
+        (
+            N_("Production rate = in production ÷ signed"),
+            _fraction(rates["production_rate"]),
+            share,
+        ),
     ):
         shown = (value, style) if value is not None else (NONE, Style(border=True, align="right"))
-        sheet.add((text, label), shown)
+        sheet.add((_(text), label), shown)
     return sheet
 
 
@@ -327,14 +381,19 @@ def report_sheets(report: Report, scale: str = "万") -> list[Sheet]:
     months = period_label(report)
     sheets = [completion_sheet(report, scale), prose_sheet(report, prose(report), title(report))]
     for table in breakdown_tables(report):
-        sheets.append(breakdown_sheet(report, table, BREAKDOWNS[table.name]))
-    for key, name in LIST_SHEETS.items():
+        sheets.append(breakdown_sheet(report, table, _(BREAKDOWNS[table.name])))
+    for key, what in LIST_SHEETS.items():
         items = report.lists.get(key, [])
-        heading = f"{months}{report.parent}{name}清单"
+        name = _(what)
+        heading = _("{unit}: list of {what}, {period}").format(
+            period=months, unit=report.parent, what=name
+        )
         total = list_total(report.projects, key)
-        subtitle = f"单位:万元    共{total}项,按合同引资额由大到小排列"
+        subtitle = _("unit: 万元    {count} projects, largest contract first").format(count=total)
         if total > len(items):
-            subtitle += f",此处列出前{len(items)}项;全部项目可用 zs project list 导出"
+            subtitle += _(", the first {shown} here; list them all with zs project list").format(
+                shown=len(items)
+            )
         sheets.append(
             list_sheet(name, items, heading=heading, subtitle=subtitle, issuer=report.issuer)
         )

@@ -1,20 +1,53 @@
 """The breakdown tables (by origin, industry, size tier, project status) as rows of values,
-so the terminal, Excel and Word show the same rows with the same labels."""
+so the terminal, Excel and Word show the same rows with the same labels, in the user's
+language (the computed rows keep the 通报's Chinese labels for the prose)."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from zhaoshang_cli.glossary import ORIGIN
+from zhaoshang_cli.i18n import N_, _
 from zhaoshang_cli.report.compute import Report
 from zhaoshang_cli.report.text import percent, period_label, wan_text
 
 BREAKDOWNS = {
-    "origin": "按资金来源",
-    "industry": "按产业",
-    "tier": "按项目规模",
-    "status": "按项目建设状态",
+    "origin": N_("by origin"),
+    "industry": N_("by industry"),
+    "tier": N_("by size"),
+    "status": N_("by construction status"),
 }
-AMOUNTS = ["合同引资额(万元)", "到位资金(万元)"]
+ROW_LABELS = {
+    "domestic": N_("domestic subtotal"),
+    "total": N_("total"),
+    "10yi": N_("10亿 and above"),
+    "1yi": N_("1亿 and above"),
+    "5000wan": N_("5000万 and above"),
+    "1000wan": N_("1000万 and above"),
+    "100wan": N_("100万 and above"),
+    "below": N_("below 100万"),
+    "new": N_("started this year"),
+    "carried": N_("carried over"),
+    "building": N_("under construction, subtotal"),
+    "not_started": N_("not started yet"),
+    "finished": N_("finished in earlier years"),
+}
+
+
+def amounts() -> list[str]:
+    return [_("Contract amount (万元)"), _("Money arrived (万元)")]
+
+
+def row_label(table: str, row: dict[str, Any]) -> str:
+    """A breakdown row's label: the code's words, an industry as the ledger names it."""
+    key = row["key"]
+    if key is None:
+        return _("origin not recorded") if table == "origin" else _("industry not recorded")
+    if table == "origin" and key in ORIGIN.labels:
+        return ORIGIN.shown(key)
+    if table != "industry" or key == "total":
+        return _(ROW_LABELS[key])
+    return row["label"]
 
 
 @dataclass
@@ -36,7 +69,9 @@ def _share(part: Decimal, whole: Decimal) -> Decimal | None:
 
 
 def _title(report: Report, what: str) -> str:
-    return f"{period_label(report)}{report.parent}招商引资{what}"
+    return _("{unit}: {what}, {period}").format(
+        period=period_label(report), unit=report.parent, what=what
+    )
 
 
 def origin_table(report: Report) -> Table:
@@ -44,8 +79,8 @@ def origin_table(report: Report) -> Table:
     total = rows[-1]["arrived"]
     table = Table(
         "origin",
-        _title(report, "到位资金和新签约项目(按资金来源)"),
-        ["资金来源", "新签约项目(个)", *AMOUNTS, "占到位资金"],
+        _title(report, _("money arrived and new projects by origin")),
+        [_("Origin"), _("New projects"), *amounts(), _("Share of money")],
         ["text", "count", "money", "money", "share"],
         [],
     )
@@ -53,7 +88,7 @@ def origin_table(report: Report) -> Table:
         indent = "  " if row.get("level") == 1 and row["key"] != "foreign" else ""
         table.rows.append(
             [
-                indent + row["label"],
+                indent + row_label("origin", row),
                 row["projects"],
                 row["contract"],
                 row["arrived"],
@@ -62,17 +97,26 @@ def origin_table(report: Report) -> Table:
         )
         table.bold.append(row.get("level") == 0)
     foreign = report.breakdowns["foreign"]
-    note = f"实际使用外资{wan_text(foreign['fdi'])}万美元"
+    note = _("Foreign capital actually used: {fdi}万美元").format(fdi=wan_text(foreign["fdi"]))
     if foreign["fdi_yoy"] is not None:
-        change = "增长" if foreign["fdi_yoy"] >= 0 else "下降"
-        note += f",同比{change}{percent(abs(foreign['fdi_yoy']))}"
-    note += f";新签约境外投资项目{foreign['projects']}个"
+        change = (
+            _(", up {share} on last year")
+            if foreign["fdi_yoy"] >= 0
+            else _(", down {share} on last year")
+        )
+        note += change.format(share=percent(abs(foreign["fdi_yoy"])))
+    note += _("; new foreign projects: {count}").format(count=foreign["projects"])
     if foreign["projects"] and foreign["contract_usd"] is not None:
-        note += f",合同外资{wan_text(foreign['contract_usd'])}万美元(按签约当月汇率折算)"
+        note += _(", contracts {usd}万美元 (at the signing month's rate)").format(
+            usd=wan_text(foreign["contract_usd"])
+        )
     table.notes = [
-        note + "。",
-        "境内 = 省外 + 市外省内;市内投资方的项目不属招商引资,不计入。"
-        "新签约项目及合同引资额为本期签约的项目,到位资金为本期到位的全部资金。",
+        note + _("."),
+        _(
+            "Domestic = other provinces + other cities of the province; projects of local "
+            "investors are not investment promotion and are left out. New projects and their "
+            "contracts are those signed in the period; the money is all that arrived in it."
+        ),
     ]
     return table
 
@@ -82,15 +126,21 @@ def industry_table(report: Report) -> Table:
     total = rows[-1]["arrived"]
     return Table(
         "industry",
-        _title(report, "到位资金和新签约项目(按产业)"),
-        ["产业", "新签约项目(个)", *AMOUNTS, "占到位资金"],
+        _title(report, _("money arrived and new projects by industry")),
+        [_("Industry"), _("New projects"), *amounts(), _("Share of money")],
         ["text", "count", "money", "money", "share"],
         [
-            [r["label"], r["projects"], r["contract"], r["arrived"], _share(r["arrived"], total)]
+            [
+                row_label("industry", r),
+                r["projects"],
+                r["contract"],
+                r["arrived"],
+                _share(r["arrived"], total),
+            ]
             for r in rows
         ],
         [r["key"] == "total" for r in rows],
-        ["按本期到位资金由多到少排列。"],
+        [_("Most money arrived in the period first.")],
     )
 
 
@@ -100,30 +150,34 @@ def tier_table(report: Report) -> Table:
     def met(row: dict[str, Any]) -> str:
         if row["met"] is None:
             return ""
-        return "达到" if row["met"] else "未达到"
+        return _("met") if row["met"] else _("not met")
 
     return Table(
         "tier",
-        _title(report, "新签约项目(按合同引资额规模)"),
+        _title(report, _("new projects by contract size")),
         [
-            "项目规模",
-            "新签约项目(个)",
-            "合同引资额(万元)",
-            "其中到位资金(万元)",
-            "12510工程目标(个)",
-            "是否达到",
+            _("Size"),
+            _("New projects"),
+            _("Contract amount (万元)"),
+            _("Of which arrived (万元)"),
+            _("12510 target"),
+            _("Met"),
         ],
         ["text", "count", "money", "money", "count", "text"],
         [
-            [r["label"], r["projects"], r["contract"], r["arrived"], r["target"], met(r)]
+            [row_label("tier", r), r["projects"], r["contract"], r["arrived"], r["target"], met(r)]
             for r in rows
         ],
         [r["key"] == "total" for r in rows],
         [
-            "各档互不重叠:亿元以上指1亿元至10亿元,5000万元以上指5000万元至1亿元,依此类推;"
-            "到位资金只计本期新签约项目本身。",
-            "12510工程:每年引进亿元以上项目1个、5000万元以上2个、1000万元以上5个、"
-            "100万元以上10个;亿元以上一档的目标可由10亿元以上项目完成。",
+            _(
+                "The bands do not overlap: 1亿 and above means 1亿 to 10亿, 5000万 and above "
+                "5000万 to 1亿, and so on; the money is only that of the new projects themselves."
+            ),
+            _(
+                "The 12510 programme: each year 1 project of 1亿 or more, 2 of 5000万, 5 of "
+                "1000万 and 10 of 100万; projects of 10亿 or more count toward the 1亿 target."
+            ),
         ],
     )
 
@@ -133,12 +187,12 @@ def status_table(report: Report) -> Table:
     total = rows[-1]["arrived"]
     return Table(
         "status",
-        _title(report, "到位资金(按项目建设状态)"),
-        ["项目状态", "项目(个)", *AMOUNTS, "占到位资金"],
+        _title(report, _("money arrived by construction status")),
+        [_("Project status"), _("Projects (count)"), *amounts(), _("Share of money")],
         ["text", "count", "money", "money", "share"],
         [
             [
-                ("  " if r["key"] in ("new", "carried") else "") + r["label"],
+                ("  " if r["key"] in ("new", "carried") else "") + row_label("status", r),
                 r["count"],
                 r["contract"],
                 r["arrived"],
@@ -148,9 +202,15 @@ def status_table(report: Report) -> Table:
         ],
         [r["key"] in ("building", "total") for r in rows],
         [
-            f"新开工:{report.year}年内开工;结转续建:往年开工、年初仍在建设;"
-            "两者合计为在建项目,项目数含本期未到位资金的项目。",
-            "尚未开工、往年已建成两类只计本期有资金到位的项目。各类到位资金相加等于合计。",
+            _(
+                "Started this year: construction began in {year}; carried over: begun in "
+                "earlier years and still being built on 1 January; together the projects under "
+                "construction, counted with or without money in the period."
+            ).format(year=report.year),
+            _(
+                "Not started yet and finished in earlier years count only the projects with "
+                "money in the period. The rows add up to the total."
+            ),
         ],
     )
 

@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from zhaoshang_cli.fit import Spec, make_table, pick, plan, show, table_width
+from zhaoshang_cli.i18n import N_, _, is_english
 from zhaoshang_cli.report.compute import (
     FLAG_BEHIND,
     FLAG_FAR_BEHIND,
@@ -25,14 +26,20 @@ from zhaoshang_cli.report.tables import Table as Breakdown
 from zhaoshang_cli.report.tables import breakdown_tables
 from zhaoshang_cli.report.text import (
     amount,
+    flag_text,
     flags_text,
+    group_label,
+    own_label,
     percent,
+    subtotal_label,
     title,
+    total_label,
     unit_label,
 )
 
 FLAG_MARKS = {FLAG_BEHIND: "!", FLAG_FAR_BEHIND: "!!", FLAG_NOTHING: "0"}
-FLAGS_HEADER = "提示"
+FLAGS_HEADER = N_("Flags")
+COMPLETION_HEADER = N_("Done %")
 
 
 def completion_style(row: Row) -> str:
@@ -63,16 +70,16 @@ def _specs(has_strive: bool, marks: bool) -> list[Spec]:
         return order if marks else None
 
     specs = [
-        Spec("单位"),
-        Spec("年度指标(确保)", "right"),
-        Spec("力争", "right", drop=1) if has_strive else None,
-        Spec("累计完成", "right"),
-        Spec("完成%", "right"),
-        Spec("完成/时序", "right", drop=later(3)),
-        Spec("上年同期", "right", drop=2),
-        Spec("同比", "right", drop=later(4)),
-        Spec("位次", "right", drop=later(5)),
-        Spec(FLAGS_HEADER),
+        Spec(_("Unit")),
+        Spec(_("Target (must)"), "right"),
+        Spec(_("Strive"), "right", drop=1) if has_strive else None,
+        Spec(_("Done"), "right"),
+        Spec(_(COMPLETION_HEADER), "right"),
+        Spec(_("Done/time"), "right", drop=later(3)),
+        Spec(_("Last year"), "right", drop=2),
+        Spec(_("YoY"), "right", drop=later(4)),
+        Spec(_("Rank"), "right", drop=later(5)),
+        Spec(_(FLAGS_HEADER)),
     ]
     return [spec for spec in specs if spec is not None]
 
@@ -102,34 +109,36 @@ def _lines(report: Report, scale: str, has_strive: bool, marks: bool) -> list[Li
     width = 10 if has_strive else 9
     lines: list[Line | None] = []
     for group in report.groups:
-        lines.append(Line([group.label] + [""] * (width - 1), "bold"))
+        lines.append(Line([group_label(group)] + [""] * (width - 1), "bold"))
         lines += [line(row, name=f"  {row.unit}") for row in group.rows]
-        lines.append(line(group.subtotal, "bold", f"  {group.subtotal.unit}"))
+        lines.append(line(group.subtotal, "bold", f"  {subtotal_label(group)}"))
         lines.append(None)
     if report.own is not None:
-        lines.append(line(report.own))
+        lines.append(line(report.own, name=own_label(report)))
         lines.append(None)
-    lines.append(line(report.total, "bold"))
+    lines.append(line(report.total, "bold", total_label(report)))
     return lines
 
 
 def _caption(report: Report, scale: str, legend: str) -> str:
-    caption = (
-        f"时序进度 {percent(report.time_progress)} · 单位: {unit_label(report, scale)} · "
-        f"截至 {report.period.end}" + (f" · 按 {report.as_of} 录入情况" if report.as_of else "")
-    )
+    caption = _("time progress {progress} · unit: {unit} · to {end}").format(
+        progress=percent(report.time_progress),
+        unit=unit_label(report, scale),
+        end=report.period.end,
+    ) + (_(" · as entered by {day}").format(day=report.as_of) if report.as_of else "")
     return f"{caption} · {legend}" if legend else caption
 
 
 def _legend(report: Report, lines: list[Line | None]) -> str:
-    texts = {
-        FLAG_BEHIND: "滞后时序",
-        FLAG_FAR_BEHIND: f"低于{percent(report.threshold, 0)}时序",
-        FLAG_NOTHING: "无到位",
-    }
     used = {cell for line in lines if line for cell in line.cells[-1].split()}
-    marks = [f"{mark} {texts[flag]}" for flag, mark in FLAG_MARKS.items() if mark in used]
-    return f"{FLAGS_HEADER}: " + "  ".join(marks) if marks else ""
+    marks = [
+        f"{mark} {flag_text(flag, report.threshold)}"
+        for flag, mark in FLAG_MARKS.items()
+        if mark in used
+    ]
+    return (
+        _("{flags}: {marks}").format(flags=_(FLAGS_HEADER), marks="  ".join(marks)) if marks else ""
+    )
 
 
 def report_table(report: Report, scale: str = "万", width: int | None = None) -> Table:
@@ -152,7 +161,7 @@ def _fitted(report: Report, scale: str, width: int | None) -> tuple[Table, list[
             break
     legend = _legend(report, lines) if marks else ""
     table = make_table(specs, widths, title=title(report), caption=_caption(report, scale, legend))
-    completion = next(i for i, spec in enumerate(specs) if spec.header == "完成%")
+    completion = next(i for i, spec in enumerate(specs) if spec.header == _(COMPLETION_HEADER))
     for line in lines:
         if line is None:
             table.add_section()
@@ -201,5 +210,7 @@ def print_report(
         return
     table, widths = _fitted(report, scale, width)
     show(console, table, widths)
+    if is_english():
+        console.print(_("The report's text, in Chinese as it is sent:"), highlight=False)
     for line in summary_lines(report):
         console.print(Text(line) if isinstance(line, str) else line, highlight=False)

@@ -1,13 +1,28 @@
 """How report figures are written: amounts (in tables and as the 通报 writes them in prose),
-percentages, flags, the title and the period."""
+percentages, flags, the title and the period. Titles, flags and labels follow the user's
+language; the prose's own forms (money_text, months_label) are the 通报's Chinese."""
 
+import calendar
 from decimal import ROUND_HALF_UP, Decimal
 
-from zhaoshang_cli.report.compute import FLAG_BEHIND, FLAG_FAR_BEHIND, FLAG_NOTHING, Report, Row
+from zhaoshang_cli.glossary import METRIC, UNIT_KIND
+from zhaoshang_cli.i18n import N_, _, is_english
+from zhaoshang_cli.report.compute import (
+    FLAG_BEHIND,
+    FLAG_FAR_BEHIND,
+    FLAG_NOTHING,
+    Group,
+    Report,
+    Row,
+)
 from zhaoshang_cli.targets import METRICS
 
 SCALES = {"万": Decimal(1), "亿": Decimal(10_000), "元": Decimal("0.0001")}
-FLAG_TEXT = {FLAG_BEHIND: "滞后时序", FLAG_FAR_BEHIND: "低于70%时序", FLAG_NOTHING: "无到位"}
+FLAG_TEXT = {
+    FLAG_BEHIND: N_("behind time progress"),
+    FLAG_FAR_BEHIND: N_("below {share} of time progress"),
+    FLAG_NOTHING: N_("nothing arrived"),
+}
 
 
 def unit_label(report: Report, scale: str = "万") -> str:
@@ -16,7 +31,7 @@ def unit_label(report: Report, scale: str = "万") -> str:
         return f"{scale}元" if scale != "元" else "元"
     if report.metric == "fdi":
         return "万美元"
-    return report.unit_label
+    return _("count") if is_english() else report.unit_label
 
 
 def quantize(value: Decimal, places: int) -> Decimal:
@@ -73,15 +88,51 @@ def quantity_text(value: Decimal, metric: str) -> str:
     return f"{plain_number(value)}个"
 
 
+def flag_text(flag: str, threshold: Decimal) -> str:
+    return _(FLAG_TEXT[flag]).format(share=percent(threshold, 0))
+
+
 def flags_text(row: Row, threshold: Decimal) -> str:
-    texts = {**FLAG_TEXT, FLAG_FAR_BEHIND: f"低于{percent(threshold, 0)}时序"}
     # far_behind implies behind: say only the stronger one.
     shown = [f for f in row.flags if not (f == FLAG_BEHIND and FLAG_FAR_BEHIND in row.flags)]
-    return "、".join(texts[f] for f in shown)
+    return _(", ").join(flag_text(f, threshold) for f in shown)
+
+
+def group_label(group: Group) -> str:
+    """县区, 开发区 …; in English the kind."""
+    return UNIT_KIND.shown(group.kind) if is_english() else group.label
+
+
+def subtotal_label(group: Group) -> str:
+    return (
+        _("{group} subtotal").format(group=group_label(group))
+        if is_english()
+        else group.subtotal.unit
+    )
+
+
+def total_label(report: Report) -> str:
+    return _("{unit} total").format(unit=report.parent) if is_english() else report.total.unit
+
+
+def own_label(report: Report) -> str:
+    """The 本级 row: what is credited to the parent itself."""
+    assert report.own is not None
+    return _("{unit} itself").format(unit=report.parent) if is_english() else report.own.unit
 
 
 def period_label(report: Report) -> str:
-    return f"{report.year}年{months_label(report)}"
+    """2026年1-4月; January–April 2026 in English."""
+    end = report.period.end
+    if report.month == 1:
+        return _("January {year}").format(year=report.year)
+    if report.month is not None:
+        return _("January–{month_name} {year}").format(
+            year=report.year, month=report.month, month_name=calendar.month_name[report.month]
+        )
+    return _("1 January to {day} {month_name} {year}").format(
+        year=report.year, month=end.month, day=end.day, month_name=calendar.month_name[end.month]
+    )
 
 
 def months_label(report: Report) -> str:
@@ -93,5 +144,7 @@ def months_label(report: Report) -> str:
 
 
 def title(report: Report) -> str:
-    what = "招商引资" if report.metric == "funds" else METRICS[report.metric].chinese
-    return f"{period_label(report)}{report.parent}{what}完成情况通报"
+    what = _("investment promotion") if report.metric == "funds" else METRIC.shown(report.metric)
+    return _("{unit}: completion of {what}, {period}").format(
+        period=period_label(report), unit=report.parent, what=what
+    )

@@ -9,6 +9,7 @@ python-docx is imported inside the functions: ``zs --help`` must not pay for it.
 from pathlib import Path
 from typing import Any
 
+from zhaoshang_cli.i18n import CHINESE, in_language
 from zhaoshang_cli.report.compute import FLAG_BEHIND, FLAG_FAR_BEHIND, Report, Row
 from zhaoshang_cli.report.prose import Paragraph, prose
 from zhaoshang_cli.report.text import amount, flags_text, percent, title, unit_label
@@ -300,11 +301,13 @@ def appendix_table(document: Any, report: Report, heading: str, scale: str) -> N
 
 
 def report_document(report: Report, scale: str = "万") -> Any:
-    document = new_document()
-    masthead(document, report.issuer, title(report))
-    body(document, prose(report))
-    signature(document, report.issuer)
-    appendix_table(document, report, f"{title(report).removesuffix('通报')}表", scale)
+    """The 通报 as sent: a Chinese document, whatever the language of the one who writes it."""
+    with in_language(CHINESE):
+        document = new_document()
+        masthead(document, report.issuer, title(report))
+        body(document, prose(report))
+        signature(document, report.issuer)
+        appendix_table(document, report, f"{title(report).removesuffix('通报')}表", scale)
     return document
 
 

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from zhaoshang_cli import dates
 from zhaoshang_cli.arrivals import check_currency, prepare_arrival, reverse_arrival
 from zhaoshang_cli.bulk import audit_text, insert_arrivals
+from zhaoshang_cli.i18n import _
 from zhaoshang_cli.models import Arrival, AuditEntry, Project
 from zhaoshang_cli.money import format_amount
 from zhaoshang_cli.spreadsheets.arrival_plan import (
@@ -53,7 +54,11 @@ def plan_arrivals(
     mark = session.exec(select(func.max(AuditEntry.id))).one() or 0
     plan = ArrivalPlan(table, mark, keep_provenance)
     if "project" not in table.headers and "project_name" not in table.headers:
-        table.sheet_problem("a 项目编号 (or 项目名称) column is needed")
+        table.sheet_problem(
+            _("a {code} (or {name}) column is needed").format(
+                code=table.column_name("project"), name=table.column_name("project_name")
+            )
+        )
         return plan
     run = ArrivalPlanner(session, plan, only)
     for row in table.good_rows():
@@ -148,7 +153,8 @@ class ArrivalPlanner:
         self.reversed_keys: set[ArrivalKey] = set()
 
     def say(self, row: Row, project: Project, kind: str, text: str) -> None:
-        self.plan.said.append(Said(row.number, project.id, kind, f"row {row.number}: {text}"))  # type: ignore[arg-type]
+        line = _("row {row}: {text}").format(row=row.number, text=text)
+        self.plan.said.append(Said(row.number, project.id, kind, line))  # type: ignore[arg-type]
 
     def step(self, row: Row, project: Project, key: ArrivalKey, **what: Any) -> Step:
         provenance: dict[str, Any] = {}
@@ -164,7 +170,8 @@ class ArrivalPlanner:
     def arrival(self, row: Row, project: Project) -> None:
         table, values, amount = self.table, row.values, row.values["amount"]
         if amount < 0:
-            reason = "a negative amount is a reversal: give the 冲销编号 of what it cancels"
+            reason = _("a negative amount is a reversal: give the {column} of what it cancels")
+            reason = reason.format(column=table.column_name("reverses"))
             table.problem(row, "amount", reason)
             return
         currency = table.attempt(row, "currency", check_currency, values["currency"] or "CNY")
@@ -175,15 +182,20 @@ class ArrivalPlanner:
         # voucher (an arrival entered twice, then reversed, is still in the ledger).
         file_key = key if values["id"] is None else (*key, values["id"])
         if file_key in self.in_file:
-            same = "the same 凭证号" if values["ref"] else "the same project, date and amount"
-            hint = "" if values["ref"] else "; give each its 凭证号"
-            table.problem(row, "ref", f"{same} as row {self.in_file[file_key]}{hint}")
+            same = (
+                _("the same {column} as row {row}")
+                if values["ref"]
+                else _("the same project, date and amount as row {row}; give each its {column}")
+            )
+            table.problem(
+                row, "ref", same.format(column=table.column_name("ref"), row=self.in_file[file_key])
+            )
             return
         self.in_file[file_key] = row.number
         if values["id"] is not None:
             self.by_file_id[values["id"]] = FileArrival(key, amount, row.number)
         if key in self.in_ledger:
-            self.say(row, project, "skipped", f"arrival {describe(values, project)}")
+            self.say(row, project, "skipped", describe(values, project))
             return
         prepared = table.attempt(
             row,
@@ -208,19 +220,21 @@ class ArrivalPlanner:
         for warning in prepared.warnings:
             self.say(row, project, "warnings", warning)
         self.planned[key] = self.step(row, project, key, prepared=prepared)
-        self.say(row, project, "added", f"arrival {describe(values, project)}")
+        self.say(row, project, "added", describe(values, project))
 
     def reversal(self, row: Row, project: Project) -> None:
         original = self.by_file_id.get(row.values["reverses"])
         if original is None:
-            reason = f"no arrival with 到位编号 {row.values['reverses']} above this row"
+            reason = _("no arrival with {column} {id} above this row").format(
+                column=self.table.column_name("id"), id=row.values["reverses"]
+            )
             self.table.problem(row, "reverses", reason)
             return
         if not reversal_fits(self.table, row, original, project):
             return
         ledger_id = self.in_ledger.get(original.key)
         if original.key in self.reversed_keys or ledger_id in self.reversed_ids:
-            self.say(row, project, "skipped", f"reversal of row {original.row}")
+            self.say(row, project, "skipped", _("reversal of row {row}").format(row=original.row))
             return
         if ledger_id is not None:
             self.plan.originals[original.key] = ledger_id
@@ -234,27 +248,43 @@ class ArrivalPlanner:
         self.so_far[project.id] = self.so_far.get(project.id, 0) - cny_fen  # type: ignore[index]
         key = ("reversal", original.key)
         self.step(row, project, key, original=original.key, note=row.values["note"])
-        self.say(row, project, "added", f"reversal of row {original.row}")
+        self.say(row, project, "added", _("reversal of row {row}").format(row=original.row))
 
 
 def describe(values: dict[str, Any], project: Project) -> str:
     currency = values["currency"] or "CNY"
     ref = f" ({values['ref']})" if values["ref"] else ""
     amount = format_amount(values["amount"])
-    return f"{amount}万 {currency} for {project.code} on {values['date']}{ref}"
+    return _("arrival {amount}万 {currency} for {project} on {date}{ref}").format(
+        amount=amount, currency=currency, project=project.code, date=values["date"], ref=ref
+    )
 
 
 def reversal_fits(table: Table, row: Row, original: FileArrival, project: Project) -> bool:
     ok = True
     if row.values["amount"] != -original.amount:
         expected = format_amount(original.amount)
-        table.problem(row, "amount", f"a reversal cancels row {original.row} whole: -{expected}")
+        table.problem(
+            row,
+            "amount",
+            _("a reversal cancels row {row} whole: -{amount}").format(
+                row=original.row, amount=expected
+            ),
+        )
         ok = False
     if original.key[1] != project.id:
-        table.problem(row, "project", f"not the project of the arrival in row {original.row}")
+        table.problem(
+            row,
+            "project",
+            _("not the project of the arrival in row {row}").format(row=original.row),
+        )
         ok = False
     if not row.values["note"]:
-        table.problem(row, "note", "a reversal needs its reason in 备注")
+        table.problem(
+            row,
+            "note",
+            _("a reversal needs its reason in {column}").format(column=table.column_name("note")),
+        )
         ok = False
     return ok
 
@@ -302,17 +332,35 @@ class ProjectLookup:
         if code:
             project = self.by_code.get(code)
             if project is None:
-                table.problem(row, "project", f"there is no project with code {code!r}")
+                table.problem(
+                    row, "project", _("there is no project with code {code!r}").format(code=code)
+                )
             elif name and name != project.name:
-                table.problem(row, "project_name", f"{code} is {project.name!r} in the ledger")
+                table.problem(
+                    row,
+                    "project_name",
+                    _("{code} is {name!r} in the ledger").format(code=code, name=project.name),
+                )
                 return None
             return project
         if not name:
-            table.problem(row, "project", "a 项目编号 (or 项目名称) is needed")
+            table.problem(
+                row,
+                "project",
+                _("a {code} (or {name}) is needed").format(
+                    code=table.column_name("project"), name=table.column_name("project_name")
+                ),
+            )
             return None
         found = self.by_name.get(name, [])
         if len(found) != 1:
-            reason = "several projects" if found else "no project"
-            table.problem(row, "project_name", f"{reason} named {name!r}; give the 项目编号")
+            reason = (
+                _("several projects named {name!r}; give the {column}")
+                if found
+                else _("no project named {name!r}; give the {column}")
+            )
+            table.problem(
+                row, "project_name", reason.format(name=name, column=table.column_name("project"))
+            )
             return None
         return found[0]

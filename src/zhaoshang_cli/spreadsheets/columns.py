@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from zhaoshang_cli.glossary import BASIS, LEVEL, METRIC, ORIGIN, SOURCE, STAGE, UNIT_KIND, Terms
+from zhaoshang_cli.i18n import N_, is_english
 
 
 @dataclass(frozen=True)
@@ -27,12 +28,35 @@ class Column:
     note: str = ""
     template: bool = True  # False: written by an export, computed or kept by the ledger
 
+    @property
+    def shown(self) -> str:
+        """The header in the user's language: the office's Chinese, or the English field name
+        (an import reads either)."""
+        return self.key if is_english() else self.header
+
+    @property
+    def named(self) -> str:
+        """The column as a message names it: 项目名称, or name (项目名称) in English, since
+        the sheet being read may well be headed in Chinese."""
+        return f"{self.key} ({self.header})" if is_english() else self.header
+
 
 @dataclass(frozen=True)
 class Kind:
     name: str
     title: str  # the sheet's name
     columns: tuple[Column, ...]
+
+    @property
+    def shown(self) -> str:
+        """The sheet's name in the user's language: 项目, or projects in English (an import
+        finds a sheet by either)."""
+        return self.name if is_english() else self.title
+
+    @property
+    def named(self) -> str:
+        """The sheet as a message names it: 项目, or projects (项目) in English."""
+        return f"{self.name} ({self.title})" if is_english() else self.title
 
     def column(self, key: str) -> Column:
         return next(column for column in self.columns if column.key == key)
@@ -61,7 +85,7 @@ def normalise(header: object) -> str:
     return _PARENTHESES.sub("", text).lower()
 
 
-AMOUNT_NOTE = "万元; text may carry its unit: 4.7亿, 4700万, 47000000元"
+AMOUNT_NOTE = N_("万元; text may carry its unit: 4.7亿, 4700万, 47000000元")
 OPERATOR = Column("operator", "录入人", template=False, aliases=("操作人", "设置人"))
 
 UNITS = Kind(
@@ -70,8 +94,8 @@ UNITS = Kind(
     (
         Column("name", "单位名称", required=True, aliases=("名称", "单位", "责任单位")),
         Column("kind", "类型", "choice", ("单位类型",), required=True, choice=UNIT_KIND),
-        Column("parent", "上级单位", aliases=("上级",), note="name, or path 全市/甲县"),
-        Column("rank", "职级", aliases=("级别",), note="persons only: 副科级以上, 科员"),
+        Column("parent", "上级单位", aliases=("上级",), note=N_("name, or path 全市/甲县")),
+        Column("rank", "职级", aliases=("级别",), note=N_("persons only: 副科级以上, 科员")),
         Column("created_at", "录入时间", template=False),
     ),
 )
@@ -80,13 +104,13 @@ PROJECTS = Kind(
     "projects",
     "项目",
     (
-        Column("code", "项目编号", aliases=("编号",), note="unique; blank: YEAR-NNNN is given"),
+        Column("code", "项目编号", aliases=("编号",), note=N_("unique; blank: YEAR-NNNN is given")),
         Column("name", "项目名称", required=True),
-        Column("units", "责任单位", required=True, note="several (共同引进) joined by 、"),
+        Column("units", "责任单位", required=True, note=N_("several (joint credit) joined by 、")),
         Column("investor", "投资方", aliases=("客商", "投资企业", "投资主体")),
         Column("origin", "客商来源", "choice", ("来源地", "投资方来源"), choice=ORIGIN),
         Column("industry", "产业", aliases=("所属产业", "行业")),
-        Column("industrial", "工业项目", "bool", ("是否工业项目",), note="是 / 否"),
+        Column("industrial", "工业项目", "bool", ("是否工业项目",), note=N_("yes or no")),
         Column(
             "contract",
             "合同金额(万元)",
@@ -107,7 +131,7 @@ PROJECTS = Kind(
             "choice",
             ("项目阶段", "项目状态"),
             choice=STAGE,
-            note="blank: from the latest date given",
+            note=N_("blank: from the latest date given"),
         ),
         Column("signed_on", "签约日期", "date", ("签约时间",)),
         Column("started_on", "开工日期", "date", ("开工时间",)),
@@ -115,11 +139,11 @@ PROJECTS = Kind(
         Column("producing_on", "投产日期", "date", ("投产时间", "达产日期")),
         Column("terminated_on", "终止日期", "date", ("终止时间",)),
         Column("termination_reason", "终止原因"),
-        Column("occasion", "签约活动", aliases=("签约平台",), note="e.g. 投洽会"),
+        Column("occasion", "签约活动", aliases=("签约平台",), note=N_("e.g. 投洽会")),
         Column("leader", "包保领导", aliases=("包抓领导", "牵头领导")),
         Column("recruiter", "招商人", aliases=("引资人",)),
         Column("informant", "信息提供者", aliases=("信息提供人",)),
-        Column("contact", "联系人", aliases=("客商联系人",), note="private: never exported"),
+        Column("contact", "联系人", aliases=("客商联系人",), note=N_("private: never exported")),
         Column("created_at", "录入时间", template=False),
     ),
 )
@@ -129,7 +153,7 @@ ARRIVALS = Kind(
     "到位资金",
     (
         Column("id", "到位编号", "int", template=False),
-        Column("project", "项目编号", note="the project's code (or give 项目名称)"),
+        Column("project", "项目编号", note=N_("the project's code (or give its name)")),
         Column("project_name", "项目名称"),
         Column(
             "amount",
@@ -137,13 +161,13 @@ ARRIVALS = Kind(
             "signed_amount",
             ("到位资金", "实际到位资金", "金额", "amount_original_wan"),
             required=True,
-            note="万 of the currency; text may carry its unit: 4700万, 47000000元",
+            note=N_("万 of the currency; text may carry its unit: 4700万, 47000000元"),
         ),
         Column("date", "到位日期", "date", ("到账日期", "到位时间", "日期"), required=True),
-        Column("currency", "币种", note="blank: CNY; others need `zs rate set`"),
+        Column("currency", "币种", note=N_("blank: CNY; others need `zs rate set`")),
         Column("source", "资金来源", "choice", ("境内外", "来源"), choice=SOURCE),
         Column("ref", "凭证号", aliases=("凭证编号", "回单号", "银行回单号")),
-        Column("note", "备注", note="for a reversal (冲销): its reason"),
+        Column("note", "备注", note=N_("for a reversal: its reason")),
         Column("reverses", "冲销编号", "int", ("冲销",), template=False),
         Column("cny", "折合人民币(万元)", "raw", ("cny_wan",), template=False),
         Column("warnings", "提示", template=False),
@@ -159,16 +183,16 @@ TARGETS = Kind(
         Column("unit", "责任单位", aliases=("单位",), required=True),
         Column("year", "年度", "int", ("年份",), required=True),
         Column("metric", "指标", "choice", ("指标类型",), required=True, choice=METRIC),
-        Column("level", "层级", "choice", ("档次",), choice=LEVEL, note="blank: 确保"),
+        Column("level", "层级", "choice", ("档次",), choice=LEVEL, note=N_("blank: must")),
         Column(
             "amount",
             "目标",
             "raw",
             ("目标任务", "任务", "目标值"),
             required=True,
-            note="万元 for funds, 万美元 for fdi, a whole number for counts",
+            note=N_("万元 for funds, 万美元 for fdi, a whole number for counts"),
         ),
-        Column("effective_from", "生效日期", "date", ("执行日期",), note="blank: 1 January"),
+        Column("effective_from", "生效日期", "date", ("执行日期",), note=N_("blank: 1 January")),
         Column("reason", "调整原因", aliases=("原因",)),
         Column("basis", "依据", "choice", choice=BASIS, template=False),
         OPERATOR,
@@ -181,8 +205,8 @@ RATES = Kind(
     "汇率",
     (
         Column("currency", "币种", required=True),
-        Column("month", "月份", "month", required=True, note="YYYY-MM"),
-        Column("rate", "汇率", "rate", required=True, note="CNY per one unit, e.g. 7.10"),
+        Column("month", "月份", "month", required=True, note=N_("YYYY-MM")),
+        Column("rate", "汇率", "rate", required=True, note=N_("CNY per one unit, e.g. 7.10")),
         OPERATOR,
         Column("set_at", "设置时间", template=False),
     ),
@@ -194,7 +218,7 @@ ACTIVITIES = Kind(
     (
         Column("unit", "责任单位", aliases=("单位",), required=True),
         Column("on_date", "日期", "date", ("活动日期",), required=True),
-        Column("trip_days", "外出招商天数", "int", ("外出天数",), note="whole days"),
+        Column("trip_days", "外出招商天数", "int", ("外出天数",), note=N_("whole days")),
         Column("visits", "拜访企业个数", "int", ("拜访企业", "拜访企业数")),
         Column("leader", "带队领导", aliases=("领导",)),
         Column("note", "备注", aliases=("说明",)),

@@ -18,10 +18,12 @@ from sqlmodel import Session, col, select
 from zhaoshang_cli.activities import add_activity
 from zhaoshang_cli.arrivals import check_currency, set_rate
 from zhaoshang_cli.errors import ZsError
+from zhaoshang_cli.glossary import LEVEL, METRIC
+from zhaoshang_cli.i18n import _
 from zhaoshang_cli.models import Activity, ExchangeRate, Project, StageEvent, Target, Unit
 from zhaoshang_cli.money import format_rate
 from zhaoshang_cli.projects import STAGE_DATE_FIELD, STAGE_ORDER, add_project, move_stage
-from zhaoshang_cli.spreadsheets.columns import PROJECTS, STAGE, UNIT_KIND, Kind
+from zhaoshang_cli.spreadsheets.columns import STAGE, UNIT_KIND, Kind
 from zhaoshang_cli.spreadsheets.provenance import keep, replay
 from zhaoshang_cli.spreadsheets.reading import Row, Table, text_of
 from zhaoshang_cli.targets import add_target, check_year, parse_target_amount
@@ -46,7 +48,13 @@ def import_units(session: Session, table: Table, out: Outcome) -> None:
     for row in table.good_rows():
         name, parent = row.values["name"], row.values["parent"]
         if (parent, name) in seen:
-            table.problem(row, "name", f"the unit {name!r} twice (also row {seen[parent, name]})")
+            table.problem(
+                row,
+                "name",
+                _("the unit {name!r} twice (also row {row})").format(
+                    name=name, row=seen[parent, name]
+                ),
+            )
             continue
         seen[parent, name] = row.number
         pending.append(row)
@@ -94,16 +102,24 @@ def _import_unit(session: Session, table: Table, out: Outcome, row: Row) -> None
     )
     existing = session.exec(query).first()
     if existing is not None and existing.kind != kind:
-        label = UNIT_KIND.label(existing.kind)
-        table.problem(row, "kind", f"{name} is already in the ledger as a {label}")
+        label = UNIT_KIND.shown(existing.kind)
+        table.problem(
+            row,
+            "kind",
+            _("{name} is already in the ledger as a {kind}").format(name=name, kind=label),
+        )
     elif existing is not None:
-        out.skipped.append(f"row {row.number}: unit {name}")
+        out.skipped.append(_("row {row}: unit {name}").format(row=row.number, name=name))
     elif unit := table.attempt(
         row, None, add_unit, session, name, kind, parent, row.values["rank"]
     ):
         keep(session, row.values, unit, created_at="created_at")
-        where = f" under {parent}" if parent else ""
-        out.added.append(f"row {row.number}: {UNIT_KIND.label(kind)} {name}{where}")
+        where = _(" under {parent}").format(parent=parent) if parent else ""
+        out.added.append(
+            _("row {row}: {kind} {name}{where}").format(
+                row=row.number, kind=UNIT_KIND.shown(kind), name=name, where=where
+            )
+        )
 
 
 DATED_STAGES = tuple(STAGE_DATE_FIELD)  # signed, started, completed, producing, terminated
@@ -128,17 +144,27 @@ def import_projects(
         code, name = values["code"], values["name"]
         key, what = (code, "code") if code else (name, "name")
         if key in seen:
-            hint = "" if code else "; give each a 项目编号"
-            table.problem(row, what, f"duplicate {what} {key!r} (also row {seen[key]}){hint}")
+            message = (
+                _("duplicate code {value!r} (also row {row})")
+                if code
+                else _("duplicate name {value!r} (also row {row}); give each a project code")
+            )
+            table.problem(row, what, message.format(value=key, row=seen[key]))
             continue
         seen[key] = row.number
         if code in codes and codes[code] != name:
             table.problem(
-                row, "code", f"the code {code!r} is already in the ledger for {codes[code]!r}"
+                row,
+                "code",
+                _("the code {code!r} is already in the ledger for {name!r}").format(
+                    code=code, name=codes[code]
+                ),
             )
             continue
         if code in codes or (not code and name in names):
-            out.skipped.append(f"row {row.number}: project {code or name}")
+            out.skipped.append(
+                _("row {row}: project {project}").format(row=row.number, project=code or name)
+            )
             continue
         units = [part for part in re.split(r"[、,，;；\n]+", values["units"]) if part.strip()]
         if not all(table.attempt(row, "units", find_unit, session, unit) for unit in units):
@@ -174,7 +200,7 @@ def import_projects(
             table.problem(row, None, str(exc))
             continue
         if events and not matches_row(project, values):
-            table.problem(row, "stage", "the stage history (阶段记录) ends elsewhere than this row")
+            table.problem(row, "stage", _("the stage history ends elsewhere than this row"))
             continue
         keep(session, values, project, created_at="created_at")
         if events and replay(session):
@@ -187,8 +213,11 @@ def import_projects(
                 keep(session, recorded, event, operator="operator", entered_at="entered_at")
         codes[project.code] = name
         names.add(name)
-        label = STAGE.label(project.stage)
-        out.added.append(f"row {row.number}: project {project.code} {name} ({label})")
+        out.added.append(
+            _("row {row}: project {code} {name} ({stage})").format(
+                row=row.number, code=project.code, name=name, stage=STAGE.shown(project.stage)
+            )
+        )
 
 
 def walk_plan(table: Table, row: Row) -> tuple[str, date | None, list[Move]] | None:
@@ -200,7 +229,7 @@ def walk_plan(table: Table, row: Row) -> tuple[str, date | None, list[Move]] | N
     final = values["stage"] or latest
     ok = True
     if final == "terminated" and not values["termination_reason"]:
-        table.problem(row, "termination_reason", "a terminated project needs its reason")
+        table.problem(row, "termination_reason", _("a terminated project needs its reason"))
         ok = False
     needed = {final} & set(DATED_STAGES)
     if final in STAGE_ORDER[STAGE_ORDER.index("signed") :]:
@@ -208,15 +237,18 @@ def walk_plan(table: Table, row: Row) -> tuple[str, date | None, list[Move]] | N
     for stage in sorted(needed, key=DATED_STAGES.index):
         if not dated[stage]:
             field_name = STAGE_DATE_FIELD[stage]
-            header = PROJECTS.column(field_name).header
-            reason = f"a project at stage {STAGE.label(final)} needs {header}"
+            reason = _("a project at stage {stage} needs {column}").format(
+                stage=STAGE.shown(final), column=table.column_name(field_name)
+            )
             table.problem(row, field_name, reason)
             ok = False
     if final != "terminated":
         for stage in DATED_STAGES:
             beyond = stage == "terminated" or STAGE_ORDER.index(stage) > STAGE_ORDER.index(final)
             if dated[stage] and beyond:
-                reason = f"a date is given but the stage is {STAGE.label(final)}"
+                reason = _("a date is given but the stage is {stage}").format(
+                    stage=STAGE.shown(final)
+                )
                 table.problem(row, STAGE_DATE_FIELD[stage], reason)
                 ok = False
     if not ok:
@@ -283,12 +315,14 @@ def import_targets(session: Session, table: Table, out: Outcome) -> None:
         key = (unit.id, year, metric, level, effective_from)
         if key in seen:
             table.problem(
-                row, "amount", f"a second target in force from the same day as row {seen[key]}"
+                row,
+                "amount",
+                _("a second target in force from the same day as row {row}").format(row=seen[key]),
             )
             continue
         seen[key] = row.number
         if (*key, amount) in existing:
-            out.skipped.append(f"row {row.number}: target {name} {year} {metric} {level}")
+            out.skipped.append(target_line(row, name, year, metric, level))
             continue
         target = table.attempt(
             row,
@@ -306,7 +340,13 @@ def import_targets(session: Session, table: Table, out: Outcome) -> None:
         )
         if target:
             keep(session, values, target, operator="operator", set_at="set_at")
-            out.added.append(f"row {row.number}: target {name} {year} {metric} {level}")
+            out.added.append(target_line(row, name, year, metric, level))
+
+
+def target_line(row: Row, name: str, year: int, metric: str, level: str) -> str:
+    return _("row {row}: target {unit} {year} {metric} {level}").format(
+        row=row.number, unit=name, year=year, metric=METRIC.shown(metric), level=LEVEL.shown(level)
+    )
 
 
 def import_rates(session: Session, table: Table, out: Outcome) -> None:
@@ -319,20 +359,33 @@ def import_rates(session: Session, table: Table, out: Outcome) -> None:
         month, rate = row.values["month"], row.values["rate"]
         key = (currency, month)
         if key in seen:
-            table.problem(row, "month", f"a second {currency} rate for {month} (row {seen[key]})")
+            table.problem(
+                row,
+                "month",
+                _("a second {currency} rate for {month} (row {row})").format(
+                    currency=currency, month=month, row=seen[key]
+                ),
+            )
             continue
         seen[key] = row.number
         if existing.get(key) == rate:
-            out.skipped.append(f"row {row.number}: {currency} {month}")
-        elif key in existing:
-            reason = (
-                f"the ledger has {format_rate(existing[key])} for {currency} {month}; "
-                "change it with `zs rate set`"
+            out.skipped.append(
+                _("row {row}: {currency} {month}").format(
+                    row=row.number, currency=currency, month=month
+                )
             )
+        elif key in existing:
+            reason = _(
+                "the ledger has {rate} for {currency} {month}; change it with `zs rate set`"
+            ).format(rate=format_rate(existing[key]), currency=currency, month=month)
             table.problem(row, "rate", reason)
         elif saved := table.attempt(row, None, set_rate, session, currency, month, rate):
             keep(session, row.values, saved, operator="operator", set_at="set_at")
-            out.added.append(f"row {row.number}: {currency} {month} {format_rate(rate)}")
+            out.added.append(
+                _("row {row}: {currency} {month} {rate}").format(
+                    row=row.number, currency=currency, month=month, rate=format_rate(rate)
+                )
+            )
 
 
 def import_activities(session: Session, table: Table, out: Outcome) -> None:
@@ -349,7 +402,9 @@ def import_activities(session: Session, table: Table, out: Outcome) -> None:
             continue
         days, visits = values["trip_days"] or 0, values["visits"] or 0
         key = (unit.id, values["on_date"], days, visits, values["leader"], values["note"])
-        label = f"row {row.number}: {values['unit']} {values['on_date']}"
+        label = _("row {row}: {unit} {date}").format(
+            row=row.number, unit=values["unit"], date=values["on_date"]
+        )
         if key in existing:
             out.skipped.append(label)
             continue

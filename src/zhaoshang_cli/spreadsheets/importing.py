@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from zhaoshang_cli import audit
 from zhaoshang_cli.errors import Invalid
+from zhaoshang_cli.i18n import _
 from zhaoshang_cli.ledger import Ledger, default_operator
 from zhaoshang_cli.models import (
     Activity,
@@ -35,6 +36,7 @@ from zhaoshang_cli.spreadsheets.columns import (
     CONTACTS,
     PROJECTS,
     RATES,
+    SHARES,
     STAGE_EVENTS,
     TARGETS,
     UNITS,
@@ -120,7 +122,7 @@ def settle(session: Session, result: ImportResult, dry_run: bool) -> None:
 
 LEDGER_KINDS = (UNITS, RATES, PROJECTS, ARRIVALS, TARGETS, ACTIVITIES)  # in dependency order
 REQUIRED_SHEETS = (UNITS, PROJECTS)
-KEPT_SHEETS = ("项目单位",)  # derived from the projects' credited units
+KEPT_SHEETS = (SHARES.title, SHARES.name)  # derived from the projects' credited units
 
 
 @dataclass
@@ -134,20 +136,28 @@ class LedgerFile:
 
 def read_ledger_file(book: Book) -> LedgerFile:
     if book.is_csv:
-        raise Invalid(f"{book.name}: `zs import ledger` reads a workbook made by `zs export`.")
+        raise Invalid(
+            _("{file}: `zs import ledger` reads a workbook made by `zs export`.").format(
+                file=book.name
+            )
+        )
     tables: dict[str, Table] = {}
     notes = []
     for kind in (*LEDGER_KINDS, STAGE_EVENTS, CONTACTS, AUDIT):
         table = book.table(kind, first_sheet_fallback=False)
         if table is not None:
             tables[kind.name] = table
-            notes.extend(f"{kind.title} {note}" for note in table.notes)
+            notes.extend(f"{table.sheet} {note}" for note in table.notes)
     known = {table.sheet for table in tables.values()}
     for sheet in book.sheet_names:
         if sheet in KEPT_SHEETS:
-            notes.append(f"sheet {sheet} is not read: it follows from the projects' units")
+            notes.append(
+                _("sheet {sheet} is not read: it follows from the projects' units").format(
+                    sheet=sheet
+                )
+            )
         elif sheet not in known:
-            notes.append(f"sheet {sheet} is not a ledger sheet; left alone")
+            notes.append(_("sheet {sheet} is not a ledger sheet; left alone").format(sheet=sheet))
     return LedgerFile(book.name, tables, notes)
 
 
@@ -158,8 +168,10 @@ def import_ledger(session: Session, ledger_file: LedgerFile) -> ImportResult:
     for model in (Unit, Project, Arrival, Target, ExchangeRate, Activity, AuditEntry):
         if session.exec(select(func.count()).select_from(model)).one():
             raise Invalid(
-                "`zs import ledger` reads an export into an empty ledger, and this one has "
-                "data; create a new one with `zs init --db NEW.db`."
+                _(
+                    "`zs import ledger` reads an export into an empty ledger, and this one has "
+                    "data; create a new one with `zs init --db NEW.db`."
+                )
             )
     restart_ids(session)  # so the ids come out as in the export
     tables = ledger_file.tables
@@ -167,7 +179,11 @@ def import_ledger(session: Session, ledger_file: LedgerFile) -> ImportResult:
     for kind in REQUIRED_SHEETS:
         if kind.name not in tables:
             missing = Table(kind, ledger_file.file, None)
-            missing.sheet_problem(f"the sheet {kind.title} is missing; is this a `zs export` file?")
+            missing.sheet_problem(
+                _("the sheet {sheet} is missing; is this a `zs export` file?").format(
+                    sheet=kind.named
+                )
+            )
             result.tables.append(missing)
     if len(result.tables) > len(tables):
         return result
@@ -192,7 +208,11 @@ def import_ledger(session: Session, ledger_file: LedgerFile) -> ImportResult:
     carried = replay_audit(session, tables.get(AUDIT.name), codes)
     restart_ids(session)  # the trail came with its own ids: new entries number on from them
     if carried:
-        result.notes.append(f"{AUDIT.title}: carried over {carried} entries of the audit trail")
+        result.notes.append(
+            _("{sheet}: carried over {count} entries of the audit trail").format(
+                sheet=tables[AUDIT.name].sheet, count=carried
+            )
+        )
     added = {outcome.kind.name: len(outcome.added) for outcome in result.outcomes}
     after = {"file": ledger_file.file, "rows": added, "audit_entries": carried}
     audit.record(session, "ledger.import", "ledger", None, after=after)

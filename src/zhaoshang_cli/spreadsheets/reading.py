@@ -5,6 +5,7 @@ column, never raised at the first one, so a county fixes its file in one pass.
 """
 
 import csv
+import functools
 import io
 import re
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from typing import Any
 
 from zhaoshang_cli import dates
 from zhaoshang_cli.errors import Invalid, ZsError
+from zhaoshang_cli.i18n import _
 from zhaoshang_cli.money import parse_amount, parse_rate
 from zhaoshang_cli.spreadsheets.columns import (
     IGNORED_HEADERS,
@@ -42,12 +44,13 @@ class Problem:
     def __str__(self) -> str:
         where = [self.file]
         if self.sheet:
-            where.append(f"sheet {self.sheet}")
+            where.append(_("sheet {sheet}").format(sheet=self.sheet))
         if self.row:
-            where.append(f"row {self.row}")
+            where.append(_("row {row}").format(row=self.row))
         if self.column:
-            where.append(f"column {self.column}")
-        return f"{', '.join(where)}: {self.reason}"
+            where.append(_("column {column}").format(column=self.column))
+        place = functools.reduce(lambda a, b: _("{first}, {then}").format(first=a, then=b), where)
+        return _("{where}: {reason}").format(where=place, reason=self.reason)
 
 
 @dataclass
@@ -72,12 +75,16 @@ class Table:
     def problem(self, row: Row | None, key: str | None, reason: str) -> None:
         column = None
         if key is not None:
-            column = self.headers.get(key) or self.kind.column(key).header
+            column = self.column_name(key)
         self.problems.append(
             Problem(self.file, self.sheet, row.number if row else None, column, reason)
         )
         if row is not None:
             row.ok = False
+
+    def column_name(self, key: str) -> str:
+        """A column as this sheet heads it, or as a message names it when it is missing."""
+        return self.headers.get(key) or self.kind.column(key).named
 
     @property
     def readable(self) -> bool:
@@ -111,7 +118,7 @@ class Book:
         self.name = path.name
         suffix = path.suffix.lower()
         if not path.is_file():
-            raise Invalid(f"There is no file {path}.")
+            raise Invalid(_("There is no file {path}.").format(path=path))
         if suffix == ".csv":
             self.sheet_names: list[str] = []
             self._workbook = None
@@ -121,10 +128,18 @@ class Book:
             try:
                 self._workbook = CalamineWorkbook.from_path(str(path))
             except Exception as exc:  # calamine raises its own error types per format
-                raise Invalid(f"{path.name} could not be read as a spreadsheet ({exc}).") from None
+                raise Invalid(
+                    _("{file} could not be read as a spreadsheet ({reason}).").format(
+                        file=path.name, reason=exc
+                    )
+                ) from None
             self.sheet_names = list(self._workbook.sheet_names)
         else:
-            raise Invalid(f"{path.name}: only .xlsx, .xls, .ods and .csv files can be imported.")
+            raise Invalid(
+                _("{file}: only .xlsx, .xls, .ods and .csv files can be imported.").format(
+                    file=path.name
+                )
+            )
 
     @property
     def is_csv(self) -> bool:
@@ -161,8 +176,10 @@ def read_csv(path: Path) -> list[list[str]]:
             text = raw.decode("gb18030")
         except UnicodeDecodeError as exc:
             raise Invalid(
-                f"{path.name} is neither UTF-8 nor GB18030 text (a bad byte at position "
-                f"{exc.start}); save it again from Excel as CSV UTF-8 or as .xlsx."
+                _(
+                    "{file} is neither UTF-8 nor GB18030 text (a bad byte at position "
+                    "{position}); save it again from Excel as CSV UTF-8 or as .xlsx."
+                ).format(file=path.name, position=exc.start)
             ) from None
     # newline="": a quoted cell keeps its line breaks (and a lone CR) for the checks to see.
     return list(csv.reader(io.StringIO(text, newline="")))
@@ -172,15 +189,19 @@ def read_table(grid: list[list[Any]], kind: Kind, file: str, sheet: str | None) 
     table = Table(kind, file, sheet)
     header_index = find_header_row(grid, kind)
     if header_index is None:
-        example = ", ".join(column.header for column in kind.columns[:3])
+        example = _(", ").join(column.shown for column in kind.columns[:3])
         table.sheet_problem(
-            f"no header row found; the first row should name columns like {example}"
+            _("no header row found; the first row should name columns like {example}").format(
+                example=example
+            )
         )
         return table
     parsers = map_columns(table, grid[header_index])
     for required in (column for column in kind.columns if column.required):
         if required.key not in table.headers:
-            table.sheet_problem(f"the required column {required.header} is missing")
+            table.sheet_problem(
+                _("the required column {column} is missing").format(column=required.named)
+            )
     headed = {index for index, cell in enumerate(grid[header_index]) if not is_blank(cell)}
     keys = [column.key for column in kind.columns]
     reported_unheaded: set[int] = set()
@@ -190,14 +211,14 @@ def read_table(grid: list[list[Any]], kind: Kind, file: str, sheet: str | None) 
         if any(
             isinstance(cell, str) and "".join(cell.split()) in TOTAL_ROW_MARKS for cell in cells
         ):
-            table.notes.append(f"row {number}: a total row, not imported")
+            table.notes.append(_("row {row}: a total row, not imported").format(row=number))
             continue
         row = Row(number, dict.fromkeys(keys))
         for index, column, parse in parsers:
             value = cells[index] if index < len(cells) else None
             if is_blank(value):
                 if column.required:
-                    table.problem(row, column.key, "a value is required")
+                    table.problem(row, column.key, _("a value is required"))
                 continue
             try:
                 row.values[column.key] = parse(column, value)
@@ -208,7 +229,7 @@ def read_table(grid: list[list[Any]], kind: Kind, file: str, sheet: str | None) 
                 reported_unheaded.add(index)
                 where = column_letter(index)
                 table.problems.append(
-                    Problem(file, sheet, number, where, "a value under no column header")
+                    Problem(file, sheet, number, where, _("a value under no column header"))
                 )
         table.rows.append(row)
     return table
@@ -237,17 +258,18 @@ def map_columns(table: Table, header_cells: list[Any]) -> list[tuple[int, Column
         column = table.kind.match(header)
         if column is None:
             if normalise(header) not in IGNORED_HEADERS:
-                hint = (
-                    f" (see `zs template {table.kind.name}`)"
+                table.sheet_problem(
+                    _("unknown column (see `zs template {kind}`)").format(kind=table.kind.name)
                     if table.kind.name in IMPORT_KINDS
-                    else ""
+                    else _("unknown column"),
+                    header,
                 )
-                table.sheet_problem(f"unknown column{hint}", header)
             continue
         if column.key in seen:
             table.sheet_problem(
-                f"the same column twice (columns {column_letter(seen[column.key])} and "
-                f"{column_letter(index)})",
+                _("the same column twice (columns {first} and {second})").format(
+                    first=column_letter(seen[column.key]), second=column_letter(index)
+                ),
                 header,
             )
             continue
@@ -295,7 +317,7 @@ def parse_text(_column: Column, value: Any) -> str:
 def parse_amount_cell(column: Column, value: Any) -> int:
     """In 万 when a bare number (as the template says); a leading minus only where allowed."""
     if isinstance(value, bool):
-        raise Invalid(f"The amount {value!r} is not readable.")
+        raise Invalid(_("The amount {value!r} is not readable.").format(value=value))
     text = text_of(value)
     negative = column.type == "signed_amount" and text.startswith("-")
     minor = parse_amount(text[1:] if negative else text)
@@ -320,15 +342,27 @@ def parse_bool(column: Column, value: Any) -> bool:
         return True
     if text in NO:
         return False
-    raise Invalid(f"The {column.key} value {value!r} should be 是 or 否.")
+    raise Invalid(
+        _("The {column} value {value!r} should be 是 or 否 (yes or no).").format(
+            column=column.shown, value=value
+        )
+    )
 
 
 def parse_int(column: Column, value: Any) -> int:
     text = text_of(value).removesuffix("年")
     if not re.fullmatch(r"[0-9]+", text):
-        raise Invalid(f"The {column.key} value {value!r} is not a whole number.")
+        raise Invalid(
+            _("The {column} value {value!r} is not a whole number.").format(
+                column=column.shown, value=value
+            )
+        )
     if len(text) > MAX_INT_DIGITS:
-        raise Invalid(f"The {column.key} value {text[:20]}… is too large.")
+        raise Invalid(
+            _("The {column} value {value}… is too large.").format(
+                column=column.shown, value=text[:20]
+            )
+        )
     return int(text)
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from zhaoshang_cli.errors import Invalid
+from zhaoshang_cli.i18n import _, is_english
 from zhaoshang_cli.money import to_unit
 from zhaoshang_cli.spreadsheets.columns import AMOUNT_NOTE, Column, Kind
 from zhaoshang_cli.xlsx import close_workbook, write_atomically
@@ -26,20 +27,23 @@ class Sheet:
 
 def check_xlsx(path: Path) -> Path:
     if path.suffix.lower() != ".xlsx":
-        raise Invalid(f"{path.name}: zs writes .xlsx workbooks; name the file *.xlsx.")
+        raise Invalid(
+            _("{file}: zs writes .xlsx workbooks; name the file *.xlsx.").format(file=path.name)
+        )
     return path
 
 
 def cell_value(column: Column, value: Any) -> Any:
-    """The ledger's value as a spreadsheet shows it: money in 万, choices in Chinese."""
+    """The ledger's value as a spreadsheet shows it: money in 万, choices in the user's
+    language (an import reads the Chinese label and the English code alike)."""
     if value is None:
         return None
     if column.type in ("amount", "signed_amount"):
         return to_unit(value)
     if column.type == "bool":
-        return "是" if value else "否"
+        return _("yes") if value else _("no")
     if column.type == "choice" and column.choice is not None:
-        return column.choice.label(value)
+        return column.choice.shown(value)
     return value
 
 
@@ -58,10 +62,10 @@ def write_workbook(path: Path, sheets: list[Sheet], office: str | None = None) -
     formats = {"date": Style(number_format="yyyy-mm-dd"), "money": Style(number_format="#,##0.00")}
     out = []
     for sheet in sheets:
-        target = OutSheet(sheet.kind.title, freeze="A2", title_rows="1:1", footer=office)
-        target.add(*((column.header, header) for column in sheet.columns))
+        target = OutSheet(sheet.kind.shown, freeze="A2", title_rows="1:1", footer=office)
+        target.add(*((column.shown, header) for column in sheet.columns))
         for column_index, column in enumerate(sheet.columns, start=1):
-            target.min_widths[column_index] = 2 * len(column.header) + 2
+            target.min_widths[column_index] = 2 * len(column.shown) + 2
         kinds = ["money" if is_money(column) else column.type for column in sheet.columns]
         for row in sheet.rows:
             target.rows.append(
@@ -78,7 +82,8 @@ def write_workbook(path: Path, sheets: list[Sheet], office: str | None = None) -
 
 def write_template(path: Path, kind: Kind) -> None:
     """An empty sheet with the kind's headers (required ones in red), drop-down lists for
-    closed choices, and a 说明 sheet saying what each column takes."""
+    closed choices, and a 说明 sheet saying what each column takes; all in the user's
+    language."""
 
     def write(target: Path) -> None:
         import xlsxwriter
@@ -86,14 +91,14 @@ def write_template(path: Path, kind: Kind) -> None:
         columns = [column for column in kind.columns if column.template]
         workbook = xlsxwriter.Workbook(str(target), {"strings_to_formulas": False})
         try:
-            sheet = workbook.add_worksheet(kind.title)
+            sheet = workbook.add_worksheet(kind.shown)
             sheet.freeze_panes(1, 0)
             required = workbook.add_format({"bold": True, "font_color": "#C00000"})
             optional = workbook.add_format({"bold": True})
             for index, column in enumerate(columns):
-                sheet.set_column(index, index, max(10, 2 * len(column.header) + 2))
+                sheet.set_column(index, index, max(10, 2 * len(column.shown) + 2))
                 sheet.write_string(
-                    0, index, column.header, required if column.required else optional
+                    0, index, column.shown, required if column.required else optional
                 )
                 if column.choice is not None:
                     sheet.data_validation(
@@ -101,24 +106,34 @@ def write_template(path: Path, kind: Kind) -> None:
                         index,
                         TEMPLATE_ROWS,
                         index,
-                        {"validate": "list", "source": list(column.choice.labels.values())},
+                        {
+                            "validate": "list",
+                            "source": [column.choice.shown(code) for code in column.choice.labels],
+                        },
                     )
-            notes = workbook.add_worksheet("说明")
+            notes = workbook.add_worksheet(_("Notes"))
             lines: list[list[str]] = [
-                [f"{kind.title}: one row per line; red headers must be filled."],
-                ["Headers may be in Chinese or English, in any order; dates as Excel dates"],
-                ["or text (2026-04-10, 2026/4/10, 2026年4月10日); amounts in " + AMOUNT_NOTE],
+                [
+                    _("{sheet}: one row per line; red headers must be filled.").format(
+                        sheet=kind.shown
+                    )
+                ],
+                [_("Headers may be in Chinese or English, in any order; dates as Excel dates")],
+                [
+                    _("or text (2026-04-10, 2026/4/10, 2026年4月10日); amounts in {note}").format(
+                        note=_(AMOUNT_NOTE)
+                    )
+                ],
                 [],
-                ["列 (column)", "English", "必填 (required)", "说明 (what it takes)"],
+                [_("Column"), _("Also written"), _("Required"), _("What it takes")],
             ]
             for column in columns:
-                what = column.note
+                what = _(column.note) if column.note else ""
                 if column.choice is not None:
-                    labels = " / ".join(column.choice.labels.values())
+                    labels = " / ".join(column.choice.shown(code) for code in column.choice.labels)
                     what = labels + (f"; {what}" if what else "")
-                lines.append(
-                    [column.header, column.key, "是" if column.required else "", what or ""]
-                )
+                also = column.header if is_english() else column.key
+                lines.append([column.shown, also, _("yes") if column.required else "", what])
             for row, values in enumerate(lines):
                 for index, value in enumerate(values):
                     notes.write_string(row, index, value)
