@@ -10,10 +10,10 @@ from zhaoshang_cli.i18n import _, activate
 activate()  # before typer is imported: its module-level strings follow the language
 
 import typer  # noqa: E402
-from sqlalchemy.exc import DatabaseError  # noqa: E402
 from typer._click.exceptions import UsageError  # noqa: E402
 from typer.core import TyperGroup  # noqa: E402
 
+from zhaoshang_cli.cli.coercion import defer_coercion  # noqa: E402
 from zhaoshang_cli.cli.common import SIGPIPE_EXIT, reader_went_away  # noqa: E402
 from zhaoshang_cli.cli.localize import localize_tree, localize_usage_error  # noqa: E402
 from zhaoshang_cli.errors import ZsError  # noqa: E402
@@ -25,6 +25,13 @@ def debugging() -> bool:
     return os.environ.get(DEBUG_ENV, "") not in ("", "0")
 
 
+def database_errors() -> tuple[type[Exception], ...]:
+    """SQLAlchemy's DatabaseError once SQLAlchemy is loaded (none is raised before), so
+    that `zs --help` need not import it."""
+    exc = sys.modules.get("sqlalchemy.exc")
+    return (exc.DatabaseError,) if exc is not None else ()
+
+
 class ZsGroup(TyperGroup):
     """The error boundary: a domain error becomes one sentence on stderr and exit 1;
     ZS_DEBUG=1 lets the traceback through."""
@@ -32,6 +39,7 @@ class ZsGroup(TyperGroup):
     def main(self, *args: Any, **kwargs: Any) -> Any:
         activate()
         localize_tree(self)
+        defer_coercion(self)
         return super().main(*args, **kwargs)
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
@@ -54,7 +62,7 @@ class ZsGroup(TyperGroup):
                 raise
             typer.echo(f"zs: {exc}", err=True)
             raise typer.Exit(exc.exit_code) from None
-        except DatabaseError as exc:
+        except database_errors() as exc:
             if debugging():
                 raise
             from zhaoshang_cli.ledger import is_damage

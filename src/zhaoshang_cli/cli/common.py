@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -21,9 +21,11 @@ from zhaoshang_cli.dates import local
 from zhaoshang_cli.errors import Invalid
 from zhaoshang_cli.glossary import Terms
 from zhaoshang_cli.i18n import _
-from zhaoshang_cli.ledger import Ledger
 from zhaoshang_cli.money import format_amount, to_unit
 from zhaoshang_cli.safety import CsvWriter, csv_safe
+
+if TYPE_CHECKING:
+    from zhaoshang_cli.ledger import Ledger
 
 DbOption = Annotated[
     str | None,
@@ -118,8 +120,10 @@ def waiting_notice() -> None:
 
 
 @contextmanager
-def opened(db: str | None) -> Iterator[Ledger]:
+def opened(db: str | None) -> Iterator["Ledger"]:
     """The ledger for a command that manages its own transactions (imports)."""
+    from zhaoshang_cli.ledger import Ledger
+
     ledger = Ledger.open(db, on_wait=waiting_notice)
     try:
         yield ledger
@@ -137,6 +141,8 @@ def writing(db: str | None, operator: str | None) -> Iterator[Any]:
 @contextmanager
 def reading(db: str | None) -> Iterator[Any]:
     """One read snapshot; needs no write access to the ledger or its folder."""
+    from zhaoshang_cli.ledger import Ledger
+
     ledger = Ledger.open(db, read_only=True)
     try:
         with ledger.read() as session:
