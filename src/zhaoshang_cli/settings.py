@@ -4,7 +4,6 @@ Only known keys are stored, each with its own check, so a typo is refused instea
 silently ignored. A new family of keys (thresholds, say) is a few more entries in ``KEYS``.
 """
 
-import string
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -38,6 +37,8 @@ def _office(value: str) -> str:
 
 def _number_pattern(value: str) -> str:
     """A document number with {year}, {month} or {week} in it, e.g. 某招组办〔{year}〕{month}号."""
+    import string
+
     text = value.strip()
     if not text:
         raise Invalid("The document number pattern is empty.")

@@ -3,7 +3,6 @@
 import functools
 import inspect
 import io
-import json
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -22,7 +21,6 @@ from zhaoshang_cli.errors import Invalid
 from zhaoshang_cli.glossary import Terms
 from zhaoshang_cli.i18n import _
 from zhaoshang_cli.money import format_amount, to_unit
-from zhaoshang_cli.safety import CsvWriter, csv_safe
 
 if TYPE_CHECKING:
     from zhaoshang_cli.ledger import Ledger
@@ -232,6 +230,8 @@ def json_default(value: Any) -> Any:
 
 
 def dumps(data: Any) -> str:
+    import json
+
     return json.dumps(data, ensure_ascii=False, indent=2, default=json_default)
 
 
@@ -280,6 +280,8 @@ def machine_rows(listing: Listing) -> list[dict[str, Any]]:
 
 
 def csv_text(header: list[str], rows: list[list[Any]]) -> str:
+    from zhaoshang_cli.safety import CsvWriter, csv_safe
+
     buffer = io.StringIO()
     writer = CsvWriter(buffer)
     writer.writerow(header)
