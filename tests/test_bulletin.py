@@ -1,7 +1,6 @@
 """The weekly bulletin: week boundaries, figures, catch-up, the lock, failure paths, and the
 installed console script run as cron would run it."""
 
-import fcntl
 import os
 import shutil
 import subprocess
@@ -12,6 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from docx import Document
+from filelock import FileLock
 
 from conftest import fails, snapshot, zs
 from test_report import set_target
@@ -164,14 +164,40 @@ def test_catch_up_writes_exactly_the_missing_weeks(city, tmp_path, monkeypatch):
 
 def test_second_run_waits_then_gives_up(city, tmp_path):
     live = tmp_path / ".2026-W16-bulletin.abc123.staging"  # the first run's, still at work
-    with open(tmp_path / ".zs-bulletin.lock", "a") as held:
-        fcntl.flock(held, fcntl.LOCK_EX)
+    with FileLock(tmp_path / ".zs-bulletin.lock", timeout=0):  # the first run's
         live.mkdir()
         result = fails("bulletin", "--week", "2026-W16", "--out", str(tmp_path), "--wait", "0.3")
         assert live.is_dir()  # not cleaned up under a live run's feet
     assert "Another zs bulletin is writing" in result.stderr
     # The SQLite ledger (none on PostgreSQL), the live run's staging folder, no bulletin file.
     assert [name for name in leftovers(tmp_path) if name != "ledger.db"] == [live.name]
+
+
+def test_a_run_waits_for_another_process_then_writes(city, tmp_path):
+    """The lock is the operating system's: another process holds it, and this run goes on
+    once that process lets go; afterwards nothing holds it."""
+    lock, letting_go = tmp_path / ".zs-bulletin.lock", tmp_path.parent / "letting-go"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from filelock import FileLock\n"
+            f"with FileLock({str(lock)!r}):\n"
+            "    print('held', flush=True); time.sleep(3)\n"
+            f"    open({str(letting_go)!r}, 'w').close()",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        zs("bulletin", "--week", "2026-W16", "--out", str(tmp_path), "--wait", "30")
+        assert letting_go.exists()  # it waited for the holder
+    finally:
+        holder.wait(timeout=30)
+    assert (tmp_path / "2026-W16-bulletin.xlsx").exists()
+    with FileLock(lock, timeout=0):  # released by the run
+        pass
 
 
 def leftovers(folder: Path) -> list[str]:

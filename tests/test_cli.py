@@ -12,13 +12,23 @@ from typing import Any
 import pytest
 import typer.main
 
-from conftest import ON_POSTGRES, fails, snapshot, sql, zs
-from zhaoshang_cli.cli import app
+from conftest import ON_POSTGRES, RUNNER, fails, snapshot, sql, zs
+from zhaoshang_cli.cli import app, needed
 from zhaoshang_cli.ledger import shown
 
 pytestmark = pytest.mark.one_backend  # not about the database
 
-HEAVY = ("pandas", "openpyxl", "alembic", "xlsxwriter", "docx")
+# What no help page may load: the database layer (and pydantic under it), the file writers.
+HEAVY = (
+    "sqlalchemy",
+    "sqlmodel",
+    "pydantic",
+    "alembic",
+    "pandas",
+    "openpyxl",
+    "xlsxwriter",
+    "docx",
+)
 
 
 def walk(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
@@ -69,20 +79,59 @@ def run_python(*args: str, env: dict[str, str] | None = None) -> subprocess.Comp
     )
 
 
-def test_help_does_not_import_heavy_modules() -> None:
+def loaded_by(*command_lines: tuple[str, ...]) -> list[str]:
+    """The heavy modules in sys.modules after `zs` ran these command lines, one after the
+    other in one process, through the script's own entry point."""
     code = (
         "import sys\n"
-        "from zhaoshang_cli.cli import app\n"
-        "try:\n"
-        "    app(['--help'], prog_name='zs')\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        f"print([m for m in {HEAVY!r} if m in sys.modules])\n"
+        "from zhaoshang_cli.cli import main\n"
+        f"for argv in {list(command_lines)!r}:\n"
+        "    sys.argv = ['zs', *argv]\n"
+        "    try:\n"
+        "        main()\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        f"heavy = {HEAVY!r}\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy"
+        " or m == 'zhaoshang_cli.models'), file=sys.stderr)\n"
     )
     result = run_python("-c", code)
     assert result.returncode == 0, result.stderr
-    assert "Usage: zs" in result.stdout
-    assert result.stdout.splitlines()[-1] == "[]"
+    assert "Usage: zs" in result.stdout + result.stderr or "zs 0" in result.stdout
+    return eval(result.stderr.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize(
+    "argv", [("--help",), ("arrive", "--help"), ("report", "--help"), ("--version",), ()]
+)
+def test_help_does_not_import_heavy_modules(argv: tuple[str, ...]) -> None:
+    assert loaded_by(argv) == []
+
+
+def test_no_help_page_imports_heavy_modules() -> None:
+    assert loaded_by(*((*path, "--help") for path, _ in COMMANDS)) == []
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+@pytest.mark.parametrize("argv", [(), ("--help",), ("arrive", "--help"), ("project", "--help")])
+def test_the_part_of_the_app_a_command_needs_helps_as_the_whole(
+    monkeypatch: pytest.MonkeyPatch, language: str, argv: tuple[str, ...]
+) -> None:
+    monkeypatch.setenv("ZS_LANG", language)
+    whole = RUNNER.invoke(app, list(argv))
+    part = RUNNER.invoke(needed(list(argv)), list(argv))
+    assert "Usage: zs" in whole.output or "用法：zs" in whole.output
+    assert (part.exit_code, part.output) == (whole.exit_code, whole.output)
+
+
+def test_a_command_line_builds_only_its_command() -> None:
+    assert set(typer.main.get_command(needed(["arrive", "P-1", "1万"])).commands) == {"arrive"}
+    assert set(typer.main.get_command(needed(["project", "list"])).commands) == {"project"}
+    listing = typer.main.get_command(needed(["--help"]))
+    assert set(listing.commands) == {" ".join(path) for path, _ in COMMANDS if len(path) == 1}
+    assert all(not command.params for command in listing.commands.values())
+    assert needed(["arrve"]) is app  # suggestions need every name
+    assert needed([], {"_ZS_COMPLETE": "complete_bash"}) is app  # completion needs options
 
 
 def test_help_import_times_show_no_heavy_module() -> None:

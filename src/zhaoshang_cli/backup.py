@@ -163,11 +163,12 @@ def publish(temporary: Path, target: Path) -> None:
                 )
             ) from None
         os.rename(temporary, target)
-    folder = os.open(target.parent, os.O_RDONLY)
-    try:
-        os.fsync(folder)
-    finally:
-        os.close(folder)
+    if os.name == "posix":  # the new name on disk too; Windows opens no folder (NTFS journals it)
+        folder = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
 
 
 def record_backup(session: Session, taken: TakenBackup, reason: str) -> Backup:

@@ -15,6 +15,10 @@ class Invalid(ZsError):
     pass
 
 
+class MissingExtra(ZsError, ImportError):
+    """An optional part of zs whose package is not installed (pandas for data frames)."""
+
+
 class CannotWrite(ZsError):
     """A file could not be written (a full disk, no permission); nothing was left behind."""
 

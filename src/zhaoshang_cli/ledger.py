@@ -12,6 +12,7 @@ wherever SQLite notices it, and a cut-short one before it is used.
 import getpass
 import os
 import sqlite3
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -42,8 +43,16 @@ POSTGRES_DRIVER = "postgresql+psycopg"
 
 
 def default_db_path() -> Path:
+    """$XDG_DATA_HOME/zs/ledger.db, i.e. ~/.local/share/zs/ledger.db, on Linux as always, and
+    wherever a ledger already is there; else in the platform's folder for a user's data:
+    %LOCALAPPDATA%\\zs on Windows, ~/Library/Application Support/zs on macOS."""
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "zs" / "ledger.db"
+    xdg = Path(base) / "zs" / "ledger.db"
+    if sys.platform.startswith("linux") or xdg.exists():
+        return xdg
+    import platformdirs
+
+    return platformdirs.user_data_path("zs", appauthor=False, roaming=False) / "ledger.db"
 
 
 def resolve_location(db: str | None) -> str:

@@ -4,18 +4,17 @@ Only known keys are stored, each with its own check, so a typo is refused instea
 silently ignored. A new family of keys (thresholds, say) is a few more entries in ``KEYS``.
 """
 
-import string
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session, col, select
-
-from zhaoshang_cli import audit, dates
+from zhaoshang_cli import dates
 from zhaoshang_cli.errors import Invalid
 from zhaoshang_cli.i18n import N_, _
-from zhaoshang_cli.models import Setting
+
+if TYPE_CHECKING:  # the database is imported when used: KEYS names `zs config` options
+    from sqlmodel import Session
 
 PLACEHOLDERS = ("year", "month", "week")
 
@@ -41,6 +40,8 @@ def _office(value: str) -> str:
 
 def _number_pattern(value: str) -> str:
     """A document number with {year}, {month} or {week} in it, e.g. 某招组办〔{year}〕{month}号."""
+    import string
+
     text = value.strip()
     if not text:
         raise Invalid(_("The document number pattern is empty."))
@@ -99,12 +100,19 @@ def check_key(key: str) -> Key:
     return KEYS[key]
 
 
-def get_settings(session: Session) -> dict[str, str]:
+def get_settings(session: "Session") -> dict[str, str]:
+    from sqlmodel import select
+
+    from zhaoshang_cli.models import Setting
+
     return {s.key: s.value for s in session.exec(select(Setting))}
 
 
-def set_setting(session: Session, key: str, value: str) -> str:
+def set_setting(session: "Session", key: str, value: str) -> str:
     """Checks and stores a value; the old one is kept in the audit trail."""
+    from zhaoshang_cli import audit
+    from zhaoshang_cli.models import Setting
+
     checked = check_key(key).check(value)
     current = session.get(Setting, key)
     before = {"value": current.value} if current else None
@@ -119,7 +127,10 @@ def set_setting(session: Session, key: str, value: str) -> str:
     return checked
 
 
-def unset_setting(session: Session, key: str) -> None:
+def unset_setting(session: "Session", key: str) -> None:
+    from zhaoshang_cli import audit
+    from zhaoshang_cli.models import Setting
+
     check_key(key)
     current = session.get(Setting, key)
     if current is None:
@@ -128,8 +139,12 @@ def unset_setting(session: Session, key: str) -> None:
     session.delete(current)
 
 
-def list_settings(session: Session) -> list[dict[str, Any]]:
+def list_settings(session: "Session") -> list[dict[str, Any]]:
     """Every known key, set or not, with what it means."""
+    from sqlmodel import col, select
+
+    from zhaoshang_cli.models import Setting
+
     stored = {s.key: s for s in session.exec(select(Setting).order_by(col(Setting.key)))}
     return [
         {
@@ -159,7 +174,7 @@ class Issuer:
 
 
 def issuer(
-    session: Session, *, year: int, month: int, week: int | None = None, pattern_key: str
+    session: "Session", *, year: int, month: int, week: int | None = None, pattern_key: str
 ) -> Issuer:
     settings = get_settings(session)
     pattern = settings.get(pattern_key)

@@ -10,7 +10,6 @@ always sits beside its own .xlsx. A run killed on the way leaves its folder, and
 removes a ``….staging`` one, with any other temporary file of an earlier bulletin.
 """
 
-import fcntl
 import os
 import re
 import shutil
@@ -57,26 +56,24 @@ def bulletin_paths(out: Path, week: Week) -> tuple[Path, Path]:
 
 @contextmanager
 def exclusive(out: Path, wait_seconds: float) -> Iterator[None]:
-    """Only one bulletin run writes into a folder at a time; a second waits, then gives up."""
-    handle = open(out / LOCK_NAME, "a")  # noqa: SIM115 (held for the whole block)
-    deadline = time.monotonic() + wait_seconds
+    """Only one bulletin run writes into a folder at a time; a second waits, then gives up.
+    The operating system's lock on a file in the folder (flock on Linux and macOS, a locked
+    byte range on Windows), so a run that dies releases it with its process."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(out / LOCK_NAME, timeout=wait_seconds, poll_interval=0.1)
     try:
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise Invalid(
-                        _(
-                            "Another zs bulletin is writing to {folder}; gave up after waiting "
-                            "{seconds} s."
-                        ).format(folder=out, seconds=f"{wait_seconds:g}")
-                    ) from None
-                time.sleep(0.1)
+        lock.acquire()
+    except Timeout:
+        raise Invalid(
+            _(
+                "Another zs bulletin is writing to {folder}; gave up after waiting {seconds} s."
+            ).format(folder=out, seconds=f"{wait_seconds:g}")
+        ) from None
+    try:
         yield
     finally:
-        handle.close()  # closing releases the lock
+        lock.release()
 
 
 @contextmanager

@@ -1,8 +1,10 @@
 """The `zs` command: a thin Typer layer. One module per noun; errors meet one boundary here."""
 
+import copy
 import errno
 import os
 import sys
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from zhaoshang_cli.i18n import _, activate, os_reason
@@ -10,10 +12,10 @@ from zhaoshang_cli.i18n import _, activate, os_reason
 activate()  # before typer is imported: its module-level strings follow the language
 
 import typer  # noqa: E402
-from sqlalchemy.exc import DatabaseError  # noqa: E402
 from typer._click.exceptions import UsageError  # noqa: E402
 from typer.core import TyperGroup  # noqa: E402
 
+from zhaoshang_cli.cli.coercion import defer_coercion  # noqa: E402
 from zhaoshang_cli.cli.common import SIGPIPE_EXIT, reader_went_away  # noqa: E402
 from zhaoshang_cli.cli.localize import localize_tree, localize_usage_error  # noqa: E402
 from zhaoshang_cli.errors import ZsError  # noqa: E402
@@ -25,6 +27,13 @@ def debugging() -> bool:
     return os.environ.get(DEBUG_ENV, "") not in ("", "0")
 
 
+def database_errors() -> tuple[type[Exception], ...]:
+    """SQLAlchemy's DatabaseError once SQLAlchemy is loaded (none is raised before), so
+    that `zs --help` need not import it."""
+    exc = sys.modules.get("sqlalchemy.exc")
+    return (exc.DatabaseError,) if exc is not None else ()
+
+
 class ZsGroup(TyperGroup):
     """The error boundary: a domain error becomes one sentence on stderr and exit 1;
     ZS_DEBUG=1 lets the traceback through."""
@@ -32,6 +41,7 @@ class ZsGroup(TyperGroup):
     def main(self, *args: Any, **kwargs: Any) -> Any:
         activate()
         localize_tree(self)
+        defer_coercion(self)
         return super().main(*args, **kwargs)
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
@@ -54,7 +64,7 @@ class ZsGroup(TyperGroup):
                 raise
             typer.echo(f"zs: {exc}", err=True)
             raise typer.Exit(exc.exit_code) from None
-        except DatabaseError as exc:
+        except database_errors() as exc:
             if debugging():
                 raise
             from zhaoshang_cli.ledger import is_damage
@@ -173,11 +183,63 @@ def quiet_unraisable(unraisable: Any) -> None:
     half-written zip on a full disk) would print a traceback after our one sentence."""
 
 
+def needed(argv: list[str], environ: Mapping[str, str] = os.environ) -> typer.Typer:
+    """The part of the app a command line needs. Typer builds every command's options from
+    its signature before it parses anything, which costs as much as all our imports: `zs
+    arrive …` gets only `arrive`; `zs`, `zs --help` and the root's options get every command
+    as a name and its help, without options. Shell completion, or a name that is no command
+    (its suggestions need every name), gets the whole app."""
+    if COMPLETION_ENV in environ:
+        return app
+    if not argv or argv[0].startswith("-"):
+        return listing()
+    commands = [info for info in app.registered_commands if command_name(info) == argv[0]]
+    groups = [info for info in app.registered_groups if info.name == argv[0]]
+    if not (commands or groups):
+        return app
+    chosen = copy.copy(app)
+    chosen.registered_commands, chosen.registered_groups = commands, groups
+    return chosen
+
+
+COMPLETION_ENV = "_ZS_COMPLETE"  # Click's variable for the program zs
+
+
+def command_name(info: Any) -> str:
+    return info.name or typer.main.get_command_name(info.callback.__name__)
+
+
+def listing() -> typer.Typer:
+    """The app with each command and group replaced by one of the same name and help, but
+    no options or subcommands: enough for the root's help, which lists them."""
+
+    def without_options(callback: Any) -> Any:
+        def stand_in() -> None:
+            """Never run: the root's help or options exit first."""
+
+        stand_in.__name__, stand_in.__doc__ = callback.__name__, callback.__doc__
+        return stand_in
+
+    commands = []
+    for info in app.registered_commands:
+        commands.append(copy.copy(info))
+        commands[-1].callback = without_options(info.callback)
+    groups = []
+    for info in app.registered_groups:
+        sub = copy.copy(info.typer_instance)
+        sub.registered_commands, sub.registered_groups = [], []
+        groups.append(copy.copy(info))
+        groups[-1].typer_instance = sub
+    shown = copy.copy(app)
+    shown.registered_commands, shown.registered_groups = commands, groups
+    return shown
+
+
 def main() -> None:
     if not debugging():
         sys.unraisablehook = quiet_unraisable
     try:
-        app(prog_name="zs")
+        needed(sys.argv[1:])(prog_name="zs")
     except SystemExit as exc:
         code = exc.code
     else:

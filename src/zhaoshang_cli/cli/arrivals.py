@@ -5,12 +5,6 @@ from typing import Annotated
 import typer
 
 from zhaoshang_cli import dates
-from zhaoshang_cli.arrivals import (
-    check_currency,
-    list_arrivals,
-    record_arrival,
-    reverse_arrival,
-)
 from zhaoshang_cli.cli.common import (
     Col,
     DbOption,
@@ -68,6 +62,8 @@ def arrive(
     operator: OperatorOption = None,
 ) -> None:
     """Record money that actually arrived for a project."""
+    from zhaoshang_cli.arrivals import check_currency, record_arrival
+
     minor = parse_amount(amount, currency=check_currency(currency))
     on = dates.parse_date(date) if date is not None else dates.today()
     with writing(db, operator) as session:
@@ -105,6 +101,8 @@ def arrival_list(
     db: DbOption = None,
 ) -> Listing:
     """Arrivals, reversals included and linked to what they reverse."""
+    from zhaoshang_cli.arrivals import list_arrivals
+
     start = dates.parse_date(date_from, what=N_("--from date")) if date_from is not None else None
     end = dates.parse_date(date_to, what=N_("--to date")) if date_to is not None else None
     with reading(db) as session:
@@ -128,6 +126,8 @@ def arrival_reverse(
     operator: OperatorOption = None,
 ) -> None:
     """Cancel an arrival with a linked reversing entry; the original stays in the ledger."""
+    from zhaoshang_cli.arrivals import reverse_arrival
+
     with writing(db, operator) as session:
         reversal = reverse_arrival(session, arrival_id, reason)
     say(

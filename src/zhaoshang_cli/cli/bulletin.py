@@ -6,7 +6,6 @@ from typing import Annotated
 import typer
 
 from zhaoshang_cli import dates
-from zhaoshang_cli.activities import add_activity, list_activities
 from zhaoshang_cli.cli.common import (
     Col,
     DbOption,
@@ -81,6 +80,8 @@ def activity_add(
     operator: OperatorOption = None,
 ) -> None:
     """Record a trip or visits for the weekly effort table."""
+    from zhaoshang_cli.activities import add_activity
+
     on = dates.parse_date(date)
     with writing(db, operator) as session:
         activity = add_activity(
@@ -99,6 +100,7 @@ def activity_list(
     db: DbOption = None,
 ) -> Listing:
     """Effort records."""
+    from zhaoshang_cli.activities import list_activities
     from zhaoshang_cli.bulletin.weeks import parse_week
 
     chosen = parse_week(week) if week is not None else None

@@ -3,7 +3,6 @@
 import functools
 import inspect
 import io
-import json
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -13,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -21,9 +20,10 @@ from zhaoshang_cli.dates import local
 from zhaoshang_cli.errors import Invalid
 from zhaoshang_cli.glossary import Terms
 from zhaoshang_cli.i18n import N_, _
-from zhaoshang_cli.ledger import Ledger
 from zhaoshang_cli.money import format_amount, to_unit
-from zhaoshang_cli.safety import CsvWriter, csv_safe
+
+if TYPE_CHECKING:
+    from zhaoshang_cli.ledger import Ledger
 
 DbOption = Annotated[
     str | None,
@@ -118,8 +118,10 @@ def waiting_notice() -> None:
 
 
 @contextmanager
-def opened(db: str | None) -> Iterator[Ledger]:
+def opened(db: str | None) -> Iterator["Ledger"]:
     """The ledger for a command that manages its own transactions (imports)."""
+    from zhaoshang_cli.ledger import Ledger
+
     ledger = Ledger.open(db, on_wait=waiting_notice)
     try:
         yield ledger
@@ -137,6 +139,8 @@ def writing(db: str | None, operator: str | None) -> Iterator[Any]:
 @contextmanager
 def reading(db: str | None) -> Iterator[Any]:
     """One read snapshot; needs no write access to the ledger or its folder."""
+    from zhaoshang_cli.ledger import Ledger
+
     ledger = Ledger.open(db, read_only=True)
     try:
         with ledger.read() as session:
@@ -227,6 +231,8 @@ def json_default(value: Any) -> Any:
 
 
 def dumps(data: Any) -> str:
+    import json
+
     return json.dumps(data, ensure_ascii=False, indent=2, default=json_default)
 
 
@@ -275,6 +281,8 @@ def machine_rows(listing: Listing) -> list[dict[str, Any]]:
 
 
 def csv_text(header: list[str], rows: list[list[Any]]) -> str:
+    from zhaoshang_cli.safety import CsvWriter, csv_safe
+
     buffer = io.StringIO()
     writer = CsvWriter(buffer)
     writer.writerow(header)

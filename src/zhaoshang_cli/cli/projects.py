@@ -30,7 +30,6 @@ from zhaoshang_cli.cli.common import (
 from zhaoshang_cli.glossary import ORIGIN, STAGE
 from zhaoshang_cli.i18n import N_, _
 from zhaoshang_cli.money import format_amount, parse_amount
-from zhaoshang_cli.projects import add_project, list_projects, move_stage, project_detail
 
 project_app = typer.Typer(help="Projects (项目): list, show, move through stages.")
 
@@ -121,6 +120,8 @@ def add_project_command(
     operator: OperatorOption = None,
 ) -> None:
     """Add a project the office brought in."""
+    from zhaoshang_cli.projects import add_project
+
     contract = (
         parse_amount(amount, what=N_("contract amount"), currency="CNY")
         if amount is not None
@@ -175,6 +176,8 @@ def project_list(
     db: DbOption = None,
 ) -> Listing:
     """Projects with their contract amount and money arrived so far."""
+    from zhaoshang_cli.projects import list_projects
+
     with reading(db) as session:
         rows = list_projects(session, unit=unit, stage=stage, year=year)
     return Listing([Col("id", "#", "int", drop=3), *PROJECT_COLUMNS], rows, title=_("Projects"))
@@ -194,6 +197,7 @@ def project_show(
     """A project's fields, stage history, arrivals, and money arrived against the contract."""
     from zhaoshang_cli.arrivals import list_arrivals
     from zhaoshang_cli.cli.arrivals import ARRIVAL_COLUMNS
+    from zhaoshang_cli.projects import project_detail
 
     with reading(db) as session:
         detail = project_detail(session, code, with_contacts=with_contacts)
@@ -303,6 +307,8 @@ def project_stage(
     operator: OperatorOption = None,
 ) -> None:
     """Move a project to a stage on a date; the history is kept."""
+    from zhaoshang_cli.projects import move_stage
+
     on = dates.parse_date(date)
     with writing(db, operator) as session:
         project = move_stage(session, code, stage, on, correct=correct, reason=reason)

@@ -25,8 +25,6 @@ from zhaoshang_cli.cli.common import (
 from zhaoshang_cli.errors import Invalid
 from zhaoshang_cli.glossary import METRIC
 from zhaoshang_cli.i18n import N_, _
-from zhaoshang_cli.report import build_report
-from zhaoshang_cli.report.periods import latest_complete_month, month_period
 
 SCALES = ("万", "亿", "元")
 BY_WORDS = {"资金来源": "origin", "产业": "industry", "规模": "tier", "建设状态": "status"}
@@ -106,6 +104,8 @@ def report(
     bom: BomOption = False,
 ) -> None:
     """Completion by unit for 1 January to the end of a month, against the annual targets."""
+    from zhaoshang_cli.report import build_report
+    from zhaoshang_cli.report.periods import latest_complete_month, month_period
     from zhaoshang_cli.report.tables import BREAKDOWNS
 
     if yuan not in SCALES:
@@ -214,6 +214,8 @@ def demo(
     """Build a realistic demo city ledger and print its report for the last complete month."""
     from zhaoshang_cli.demo import create_demo
     from zhaoshang_cli.ledger import shown
+    from zhaoshang_cli.report import build_report
+    from zhaoshang_cli.report.periods import month_period
     from zhaoshang_cli.report.terminal import print_report
 
     made = create_demo(db)

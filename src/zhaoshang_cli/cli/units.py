@@ -22,7 +22,6 @@ from zhaoshang_cli.cli.common import (
 )
 from zhaoshang_cli.glossary import UNIT_KIND
 from zhaoshang_cli.i18n import _
-from zhaoshang_cli.units import add_unit, unit_tree
 
 unit_app = typer.Typer(help="Responsible units (责任单位): the city's tree down to persons.")
 
@@ -46,6 +45,8 @@ def unit_add(
     operator: OperatorOption = None,
 ) -> None:
     """Add a unit under its parent; the first unit (the city, or your county) is the top."""
+    from zhaoshang_cli.units import add_unit
+
     with writing(db, operator) as session:
         unit = add_unit(session, name, kind, parent, rank)
     say(
@@ -63,6 +64,8 @@ def unit_list(
     bom: BomOption = False,
 ) -> None:
     """The unit tree; --format json or csv gives one row per unit with its path."""
+    from zhaoshang_cli.units import unit_tree
+
     out = Output(output_format, file=output, bom=bom).resolved()
     with reading(db) as session:
         nodes = unit_tree(session)
