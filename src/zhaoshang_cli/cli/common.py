@@ -314,7 +314,7 @@ def render(listing: Listing, output_format: OutputFormat, out: Output | None = N
         rows = [[machine_value(c, row.get(c.key)) for c in listing.columns] for row in listing.rows]
         emit(csv_text([c.out_key for c in listing.columns], rows), out)
     else:
-        from zhaoshang_cli.fit import Spec, make_table, pick, plan, show
+        from zhaoshang_cli.fit import ListingTable, Spec, plan, show
 
         specs = [
             Spec(
@@ -329,11 +329,8 @@ def render(listing: Listing, output_format: OutputFormat, out: Output | None = N
             [display_value(c, row.get(c.key)) for c in listing.columns] for row in listing.rows
         ]
         widths = plan(specs, cells, fit_width(out.wide))
-        table = make_table(specs, widths, title=listing.title, caption=listing.caption)
-        from rich.text import Text
-
-        for row in cells:  # Text, not str: user text is never read as markup or :emoji:
-            table.add_row(*(Text(cell) for cell in pick(row, specs, widths)))
+        # Cells as plain text: user text is never read as markup or :emoji:.
+        table = ListingTable(specs, widths, cells, title=listing.title, caption=listing.caption)
         show(console(out.wide), table, widths)
 
 

@@ -20,6 +20,7 @@ from zhaoshang_cli.models import Arrival, ExchangeRate, Project, ProjectUnit, Un
 from zhaoshang_cli.money import RATE_SCALE
 from zhaoshang_cli.report.periods import Period
 from zhaoshang_cli.report.sql import BP, MINOR_PER_WAN
+from zhaoshang_cli.units import subtree
 
 FEN_PER_WAN = 1_000_000
 # Size tiers by contract amount, as bands (a project is in one only); the 12510工程 asks for
@@ -69,7 +70,8 @@ class Fact:
 def project_scope(parent_id: int) -> Any:
     """Projects credited in the parent's subtree with the share credited there."""
     unit, credit = Unit.__table__, ProjectUnit.__table__
-    tree = select(unit.c.id.label("id")).where(unit.c.id == parent_id).cte("tree", recursive=True)
+    tree = select(unit.c.id.label("id")).where(unit.c.id == parent_id)
+    tree = tree.cte("scope_tree", recursive=True)  # beside units.subtree's "tree" in one query
     child = unit.alias("child")
     tree = tree.union_all(select(child.c.id).where(child.c.parent_id == tree.c.id))
     return (
@@ -77,6 +79,20 @@ def project_scope(parent_id: int) -> Any:
         .join(tree, tree.c.id == credit.c.unit_id)
         .group_by(credit.c.project_id)
         .cte("scope")
+    )
+
+
+def credited_share(parent_id: int) -> Any:
+    """A project's share credited in the parent's subtree (None if none), for a query on the
+    project table that wants only a few projects: a lookup per project, not a pass over every
+    credit as ``project_scope`` makes."""
+    p, credit = Project.__table__, ProjectUnit.__table__
+    tree = subtree([parent_id])
+    return (
+        select(func.sum(credit.c.share_bp))
+        .select_from(credit.join(tree, tree.c.id == credit.c.unit_id))
+        .where(credit.c.project_id == p.c.id)
+        .scalar_subquery()
     )
 
 
@@ -89,16 +105,30 @@ def project_facts(
 ) -> list[Fact]:
     """Every project of the period (signed in it, under construction in it, or with money in
     it), outside investors only, grouped by what the breakdowns split on."""
+    query = facts_query(parent_id, period, as_of)
+    return [to_fact(row) for row in session.connection().execute(query)]
+
+
+def to_fact(row: Any) -> Fact:
+    return Fact(
+        row[0], row[1], bool(row[2]), *row[3:5], bool(row[5]), *(int(v or 0) for v in row[6:])
+    )
+
+
+def facts_query(parent_id: int, period: Period, as_of: date | None, money: Any = None) -> Any:
+    """The grouped query of ``project_facts``. ``money`` (project_id, fen): what arrived in the
+    period by project, where the caller has it already (report/passes.py); else read here."""
     p, a = Project.__table__, Arrival.__table__
     s, e = period.start, period.end
     before = entered_before(as_of)
     scope = project_scope(parent_id)
-    money = select(a.c.project_id, func.sum(a.c.cny_fen).label("fen")).where(
-        a.c.arrived_on >= s, a.c.arrived_on <= e
-    )
-    if before is not None:
-        money = money.where(a.c.entered_at < before)
-    money = money.group_by(a.c.project_id).cte("money")
+    if money is None:
+        money = select(a.c.project_id, func.sum(a.c.cny_fen).label("fen")).where(
+            a.c.arrived_on >= s, a.c.arrived_on <= e
+        )
+        if before is not None:
+            money = money.where(a.c.entered_at < before)
+        money = money.group_by(a.c.project_id).cte("money")
     arrived = func.coalesce(money.c.fen, 0)
     carried = and_(
         p.c.started_on < s,
@@ -136,10 +166,7 @@ def project_facts(
     )
     if before is not None:
         query = query.where(p.c.created_at < before)
-    return [
-        Fact(row[0], row[1], bool(row[2]), *row[3:5], bool(row[5]), *(int(v or 0) for v in row[6:]))
-        for row in session.connection().execute(query)
-    ]
+    return query
 
 
 def _sum(facts: list[Fact], *, money_only: bool = False) -> dict[str, Any]:
@@ -270,17 +297,21 @@ def foreign_contracts(
     """合同外资: contracts of foreign investors signed in the period, in 万元 and in 万美元 at
     the USD rate of each signing month (the latest earlier rate where a month has none)."""
     p = Project.__table__
-    scope = project_scope(parent_id)
-    year, month = extract("year", p.c.signed_on), extract("month", p.c.signed_on)
-    query = (
-        select(year, month, scope.c.share_bp, func.count(), func.sum(p.c.contract_fen))
-        .select_from(p.join(scope, scope.c.id == p.c.id))
-        .where(p.c.origin == "foreign", p.c.signed_on >= period.start, p.c.signed_on <= period.end)
-        .group_by(year, month, scope.c.share_bp)
-    )
+    # The few foreign projects signed in the period first, then each one's credit below the
+    # parent: no pass over every project's credit.
+    rows = select(
+        p.c.signed_on, p.c.contract_fen, credited_share(parent_id).label("share_bp")
+    ).where(p.c.origin == "foreign", p.c.signed_on >= period.start, p.c.signed_on <= period.end)
     before = entered_before(as_of)
     if before is not None:
-        query = query.where(p.c.created_at < before)
+        rows = rows.where(p.c.created_at < before)
+    signed = rows.subquery("signed")
+    year, month = extract("year", signed.c.signed_on), extract("month", signed.c.signed_on)
+    query = (
+        select(year, month, signed.c.share_bp, func.count(), func.sum(signed.c.contract_fen))
+        .where(signed.c.share_bp.is_not(None))
+        .group_by(year, month, signed.c.share_bp)
+    )
     rate = ExchangeRate.__table__
     rates = sorted(
         session.connection().execute(

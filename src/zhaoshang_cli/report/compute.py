@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, select, true
+from sqlalchemy import and_, case, func, literal, select
 from sqlmodel import Session
 
 from zhaoshang_cli.errors import Invalid
@@ -18,10 +18,15 @@ from zhaoshang_cli.glossary import UNIT_KINDS
 from zhaoshang_cli.models import Project, ProjectUnit, Unit
 from zhaoshang_cli.report import breakdowns
 from zhaoshang_cli.report.lists import project_lists
+from zhaoshang_cli.report.passes import (
+    credited_totals,
+    funds_and_facts,
+    money_by_root,
+    per_project_money,
+)
 from zhaoshang_cli.report.periods import Period, is_month_end, time_progress
 from zhaoshang_cli.report.projects import follow_through
 from zhaoshang_cli.report.sql import (
-    ARRIVAL,
     BP,
     MAJOR_FEN,
     MINOR_PER_WAN,
@@ -112,44 +117,12 @@ def unit_actuals(
 ) -> dict[int, tuple[Decimal, Decimal]]:
     """{root unit: (this period, same period last year)} over each root's whole subtree,
     crediting joint projects by their shares. Sums come back per share and are multiplied
-    here, exactly: a province's fen times 10000 would overflow a 64-bit SUM, while a sum of
-    each project's arrivals at most once fits as long as the ledger's own amounts do."""
+    here, exactly (see ``passes.money_by_root``)."""
     last = period.previous_year()
     tree = subtree(root_ids)
     pu, p = PROJECT_UNIT, PROJECT
     if metric in ("funds", "fdi"):
-        a = ARRIVAL
-        value = a.c.cny_fen if metric == "funds" else a.c.usd_cents
-        per_project = select(
-            a.c.project_id,
-            func.sum(case((within(a.c.arrived_on, period), value), else_=0)).label("this"),
-            func.sum(case((within(a.c.arrived_on, last), value), else_=0)).label("last"),
-        ).where(
-            a.c.arrived_on >= last.start,
-            a.c.arrived_on <= period.end,
-            entered_by(a.c.entered_at, as_of),
-        )
-        if metric == "fdi":
-            per_project = per_project.where(a.c.source == "foreign", a.c.usd_cents.is_not(None))
-        pp = per_project.group_by(a.c.project_id).cte("per_project")
-        # Each project once per root, with the root's whole share of it (units under one
-        # root may share a project): no sum counts an arrival twice.
-        credit = (
-            select(tree.c.root, pu.c.project_id, func.sum(pu.c.share_bp).label("share"))
-            .select_from(pu.join(tree, tree.c.id == pu.c.unit_id))
-            .group_by(tree.c.root, pu.c.project_id)
-            .cte("credit")
-        )
-        query = (
-            select(credit.c.root, credit.c.share, func.sum(pp.c.this), func.sum(pp.c.last))
-            .select_from(
-                pp.join(p, p.c.id == pp.c.project_id).join(
-                    credit, credit.c.project_id == pp.c.project_id
-                )
-            )
-            .where(not_local() if metric == "funds" else true())
-            .group_by(credit.c.root, credit.c.share)
-        )
+        query = money_by_root(per_project_money(metric, period, last, as_of), root_ids, metric)
         scale = BP * MINOR_PER_WAN
     else:
         counted = not_local()
@@ -169,15 +142,7 @@ def unit_actuals(
             .group_by(tree.c.root)
         )
         scale = Decimal(BP)
-    totals: dict[int, list[int]] = {}
-    for root, share, this, prev in session.connection().execute(query):
-        both = totals.setdefault(root, [0, 0])
-        both[0] += int(this or 0) * share
-        both[1] += int(prev or 0) * share
-    return {
-        root: (Decimal(this) / scale, Decimal(prev) / scale)
-        for root, (this, prev) in totals.items()
-    }
+    return credited_totals(session.connection().execute(query), scale)
 
 
 def _target_value(amount: int | None, metric: str) -> Decimal | None:
@@ -242,7 +207,12 @@ def build_report(
     parent = root_unit(session, unit)
     children = children_of(session, parent)
     progress = time_progress(period)
-    actuals = unit_actuals(session, [parent.id, *(c.id for c in children)], metric, period, as_of)  # type: ignore[misc]
+    root_ids: list[int] = [parent.id, *(c.id for c in children)]  # type: ignore[list-item]
+    if metric == "funds":  # the units' money and the project facts from one pass
+        actuals, facts = funds_and_facts(session, root_ids, parent.id, period, as_of)  # type: ignore[arg-type]
+    else:
+        actuals = unit_actuals(session, root_ids, metric, period, as_of)
+        facts = breakdowns.project_facts(session, parent.id, period, as_of)  # type: ignore[arg-type]
     targets = targets_in_force(session, period.year, metric, period.end)
     zero = (Decimal(0), Decimal(0))
 
@@ -271,7 +241,6 @@ def build_report(
         )
     total = make_row(parent)
     total.unit = f"{parent.name}合计"
-    facts = breakdowns.project_facts(session, parent.id, period, as_of)  # type: ignore[arg-type]
     return Report(
         parent=parent.name,
         metric=metric,
@@ -324,19 +293,21 @@ def own_row(
         unit_id=parent.id,
     )
     p, credit = Project.__table__, ProjectUnit.__table__
-    direct = (
-        select(credit.c.project_id)
-        .join(p, p.c.id == credit.c.project_id)
-        .where(
-            credit.c.unit_id == parent.id,
-            func.coalesce(p.c.origin, "") != "local",
-            p.c.signed_on >= period.start,
-            p.c.signed_on <= period.end,
-        )
-        .limit(1)
+    # From the parent's own credit, each project looked up by id: a parent holds few projects
+    # directly, so this beats a pass over every project signed in the period.
+    signed_here = select(p.c.id).where(
+        p.c.id == credit.c.project_id,
+        func.coalesce(p.c.origin, "") != "local",
+        p.c.signed_on >= period.start,
+        p.c.signed_on <= period.end,
     )
     if as_of is not None:
-        direct = direct.where(p.c.created_at < breakdowns.entered_before(as_of))
+        signed_here = signed_here.where(p.c.created_at < breakdowns.entered_before(as_of))
+    direct = (
+        select(credit.c.project_id)
+        .where(credit.c.unit_id == parent.id, signed_here.exists())
+        .limit(1)
+    )
     holds = session.connection().execute(direct).first() is not None
     if row.actual == 0 and row.last_year == 0 and not holds:
         return None

@@ -63,26 +63,52 @@ def _share(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
     return None if not whole else Decimal(part) / Decimal(whole)
 
 
+def credited_below(parent: Unit) -> ColumnElement[bool]:
+    """The project is credited to the parent or a unit under it. As an IN list of the
+    subtree's credit, read once: an EXISTS per project would look up every unit of the
+    subtree for each project."""
+    tree, pu = subtree([parent.id]), PROJECT_UNIT  # type: ignore[list-item]
+    return P.c.id.in_(select(pu.c.project_id).where(pu.c.unit_id.in_(select(tree.c.id))))
+
+
 def follow_through(
     session: Session, parent: Unit, period: Period, occasion: str | None, as_of: date | None
 ) -> dict[str, Any]:
     """The cohort is the projects signed in the year up to the period end, or, with an
-    occasion, every project signed at that occasion up to the period end."""
-    scope, a = _scope(parent, as_of), _arrived(period, as_of)
-    cohort = P.c.occasion == occasion if occasion else signed(period)
-    started = P.c.started_on <= period.end
-    query = (
-        select(
-            func.count(),
-            count_if(or_(started, func.coalesce(a.c.to_date_fen, 0) > 0)),
-            count_if(started),
-            count_if(P.c.producing_on <= period.end),
-            func.sum(P.c.contract_fen),
-            func.sum(a.c.to_date_fen),
+    occasion, every project signed at that occasion up to the period end. Only the cohort's
+    own arrivals are read (up to the period end, by project), never the whole history."""
+    cohort = (
+        select(P.c.id, P.c.started_on, P.c.producing_on, P.c.contract_fen)
+        .where(
+            P.c.occasion == occasion if occasion else signed(period),
+            P.c.signed_on <= period.end,
+            not_local(),
+            entered_by(P.c.created_at, as_of),
+            credited_below(parent),
         )
-        .select_from(P.join(scope, scope.c.id == P.c.id).outerjoin(a, a.c.project_id == P.c.id))
-        .where(cohort, P.c.signed_on <= period.end)
+        .cte("cohort")
     )
+    a = ARRIVAL
+    arrived = (
+        select(a.c.project_id, func.sum(a.c.cny_fen).label("to_date_fen"))
+        .where(
+            a.c.project_id.in_(select(cohort.c.id)),
+            a.c.arrived_on <= period.end,
+            entered_by(a.c.entered_at, as_of),
+        )
+        .group_by(a.c.project_id)
+        .cte("arrived")
+    )
+    c = cohort.c
+    started = c.started_on <= period.end
+    query = select(
+        func.count(),
+        count_if(or_(started, func.coalesce(arrived.c.to_date_fen, 0) > 0)),
+        count_if(started),
+        count_if(c.producing_on <= period.end),
+        func.sum(c.contract_fen),
+        func.sum(arrived.c.to_date_fen),
+    ).select_from(cohort.outerjoin(arrived, arrived.c.project_id == c.id))
     signed_count, carried_out, started_count, producing, contract_fen, arrived_fen = (
         v or 0 for v in session.connection().execute(query).one()
     )
