@@ -154,6 +154,7 @@ from zhaoshang_cli.cli import (  # noqa: E402
     spreadsheets,
     targets,
     units,
+    warn,
 )
 
 ledger.register(app)
@@ -165,6 +166,7 @@ reports.register(app)
 bulletin.register(app)
 spreadsheets.register(app)
 config.register(app)
+warn.register(app)
 
 
 def quiet_unraisable(unraisable: Any) -> None:
