@@ -149,6 +149,7 @@ from zhaoshang_cli.cli import (  # noqa: E402
     bulletin,
     config,
     ledger,
+    pipeline,
     projects,
     reports,
     spreadsheets,
@@ -167,6 +168,7 @@ bulletin.register(app)
 spreadsheets.register(app)
 config.register(app)
 warn.register(app)
+pipeline.register(app)
 
 
 def quiet_unraisable(unraisable: Any) -> None:

@@ -80,11 +80,7 @@ def warn(
     """The 督查清单: projects to chase, each with its unit, leader, stage, the day its clock
     started and the days since, under the rule that lists it (thresholds: zs config set
     warn.…). As it stands today, or at the end of a period given."""
-    from zhaoshang_cli.settings import get_settings, issuer
-    from zhaoshang_cli.units import find_unit
-    from zhaoshang_cli.watch.periods import reference_day
-    from zhaoshang_cli.watch.thresholds import parse_share, thresholds
-    from zhaoshang_cli.watch.warnings import project_warnings
+    from zhaoshang_cli.watch.thresholds import parse_share
 
     if by is not None and by != "leader":
         raise Invalid(_("--by takes leader, not {value!r}.").format(value=by))
@@ -95,11 +91,39 @@ def warn(
     check_xlsx(xlsx)
     cut = parse_share(threshold) if threshold is not None else None
     period = chosen_period("month" if units else "year", year, month, quarter, start, end)
+    what = "flagged" if units else "leader" if by else "projects"
     out = Output(output_format, wide, output, bom).resolved()
+    watch_report(what, db, period, unit, cut, xlsx, out, leader=leader, rules=rule)
+
+
+def watch_report(
+    what: str,
+    db: str | None,
+    period: Any,
+    unit: str | None,
+    cut: Any,
+    xlsx: Any,
+    out: Output,
+    leader: str | None = None,
+    rules: list[str] | None = None,
+) -> None:
+    """One watch table in one read snapshot, shown (and written to Excel): ``what`` is projects
+    (the 督查清单), flagged (the yellow-card list), leader (包保领导) or pipeline. `zs report
+    --flagged/--pipeline/--by leader` come here too."""
+    from zhaoshang_cli.settings import get_settings, issuer
+    from zhaoshang_cli.units import find_unit, top_unit
+    from zhaoshang_cli.watch.periods import reference_day
+    from zhaoshang_cli.watch.thresholds import thresholds
+    from zhaoshang_cli.watch.warnings import project_warnings
+
+    if what == "pipeline":
+        from zhaoshang_cli.cli.pipeline import show_pipeline
+
+        return show_pipeline(db, period, unit, "unit", xlsx, out)
     with reading(db) as session:
         limits = thresholds(get_settings(session))
         sender = issuer(session, year=period.year, month=period.end.month, pattern_key="doc_number")
-        if units:
+        if what == "flagged":
             from zhaoshang_cli.watch.yellow import flagged_units
 
             flagged = flagged_units(session, period, cut or limits.yellow_card, unit)
@@ -107,9 +131,8 @@ def warn(
         else:
             root = find_unit(session, unit) if unit is not None else None
             day = reference_day(period)
-            found = project_warnings(session, day, limits, root=root, leader=leader, rules=rule)
-            if by:
-                from zhaoshang_cli.units import top_unit
+            found = project_warnings(session, day, limits, root=root, leader=leader, rules=rules)
+            if what == "leader":
                 from zhaoshang_cli.watch.leaders import leader_rows
 
                 rows = leader_rows(session, root or top_unit(session), period, day, found)
@@ -120,19 +143,20 @@ def warn(
     if xlsx is not None:
         from zhaoshang_cli.watch.excel import save, table_sheet
 
-        name = _("Yellow card") if units else _("Leaders") if by else _("To chase")
+        names = {"flagged": _("Yellow card"), "leader": _("Leaders"), "projects": _("To chase")}
         sheet = table_sheet(
-            name,
-            listing.title or name,
+            names[what],
+            listing.title or names[what],
             _("Amounts in 万元"),
             listing.columns,
             listing.rows,
             (listing.caption or "").splitlines(),
             sender,
-            {len(listing.rows) - 1} if by else set(),
+            {len(listing.rows) - 1} if what == "leader" else set(),
         )
         save([sheet], xlsx)
         wrote(xlsx, out)
+    return None
 
 
 def warnings_view(found: Any) -> tuple[Listing, dict[str, Any]]:

@@ -90,7 +90,9 @@ def months_label(report: Report) -> str:
     start, end = report.period.start, report.period.end
     if (start.month, start.day) != (1, 1):
         if start.day == 1 and report.month is not None:
-            return f"{start.month}月" if start.month == end.month else f"{start.month}-{end.month}月"
+            return (
+                f"{start.month}月" if start.month == end.month else f"{start.month}-{end.month}月"
+            )
         return f"{start.month}月{start.day}日至{end.month}月{end.day}日"
     if report.month is not None:
         return "1月" if report.month == 1 else f"1-{report.month}月"
