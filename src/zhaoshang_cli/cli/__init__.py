@@ -152,6 +152,7 @@ from zhaoshang_cli.cli import (  # noqa: E402
     pipeline,
     projects,
     reports,
+    score,
     spreadsheets,
     targets,
     units,
@@ -169,6 +170,7 @@ spreadsheets.register(app)
 config.register(app)
 warn.register(app)
 pipeline.register(app)
+score.register(app)
 
 
 def quiet_unraisable(unraisable: Any) -> None:

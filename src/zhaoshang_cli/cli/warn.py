@@ -279,18 +279,20 @@ def leaders_view(rows: list[dict[str, Any]], period: Any, day: date) -> tuple[Li
         "days and visits: effort recorded under the leader's name."
     ).format(day=day)
     keys = ("row", "leader", "projects", "signed", "started", "arrived_fen", "chased")
+    plain = [
+        {
+            **{key: row[key] for key in keys if key != "arrived_fen"},
+            "arrived_wan": machine_value(columns[4], row["arrived_fen"]),
+            "trip_days": row["trip_days"],
+            "visits": row["visits"],
+        }
+        for row in rows
+    ]
     meta = {
         "period": {"start": period.start, "end": period.end},
         "day": day,
-        "rows": [
-            {
-                **{key: row[key] for key in keys if key != "arrived_fen"},
-                "arrived_wan": machine_value(columns[4], row["arrived_fen"]),
-                "trip_days": row["trip_days"],
-                "visits": row["visits"],
-            }
-            for row in rows
-        ],
+        "rows": plain,
+        "csv_rows": plain,
     }
     return Listing(columns, rows, title=title, caption=caption), meta
 

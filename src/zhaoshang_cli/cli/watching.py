@@ -69,14 +69,15 @@ def check_xlsx(path: Path | None) -> None:
 
 def show(listing: Listing, meta: dict[str, Any], out: Output) -> None:
     """JSON: the meta keys (period, rules …) and ``rows`` (the listing's, unless the meta has
-    its own); CSV: the rows; a table: the listing, with its caption (the rules) under it."""
+    its own); CSV: the listing's rows (or the meta's ``csv_rows``); a table: the listing, with
+    its caption (the rules) under it."""
     out = out.resolved()
-    own = meta.get("rows")
-    rows = own if own is not None else machine_rows(listing)
     if out.format is OutputFormat.json:
-        data = {key: value for key, value in meta.items() if key != "rows"}
+        data = {key: value for key, value in meta.items() if key not in ("rows", "csv_rows")}
+        rows = meta.get("rows", machine_rows(listing))
         emit(dumps({**data, "rows": rows}) + "\n", out)
-    elif out.format is OutputFormat.csv and own is not None:
+    elif out.format is OutputFormat.csv and meta.get("csv_rows") is not None:
+        own = meta["csv_rows"]
         header = list(own[0]) if own else [c.out_key for c in listing.columns]
         emit(csv_text(header, [[row[key] for key in header] for row in own]), out)
     elif out.format is OutputFormat.csv:
