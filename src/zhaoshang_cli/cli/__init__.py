@@ -149,6 +149,7 @@ from zhaoshang_cli.cli import (  # noqa: E402
     bulletin,
     config,
     ledger,
+    occasion,
     pipeline,
     projects,
     reports,
@@ -171,6 +172,7 @@ config.register(app)
 warn.register(app)
 pipeline.register(app)
 score.register(app)
+occasion.register(app)
 
 
 def quiet_unraisable(unraisable: Any) -> None:
