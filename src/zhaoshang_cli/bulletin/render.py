@@ -7,7 +7,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from zhaoshang_cli.bulletin.chase import chase_markdown, chase_sheet
 from zhaoshang_cli.bulletin.compute import EVENTS, Bulletin
+from zhaoshang_cli.i18n import _
 from zhaoshang_cli.report.compute import Row
 from zhaoshang_cli.report.text import amount, flags_text, money_text, percent
 from zhaoshang_cli.xlsx import Sheet, Style
@@ -133,6 +135,7 @@ def markdown(bulletin: Bulletin) -> str:
                 f"  - {_md(p['code'])} {_md(p['name'])}({_md(p['units'])},{_md(p['industry'])},"
                 f"合同引资额{money_text(p['contract'] or Decimal(0))})"
             )
+    lines += chase_markdown(bulletin.chase)
     lines += [
         "",
         "## 招商工作量",
@@ -170,7 +173,9 @@ def workbook(bulletin: Bulletin) -> Callable[[Path], None]:
         subtitle="单位:天、个",
         issuer=issuer,
     )
-    return workbook_writer([main, chart_sheet(bulletin), events, effort])
+    chase = chase_sheet(bulletin.chase, f"{week}·" + _("待督办"), issuer)
+    sheets = [main, chart_sheet(bulletin), events, effort, *([chase] if chase else [])]
+    return workbook_writer(sheets)
 
 
 def chart_sheet(bulletin: Bulletin) -> Sheet:

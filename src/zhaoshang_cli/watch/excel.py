@@ -1,6 +1,7 @@
 """The watch lists as Excel sheets, printed as the report's are (titled, A4, header repeated,
 the issuing office in the footer), with the rules or weights written under the table."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
@@ -34,6 +35,16 @@ class Column(Protocol):
     header: str
     kind: str
     terms: Any
+
+
+@dataclass(frozen=True)
+class SheetColumn:
+    """A column for a sheet made outside the CLI (the bulletin's 待督办)."""
+
+    key: str
+    header: str
+    kind: str = "text"
+    terms: Any = None
 
 
 def cell(column: Column, value: Any, bold: bool = False) -> Any:
