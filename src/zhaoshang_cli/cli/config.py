@@ -14,6 +14,7 @@ from zhaoshang_cli.cli.common import (
     say,
     writing,
 )
+from zhaoshang_cli.i18n import _
 from zhaoshang_cli.settings import KEYS, list_settings, set_setting, unset_setting
 
 config_app = typer.Typer(
@@ -61,6 +62,7 @@ def config_list(db: DbOption = None) -> Listing:
         Col("value", "值"),
         Col("meaning", "说明"),
         Col("example", "示例"),
+        Col("default", _("Default")),
         Col("operator", "设置人"),
     ]
     return Listing(columns, rows, title="台账设置")

@@ -123,6 +123,7 @@ def pipeline_view(found: Any, limits: Any) -> tuple[Listing, dict[str, Any]]:
         Col("median_days", _("Median days to sign"), "decimal", drop=2),
     ]
     if person:
+        columns.insert(7, Col("target_set", _("Own target"), "bool", drop=6))
         columns.append(Col("met", _("Met"), "bool"))
     title = _("Lead pipeline of {parent}, {period}").format(
         parent=found.parent, period=period_words(found.period)
