@@ -30,6 +30,7 @@ cap = 12
 measure = "trip_days"
 weight = 0.5
 cap = 2
+label = "外出天数"
 """
 
 
@@ -82,6 +83,7 @@ def test_score_by_hand_with_a_tie(quarter):
     assert "funds: funds_progress × 50, at most 60 points" in table
     assert "trips: trip_days × 0.5, at most 2 points" in table
     assert "红榜: 乙县" in table and "黑榜: 经开区" in table
+    assert "外出天数 points" in table  # the office's own name for the component
 
 
 def test_level_group_has_no_lists_and_group_ranking(quarter, tmp_path):
@@ -111,7 +113,7 @@ def test_shipped_weights(quarter, tmp_path):
     zs("score", "--quarter", "2", "--year", "2026", "--xlsx", str(path))
     sheet = openpyxl.load_workbook(path).active
     cells = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert "funds points" in cells[2] and "Total" in cells[2]
+    assert "funds_progress points" in cells[2] and "Total" in cells[2]
     assert any(row[0] and row[0].startswith("红榜") for row in cells)
     # The default period is the last complete quarter: Q3 on 23 November.
     assert json.loads(zs("score", "-f", "json").stdout)["period"]["start"] == "2026-07-01"

@@ -121,7 +121,7 @@ def score_view(found: Any) -> tuple[Listing, dict[str, Any]]:
         columns.append(
             Col(
                 f"p_{part.name}",
-                _("{name} points").format(name=part.name),
+                _("{name} points").format(name=part.label or MEASURE.shown(part.measure)),
                 "decimal",
                 json_key=f"{part.name}_points",
             )
@@ -177,7 +177,13 @@ def score_view(found: Any) -> tuple[Listing, dict[str, Any]]:
             "black": rules.black,
             "within": rules.within,
             "components": [
-                {"name": c.name, "measure": c.measure, "weight": c.weight, "cap": c.cap}
+                {
+                    "name": c.name,
+                    "measure": c.measure,
+                    "weight": c.weight,
+                    "cap": c.cap,
+                    "label": c.label,
+                }
                 for c in rules.components
             ],
         },

@@ -222,7 +222,7 @@ def flagged_view(flagged: Any) -> tuple[Listing, dict[str, Any]]:
         Col("actual", _("Arrived (万元)"), "decimal", json_key="actual_wan"),
         Col("completion", _("Completion"), "percent"),
         Col("progress_ratio", _("÷ 时序进度"), "percent"),
-        Col("signed", _("Signed"), "int", drop=1),
+        Col("signed", _("Signed in period"), "int", drop=1),
         Col("yellow_card", _("Yellow card"), "bool"),
         Col("no_result", _("No result"), "bool"),
     ]

@@ -34,6 +34,7 @@ class Component:
     measure: str
     weight: Decimal
     cap: Decimal | None
+    label: str | None = None  # how the office names it (资金到位); else the measure's name
 
     def points(self, value: Decimal) -> Decimal:
         raw = value * self.weight
@@ -120,12 +121,17 @@ def checked(data: dict[str, Any], source: str, name: str) -> Weights:
         where = f"{name} [components.{key}]"
         if not isinstance(part, dict):
             raise _fail(where, _("a table with measure, weight and cap is needed."))
-        extra = set(part) - {"measure", "weight", "cap"}
+        extra = set(part) - {"measure", "weight", "cap", "label"}
         if extra:
             raise _fail(
                 where,
-                _("unknown key {key!r}; use measure, weight and cap.").format(key=sorted(extra)[0]),
+                _("unknown key {key!r}; use measure, weight, cap and label.").format(
+                    key=sorted(extra)[0]
+                ),
             )
+        label = part.get("label")
+        if label is not None and (not isinstance(label, str) or not 0 < len(label) <= 20):
+            raise _fail(where, _("the label is text of 1 to 20 characters."))
         measure = part.get("measure")
         if measure not in MEASURE.labels:
             raise _fail(
@@ -143,6 +149,7 @@ def checked(data: dict[str, Any], source: str, name: str) -> Weights:
                 measure,
                 _number(part["weight"], where + " weight"),
                 None if cap is None else _number(cap, where + " cap"),
+                label,
             )
         )
     return Weights(
