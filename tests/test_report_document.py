@@ -221,7 +221,7 @@ def test_config_settings(ledger):
     zs("config", "set", "office", "某某县招商局")
     zs("config", "set", "office", "某某县招商引资工作领导小组办公室")
     listed = json.loads(zs("config", "list", "--format", "json").stdout)
-    assert {row["key"]: row["value"] for row in listed} == {
+    assert {row["key"]: row["value"] for row in listed if "." not in row["key"]} == {
         "office": "某某县招商引资工作领导小组办公室",
         "doc_number": None,
         "bulletin_number": None,

@@ -25,6 +25,7 @@ class Key:
     meaning: str
     example: str
     check: Callable[[str], str]
+    default: str | None = None  # in force while the key is not set
 
 
 def _office(value: str) -> str:
@@ -90,6 +91,33 @@ KEYS: dict[str, Key] = {
 }
 
 
+def _watch_keys() -> dict[str, Key]:
+    """The 督查 thresholds (``zhaoshang_cli.watch.thresholds``): each checked and stored one way."""
+    from functools import partial
+
+    from zhaoshang_cli.watch.thresholds import SETTINGS, canonical
+
+    meanings = {
+        "warn.signed_not_started": N_("zs warn: signed, not started after this long"),
+        "warn.started_no_money": N_("zs warn: started, no money after this long"),
+        "warn.stalled": N_("zs warn: a lead or negotiation not moved for this long"),
+        "warn.low_funds_after": N_("zs warn: this long after signing, money is checked …"),
+        "warn.low_funds_share": N_("zs warn: … against this share of the contract"),
+        "warn.yellow_card": N_("黄牌: units below this share of 时序进度 (zs warn --units)"),
+        "warn.leads_per_person": N_(
+            "leads each person should bring (每人2条以上), without a target"
+        ),
+        "warn.occasion_quota": N_("projects each county and zone should sign at an occasion"),
+    }
+    return {
+        key: Key(key, meanings[key], default, partial(canonical, key), default)
+        for key, (_field, _parse, default) in SETTINGS.items()
+    }
+
+
+KEYS.update(_watch_keys())
+
+
 def check_key(key: str) -> Key:
     if key not in KEYS:
         raise Invalid(
@@ -152,6 +180,7 @@ def list_settings(session: "Session") -> list[dict[str, Any]]:
             "value": stored[key.name].value if key.name in stored else None,
             "meaning": _(key.meaning),
             "example": key.example,
+            "default": key.default,
             "set_at": stored[key.name].set_at if key.name in stored else None,
             "operator": stored[key.name].operator if key.name in stored else None,
         }

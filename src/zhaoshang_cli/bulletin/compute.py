@@ -34,6 +34,7 @@ class Bulletin:
     events: dict[str, list[dict[str, Any]]]
     effort: list[dict[str, Any]] = field(default_factory=list)
     issuer: Issuer | None = None
+    chase: Any = None  # the 督查清单 on Sunday (watch.warnings.Warnings): the 待督办 section
 
 
 def build_bulletin(session: Session, week: Week, unit: str | None = None) -> Bulletin:
@@ -71,7 +72,14 @@ def build_bulletin(session: Session, week: Week, unit: str | None = None) -> Bul
                 "signed_ytd": signed_ytd.get(row.unit_id, (Decimal(0),))[0],  # type: ignore[arg-type]
             }
         )
+    from zhaoshang_cli.settings import get_settings
+    from zhaoshang_cli.watch.thresholds import thresholds
+    from zhaoshang_cli.watch.warnings import project_warnings
+
+    limits = thresholds(get_settings(session))
+    chase = project_warnings(session, week.sunday, limits, root=parent)
     return Bulletin(
+        chase=chase,
         week=week,
         report=report,
         week_actual=week_actual,

@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from zhaoshang_cli.bulletin.chase import chase_markdown, chase_sheet
 from zhaoshang_cli.bulletin.compute import EVENTS, Bulletin
 from zhaoshang_cli.glossary import STAGE
 from zhaoshang_cli.i18n import CHINESE, N_, _, in_language
@@ -188,6 +189,7 @@ def markdown(bulletin: Bulletin) -> str:
                     amount=money_text(p["contract"] or Decimal(0)),
                 )
             )
+    lines += chase_markdown(bulletin.chase)
     lines += [
         "",
         "## " + _("Effort"),
@@ -230,7 +232,9 @@ def workbook(bulletin: Bulletin) -> Callable[[Path], None]:
         subtitle=_("unit: days, count"),
         issuer=issuer,
     )
-    return workbook_writer([main, chart_sheet(bulletin), events, effort])
+    chase = chase_sheet(bulletin.chase, f"{week}·" + _("待督办"), issuer)
+    sheets = [main, chart_sheet(bulletin), events, effort, *([chase] if chase else [])]
+    return workbook_writer(sheets)
 
 
 def chart_sheet(bulletin: Bulletin) -> Sheet:

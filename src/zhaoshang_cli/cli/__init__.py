@@ -160,11 +160,15 @@ from zhaoshang_cli.cli import (  # noqa: E402
     bulletin,
     config,
     ledger,
+    occasion,
+    pipeline,
     projects,
     reports,
+    score,
     spreadsheets,
     targets,
     units,
+    warn,
 )
 
 ledger.register(app)
@@ -176,6 +180,10 @@ reports.register(app)
 bulletin.register(app)
 spreadsheets.register(app)
 config.register(app)
+warn.register(app)
+pipeline.register(app)
+score.register(app)
+occasion.register(app)
 
 
 def quiet_unraisable(unraisable: Any) -> None:

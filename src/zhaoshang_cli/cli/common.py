@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -151,7 +151,8 @@ def reading(db: str | None) -> Iterator[Any]:
 
 @dataclass
 class Col:
-    """A column of a listing. kind: text, money (分, shown in 万元), int, date, bool.
+    """A column of a listing. kind: text, money (分, shown in 万元), int, date, bool, decimal
+    (a Decimal shown to two places, exact in JSON), percent (a fraction shown as 12.5%).
     ``drop``: left out of a narrow terminal's table, in this order; ``wrap``: "names" (a
     list that breaks between names) or "text" (may break anywhere);
     ``terms``: a code shown in the user's language (JSON and CSV keep the code);
@@ -187,6 +188,10 @@ def machine_value(col: Col, value: Any) -> Any:
         return None
     if col.kind == "money":
         return plain_decimal(to_unit(value))
+    if col.kind == "percent":
+        return plain_decimal(Decimal(value).quantize(Decimal("0.000001")))
+    if col.kind == "decimal":
+        return plain_decimal(Decimal(value))
     return machine_scalar(value)
 
 
@@ -215,6 +220,10 @@ def display_value(col: Col, value: Any) -> str:
         return format_amount(value)
     if col.kind == "bool":
         return _("yes") if value else ""
+    if col.kind == "percent":
+        return f"{(Decimal(value) * 100).quantize(Decimal('0.1'), ROUND_HALF_UP)}%"
+    if col.kind == "decimal":
+        return f"{Decimal(value).quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
     if isinstance(value, datetime):
         return local(value).strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, date):
@@ -319,7 +328,7 @@ def render(listing: Listing, output_format: OutputFormat, out: Output | None = N
         specs = [
             Spec(
                 _(c.header),
-                "right" if c.kind in ("money", "int") else "left",
+                "right" if c.kind in ("money", "int", "decimal", "percent") else "left",
                 drop=c.drop,
                 wrap=c.wrap,
             )

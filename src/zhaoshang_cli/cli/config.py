@@ -62,6 +62,7 @@ def config_list(db: DbOption = None) -> Listing:
         Col("value", N_("Value")),
         Col("meaning", N_("Meaning")),
         Col("example", N_("Example")),
+        Col("default", N_("Default")),
         Col("operator", N_("Set by")),
     ]
     return Listing(columns, rows, title=_("Ledger settings"))

@@ -22,12 +22,19 @@ from zhaoshang_cli.cli.common import (
     reading,
     say,
 )
+from zhaoshang_cli.cli.watching import FromOption, QuarterOption, ToOption, chosen_period
 from zhaoshang_cli.errors import Invalid
 from zhaoshang_cli.glossary import METRIC
 from zhaoshang_cli.i18n import N_, _
 
 SCALES = ("万", "亿", "元")
-BY_WORDS = {"资金来源": "origin", "产业": "industry", "规模": "tier", "建设状态": "status"}
+BY_WORDS = {
+    "资金来源": "origin",
+    "产业": "industry",
+    "规模": "tier",
+    "建设状态": "status",
+    "包保领导": "leader",
+}
 
 
 def parse_threshold(value: str) -> Decimal:
@@ -69,8 +76,12 @@ def report(
         str, typer.Option("--yuan", help="Show amounts in 万 (default), 亿 or 元.")
     ] = "万",
     threshold: Annotated[
-        str, typer.Option(help="Flag units below this share of 时序进度 (黄牌线).")
-    ] = "0.7",
+        str | None,
+        typer.Option(
+            help="Flag units below this share of 时序进度 (黄牌线; default: the ledger's "
+            "warn.yellow_card, else 70%)."
+        ),
+    ] = None,
     as_of: Annotated[
         str | None,
         typer.Option(
@@ -87,7 +98,7 @@ def report(
             "--by",
             help="Show a breakdown instead of the completion table: origin/资金来源, "
             "industry/产业, tier/规模 (against 12510) or status/建设状态 (新开工/结转续建…); "
-            "repeatable.",
+            "repeatable; or leader/包保领导 alone.",
         ),
     ] = None,
     xlsx: Annotated[
@@ -97,13 +108,27 @@ def report(
         Path | None,
         typer.Option("--docx", help="Also write the 通报 as a Word document here (.docx)."),
     ] = None,
+    quarter: QuarterOption = None,
+    start: FromOption = None,
+    end: ToOption = None,
+    flagged: Annotated[
+        bool,
+        typer.Option(
+            "--flagged",
+            help="Only the units below the 黄牌线 and those with no result (the yellow-card list).",
+        ),
+    ] = False,
+    pipeline: Annotated[
+        bool, typer.Option("--pipeline", help="The lead pipeline instead (as zs pipeline).")
+    ] = False,
     db: DbOption = None,
     output_format: FormatOption = OutputFormat.table,
     wide: WideOption = False,
     output: OutputFileOption = None,
     bom: BomOption = False,
 ) -> None:
-    """Completion by unit for 1 January to the end of a month, against the annual targets."""
+    """Completion by unit for 1 January to the end of a month (or a quarter, or any range),
+    against the annual targets."""
     from zhaoshang_cli.report import build_report
     from zhaoshang_cli.report.periods import latest_complete_month, month_period
     from zhaoshang_cli.report.tables import BREAKDOWNS
@@ -118,10 +143,12 @@ def report(
         from zhaoshang_cli.spreadsheets.writing import check_xlsx
 
         check_xlsx(xlsx)
-    cut = parse_threshold(threshold)
+    cut = parse_threshold(threshold) if threshold is not None else None
     by = [BY_WORDS.get(name.strip(), name.strip().lower()) for name in by or []]
+    if "leader" in by and len(by) > 1:
+        raise Invalid(_("--by leader is a table of its own; give it without other breakdowns."))
     for name in by:
-        if name not in BREAKDOWNS:
+        if name not in BREAKDOWNS and name != "leader":
             raise Invalid(
                 _("--by takes {choices}, not {value!r}.").format(
                     choices=", ".join(f"{code}/{word}" for word, code in BY_WORDS.items()),
@@ -131,12 +158,32 @@ def report(
     if docx is not None and docx.suffix.lower() != ".docx":
         raise Invalid(_("{file}: the Word document must be named *.docx.").format(file=docx.name))
     today = dates.today()
-    if month is None:
-        default_year, month = latest_complete_month(today)
-        year = year if year is not None else default_year
-    period = month_period(year if year is not None else today.year, month)
+    if quarter is not None or start is not None or end is not None:
+        period = chosen_period("month", year, month, quarter, start, end)
+    else:
+        if month is None:
+            default_year, month = latest_complete_month(today)
+            year = year if year is not None else default_year
+        period = month_period(year if year is not None else today.year, month)
+    if flagged or pipeline or by == ["leader"]:
+        from zhaoshang_cli.cli.warn import watch_report
+
+        if docx is not None or as_of is not None or occasion is not None:
+            raise Invalid(
+                _("--docx, --as-of and --occasion go with the 通报, not with {what}.").format(
+                    what="--flagged" if flagged else "--pipeline" if pipeline else "--by leader"
+                )
+            )
+        what = "flagged" if flagged else "pipeline" if pipeline else "leader"
+        out = Output(output_format, wide, output, bom).resolved()
+        return watch_report(what, db, period, unit, cut, xlsx, out)
     as_of_date = dates.parse_date(as_of, what=N_("--as-of date")) if as_of is not None else None
     with reading(db) as session:
+        if cut is None:
+            from zhaoshang_cli.settings import get_settings
+            from zhaoshang_cli.watch.thresholds import thresholds
+
+            cut = thresholds(get_settings(session)).yellow_card
         result = build_report(
             session,
             period,
@@ -168,6 +215,10 @@ def report(
         from zhaoshang_cli.report.terminal import print_report
 
         print_report(result, console(wide), scale=yuan, width=fit_width(wide), by=by)
+        if (period.start.month, period.start.day) != (1, 1) or result.month is None:
+            from zhaoshang_cli.watch.periods import progress_note
+
+            say(progress_note(period))  # a quarter or a range: how 时序进度 was worked out
     for path in (xlsx, docx):
         if path is not None:
             typer.echo(

@@ -52,6 +52,15 @@ def row_data(row: Row) -> dict[str, Any]:
     return _clean(data)
 
 
+def _basis(report: Report) -> dict[str, Any]:
+    """How 时序进度 was worked out: months ÷ 12, or days ÷ the year's days."""
+    from zhaoshang_cli.watch.periods import progress_basis
+
+    basis = progress_basis(report.period)
+    basis.pop("time_progress")
+    return basis
+
+
 def report_data(report: Report) -> dict[str, Any]:
     """The JSON document described in the README; money in 万元 (fdi: 万美元)."""
     return {
@@ -62,6 +71,7 @@ def report_data(report: Report) -> dict[str, Any]:
         "unit": report.unit_label,
         "parent": report.parent,
         "time_progress": _fraction(report.time_progress),
+        "time_progress_basis": _basis(report),
         "threshold": report.threshold,
         "as_of": report.as_of,
         "groups": [

@@ -136,8 +136,15 @@ def period_label(report: Report) -> str:
 
 
 def months_label(report: Report) -> str:
-    """1-4月, 1月, or 1月1日至4月19日 for a period that does not end with a month."""
-    end = report.period.end
+    """1-4月, 1月, or 1月1日至4月19日 for a period that does not end with a month; a period
+    not from 1 January says where it starts: 4-6月 (a quarter), 7月20日至10月31日."""
+    start, end = report.period.start, report.period.end
+    if (start.month, start.day) != (1, 1):
+        if start.day == 1 and report.month is not None:
+            return (
+                f"{start.month}月" if start.month == end.month else f"{start.month}-{end.month}月"
+            )
+        return f"{start.month}月{start.day}日至{end.month}月{end.day}日"
     if report.month is not None:
         return "1月" if report.month == 1 else f"1-{report.month}月"
     return f"1月1日至{end.month}月{end.day}日"
