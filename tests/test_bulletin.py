@@ -105,13 +105,14 @@ def test_bulletin_figures(chinese, city, tmp_path):
     total_line = next(line for line in md.splitlines() if line.startswith("| **全市合计**"))
     assert total_line.endswith("| 滞后时序 |")
     # 待督办: the 督查清单 on Sunday — 旧项目 signed 2025-02-01, not started 442 days on.
-    chase = md.split("## 待督办 (projects to chase on 2026-04-19)")[1].split("##")[0]
-    assert "- signed\\_not\\_started (signed, not started 90 days after signing): 1" in chase
-    assert "2025-0001 旧项目 (乙县; leader —): 442 days since 2025-02-01" in chase
+    # The Markdown is the 快报 as sent: Chinese whatever the language of the run.
+    chase = md.split("## 待督办（截至2026-04-19需督办的项目）")[1].split("##")[0]
+    assert "- 签约未开工 (签约后90天仍未开工): 1" in chase
+    assert "2025-0001 旧项目（乙县；包保领导：—）：自2025-02-01起已442天" in chase
     assert "2026-0001" not in chase  # started two days after signing
     wb = openpyxl.load_workbook(out / "2026-W16-bulletin.xlsx")
-    assert wb.sheetnames == ["快报", "完成图", "本周项目", "招商工作量", "To chase"]
-    assert [c.value for c in wb["To chase"][4]][:3] == ["signed_not_started", "2025-0001", "旧项目"]
+    assert wb.sheetnames == ["快报", "完成图", "本周项目", "招商工作量", "督查清单"]
+    assert [c.value for c in wb["督查清单"][4]][:3] == ["签约未开工", "2025-0001", "旧项目"]
     sheet = wb["快报"]
     assert sheet["A1"].value == "2026年第16周招商引资快报(4月13日—4月19日)"
     rows = {sheet.cell(r, 1).value: r for r in range(4, sheet.max_row + 1)}
