@@ -1,26 +1,163 @@
-"""Every test gets its own ledger file: ZS_DB points into tmp_path (never the user's ledger)."""
+"""Every test gets its own ledger: ZS_DB points at it (never the user's ledger).
 
-import sqlite3
+By default the ledger is an SQLite file in tmp_path. With ``ZS_TEST_DB=postgres`` the whole
+suite runs on PostgreSQL instead: a server bundled by the ``pgserver`` package starts once
+per test process (or ``ZS_TEST_DB=postgresql://user@host/db`` names a database of your own, in
+which the tests may create schemas) and each test gets a fresh schema. Tests that only make
+sense on one backend are marked ``sqlite_only`` or ``postgres_only``; modules whose subject is
+not the database (help, the catalog, terminal widths, output escaping, limits of what is typed,
+the README's tours) are marked ``one_backend`` and run on SQLite only, so the second run stays
+short.
+"""
+
+import datetime as dt
+import functools
+import itertools
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import typer.testing
 from typer.testing import CliRunner
 
 from zhaoshang_cli.cli import app
 
 RUNNER = CliRunner()
+# Typer builds the click command tree from the functions' signatures on every invoke (about
+# 0.1 s, more than most commands take); the tree does not change, so the tests build it once.
+typer.testing._get_command = functools.cache(typer.testing._get_command)  # type: ignore[attr-defined]
+TEST_DB = os.environ.get("ZS_TEST_DB", "").strip()
+ON_POSTGRES = TEST_DB.lower() in ("postgres", "postgresql") or "://" in TEST_DB
+
+# A ledger location: a file path on SQLite, a database URL on PostgreSQL.
+Location = Path | str
 
 
-@pytest.fixture(autouse=True)
-def ledger_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "ledger.db"
-    monkeypatch.setenv("ZS_DB", str(path))
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: needs an SQLite ledger file")
+    config.addinivalue_line("markers", "postgres_only: needs a PostgreSQL server")
+    config.addinivalue_line("markers", "one_backend: not about the database; run on SQLite only")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    skips = ("sqlite_only", "one_backend") if ON_POSTGRES else ("postgres_only",)
+    for item in items:
+        for skip in skips:
+            if item.get_closest_marker(skip):
+                reason = f"marked {skip}; this run is on {backend_name()}"
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def backend_name() -> str:
+    return "postgresql" if ON_POSTGRES else "sqlite"
+
+
+def pytest_report_header() -> str:
+    return f"zs ledger backend: {backend_name()} (ZS_TEST_DB={TEST_DB or 'unset'})"
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """The URL of a database for this test process: in our own bundled server, or the
+    database that ZS_TEST_DB names. Each test then works in a schema of its own."""
+    if "://" in TEST_DB:
+        from zhaoshang_cli.ledger import database_url
+
+        yield database_url(TEST_DB)
+        return
+    try:
+        import pgserver
+    except ImportError:
+        pytest.exit("ZS_TEST_DB=postgres needs the test extra: pip install -e '.[test]'", 2)
+    ensure_server_user()
+    # Not under pytest's basetemp: a later pytest run prunes old basetemps, server and all.
+    pgdata = Path(tempfile.mkdtemp(prefix="zs-test-pg-"))
+    server = pgserver.get_server(pgdata, cleanup_mode="delete")
+    # Test data need not survive a crash: skip the disk flushes.
+    server.psql(
+        "ALTER SYSTEM SET fsync = off; ALTER SYSTEM SET synchronous_commit = off;"
+        " ALTER SYSTEM SET full_page_writes = off; SELECT pg_reload_conf();"
+        " CREATE DATABASE zs_tests;"
+    )
+    try:
+        yield server.get_uri("zs_tests").replace("postgresql://", "postgresql+psycopg://", 1)
+    finally:
+        server.cleanup()
+
+
+def ensure_server_user(name: str = "pgserver") -> None:
+    """As root, pgserver runs the server as a user it creates with useradd; on a fresh machine
+    two test processes (-n 2) would race to create it, and one would fail."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return
+    import pwd
+    import subprocess
+    import time
+
+    for _ in range(50):
+        try:
+            pwd.getpwnam(name)
+            return
+        except KeyError:
+            subprocess.run(["useradd", "-s", "/bin/bash", name], capture_output=True, check=False)
+            time.sleep(0.1)  # the other process may hold /etc/passwd's lock
+    pwd.getpwnam(name)  # says why, if the user could not be made
+
+
+_numbers = itertools.count(1)
+
+
+@pytest.fixture
+def new_location(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[Callable[..., Location]]:
+    """Makes another empty ledger location: a file name in tmp_path, or a new schema (a new
+    database costs a second; a schema, milliseconds) that the URL puts first in search_path."""
+    if not ON_POSTGRES:
+        yield lambda name="ledger.db": tmp_path / name
+        return
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    database = make_url(request.getfixturevalue("postgres_database"))
+    admin = create_engine(database, isolation_level="AUTOCOMMIT")
+    made: list[str] = []
+
+    def make(_name: str = "ledger.db") -> str:
+        schema = f"zs_test_{os.getpid()}_{next(_numbers)}"
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+        made.append(schema)
+        url = database.set(password=None).update_query_dict({"options": f"-csearch_path={schema}"})
+        return url.render_as_string(hide_password=False)
+
+    try:
+        yield make
+    finally:
+        with admin.connect() as conn:
+            for schema in made:
+                conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        admin.dispose()
+
+
+def test_environment(monkeypatch: pytest.MonkeyPatch, location: Location) -> None:
+    monkeypatch.setenv("ZS_DB", str(location))
     monkeypatch.setenv("ZS_OPERATOR", "tester")
     monkeypatch.setenv("ZS_TODAY", "2026-11-23")
     monkeypatch.delenv("ZS_DEBUG", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("ZS_LANG", "en")  # tests of the Chinese default unset or change it
-    return path
+
+
+@pytest.fixture(autouse=True)
+def ledger_path(new_location: Callable[..., Location], monkeypatch: pytest.MonkeyPatch) -> Location:
+    location = new_location()
+    test_environment(monkeypatch, location)
+    return location
 
 
 @pytest.fixture
@@ -52,40 +189,91 @@ def fails(*args: str, code: int = 1):  # type: ignore[no-untyped-def]
     return result
 
 
-def snapshot(path: Path) -> dict[str, list[tuple]]:
+def engine_for(location: Location):  # type: ignore[no-untyped-def]
+    """A plain engine outside zs (no pool: nothing stays open after a call)."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    from zhaoshang_cli.ledger import database_url
+
+    return create_engine(database_url(str(location)), poolclass=NullPool)
+
+
+def _plain(value: object) -> object:
+    """Values as SQLite stores them, so one expected row serves both backends."""
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        return int(value)
+    return value
+
+
+def _rows(result) -> list[tuple]:  # type: ignore[no-untyped-def]
+    return [tuple(_plain(value) for value in row) for row in result]
+
+
+def snapshot(location: Location) -> dict[str, list[tuple]]:
     """The ledger's content, table by table, for 'nothing changed' assertions."""
-    conn = sqlite3.connect(path)
+    from sqlalchemy import inspect
+
+    engine = engine_for(location)
     try:
-        tables = [
-            row[0]
-            for row in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"
-            )
-        ]
-        return {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY 1').fetchall() for t in tables}
+        with engine.connect() as conn:
+            tables = sorted(inspect(conn).get_table_names())
+            return {
+                t: _rows(conn.exec_driver_sql(f'SELECT * FROM "{t}" ORDER BY 1')) for t in tables
+            }
     finally:
-        conn.close()
+        engine.dispose()
 
 
-def sql(path: Path, statement: str) -> list[tuple]:
-    """One statement through plain sqlite3, outside zs: to read rows, or to change a file
+def sql(location: Location, statement: str) -> list[tuple]:
+    """One statement through SQLAlchemy, outside zs: to read rows, or to change a ledger
     the way zs itself never would (an old schema, a corrupt row, a foreign database)."""
-    conn = sqlite3.connect(path)
+    engine = engine_for(location)
     try:
-        rows = conn.execute(statement).fetchall()
-        conn.commit()
-        return rows
+        with engine.connect() as conn:
+            result = conn.exec_driver_sql(statement)
+            rows = _rows(result) if result.returns_rows else []
+            conn.commit()
+            return rows
     finally:
-        conn.close()
+        engine.dispose()
 
 
-@pytest.fixture
-def ledger(ledger_path: Path) -> Path:
-    """An initialised ledger with a small city: 全市 → 甲县, 乙县, 经开区, 市商务局."""
+def build_city() -> None:
     zs("init")
     zs("unit", "add", "全市", "--kind", "city")
     zs("unit", "add", "甲县", "--kind", "county", "--parent", "全市")
     zs("unit", "add", "乙县", "--kind", "county", "--parent", "全市")
     zs("unit", "add", "经开区", "--kind", "zone", "--parent", "全市")
     zs("unit", "add", "市商务局", "--kind", "department", "--parent", "全市")
+
+
+@pytest.fixture(scope="session")
+def city_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small city built once, through the CLI, for the SQLite tests to copy."""
+    import sqlite3
+
+    path = tmp_path_factory.mktemp("city") / "ledger.db"
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        test_environment(monkeypatch, path)
+        build_city()
+    connection = sqlite3.connect(path)  # everything in the file itself, none in a -wal
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    return path
+
+
+@pytest.fixture
+def ledger(ledger_path: Location, request: pytest.FixtureRequest) -> Location:
+    """An initialised ledger with a small city: 全市 → 甲县, 乙县, 经开区, 市商务局."""
+    if ON_POSTGRES:
+        build_city()
+    else:
+        shutil.copyfile(request.getfixturevalue("city_file"), ledger_path)
     return ledger_path

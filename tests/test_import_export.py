@@ -409,7 +409,9 @@ def listings() -> dict[str, object]:
     )
 
 
-def test_export_round_trips_into_an_empty_ledger(ledger: Path, tmp_path: Path, monkeypatch) -> None:
+def test_export_round_trips_into_an_empty_ledger(
+    ledger: Path, tmp_path: Path, monkeypatch, new_location
+) -> None:
     build_city(tmp_path)
     first = tmp_path / "全市台账.xlsx"
     in_chinese("export", "-o", first, "--with-contacts")
@@ -418,7 +420,7 @@ def test_export_round_trips_into_an_empty_ledger(ledger: Path, tmp_path: Path, m
     assert original["arrivals"][1]["reversed_by"] == 4
     assert original["activities"][0]["unit"] == "城关镇"
 
-    monkeypatch.setenv("ZS_DB", str(tmp_path / "copy.db"))
+    monkeypatch.setenv("ZS_DB", str(new_location("copy.db")))
     monkeypatch.setenv("ZS_OPERATOR", "importer")
     zs("init")
     dry = zs("import", "ledger", first, "--dry-run")

@@ -3,7 +3,6 @@
 import csv
 import io
 import json
-import sqlite3
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import fails, snapshot, zs
+from conftest import fails, snapshot, sql, zs
 from zhaoshang_cli.ledger import Ledger
 from zhaoshang_cli.report.compute import Row, finish_row, rank_rows
 from zhaoshang_cli.targets import add_target
@@ -227,10 +226,7 @@ def test_other_metrics(city):
 
 
 def test_as_of_reproduces_an_earlier_day(city):
-    conn = sqlite3.connect(city)
-    conn.execute("UPDATE arrival SET entered_at = '2026-04-06 09:00:00.000000' WHERE id = 4")
-    conn.commit()
-    conn.close()
+    sql(city, "UPDATE arrival SET entered_at = '2026-04-06 09:00:00.000000' WHERE id = 4")
     # On 10 April the 200万 was in the ledger; the reversal came later (entered today).
     then = report_json("--month", "4", "--as-of", "2026-04-10")
     assert rows_by_unit(then)["甲县"]["actual"] == 200
@@ -334,6 +330,7 @@ def test_bad_report_input(city):
     zs("report", "--month", "13", code=2)
 
 
+@pytest.mark.sqlite_only  # on PostgreSQL: test_postgres.py builds the demo in a database
 def test_demo_builds_and_reports(chinese, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     out = zs("demo", "--db", "demo.db").stdout

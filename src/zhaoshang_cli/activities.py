@@ -2,7 +2,6 @@
 
 from datetime import date
 
-from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from zhaoshang_cli import audit, dates
@@ -91,12 +90,18 @@ def effort_by_unit(
     session: Session, root_ids: list[int], start: date, end: date
 ) -> dict[int, tuple[int, int]]:
     """{root: (trip days, visits)} over each root's subtree, summed in SQL."""
-    from zhaoshang_cli.report.sql import subtree_cte
+    from sqlalchemy import func
+    from sqlalchemy import select as core_select
 
-    sql = (
-        subtree_cte(root_ids) + " SELECT tree.root, SUM(a.trip_days), SUM(a.visits) FROM activity a"
-        " JOIN tree ON tree.id = a.unit_id WHERE a.on_date >= :s AND a.on_date <= :e"
-        " GROUP BY tree.root"
+    from zhaoshang_cli.units import subtree
+
+    tree = subtree(root_ids)
+    activity = Activity.__table__
+    query = (
+        core_select(tree.c.root, func.sum(activity.c.trip_days), func.sum(activity.c.visits))
+        .select_from(activity.join(tree, tree.c.id == activity.c.unit_id))
+        .where(activity.c.on_date >= start, activity.c.on_date <= end)
+        .group_by(tree.c.root)
     )
-    rows = session.connection().execute(text(sql), {"s": start.isoformat(), "e": end.isoformat()})
+    rows = session.connection().execute(query)
     return {root: (int(days or 0), int(visits or 0)) for root, days, visits in rows}

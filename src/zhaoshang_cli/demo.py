@@ -14,10 +14,11 @@ from sqlmodel import Session, select
 
 from zhaoshang_cli import dates
 from zhaoshang_cli.activities import add_activity
-from zhaoshang_cli.arrivals import record_arrival, set_rate
+from zhaoshang_cli.arrivals import Prepared, prepare_arrival, set_rate
+from zhaoshang_cli.bulk import insert_arrivals
 from zhaoshang_cli.demo_names import investor_name, project_name
 from zhaoshang_cli.errors import Invalid
-from zhaoshang_cli.ledger import Ledger
+from zhaoshang_cli.ledger import Ledger, is_url
 from zhaoshang_cli.models import AuditEntry
 from zhaoshang_cli.money import WAN, YI
 from zhaoshang_cli.projects import add_project, move_stage
@@ -75,7 +76,7 @@ OPERATOR = "zs-demo"
 
 @dataclass
 class DemoResult:
-    path: Path
+    location: str
     year: int
     month: int
     projects: int
@@ -132,6 +133,9 @@ def build_demo(session: Session, today: date) -> tuple[int, int, int, int]:
         + DEPARTMENTS[:6]
     )
     projects = arrivals = 0
+    # Arrivals are checked one by one as `zs arrive` checks them, and written in one go.
+    batch: list[Prepared] = []
+    rates: dict[tuple[str, str], int] = {}
     # A steady pace of signings (about a tenth more each year), so this year's money compares
     # with last year's as a real city's does.
     signings = {y: round(48 * 1.1 ** (y - years[0])) for y in years}
@@ -177,7 +181,7 @@ def build_demo(session: Session, today: date) -> tuple[int, int, int, int]:
                 ended = _day(rng, signed, period_end)
                 move_stage(session, project.code, "terminated", ended, reason="投资方资金链断裂")
                 continue
-            paid = 0
+            paid = arrived = 0
             on = signed + timedelta(days=rng.randrange(10, 50))
             while on <= period_end and paid < contract * 0.9:
                 part = min(contract - paid, contract * rng.randrange(6, 20) // 100)
@@ -185,22 +189,26 @@ def build_demo(session: Session, today: date) -> tuple[int, int, int, int]:
                 if part <= 0:
                     break
                 if origin == "foreign" and rng.random() < 0.7:
-                    usd_cents = part * 100 // 712 // 100 * 100
-                    record_arrival(
-                        session,
-                        project.code,
-                        usd_cents,
-                        on=on,
-                        currency="USD",
-                        ref=f"外汇回单{arrivals + 1:05d}",
-                    )
+                    amount, currency = part * 100 // 712 // 100 * 100, "USD"
+                    ref = f"外汇回单{arrivals + 1:05d}"
                 else:
-                    record_arrival(
-                        session, project.code, part, on=on, ref=f"银行回单{arrivals + 1:05d}"
-                    )
+                    amount, currency, ref = part, "CNY", f"银行回单{arrivals + 1:05d}"
+                prepared = prepare_arrival(
+                    session,
+                    project,
+                    amount,
+                    on=on,
+                    currency=currency,
+                    ref=ref,
+                    so_far=arrived,
+                    rates=rates,
+                )
+                batch.append(prepared)
+                arrived += prepared.values["cny_fen"]
                 arrivals += 1
                 paid += part
                 on += timedelta(days=rng.randrange(30, 120))
+    insert_arrivals(session, batch)
     _set_targets(session, rng, year, month)
     for key, value in DEMO_SETTINGS.items():
         set_setting(session, key, value)
@@ -259,8 +267,8 @@ def _set_targets(session: Session, rng: random.Random, year: int, month: int) ->
             )
 
 
-def is_demo_ledger(path: Path) -> bool:
-    ledger = Ledger(str(path))
+def is_demo_ledger(location: str) -> bool:
+    ledger = Ledger(location)
     try:
         ledger.check()
         with ledger.read() as session:
@@ -274,15 +282,17 @@ def is_demo_ledger(path: Path) -> bool:
         ledger.dispose()
 
 
-def create_demo(path: Path) -> DemoResult:
-    """Build the demo beside ``path`` and rename it into place; only a previous demo ledger
-    is ever replaced."""
+def create_demo(location: str) -> DemoResult:
+    """Build the demo at a file path or in a database; only a previous demo ledger is ever
+    replaced."""
+    if is_url(location):
+        return _create_demo_in_database(location)
     from zhaoshang_cli import audit
     from zhaoshang_cli.i18n import _  # not at the top: the builders count with `for _ in`
     from zhaoshang_cli.migrate import init_ledger
 
-    path = Path(path)
-    if path.exists() and not is_demo_ledger(path):
+    path = Path(location)
+    if path.exists() and not is_demo_ledger(str(path)):
         raise Invalid(
             _("{path} exists and is not a demo ledger; choose another --db.").format(path=path)
         )
@@ -300,4 +310,34 @@ def create_demo(path: Path) -> DemoResult:
     for suffix in ("-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     building.replace(path)
-    return DemoResult(path, year, month, projects, arrivals)
+    return DemoResult(str(path), year, month, projects, arrivals)
+
+
+def _create_demo_in_database(location: str) -> DemoResult:
+    """In an empty database, or over an earlier demo: dropping the old tables, creating the
+    schema and building the city are one transaction, so a failure leaves what was there."""
+    from zhaoshang_cli import audit
+    from zhaoshang_cli.i18n import _  # not at the top: the builders count with `for _ in`
+    from zhaoshang_cli.migrate import drop_ledger_tables, upgrade_on
+
+    ledger = Ledger(location)
+    try:
+        revision = ledger.revision()
+        if revision is not None and not is_demo_ledger(location):
+            raise Invalid(
+                _("{ledger} holds a ledger that is not a demo; choose another --db.").format(
+                    ledger=ledger.shown
+                )
+            )
+        with ledger.engine.connect() as connection:
+            drop_ledger_tables(connection)
+            upgrade_on(connection)
+            with Session(bind=connection) as session:
+                session.info["operator"] = OPERATOR
+                year, month, projects, arrivals = build_demo(session, dates.today())
+                audit.record(session, DEMO_ACTION, "ledger", None, after={"seed": SEED})
+                session.flush()
+            connection.commit()
+    finally:
+        ledger.dispose()
+    return DemoResult(location, year, month, projects, arrivals)

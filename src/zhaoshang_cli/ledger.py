@@ -1,9 +1,12 @@
-"""Opening the ledger: where it is, SQLite settings, schema checks, transactions.
+"""Opening the ledger: where it is, SQLite or PostgreSQL settings, schema checks, transactions.
 
-Every command runs in one transaction: writes start with ``BEGIN IMMEDIATE`` (so a
-second writer waits on the busy timeout instead of failing midway), reads run in one
-deferred transaction so all figures of a report come from one snapshot. A damaged file is
-refused in one sentence wherever SQLite notices it, and a cut-short one before it is used.
+Every command runs in one transaction. Writers are serialised so that codes, ids and
+every "already exists" check see the ledger as it stands: on SQLite a write starts with
+``BEGIN IMMEDIATE`` (a second writer waits on the busy timeout instead of failing midway),
+on PostgreSQL it takes a transaction-scoped advisory lock. Reads run in one snapshot (a
+deferred transaction on SQLite, REPEATABLE READ on PostgreSQL) so all figures of a report
+agree, and never wait for a writer. A damaged SQLite file is refused in one sentence
+wherever SQLite notices it, and a cut-short one before it is used.
 """
 
 import getpass
@@ -14,9 +17,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlmodel import Session, create_engine
 
 from zhaoshang_cli.errors import LedgerBusy, LedgerDamaged, LedgerError
@@ -35,6 +38,7 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 DAMAGE_MARKS = ("malformed", "not a database", "corrupt")
 
 Waiting = Callable[[], None]
+POSTGRES_DRIVER = "postgresql+psycopg"
 
 
 def default_db_path() -> Path:
@@ -47,24 +51,62 @@ def resolve_location(db: str | None) -> str:
     return db or os.environ.get("ZS_DB") or str(default_db_path())
 
 
-def database_url(location: str) -> str:
-    if "://" in location:
-        from sqlalchemy.exc import ArgumentError
+def is_url(location: str) -> bool:
+    return "://" in location
 
-        try:
-            make_url(location)
-        except ArgumentError:
-            raise LedgerError(
-                _("--db {location!r} is neither a file nor a database URL.").format(
-                    location=location
-                )
-            ) from None
+
+def database_url(location: str) -> str:
+    """A file path becomes an SQLite URL; ``postgresql://`` and ``postgres://`` (as psql and
+    most tools write them) use the psycopg driver."""
+    if not is_url(location):
+        return f"sqlite:///{Path(location).expanduser().resolve()}"
+    try:
+        make_url(location)
+    except ArgumentError:
+        raise LedgerError(
+            _("--db {location!r} is neither a file nor a database URL.").format(
+                location=shown(location)
+            )
+        ) from None
+    scheme, rest = location.split("://", 1)
+    if scheme in ("postgresql", "postgres"):
+        return f"{POSTGRES_DRIVER}://{rest}"
+    return location
+
+
+def shown(location: str) -> str:
+    """The location as it may be printed: a URL never shows its password."""
+    if not is_url(location):
         return location
-    return f"sqlite:///{Path(location).expanduser().resolve()}"
+    try:
+        return make_url(location).render_as_string(hide_password=True)
+    except ArgumentError:
+        return location.split("://", 1)[0] + "://…"
+
+
+def backend(url: str) -> str:
+    """sqlite or postgresql; anything else is refused in one sentence."""
+    try:
+        name = make_url(url).get_backend_name()
+    except ArgumentError:
+        raise LedgerError(
+            _("--db {location!r} is neither a file nor a database URL.").format(location=shown(url))
+        ) from None
+    if name not in ("sqlite", "postgresql"):
+        raise LedgerError(
+            _(
+                "zs keeps its ledger in SQLite or PostgreSQL; {name} ({shown}) is not supported."
+            ).format(name=name, shown=shown(url))
+        )
+    return name
 
 
 def is_sqlite(url: str) -> bool:
-    return make_url(url).get_backend_name() == "sqlite"
+    return backend(url) == "sqlite"
+
+
+def is_postgres(url: str) -> bool:
+    return backend(url) == "postgresql"
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -90,8 +132,10 @@ def make_engine(
     """``wal=False`` leaves the journal mode alone: setting WAL rewrites the file's header.
     ``read_only``: for reading, which then needs no write access (``connect_for_reading``).
     ``on_wait`` is called once when a write transaction has to wait for another writer."""
-    if not is_sqlite(url):
-        return server_engine(url)
+    if is_postgres(url):
+        from zhaoshang_cli.postgres import make_postgres_engine
+
+        return make_postgres_engine(url)
     path = sqlite_path(url)
     if read_only and path is not None:
         engine = create_engine(url, creator=lambda: connect_for_reading(path))
@@ -146,28 +190,6 @@ def connect_for_reading(path: Path) -> sqlite3.Connection:
             ).format(path=path, wal=wal.name)
         )
     return sqlite3.connect(f"{uri}?mode=ro&immutable=1", **options)
-
-
-def server_engine(url: str) -> Engine:
-    """A database server's engine; a missing driver or an unknown kind is one sentence."""
-    from sqlalchemy.exc import NoSuchModuleError
-
-    shown = make_url(url).render_as_string(hide_password=True)
-    try:
-        return create_engine(url)
-    except NoSuchModuleError:
-        raise LedgerError(
-            _(
-                "zs cannot open {shown}: give a ledger file, a sqlite:/// URL or a postgresql:// URL."
-            ).format(shown=shown)
-        ) from None
-    except ImportError as exc:
-        raise LedgerError(
-            _(
-                "{shown} needs a database driver that is not installed ({driver}); "
-                "install 'zhaoshang-cli[postgres]'."
-            ).format(shown=shown, driver=exc.name)
-        ) from None
 
 
 def begin_immediate(raw: sqlite3.Connection, on_wait: Waiting | None) -> None:
@@ -226,13 +248,21 @@ def cut_short(path: Path) -> bool:
     return size % page_size != 0 or (count_is_valid and size < page_size * pages)
 
 
+def read_options(backend_name: str) -> dict[str, object]:
+    """One snapshot for every query of a command, without taking the write lock."""
+    if backend_name == "postgresql":
+        return {
+            "zs_begin": "DEFERRED",
+            "isolation_level": "REPEATABLE READ",
+            "postgresql_readonly": True,
+        }
+    return {"zs_begin": "DEFERRED"}
+
+
 def schema_revision(engine: Engine) -> str | None:
     """The ledger's alembic revision, or None when it has no zs tables at all."""
-    with engine.connect().execution_options(zs_begin="DEFERRED") as conn:
-        tables = {
-            row[0]
-            for row in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")
-        }
+    with engine.connect().execution_options(**read_options(engine.dialect.name)) as conn:
+        tables = set(inspect(conn).get_table_names())
         if "alembic_version" not in tables:
             if tables:
                 raise LedgerError("not-zs")
@@ -273,6 +303,21 @@ class Ledger:
     def path(self) -> Path | None:
         return sqlite_path(self.url) if is_sqlite(self.url) else None
 
+    @property
+    def shown(self) -> str:
+        return shown(self.location)
+
+    @property
+    def backend(self) -> str:
+        return self.engine.dialect.name
+
+    def server_version(self) -> str:
+        """SQLite's library version, or the PostgreSQL server's."""
+        if self.backend == "sqlite":
+            return sqlite_version()
+        with self.engine.connect().execution_options(**read_options(self.backend)) as conn:
+            return str(conn.exec_driver_sql("SHOW server_version").scalar())
+
     def revision(self) -> str | None:
         """Read through a probe that does not switch to WAL, so a file that turns out not
         to be a zs ledger (or an empty one) is left byte for byte as it was."""
@@ -283,9 +328,13 @@ class Ledger:
             if str(exc) != "not-zs":
                 raise  # said already, e.g. by connect_for_reading
             raise LedgerError(
-                _("{location} is not a zs ledger.").format(location=self.location)
+                _("{location} is not a zs ledger.").format(location=self.shown)
             ) from None
         except (DatabaseError, OperationalError, sqlite3.DatabaseError) as exc:
+            if probe.dialect.name == "postgresql" and isinstance(exc, OperationalError):
+                from zhaoshang_cli.postgres import connection_problem
+
+                raise connection_problem(self.shown, exc) from None
             if self.has_sqlite_header() and is_damage(exc):
                 raise self.damaged() from None
             if "not a database" in str(exc) or "file is encrypted" in str(exc):
@@ -320,7 +369,7 @@ class Ledger:
         if revision is None:
             raise LedgerError(
                 _("{location} is empty; create the ledger with `zs init`.").format(
-                    location=self.location
+                    location=self.shown
                 )
             )
         if revision not in SCHEMA_REVISIONS:
@@ -328,14 +377,15 @@ class Ledger:
                 _(
                     "{location} has schema revision {revision}, which this zs does not know; "
                     "it was made by a newer version."
-                ).format(location=self.location, revision=revision)
+                ).format(location=self.shown, revision=revision)
             )
         if revision != SCHEMA_HEAD:
+            how = _("it backs the ledger up first") if path else _("in one transaction")
             raise LedgerError(
                 _(
                     "{location} is at schema revision {revision} and needs upgrading to "
-                    "{head}; run `zs init` (it backs the ledger up first)."
-                ).format(location=self.location, revision=revision, head=SCHEMA_HEAD)
+                    "{head}; run `zs init` ({how})."
+                ).format(location=self.shown, revision=revision, head=SCHEMA_HEAD, how=how)
             )
 
     @contextmanager
@@ -353,7 +403,7 @@ class Ledger:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """One read snapshot (a deferred transaction): never takes the write lock."""
-        engine = self.engine.execution_options(zs_begin="DEFERRED")
+        engine = self.engine.execution_options(**read_options(self.engine.dialect.name))
         # Closing the session ends the transaction; the objects read stay loaded.
         with self.refusing_damage(), Session(engine) as session:
             yield session

@@ -7,7 +7,7 @@ from pathlib import Path
 from zhaoshang_cli.backup import default_name, record_backup, take_backup
 from zhaoshang_cli.errors import LedgerError
 from zhaoshang_cli.i18n import _
-from zhaoshang_cli.ledger import SCHEMA_HEAD, Ledger, cut_short, is_damage, make_engine
+from zhaoshang_cli.ledger import SCHEMA_HEAD, Ledger, cut_short, is_damage, make_engine, shown
 
 
 def migrations_dir() -> Path:
@@ -41,6 +41,11 @@ class InitResult:
     before: str | None
     after: str
     backup: Path | None
+    backend: str = "sqlite"
+
+    @property
+    def shown(self) -> str:
+        return shown(self.location)
 
 
 def quick_check(path: Path) -> bool:
@@ -56,17 +61,47 @@ def quick_check(path: Path) -> bool:
         connection.close()
 
 
-def upgrade(ledger: Ledger, revision: str = "head") -> None:
+def pg_dump_command(url: str) -> str:
+    """How to back up a PostgreSQL ledger: pg_dump takes libpq's URL, without the driver;
+    the password stays out (pg_dump asks, or reads ~/.pgpass or PGPASSWORD)."""
+    from sqlalchemy.engine import make_url
+
+    plain = make_url(url).set(drivername="postgresql", password=None)
+    target = f"zs-{plain.database or 'ledger'}.dump"
+    return f"pg_dump --format=custom --file={target} '{plain.render_as_string()}'"
+
+
+def upgrade_on(connection, revision: str = "head") -> None:  # type: ignore[no-untyped-def]
+    """Run the migrations inside the connection's transaction; the caller commits."""
     from alembic import command
 
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    command.upgrade(config, revision)
+
+
+def drop_ledger_tables(connection) -> None:  # type: ignore[no-untyped-def]
+    """Every zs table and the schema's version: only for rebuilding a demo ledger."""
+    from sqlalchemy import inspect
+
+    from zhaoshang_cli.models import SQLModel
+
+    SQLModel.metadata.drop_all(connection)
+    if inspect(connection).has_table("alembic_version"):
+        connection.exec_driver_sql("DROP TABLE alembic_version")
+
+
+def upgrade(ledger: Ledger, revision: str = "head") -> None:
+    """One transaction on PostgreSQL (its DDL is transactional), so a failed upgrade leaves
+    the ledger as it was; on SQLite the backup taken first covers that."""
     # Foreign keys off for batch migrations: the PRAGMA is ignored inside a transaction.
     engine = make_engine(ledger.url, foreign_keys=False)
     try:
         with engine.connect() as connection:
-            config = alembic_config()
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
+            upgrade_on(connection, revision)
             connection.commit()
+            if engine.dialect.name != "sqlite":
+                return  # PostgreSQL checks every reference as it is written
             problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
             if problems:
                 raise LedgerError(
@@ -80,6 +115,7 @@ def init_ledger(location: str, operator: str | None = None) -> InitResult:
     """Create the ledger, or upgrade an existing one after a checked backup; a damaged
     ledger is neither upgraded nor called up to date."""
     ledger = Ledger(location)
+    backend = ledger.backend
     path = ledger.path
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -90,13 +126,13 @@ def init_ledger(location: str, operator: str | None = None) -> InitResult:
         raise ledger.damaged()
     if before == SCHEMA_HEAD:
         ledger.dispose()
-        return InitResult(location, before, SCHEMA_HEAD, None)
+        return InitResult(location, before, SCHEMA_HEAD, None, backend)
     if before is not None and before not in script_revisions():
         raise LedgerError(
             _(
                 "{location} has schema revision {revision}, which this zs does not know; "
                 "it was made by a newer version."
-            ).format(location=location, revision=before)
+            ).format(location=shown(location), revision=before)
         )
     taken = None
     if before is not None and path is not None:
@@ -108,4 +144,4 @@ def init_ledger(location: str, operator: str | None = None) -> InitResult:
         with ledger.write(operator) as session:
             record_backup(session, taken, "upgrade")
         ledger.dispose()
-    return InitResult(location, before, SCHEMA_HEAD, backup)
+    return InitResult(location, before, SCHEMA_HEAD, backup, backend)

@@ -275,15 +275,8 @@ def list_projects(
         .group_by(col(Arrival.project_id))
         .subquery()
     )
-    units = (
-        select(ProjectUnit.project_id, func.group_concat(Unit.name, "、").label("names"))
-        .join(Unit, col(Unit.id) == col(ProjectUnit.unit_id))
-        .group_by(col(ProjectUnit.project_id))
-        .subquery()
-    )
     query = (
-        select(Project, units.c.names, func.coalesce(arrived.c.fen, 0))
-        .join(units, units.c.project_id == col(Project.id))
+        select(Project, func.coalesce(arrived.c.fen, 0))
         .outerjoin(arrived, arrived.c.project_id == col(Project.id))
         .order_by(col(Project.code))
     )
@@ -291,26 +284,46 @@ def list_projects(
         query = query.where(Project.stage == check_stage(stage))
     if year is not None:
         dates.check_year(year)
-        query = query.where(func.strftime("%Y", Project.signed_on) == f"{year:04d}")
+        query = query.where(
+            col(Project.signed_on) >= date(year, 1, 1), col(Project.signed_on) <= date(year, 12, 31)
+        )
     if unit is not None:
         ids = descendant_ids(session, find_unit(session, unit))
         credited = select(ProjectUnit.project_id).where(col(ProjectUnit.unit_id).in_(ids))
         query = query.where(col(Project.id).in_(credited))
+    found = list(session.exec(query))
+    names = unit_names(session, [project.id for project, _ in found])  # type: ignore[misc]
     return [
         {
             "id": project.id,
             "code": project.code,
             "name": project.name,
-            "units": names,
+            "units": names[project.id],
             "industry": project.industry,
             "industrial": project.industrial,
             "stage": project.stage,
             "signed_on": project.signed_on,
             "contract_fen": project.contract_fen,
-            "arrived_fen": arrived_fen,
+            "arrived_fen": int(arrived_fen),
         }
-        for project, names, arrived_fen in session.exec(query)
+        for project, arrived_fen in found
+        if project.id in names
     ]
+
+
+def unit_names(session: Session, project_ids: list[int]) -> dict[int, str]:
+    """Each project's credited units, "甲县、乙县", in unit order on every backend."""
+    query = (
+        select(ProjectUnit.project_id, Unit.name)
+        .join(Unit, col(Unit.id) == col(ProjectUnit.unit_id))
+        .order_by(col(ProjectUnit.project_id), col(Unit.id))
+    )
+    if len(project_ids) < 10_000:  # else one pass over all credit beats a long IN list
+        query = query.where(col(ProjectUnit.project_id).in_(project_ids))
+    names: dict[int, list[str]] = {}
+    for project_id, name in session.exec(query):
+        names.setdefault(project_id, []).append(name)
+    return {project_id: "、".join(units) for project_id, units in names.items()}
 
 
 def project_detail(session: Session, code: str, *, with_contacts: bool = False) -> dict:

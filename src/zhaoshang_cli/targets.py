@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, text
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from zhaoshang_cli import audit, dates
@@ -277,15 +277,26 @@ def targets_in_force(
     unit_ids: list[int | None] | None = None,
 ) -> dict[tuple[int, str], int]:
     """{(unit_id, level): amount} as in force on a date: the latest row effective by then."""
-    sql = (
-        "SELECT unit_id, level, amount FROM ("
-        " SELECT unit_id, level, amount, ROW_NUMBER() OVER ("
-        "  PARTITION BY unit_id, level ORDER BY effective_from DESC, id DESC) AS n"
-        " FROM target WHERE year = :year AND metric = :metric AND effective_from <= :on"
-        ") WHERE n = 1"
+    from sqlalchemy import select as core_select
+
+    target = Target.__table__
+    ranked = (
+        core_select(
+            target.c.unit_id,
+            target.c.level,
+            target.c.amount,
+            func.row_number()
+            .over(
+                partition_by=(target.c.unit_id, target.c.level),
+                order_by=(target.c.effective_from.desc(), target.c.id.desc()),
+            )
+            .label("n"),
+        )
+        .where(target.c.year == year, target.c.metric == metric, target.c.effective_from <= on)
+        .subquery("ranked")
     )
     rows = session.connection().execute(
-        text(sql), {"year": year, "metric": metric, "on": on.isoformat()}
+        core_select(ranked.c.unit_id, ranked.c.level, ranked.c.amount).where(ranked.c.n == 1)
     )
     wanted = set(unit_ids) if unit_ids is not None else None
     return {

@@ -234,15 +234,25 @@ def children_of(session: Session, unit: Unit) -> list[Unit]:
     return sorted(session.exec(query), key=lambda u: (KIND_ORDER.index(u.kind), u.id or 0))
 
 
+def subtree(root_ids: list[int]):  # type: ignore[no-untyped-def]
+    """tree(root, id): every unit below (and including) each root, as a recursive CTE that
+    SQLite and PostgreSQL both run (both columns keep unit.id's type across the UNION)."""
+    from sqlalchemy import select as core_select
+
+    unit = Unit.__table__
+    anchor = core_select(unit.c.id.label("root"), unit.c.id.label("id")).where(
+        unit.c.id.in_(root_ids)
+    )
+    tree = anchor.cte("tree", recursive=True)
+    child = unit.alias("child")
+    return tree.union_all(
+        core_select(tree.c.root, child.c.id).where(child.c.parent_id == tree.c.id)
+    )
+
+
 def descendant_ids(session: Session, unit: Unit) -> list[int]:
     """The unit and everything below it, via a recursive query."""
-    from sqlalchemy import text
+    from sqlalchemy import select as core_select
 
-    rows = session.connection().execute(
-        text(
-            "WITH RECURSIVE sub(id) AS (SELECT :root UNION ALL "
-            "SELECT unit.id FROM unit JOIN sub ON unit.parent_id = sub.id) SELECT id FROM sub"
-        ),
-        {"root": unit.id},
-    )
-    return [row[0] for row in rows]
+    tree = subtree([unit.id])  # type: ignore[list-item]
+    return list(session.connection().execute(core_select(tree.c.id)).scalars())

@@ -13,6 +13,7 @@ from zhaoshang_cli.models import Unit
 from zhaoshang_cli.report.compute import FLAG_NOTHING, Report, build_report, unit_actuals
 from zhaoshang_cli.report.periods import Period, day_period
 from zhaoshang_cli.report.projects import projects_where
+from zhaoshang_cli.report.sql import PROJECT, within
 from zhaoshang_cli.settings import Issuer, issuer
 
 EVENTS = {  # the week's project news: list name → the date that puts a project in it
@@ -46,7 +47,7 @@ def build_bulletin(session: Session, week: Week, unit: str | None = None) -> Bul
     parent = session.get(Unit, parent_id)
     events = {
         name: projects_where(
-            session, parent, f"p.{name}_on >= :s AND p.{name}_on <= :e", week_period
+            session, parent, within(PROJECT.c[f"{name}_on"], week_period), week_period
         )
         for name in EVENTS
     }

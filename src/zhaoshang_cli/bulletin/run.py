@@ -79,6 +79,33 @@ def exclusive(out: Path, wait_seconds: float) -> Iterator[None]:
         handle.close()  # closing releases the lock
 
 
+@contextmanager
+def exclusive_in_ledger(ledger: Ledger, wait_seconds: float) -> Iterator[None]:
+    """On a shared PostgreSQL ledger, one bulletin run at a time across machines (a folder
+    lock only sees its own machine): a session-level advisory lock, released when this
+    connection ends even if the run dies."""
+    if ledger.backend != "postgresql":
+        yield
+        return
+    from zhaoshang_cli.postgres import BULLETIN_LOCK, lock_keys
+
+    deadline = time.monotonic() + wait_seconds
+    options = {"zs_begin": "DEFERRED", "isolation_level": "AUTOCOMMIT"}
+    with ledger.engine.connect().execution_options(**options) as connection:
+        query = f"SELECT pg_try_advisory_lock({lock_keys(BULLETIN_LOCK)})"
+        while not connection.exec_driver_sql(query).scalar():
+            if time.monotonic() >= deadline:
+                raise Invalid(
+                    f"Another zs bulletin is running on {ledger.shown}; gave up after waiting "
+                    f"{wait_seconds:g} s."
+                )
+            time.sleep(0.1)
+        try:
+            yield
+        finally:
+            connection.exec_driver_sql(f"SELECT pg_advisory_unlock({lock_keys(BULLETIN_LOCK)})")
+
+
 def written_weeks(ledger: Ledger) -> list[Week]:
     with ledger.read() as session:
         return sorted({parse_week(week) for week in session.exec(select(BulletinRun.week))})
@@ -252,7 +279,7 @@ def run_bulletins(
     ledger = Ledger.open(db)
     try:
         check_ledger_writable(ledger)
-        with exclusive(out, wait_seconds):
+        with exclusive(out, wait_seconds), exclusive_in_ledger(ledger, wait_seconds):
             finished = clean_up(out)
             weeks = (
                 weeks_to_catch_up(ledger, today)

@@ -65,7 +65,7 @@ class ZsGroup(TyperGroup):
                     + _("The ledger is damaged; run `zs check` and restore it from a backup."),
                     err=True,
                 )
-            elif "locked" in str(exc) or "busy" in str(exc):
+            elif any(word in str(exc) for word in ("locked", "busy", "lock timeout")):
                 typer.echo(
                     "zs: " + _("The ledger is busy with another writer; try again."), err=True
                 )
@@ -79,9 +79,11 @@ class ZsGroup(TyperGroup):
                     err=True,
                 )
             else:
+                # PostgreSQL adds LINE/DETAIL lines: the first one says what went wrong.
+                reason = (str(exc.orig).strip().splitlines() or ["unknown"])[0].rstrip(".")
                 typer.echo(
                     "zs: "
-                    + _("The database refused the operation: {reason}.").format(reason=exc.orig),
+                    + _("The database refused the operation: {reason}.").format(reason=reason),
                     err=True,
                 )
             raise typer.Exit(1) from None

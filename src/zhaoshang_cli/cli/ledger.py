@@ -29,7 +29,7 @@ from zhaoshang_cli.cli.common import (
 )
 from zhaoshang_cli.errors import Invalid, LedgerError
 from zhaoshang_cli.i18n import N_, _, ngettext
-from zhaoshang_cli.ledger import Ledger, resolve_location, sqlite_version
+from zhaoshang_cli.ledger import Ledger, resolve_location, shown, sqlite_version
 from zhaoshang_cli.money import parse_rate
 from zhaoshang_cli.projects import find_project
 
@@ -38,31 +38,43 @@ rate_app = typer.Typer(help="Exchange rates (CNY per unit of currency), one per 
 
 def init(db: DbOption = None, operator: OperatorOption = None) -> None:
     """Create the ledger, or upgrade an existing one (after a backup), and say where it is."""
-    from zhaoshang_cli.migrate import init_ledger
+    from zhaoshang_cli.migrate import init_ledger, pg_dump_command
 
     result = init_ledger(resolve_location(db), operator)
     if result.before is None:
         say(
             _("Created a new ledger at {location} (schema {schema}).").format(
-                location=result.location, schema=result.after
+                location=result.shown, schema=result.after
             )
         )
     elif result.before == result.after:
         say(
             _("The ledger at {location} is up to date (schema {schema}).").format(
-                location=result.location, schema=result.after
+                location=result.shown, schema=result.after
             )
         )
-    else:
+    elif result.backup is not None:
         say(
             _(
                 "Upgraded the ledger at {location} from schema {before} to {after}; "
                 "backup at {backup}."
             ).format(
-                location=result.location,
+                location=result.shown,
                 before=result.before,
                 after=result.after,
                 backup=result.backup,
+            )
+        )
+    else:
+        say(
+            _(
+                "Upgraded the ledger at {location} from schema {before} to {after} in one "
+                "transaction; back it up with: {command}"
+            ).format(
+                location=result.shown,
+                before=result.before,
+                after=result.after,
+                command=pg_dump_command(result.location),
             )
         )
 
@@ -76,25 +88,34 @@ COUNT_LINES = {
 
 
 def info(db: DbOption = None) -> None:
-    """Where the ledger is, its schema revision, the SQLite version, what it holds, and when
-    it was last backed up."""
+    """Where the ledger is, its schema revision, the SQLite or PostgreSQL version, what it
+    holds, and when it was last backed up."""
+    from sqlalchemy import func, select, table
+
     from zhaoshang_cli.backup import last_backup
+    from zhaoshang_cli.migrate import pg_dump_command
 
     location = resolve_location(db)
-    say(_("ledger:   {location}").format(location=location))
-    say(_("sqlite:   {version}").format(version=sqlite_version()))
+    say(_("ledger:   {location}").format(location=shown(location)))
     ledger = Ledger(location, read_only=True)
     try:
+        if ledger.backend == "sqlite":
+            say(_("sqlite:   {version}").format(version=sqlite_version()))
         ledger.check()
+        if ledger.backend == "postgresql":
+            say(_("postgresql: {version}").format(version=ledger.server_version()))
+            say(_("backup:   {command}").format(command=pg_dump_command(ledger.url)))
         with ledger.read() as session:
             conn = session.connection()
             say(_("schema:   {revision}").format(revision=ledger.revision()))
-            for table, line in COUNT_LINES.items():
-                count = conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar()
+            for name, line in COUNT_LINES.items():
+                count = conn.execute(select(func.count()).select_from(table(name))).scalar()
                 say(_(line).format(count=count))
             last = last_backup(session)
     finally:
         ledger.dispose()
+    if ledger.backend == "postgresql":
+        return  # backups of a server are pg_dump's job, named above
     if last is None:
         say(_("backup:   never; take one with `zs backup`"))
     else:

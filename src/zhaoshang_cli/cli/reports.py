@@ -205,20 +205,25 @@ def runnable_zs() -> str:
 
 def demo(
     db: Annotated[
-        Path, typer.Option("--db", help="Where to build the demo ledger (never a real one).")
-    ] = Path("zs-demo.db"),
+        str,
+        typer.Option(
+            "--db", help="File or database URL for the demo ledger (never a real ledger)."
+        ),
+    ] = "zs-demo.db",
 ) -> None:
     """Build a realistic demo city ledger and print its report for the last complete month."""
     from zhaoshang_cli.demo import create_demo
+    from zhaoshang_cli.ledger import shown
     from zhaoshang_cli.report.terminal import print_report
 
     made = create_demo(db)
+    where = shown(made.location)
     say(
         _(
             "Built a demo ledger at {path}: {projects} projects, {arrivals} arrivals. "
             "Try: ZS_DB={path} {zs} report --month {month} --year {year}"
         ).format(
-            path=made.path,
+            path=where,
             projects=made.projects,
             arrivals=made.arrivals,
             zs=runnable_zs(),
@@ -226,7 +231,7 @@ def demo(
             year=made.year,
         )
     )
-    with reading(str(made.path)) as session:
+    with reading(made.location) as session:
         result = build_report(session, month_period(made.year, made.month))
     print_report(result, console(), width=fit_width())
 

@@ -10,8 +10,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, text
-from sqlmodel import Session, select
+from sqlalchemy import and_, case, func, literal, select, true
+from sqlmodel import Session
 
 from zhaoshang_cli.errors import Invalid
 from zhaoshang_cli.glossary import UNIT_KINDS
@@ -20,10 +20,20 @@ from zhaoshang_cli.report import breakdowns
 from zhaoshang_cli.report.lists import project_lists
 from zhaoshang_cli.report.periods import Period, is_month_end, time_progress
 from zhaoshang_cli.report.projects import follow_through
-from zhaoshang_cli.report.sql import BP, MAJOR_FEN, MINOR_PER_WAN, entered_by, subtree_cte
+from zhaoshang_cli.report.sql import (
+    ARRIVAL,
+    BP,
+    MAJOR_FEN,
+    MINOR_PER_WAN,
+    PROJECT,
+    PROJECT_UNIT,
+    entered_by,
+    not_local,
+    within,
+)
 from zhaoshang_cli.settings import Issuer, issuer
 from zhaoshang_cli.targets import METRICS, check_metric, targets_in_force
-from zhaoshang_cli.units import KIND_ORDER, children_of, find_unit, top_unit
+from zhaoshang_cli.units import KIND_ORDER, children_of, find_unit, subtree, top_unit
 
 DEFAULT_THRESHOLD = Decimal("0.7")
 GROUP_LABELS = {"county": "县区", "zone": "开发区", "department": "市直部门"}
@@ -101,47 +111,72 @@ def unit_actuals(
     session: Session, root_ids: list[int], metric: str, period: Period, as_of: date | None
 ) -> dict[int, tuple[Decimal, Decimal]]:
     """{root unit: (this period, same period last year)} over each root's whole subtree,
-    crediting joint projects by their shares."""
+    crediting joint projects by their shares. Sums come back per share and are multiplied
+    here, exactly: a province's fen times 10000 would overflow a 64-bit SUM, while a sum of
+    each project's arrivals at most once fits as long as the ledger's own amounts do."""
     last = period.previous_year()
-    params = {
-        "s": period.start.isoformat(),
-        "e": period.end.isoformat(),
-        "ls": last.start.isoformat(),
-        "le": last.end.isoformat(),
-    }
+    tree = subtree(root_ids)
+    pu, p = PROJECT_UNIT, PROJECT
     if metric in ("funds", "fdi"):
-        value = "cny_fen" if metric == "funds" else "usd_cents"
-        where = "" if metric == "funds" else " AND source = 'foreign' AND usd_cents IS NOT NULL"
-        origin = " AND COALESCE(p.origin, '') != 'local'" if metric == "funds" else ""
-        sql = (
-            subtree_cte(root_ids) + ", per_project AS (SELECT project_id,"
-            f" SUM(CASE WHEN arrived_on >= :s AND arrived_on <= :e THEN {value} ELSE 0 END) AS this,"
-            f" SUM(CASE WHEN arrived_on >= :ls AND arrived_on <= :le THEN {value} ELSE 0 END) AS last"
-            f" FROM arrival WHERE arrived_on >= :ls AND arrived_on <= :e{where}"
-            + entered_by("entered_at", as_of)
-            + " GROUP BY project_id)"
-            " SELECT tree.root, SUM(pp.this * pu.share_bp), SUM(pp.last * pu.share_bp)"
-            " FROM per_project pp JOIN project p ON p.id = pp.project_id"
-            " JOIN project_unit pu ON pu.project_id = pp.project_id"
-            f" JOIN tree ON tree.id = pu.unit_id WHERE 1 = 1{origin} GROUP BY tree.root"
+        a = ARRIVAL
+        value = a.c.cny_fen if metric == "funds" else a.c.usd_cents
+        per_project = select(
+            a.c.project_id,
+            func.sum(case((within(a.c.arrived_on, period), value), else_=0)).label("this"),
+            func.sum(case((within(a.c.arrived_on, last), value), else_=0)).label("last"),
+        ).where(
+            a.c.arrived_on >= last.start,
+            a.c.arrived_on <= period.end,
+            entered_by(a.c.entered_at, as_of),
+        )
+        if metric == "fdi":
+            per_project = per_project.where(a.c.source == "foreign", a.c.usd_cents.is_not(None))
+        pp = per_project.group_by(a.c.project_id).cte("per_project")
+        # Each project once per root, with the root's whole share of it (units under one
+        # root may share a project): no sum counts an arrival twice.
+        credit = (
+            select(tree.c.root, pu.c.project_id, func.sum(pu.c.share_bp).label("share"))
+            .select_from(pu.join(tree, tree.c.id == pu.c.unit_id))
+            .group_by(tree.c.root, pu.c.project_id)
+            .cte("credit")
+        )
+        query = (
+            select(credit.c.root, credit.c.share, func.sum(pp.c.this), func.sum(pp.c.last))
+            .select_from(
+                pp.join(p, p.c.id == pp.c.project_id).join(
+                    credit, credit.c.project_id == pp.c.project_id
+                )
+            )
+            .where(not_local() if metric == "funds" else true())
+            .group_by(credit.c.root, credit.c.share)
         )
         scale = BP * MINOR_PER_WAN
     else:
-        major = f" AND p.contract_fen >= {MAJOR_FEN}" if metric == "major" else ""
-        sql = (
-            subtree_cte(root_ids) + " SELECT tree.root,"
-            " SUM(CASE WHEN p.signed_on >= :s AND p.signed_on <= :e THEN pu.share_bp ELSE 0 END),"
-            " SUM(CASE WHEN p.signed_on >= :ls AND p.signed_on <= :le THEN pu.share_bp ELSE 0 END)"
-            " FROM project p JOIN project_unit pu ON pu.project_id = p.id"
-            " JOIN tree ON tree.id = pu.unit_id"
-            f" WHERE COALESCE(p.origin, '') != 'local'{major}"
-            + entered_by("p.created_at", as_of)
-            + " GROUP BY tree.root"
+        counted = not_local()
+        if metric == "major":
+            counted = and_(counted, p.c.contract_fen >= MAJOR_FEN)
+        query = (
+            select(
+                tree.c.root,
+                literal(1),
+                func.sum(case((within(p.c.signed_on, period), pu.c.share_bp), else_=0)),
+                func.sum(case((within(p.c.signed_on, last), pu.c.share_bp), else_=0)),
+            )
+            .select_from(
+                p.join(pu, pu.c.project_id == p.c.id).join(tree, tree.c.id == pu.c.unit_id)
+            )
+            .where(counted, entered_by(p.c.created_at, as_of))
+            .group_by(tree.c.root)
         )
         scale = Decimal(BP)
-    rows = session.connection().execute(text(sql), params)
+    totals: dict[int, list[int]] = {}
+    for root, share, this, prev in session.connection().execute(query):
+        both = totals.setdefault(root, [0, 0])
+        both[0] += int(this or 0) * share
+        both[1] += int(prev or 0) * share
     return {
-        root: (Decimal(this or 0) / scale, Decimal(prev or 0) / scale) for root, this, prev in rows
+        root: (Decimal(this) / scale, Decimal(prev) / scale)
+        for root, (this, prev) in totals.items()
     }
 
 

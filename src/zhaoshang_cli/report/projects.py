@@ -5,40 +5,62 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlmodel import Session
 
 from zhaoshang_cli.models import Unit
 from zhaoshang_cli.report.names import unit_labels
 from zhaoshang_cli.report.periods import Period
-from zhaoshang_cli.report.sql import entered_by, subtree_cte, wan
+from zhaoshang_cli.report.sql import (
+    ARRIVAL,
+    PROJECT,
+    PROJECT_UNIT,
+    count_if,
+    entered_by,
+    not_local,
+    wan,
+    within,
+)
+from zhaoshang_cli.units import subtree
+
+P = PROJECT
 
 
-def _scope(parent: Unit, as_of: date | None) -> str:
+def _scope(parent: Unit, as_of: date | None):  # type: ignore[no-untyped-def]
     """Projects credited anywhere in the parent's subtree, outside investors only."""
+    tree = subtree([parent.id])  # type: ignore[list-item]
+    pu = PROJECT_UNIT
     return (
-        subtree_cte([parent.id])  # type: ignore[list-item]
-        + ", scope AS (SELECT DISTINCT pu.project_id AS id FROM project_unit pu"
-        "  JOIN tree ON tree.id = pu.unit_id JOIN project p ON p.id = pu.project_id"
-        f"  WHERE COALESCE(p.origin, '') != 'local'{entered_by('p.created_at', as_of)}),"
+        select(pu.c.project_id.label("id"))
+        .distinct()
+        .select_from(pu.join(tree, tree.c.id == pu.c.unit_id).join(P, P.c.id == pu.c.project_id))
+        .where(not_local(), entered_by(P.c.created_at, as_of))
+        .cte("scope")
     )
 
 
-def _arrived_cte(as_of: date | None) -> str:
+def _arrived(period: Period, as_of: date | None):  # type: ignore[no-untyped-def]
+    a = ARRIVAL
     return (
-        " arrived AS (SELECT project_id,"
-        "  SUM(CASE WHEN arrived_on >= :s THEN cny_fen ELSE 0 END) AS period_fen,"
-        "  SUM(cny_fen) AS to_date_fen"
-        f"  FROM arrival WHERE arrived_on <= :e{entered_by('entered_at', as_of)}"
-        " GROUP BY project_id)"
+        select(
+            a.c.project_id,
+            func.sum(case((a.c.arrived_on >= period.start, a.c.cny_fen), else_=0)).label(
+                "period_fen"
+            ),
+            func.sum(a.c.cny_fen).label("to_date_fen"),
+        )
+        .where(a.c.arrived_on <= period.end, entered_by(a.c.entered_at, as_of))
+        .group_by(a.c.project_id)
+        .cte("arrived")
     )
+
+
+def signed(period: Period) -> ColumnElement[bool]:
+    return within(P.c.signed_on, period)
 
 
 def _share(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
     return None if not whole else Decimal(part) / Decimal(whole)
-
-
-SIGNED = "p.signed_on >= :s AND p.signed_on <= :e"
 
 
 def follow_through(
@@ -46,85 +68,102 @@ def follow_through(
 ) -> dict[str, Any]:
     """The cohort is the projects signed in the year up to the period end, or, with an
     occasion, every project signed at that occasion up to the period end."""
-    cohort = "p.occasion = :occasion" if occasion else SIGNED
-    sql = (
-        _scope(parent, as_of) + _arrived_cte(as_of) + " SELECT COUNT(*),"
-        " SUM(p.started_on <= :e OR COALESCE(a.to_date_fen, 0) > 0),"
-        " SUM(p.started_on <= :e), SUM(p.producing_on <= :e),"
-        " SUM(p.contract_fen), SUM(a.to_date_fen)"
-        " FROM project p JOIN scope ON scope.id = p.id"
-        " LEFT JOIN arrived a ON a.project_id = p.id"
-        f" WHERE {cohort} AND p.signed_on <= :e"
+    scope, a = _scope(parent, as_of), _arrived(period, as_of)
+    cohort = P.c.occasion == occasion if occasion else signed(period)
+    started = P.c.started_on <= period.end
+    query = (
+        select(
+            func.count(),
+            count_if(or_(started, func.coalesce(a.c.to_date_fen, 0) > 0)),
+            count_if(started),
+            count_if(P.c.producing_on <= period.end),
+            func.sum(P.c.contract_fen),
+            func.sum(a.c.to_date_fen),
+        )
+        .select_from(P.join(scope, scope.c.id == P.c.id).outerjoin(a, a.c.project_id == P.c.id))
+        .where(cohort, P.c.signed_on <= period.end)
     )
-    params = {"s": period.start.isoformat(), "e": period.end.isoformat(), "occasion": occasion}
-    signed, carried_out, started, producing, contract_fen, arrived_fen = (
-        v or 0 for v in session.connection().execute(text(sql), params).one()
+    signed_count, carried_out, started_count, producing, contract_fen, arrived_fen = (
+        v or 0 for v in session.connection().execute(query).one()
     )
     return {
         "cohort": occasion or f"{period.year}年签约",
-        "signed": signed,
+        "signed": signed_count,
         "carried_out": carried_out,
-        "started": started,
+        "started": started_count,
         "producing": producing,
         "contract": wan(contract_fen),
         "arrived": wan(arrived_fen),
-        "performance_rate": _share(carried_out, signed),  # 履约率
-        "start_rate": _share(started, signed),  # 开工率
+        "performance_rate": _share(carried_out, signed_count),  # 履约率
+        "start_rate": _share(started_count, signed_count),  # 开工率
         "funds_rate": _share(arrived_fen, contract_fen),  # 资金到位率
-        "production_rate": _share(producing, signed),  # 建成投产率
+        "production_rate": _share(producing, signed_count),  # 建成投产率
     }
 
 
 def projects_where(
     session: Session,
     parent: Unit,
-    condition: str,
+    condition: ColumnElement[bool],
     period: Period,
     as_of: date | None = None,
-    extra: list[str] | None = None,
+    extra: list[Any] | None = None,
 ) -> list[dict[str, Any]]:
-    """Projects in the parent's scope meeting a condition on ``p`` (with :s and :e bound to
-    the period); ``arrived`` is what arrived within the period. ``extra`` columns ride along."""
-    columns = ", ".join(
-        [
-            "p.code",
-            "p.name",
-            "names.units",
-            "p.industry",
-            "p.industrial",
-            "p.stage",
-            "p.signed_on",
-            "p.started_on",
-            "p.contract_fen",
-            "a.period_fen",
+    """Projects in the parent's scope meeting a condition on the project table; ``arrived``
+    is what arrived within the period. ``extra`` columns ride along."""
+    scope, a = _scope(parent, as_of), _arrived(period, as_of)
+    query = (
+        select(
+            P.c.id,
+            P.c.code,
+            P.c.name,
+            P.c.industry,
+            P.c.industrial,
+            P.c.stage,
+            P.c.signed_on,
+            P.c.started_on,
+            P.c.contract_fen,
+            a.c.period_fen,
             *(extra or []),
-        ]
+        )
+        .select_from(P.join(scope, scope.c.id == P.c.id).outerjoin(a, a.c.project_id == P.c.id))
+        .where(condition)
+        .order_by(P.c.code)
     )
-    sql = (
-        _scope(parent, as_of)
-        + _arrived_cte(as_of)
-        + ", names AS (SELECT pu.project_id, GROUP_CONCAT(u.id) AS units"
-        "  FROM project_unit pu JOIN unit u ON u.id = pu.unit_id"
-        "  WHERE pu.project_id IN (SELECT id FROM scope) GROUP BY pu.project_id)"
-        f" SELECT {columns}"
-        " FROM project p JOIN scope ON scope.id = p.id"
-        " JOIN names ON names.project_id = p.id"
-        " LEFT JOIN arrived a ON a.project_id = p.id"
-        f" WHERE {condition} ORDER BY p.code"
-    )
-    params = {"s": period.start.isoformat(), "e": period.end.isoformat()}
-    result = session.connection().execute(text(sql), params)
+    result = session.connection().execute(query)
     keys = list(result.keys())
-    labels = unit_labels(session)
+    found = [dict(zip(keys, values, strict=True)) for values in result]
+    names = credited_labels(session, [row["id"] for row in found]) if found else {}
     projects = []
-    for values in result:
-        row = dict(zip(keys, values, strict=True))
-        row["units"] = "、".join(labels[int(i)] for i in str(row["units"]).split(","))
-        row["industrial"] = bool(row["industrial"])
-        for key in ("signed_on", "started_on"):
-            row[key] = date.fromisoformat(row[key]) if row[key] else None
-        contract = row.pop("contract_fen")
-        row["contract"] = wan(contract) if contract is not None else None
-        row["arrived"] = wan(row.pop("period_fen"))
-        projects.append(row)
+    for row in found:
+        contract = row["contract_fen"]
+        flags = {key: value for key, value in row.items() if key.startswith("in_")}
+        projects.append(
+            {
+                "code": row["code"],
+                "name": row["name"],
+                "units": names.get(row["id"], ""),
+                "industry": row["industry"],
+                "industrial": bool(row["industrial"]),
+                "stage": row["stage"],
+                "signed_on": row["signed_on"],
+                "started_on": row["started_on"],
+                **flags,
+                "contract": wan(contract) if contract is not None else None,
+                "arrived": wan(row["period_fen"]),
+            }
+        )
     return projects
+
+
+def credited_labels(session: Session, project_ids: list[int]) -> dict[int, str]:
+    """Each project's credited units as a list names them ("甲县、甲县城关镇"), in unit order."""
+    pu = PROJECT_UNIT
+    query = select(pu.c.project_id, pu.c.unit_id).order_by(pu.c.project_id, pu.c.unit_id)
+    if len(project_ids) < 10_000:  # else one pass over all credit beats a long IN list
+        query = query.where(pu.c.project_id.in_(project_ids))
+    labels = unit_labels(session)
+    names: dict[int, list[str]] = {}
+    for project_id, unit_id in session.connection().execute(query):
+        names.setdefault(project_id, []).append(labels[unit_id])
+    return {project_id: "、".join(units) for project_id, units in names.items()}

@@ -1,29 +1,49 @@
-"""SQL pieces shared by the report queries."""
+"""SQL pieces shared by the report queries, as SQLAlchemy Core so SQLite and PostgreSQL
+both run them."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, func, true
+
+from zhaoshang_cli.models import Arrival, Project, ProjectUnit, Unit
+from zhaoshang_cli.report.periods import Period
 
 MAJOR_FEN = 100_000_000 * 100  # 亿元以上: one 亿 in 分
 BP = 10_000  # project_unit.share_bp of a whole project
 MINOR_PER_WAN = Decimal(1_000_000)  # 分 (or US cents) in one 万
 
+ARRIVAL = Arrival.__table__
+PROJECT = Project.__table__
+PROJECT_UNIT = ProjectUnit.__table__
+UNIT = Unit.__table__
 
-def entered_by(column: str, as_of: date | None) -> str:
+
+def entered_by(column: Any, as_of: date | None) -> ColumnElement[bool]:
     """Rows entered by the end of ``as_of`` (UTC): a report as it stood on that day."""
     if as_of is None:
-        return ""
-    return f" AND {column} < '{(as_of + timedelta(days=1)).isoformat()}'"
+        return true()
+    return column < datetime.combine(as_of + timedelta(days=1), time(), tzinfo=UTC)
 
 
-def subtree_cte(root_ids: list[int]) -> str:
-    """tree(root, id): every unit below (and including) each root."""
-    ids = ",".join(str(int(i)) for i in root_ids)
-    return (
-        "WITH RECURSIVE tree(root, id) AS ("
-        f" SELECT id, id FROM unit WHERE id IN ({ids})"
-        " UNION ALL SELECT tree.root, unit.id FROM unit JOIN tree ON unit.parent_id = tree.id)"
-    )
+def within(column: Any, period: Period) -> ColumnElement[bool]:
+    return and_(column >= period.start, column <= period.end)
 
 
-def wan(minor: int | None) -> Decimal:
+def count_if(condition: ColumnElement[bool]) -> Any:
+    """How many rows meet a condition (PostgreSQL has no SUM of a boolean)."""
+    return func.sum(case((condition, 1), else_=0))
+
+
+def sum_if(condition: ColumnElement[bool], value: Any) -> Any:
+    return func.sum(case((condition, value)))
+
+
+def not_local(project: Any = PROJECT) -> ColumnElement[bool]:
+    """Money from investors inside the city is not 招商引资."""
+    return func.coalesce(project.c.origin, "") != "local"
+
+
+def wan(minor: int | Decimal | None) -> Decimal:
     return Decimal(minor or 0) / MINOR_PER_WAN

@@ -9,7 +9,6 @@ from collections import Counter
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from zhaoshang_cli.models import (
@@ -19,6 +18,7 @@ from zhaoshang_cli.models import (
     ExchangeRate,
     Project,
     ProjectContact,
+    ProjectUnit,
     StageEvent,
     Target,
 )
@@ -52,8 +52,12 @@ def ledger_sheets(session: Session, *, with_contacts: bool = False) -> list[Shee
     projects = list(session.exec(select(Project).order_by(col(Project.id))))
     code = {project.id: project.code for project in projects}
     name = {project.id: project.name for project in projects}
-    shares = session.connection().execute(
-        text("SELECT project_id, unit_id, share_bp FROM project_unit ORDER BY rowid")
+    # Per project, the largest share last: an even split gives the remainder to the last
+    # unit named, so the import recreates the same shares.
+    shares = session.exec(
+        select(ProjectUnit.project_id, ProjectUnit.unit_id, ProjectUnit.share_bp).order_by(
+            col(ProjectUnit.project_id), col(ProjectUnit.share_bp), col(ProjectUnit.unit_id)
+        )
     )
     credited: dict[int, list[str]] = {}
     share_rows = []

@@ -27,6 +27,7 @@ from zhaoshang_cli.models import (
     Target,
     Unit,
 )
+from zhaoshang_cli.postgres import restart_ids
 from zhaoshang_cli.spreadsheets.arrival_import import apply_plan, import_arrivals, plan_arrivals
 from zhaoshang_cli.spreadsheets.columns import (
     ACTIVITIES,
@@ -172,6 +173,7 @@ def import_ledger(session: Session, ledger_file: LedgerFile) -> ImportResult:
                     "data; create a new one with `zs init --db NEW.db`."
                 )
             )
+    restart_ids(session)  # so the ids come out as in the export
     tables = ledger_file.tables
     result = ImportResult(ledger_file.file, list(tables.values()), notes=ledger_file.notes)
     for kind in REQUIRED_SHEETS:
@@ -204,6 +206,7 @@ def import_ledger(session: Session, ledger_file: LedgerFile) -> ImportResult:
             result.outcomes.append(outcome)
     codes = dict(session.exec(select(Project.code, Project.id)).all())
     carried = replay_audit(session, tables.get(AUDIT.name), codes)
+    restart_ids(session)  # the trail came with its own ids: new entries number on from them
     if carried:
         result.notes.append(
             _("{sheet}: carried over {count} entries of the audit trail").format(
