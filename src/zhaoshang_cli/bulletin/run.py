@@ -96,8 +96,10 @@ def exclusive_in_ledger(ledger: Ledger, wait_seconds: float) -> Iterator[None]:
         while not connection.exec_driver_sql(query).scalar():
             if time.monotonic() >= deadline:
                 raise Invalid(
-                    f"Another zs bulletin is running on {ledger.shown}; gave up after waiting "
-                    f"{wait_seconds:g} s."
+                    _(
+                        "Another zs bulletin is running on {ledger}; gave up after waiting "
+                        "{seconds} s."
+                    ).format(ledger=ledger.shown, seconds=f"{wait_seconds:g}")
                 )
             time.sleep(0.1)
         try:
