@@ -212,6 +212,16 @@ def test_shell_completion_offers_commands_and_chinese_values(ledger: Path) -> No
     assert complete("zs project stage 2026-0001 开") == ["开工"]
 
 
+def test_installing_completion_says_so_in_chinese(
+    tmp_path: Path, chinese: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("SHELL", "/bin/bash")
+    said = zs("--install-completion", "bash").stdout
+    assert said.startswith("已为 bash 安装命令补全：") and "重新打开终端后生效" in said
+    assert (tmp_path / ".bash_completions" / "zs.sh").exists()
+
+
 def test_a_reader_that_goes_away_ends_the_output_quietly(signed: Path) -> None:
     for day in range(1, 29):
         zs("arrive", "2026-0002", "1万", "--date", f"2026-04-{day:02d}")

@@ -48,8 +48,8 @@ DATA = [
 ECHOES = re.compile(r"'[^']*'|\([^)]*\)|column [^:,]+|[a-z_]+/[\u3400-\u9fff]+")
 # What a Chinese line may hold in English: codes, names of things, commands and their options.
 CODES = {
-    "zs", "id", "USD", "CNY", "UTC", "ISO", "SQLite", "Excel", "Word", "CSV", "JSON", "BOM",
-    "UTF", "GBK", "xlsx", "xls", "ods", "csv", "md", "docx", "db", "bak", "tmp", "tester",
+    "zs", "id", "USD", "CNY", "UTC", "ISO", "SQLite", "PostgreSQL", "Excel", "Word", "CSV",
+    "JSON", "BOM", "UTF", "GBK", "xlsx", "xls", "ods", "csv", "md", "docx", "db", "bak", "tmp", "tester",
     "utf", "sig", "YYYY", "MM", "DD", "W", "bulletin", "template", "import", "export", "unit",
     "project", "list", "rate", "set", "config", "office", "backup", "init", "report", "target",
     "arrival", "arrive", "history", "activity", "check", "info", "demo", "projects", "units",
@@ -57,8 +57,8 @@ CODES = {
 }  # fmt: skip
 # Commands, options, file names, what the user typed (quoted back) and {placeholders}.
 COMMAND = re.compile(
-    r"`[^`]*`|\bzs(?: [a-z][a-z-]*)+|--[a-z][a-z-]*|'[^']*'|\{[a-z_]+\}|\b[a-z]+_[a-z_]+\b"
-    r"|\S+\.(?:db|xlsx|csv|md|docx|bak)\b|/\S*"
+    r"`[^`]*`|pg_dump .*|\bzs(?: [a-z][a-z-]*)+|--[a-z][a-z-]*|'[^']*'|\{[a-z_]+\}|\b[a-z]+_[a-z_]+\b"
+    r"|\S+\.(?:db|xlsx|csv|md|docx|bak)\b|/\S*|[a-z+]+://\S+"
 )
 
 

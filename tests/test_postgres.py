@@ -165,7 +165,7 @@ def outputs(location: str) -> dict[str, object]:
 
 @postgres_only
 def test_the_demo_gives_the_same_figures_on_both_backends(
-    ledger_path: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    chinese: None, ledger_path: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
     demo_file = str(tmp_path / "demo.db")

@@ -325,8 +325,8 @@ def _create_demo_in_database(location: str) -> DemoResult:
         revision = ledger.revision()
         if revision is not None and not is_demo_ledger(location):
             raise Invalid(
-                _("{location} holds a ledger that is not a demo; choose another --db.").format(
-                    location=ledger.shown
+                _("{ledger} holds a ledger that is not a demo; choose another --db.").format(
+                    ledger=ledger.shown
                 )
             )
         with ledger.engine.connect() as connection:

@@ -94,9 +94,9 @@ def exclusive_in_ledger(ledger: Ledger, wait_seconds: float) -> Iterator[None]:
             if time.monotonic() >= deadline:
                 raise Invalid(
                     _(
-                        "Another zs bulletin is running on {location}; gave up after waiting "
+                        "Another zs bulletin is running on {ledger}; gave up after waiting "
                         "{seconds} s."
-                    ).format(location=ledger.shown, seconds=f"{wait_seconds:g}")
+                    ).format(ledger=ledger.shown, seconds=f"{wait_seconds:g}")
                 )
             time.sleep(0.1)
         try:

@@ -163,9 +163,26 @@ def msgid_of(obj: Any, attribute: str) -> str | None:
     return getattr(obj, key)
 
 
+def install_completion(ctx: Any, param: Any, value: Any) -> Any:
+    """Typer's --install-completion, saying what it did in the user's language."""
+    import sys
+
+    from typer._completion_shared import install
+
+    if not value or ctx.resilient_parsing:
+        return value
+    shell, path = install(shell=value) if isinstance(value, str) else install()
+    click.echo(_("{shell} completion installed in {path}.").format(shell=shell, path=path))
+    click.echo(_("Completion will take effect once you restart the terminal."))
+    sys.exit(0)
+
+
 def localize_tree(command: Any) -> None:
     """Translate every help text of a command and its subcommands, in place."""
     command.context_class = ZsContext
+    for param in command.params:
+        if getattr(param.callback, "__name__", "") == "install_callback":
+            param.callback = install_completion
     for attribute in ("help", "short_help"):
         text = msgid_of(command, attribute)
         if text:
