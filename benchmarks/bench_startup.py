@@ -43,6 +43,16 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def processor() -> str:
+    """The CPU's model name where the system says it, else the architecture."""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or platform.machine()
+
+
 def run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     """CPU and wall seconds of one process."""
     cpu, wall = children_cpu(), time.perf_counter()
@@ -95,7 +105,7 @@ def main() -> None:
 
     best = {name: min(values) for name, values in cpu.items()}
     print(
-        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"{processor()}, {os.cpu_count()} cores, "
         f"{platform.system()} {platform.release()}, Python {platform.python_version()}; "
         f"best of {options.runs} runs"
     )

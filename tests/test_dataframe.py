@@ -99,6 +99,7 @@ def test_the_arrival_frame_is_the_arrival_list(city: Location) -> None:
     assert list(frame["cny_wan"]) == [row["cny_wan"] for row in listed]
     assert list(frame["amount_original_wan"]) == [row["amount_original_wan"] for row in listed]
     assert frame["reversed_by"].tolist()[1] == 5  # the 1万 reversed by entry 5
+    assert str(frame["reversed_by"].dtype) == "Int64"
     assert frame["cny_wan"].sum() == Decimal("500")
 
 

@@ -14,8 +14,9 @@ Needs the optional extra: ``pip install 'zhaoshang-cli[pandas]'``. ::
 Money stays exact: amounts are ``Decimal`` 万元 in ``object`` columns named ``…_wan``, as in
 ``--format json`` (a report of the fdi metric: 万美元; of a count metric: counts), so ``sum()``
 adds them exactly; ``.astype(float)`` makes them floats for a chart. Ratios (completion,
-progress, year-on-year) are floats, dates and timestamps ``datetime64``, ranks nullable
-integers. The report's year, month, metric and unit are in ``frame.attrs``.
+progress, year-on-year) are floats, dates and timestamps ``datetime64``, ranks and ids with
+gaps nullable integers (``Int64``). The report's year, month, metric and unit are in
+``frame.attrs``.
 """
 
 from collections.abc import Iterable, Iterator, Mapping
@@ -101,13 +102,20 @@ def report_row(row_type: str, group: str, row: "Row") -> dict[str, Any]:
 
 def rows_to_frame(rows: Iterable[Mapping[str, Any]]) -> "pd.DataFrame":
     """Money in 分 (``…_fen``) or minor units (``…_minor``) becomes exact Decimal 万 (``…_wan``,
-    ``…_original_wan``); date columns become datetime64."""
+    ``…_original_wan``); date columns become datetime64, whole numbers with gaps Int64."""
     pd = pandas()
     frame = pd.DataFrame([money_in_wan(row) for row in rows])
     for key in frame.columns:
-        values = frame[key].dropna()
-        if len(values) and all(isinstance(value, date) for value in values):
+        values = [value for value in frame[key] if value is not None and not pd.isna(value)]
+        if not values:
+            continue
+        if all(isinstance(value, date) for value in values):
             frame[key] = pd.to_datetime(frame[key])
+        elif frame[key].dtype.kind in "fO" and all(
+            isinstance(value, int | float) and not isinstance(value, bool) and value == int(value)
+            for value in values
+        ):
+            frame[key] = frame[key].astype("Int64")  # ids with gaps: reverses, reversed_by
     return frame
 
 
