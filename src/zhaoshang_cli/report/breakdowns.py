@@ -20,7 +20,6 @@ from zhaoshang_cli.models import Arrival, ExchangeRate, Project, ProjectUnit, Un
 from zhaoshang_cli.money import RATE_SCALE
 from zhaoshang_cli.report.periods import Period
 from zhaoshang_cli.report.sql import BP, MINOR_PER_WAN
-from zhaoshang_cli.units import subtree
 
 FEN_PER_WAN = 1_000_000
 # Size tiers by contract amount, as bands (a project is in one only); the 12510工程 asks for
@@ -59,6 +58,9 @@ class Fact:
     with_money: int
     contract_fen: int
     arrived_fen: int
+    # Foreign projects signed in the period: the signing month as year * 100 + month, for
+    # 合同外资 in 万美元 at each month's rate; None for every other project.
+    signed_month: int | None = None
 
     def contract(self) -> Decimal:
         return Decimal(self.contract_fen) * self.share_bp / BP / MINOR_PER_WAN
@@ -82,20 +84,6 @@ def project_scope(parent_id: int) -> Any:
     )
 
 
-def credited_share(parent_id: int) -> Any:
-    """A project's share credited in the parent's subtree (None if none), for a query on the
-    project table that wants only a few projects: a lookup per project, not a pass over every
-    credit as ``project_scope`` makes."""
-    p, credit = Project.__table__, ProjectUnit.__table__
-    tree = subtree([parent_id])
-    return (
-        select(func.sum(credit.c.share_bp))
-        .select_from(credit.join(tree, tree.c.id == credit.c.unit_id))
-        .where(credit.c.project_id == p.c.id)
-        .scalar_subquery()
-    )
-
-
 def entered_before(as_of: date | None) -> datetime | None:
     return datetime.combine(as_of + timedelta(days=1), time(), UTC) if as_of else None
 
@@ -110,8 +98,22 @@ def project_facts(
 
 
 def to_fact(row: Any) -> Fact:
+    """A row of ``facts_query``: the grouped keys, then the sums."""
+    origin, industry, industrial, tier, status, signed, share_bp, month, *sums = row
+    projects, with_money, contract_fen, arrived_fen = (int(v or 0) for v in sums)
     return Fact(
-        row[0], row[1], bool(row[2]), *row[3:5], bool(row[5]), *(int(v or 0) for v in row[6:])
+        origin,
+        industry,
+        bool(industrial),
+        tier,
+        status,
+        bool(signed),
+        int(share_bp),
+        projects,
+        with_money,
+        contract_fen,
+        arrived_fen,
+        None if month is None else int(month),
     )
 
 
@@ -145,8 +147,20 @@ def facts_query(parent_id: int, period: Period, as_of: date | None, money: Any =
         *((p.c.contract_fen >= low, key) for key, _, low in TIERS if low is not None),
         else_="below",
     )
-    signed = case((and_(p.c.signed_on >= s, p.c.signed_on <= e), 1), else_=0)
-    keys = (p.c.origin, p.c.industry, p.c.industrial, tier, status, signed, scope.c.share_bp)
+    signed_in_period = and_(p.c.signed_on >= s, p.c.signed_on <= e)
+    signed = case((signed_in_period, 1), else_=0)
+    month = extract("year", p.c.signed_on) * 100 + extract("month", p.c.signed_on)
+    foreign_month = case((and_(p.c.origin == "foreign", signed_in_period), month))
+    keys = (
+        p.c.origin,
+        p.c.industry,
+        p.c.industrial,
+        tier,
+        status,
+        signed,
+        scope.c.share_bp,
+        foreign_month,
+    )
     query = (
         select(
             *keys,
@@ -291,38 +305,26 @@ def by_status(facts: list[Fact]) -> list[dict[str, Any]]:
     ]
 
 
-def foreign_contracts(
-    session: Session, parent_id: int, period: Period, as_of: date | None
-) -> dict[str, Any]:
+def foreign_contracts(session: Session, facts: list[Fact]) -> dict[str, Any]:
     """合同外资: contracts of foreign investors signed in the period, in 万元 and in 万美元 at
     the USD rate of each signing month (the latest earlier rate where a month has none)."""
-    p = Project.__table__
-    # The few foreign projects signed in the period first, then each one's credit below the
-    # parent: no pass over every project's credit.
-    rows = select(
-        p.c.signed_on, p.c.contract_fen, credited_share(parent_id).label("share_bp")
-    ).where(p.c.origin == "foreign", p.c.signed_on >= period.start, p.c.signed_on <= period.end)
-    before = entered_before(as_of)
-    if before is not None:
-        rows = rows.where(p.c.created_at < before)
-    signed = rows.subquery("signed")
-    year, month = extract("year", signed.c.signed_on), extract("month", signed.c.signed_on)
-    query = (
-        select(year, month, signed.c.share_bp, func.count(), func.sum(signed.c.contract_fen))
-        .where(signed.c.share_bp.is_not(None))
-        .group_by(year, month, signed.c.share_bp)
-    )
     rate = ExchangeRate.__table__
     rates = sorted(
         session.connection().execute(
             select(rate.c.month, rate.c.rate_micro).where(rate.c.currency == "USD")
         )
     )
+    signed: dict[tuple[int, int], list[int]] = {}  # (month, share): [projects, contract_fen]
+    for fact in facts:
+        if fact.signed_month is not None:
+            sums = signed.setdefault((fact.signed_month, fact.share_bp), [0, 0])
+            sums[0] += fact.projects
+            sums[1] += fact.contract_fen
     count, contract, usd, missing = 0, Decimal(0), Decimal(0), False
-    for y, m, share_bp, projects, fen in session.connection().execute(query):
-        wan = Decimal(fen or 0) * share_bp / BP / MINOR_PER_WAN
+    for (month, share_bp), (projects, fen) in sorted(signed.items()):
+        wan = Decimal(fen) * share_bp / BP / MINOR_PER_WAN
         count, contract = count + projects, contract + wan
-        month_key = f"{int(y):04d}-{int(m):02d}"
+        month_key = f"{month // 100:04d}-{month % 100:02d}"
         known = [micro for key, micro in rates if key <= month_key]
         if known:
             usd += wan * RATE_SCALE / known[-1]

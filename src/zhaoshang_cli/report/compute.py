@@ -17,6 +17,7 @@ from zhaoshang_cli.errors import Invalid
 from zhaoshang_cli.glossary import UNIT_KINDS
 from zhaoshang_cli.models import Project, ProjectUnit, Unit
 from zhaoshang_cli.report import breakdowns
+from zhaoshang_cli.report.breakdowns import Fact
 from zhaoshang_cli.report.lists import project_lists
 from zhaoshang_cli.report.passes import (
     credited_totals,
@@ -262,7 +263,7 @@ def build_report(
             "industry": breakdowns.by_industry(facts),
             "tier": breakdowns.by_tier(facts),
             "status": breakdowns.by_status(facts),
-            "foreign": foreign_figures(session, parent, period, as_of),
+            "foreign": foreign_figures(session, parent, period, as_of, facts),
         },
         issuer=issuer(session, year=period.year, month=period.end.month, pattern_key="doc_number"),
     )
@@ -316,12 +317,12 @@ def own_row(
 
 
 def foreign_figures(
-    session: Session, parent: Unit, period: Period, as_of: date | None
+    session: Session, parent: Unit, period: Period, as_of: date | None, facts: list[Fact]
 ) -> dict[str, Any]:
-    """实际使用外资 (万美元, this period and last year's) and 合同外资."""
+    """实际使用外资 (万美元, this period and last year's) and 合同外资 (from the project facts)."""
     fdi = unit_actuals(session, [parent.id], "fdi", period, as_of)  # type: ignore[list-item]
     actual, last_year = fdi.get(parent.id, (Decimal(0), Decimal(0)))  # type: ignore[arg-type]
-    contracts = breakdowns.foreign_contracts(session, parent.id, period, as_of)  # type: ignore[arg-type]
+    contracts = breakdowns.foreign_contracts(session, facts)
     return {
         "fdi": actual,
         "fdi_last_year": last_year,

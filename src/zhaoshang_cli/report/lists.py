@@ -19,6 +19,17 @@ from zhaoshang_cli.report.periods import Period
 from zhaoshang_cli.report.sql import MAJOR_FEN, wan
 
 LIST_LIMIT = 500
+SHOWN = (  # the project's columns in a list's rows
+    "id",
+    "code",
+    "name",
+    "industry",
+    "industrial",
+    "stage",
+    "signed_on",
+    "started_on",
+    "contract_fen",
+)
 # Which figure of ``Report.projects`` counts each list in full.
 LIST_COUNTS = {
     "signed": "introduced",
@@ -55,37 +66,34 @@ def project_lists(
     p, a = Project.__table__, Arrival.__table__
     scope = project_scope(parent_id)
     before = entered_before(as_of)
+    # Every project on any list, read once; each list then sorts its own from these, and the
+    # money is summed for the few hundred chosen only.
+    candidates = (
+        select(*(p.c[key] for key in (*SHOWN, "completed_on", "terminated_on")))
+        .select_from(p.join(scope, scope.c.id == p.c.id))
+        .where(func.coalesce(p.c.origin, "") != "local", or_(*_conditions(p, period).values()))
+    )
+    if before is not None:
+        candidates = candidates.where(p.c.created_at < before)
+    c = candidates.cte("candidates")
+    parts = []
+    for name, condition in _conditions(c, period).items():
+        part = (
+            select(literal(name).label("list"), *(c.c[key] for key in SHOWN))
+            .where(condition)
+            .order_by(c.c.contract_fen.desc().nulls_last(), c.c.code)
+            .limit(limit)
+        )
+        parts.append(select(part.subquery(name)))
+    chosen = union_all(*parts).subquery("chosen")
     money = select(func.coalesce(func.sum(a.c.cny_fen), 0)).where(
-        a.c.project_id == p.c.id, a.c.arrived_on >= period.start, a.c.arrived_on <= period.end
+        a.c.project_id == chosen.c.id, a.c.arrived_on >= period.start, a.c.arrived_on <= period.end
     )
     if before is not None:
         money = money.where(a.c.entered_at < before)
-    columns = (
-        p.c.id,
-        p.c.code,
-        p.c.name,
-        p.c.industry,
-        p.c.industrial,
-        p.c.stage,
-        p.c.signed_on,
-        p.c.started_on,
-        p.c.contract_fen,
-        money.scalar_subquery().label("arrived_fen"),
-    )
-    parts = []
-    for name, condition in _conditions(p, period).items():
-        part = (
-            select(literal(name).label("list"), *columns)
-            .select_from(p.join(scope, scope.c.id == p.c.id))
-            .where(func.coalesce(p.c.origin, "") != "local", condition)
-            .order_by(p.c.contract_fen.desc().nulls_last(), p.c.code)
-            .limit(limit)
-        )
-        if before is not None:
-            part = part.where(p.c.created_at < before)
-        parts.append(select(part.subquery(name)))
+    query = select(chosen, money.scalar_subquery().label("arrived_fen"))
     lists: dict[str, list[dict[str, Any]]] = {name: [] for name in LIST_COUNTS}
-    for row in session.connection().execute(union_all(*parts)):  # the scope is worked out once
+    for row in session.connection().execute(query):
         data = dict(row._mapping)
         lists[data.pop("list")].append(data)
     for rows in lists.values():  # a union keeps no order of its own

@@ -3,8 +3,8 @@
 The completion table needs each unit's money this period and in the same months last year;
 the project breakdowns need each project's money this period. Both read one per-project sum
 of the arrivals, in which each period is its own range of dates (at April, January–April of
-the two years: the twelve months between are never read). For the monthly report of funds
-one statement gives both, as two kinds of rows, so the arrivals are read once.
+the two years: May–December of last year is never read). For the monthly report of funds one
+statement gives both, as two kinds of rows, so the arrivals are read once.
 
 SQLAlchemy Core, so it compiles for SQLite and PostgreSQL alike.
 """
