@@ -262,6 +262,7 @@ SWEEP = [
     row("report", "--quarter", "2", says="Give one of --month, --quarter"),
     row("report", "--flagged", "--docx", "{dir}/x.docx", says="go with the 通报"),
     row("report", "--by", "leader", "--by", "origin", says="--by leader is a table of its own"),
+    row("report", "--flagged", "--metric", "projects", says="reckoned on funds"),
     Bad("config set", ("warn.stalled", "soon"), "'soon' is not a length of time"),
     Bad("config set", ("warn.low_funds_share", "33.333%"), "finer than a hundredth"),
 ]

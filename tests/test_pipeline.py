@@ -130,3 +130,24 @@ def test_report_over_a_quarter_and_a_campaign(flow):
     assert "7月20日至10月31日" in zs("report", "--from", "2026-07-20", "--to", "2026-10-31").stdout
     fails("report", "--month", "4", "--quarter", "2")
     fails("report", "--flagged", "--docx", "x.docx")
+
+
+def test_pipeline_and_occasion_workbooks(flow, tmp_path):
+    import openpyxl
+
+    zs("pipeline", "--year", "2026", "--xlsx", str(tmp_path / "线索.xlsx"))
+    sheet = openpyxl.load_workbook(tmp_path / "线索.xlsx").active
+    cells = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert cells[2][:3] == ["Unit", "Kind", "Leads in hand"]
+    total = next(row for row in cells if row[0] == "全市")
+    assert total[cells[2].index("Leads entered")] == 9
+    assert sheet.cell(cells.index(total) + 1, 1).font.b  # the total in bold
+    assert any(row[0] and row[0].startswith("时序进度") for row in cells)
+    zs("project", "stage", "L1", "started", "--date", "2026-04-01")
+    workbook = tmp_path / "活动.xlsx"
+    zs("add-project", "--code", "O1", "--name", "会上签约", "--unit", "甲县", "--signed",
+       "2026-05-20", "--occasion", "投洽会2026")  # fmt: skip
+    zs("occasion", "--occasion", "投洽会2026", "--xlsx", str(workbook))
+    book = openpyxl.load_workbook(workbook)
+    assert book.sheetnames == ["Occasions", "Unfulfilled", "Not started", "Not producing"]
+    assert [c.value for c in book["Unfulfilled"][4]][:2] == ["O1", "会上签约"]

@@ -79,7 +79,9 @@ def test_score_by_hand_with_a_tie(quarter):
         "black",
     )
     assert rows["经开区"]["notes"] == ["no_target"]
-    table = zs("score", "--quarter", "2", "--year", "2026", "--weights", str(quarter)).stdout
+    table = zs(
+        "score", "--quarter", "2", "--year", "2026", "--weights", str(quarter), "--wide"
+    ).stdout
     assert "funds: funds_progress × 50, at most 60 points" in table
     assert "trips: trip_days × 0.5, at most 2 points" in table
     assert "红榜: 乙县" in table and "黑榜: 经开区" in table

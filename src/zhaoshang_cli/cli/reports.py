@@ -167,7 +167,14 @@ def report(
         period = month_period(year if year is not None else today.year, month)
     if flagged or pipeline or by == ["leader"]:
         from zhaoshang_cli.cli.warn import watch_report
+        from zhaoshang_cli.targets import check_metric
 
+        if check_metric(metric).key != "funds":
+            raise Invalid(
+                _("{what} is reckoned on funds (到位资金); leave out --metric.").format(
+                    what="--flagged" if flagged else "--pipeline" if pipeline else "--by leader"
+                )
+            )
         if docx is not None or as_of is not None or occasion is not None:
             raise Invalid(
                 _("--docx, --as-of and --occasion go with the 通报, not with {what}.").format(

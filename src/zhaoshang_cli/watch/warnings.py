@@ -29,7 +29,7 @@ from zhaoshang_cli.models import Unit
 from zhaoshang_cli.report.projects import credited_labels
 from zhaoshang_cli.report.sql import ARRIVAL, PROJECT, PROJECT_UNIT, not_local
 from zhaoshang_cli.units import subtree
-from zhaoshang_cli.watch.counts import alive_on, stage_on
+from zhaoshang_cli.watch.counts import EVENT, alive_on
 from zhaoshang_cli.watch.thresholds import Duration, Thresholds, share_text
 
 RULE = Terms(
@@ -136,16 +136,24 @@ def project_warnings(
     if leader is not None:
         leader = check_leader(session, leader)
     found = Warnings(day, [texts[rule] for rule in RULES if rule in chosen])
-    a = ARRIVAL
-    arrived = (
-        select(a.c.project_id, func.sum(a.c.cny_fen).label("fen"))
-        .where(a.c.arrived_on <= day)
-        .group_by(a.c.project_id)
-        .cte("arrived")
+    # Per project, looked up by index only for the candidates each rule's dates leave: the
+    # money arrived by the day, and the stage it stood at (with the date it got there).
+    a, ev = ARRIVAL, EVENT
+    money = (
+        select(func.coalesce(func.sum(a.c.cny_fen), 0))
+        .where(a.c.project_id == P.c.id, a.c.arrived_on <= day)
+        .scalar_subquery()
     )
-    stage = stage_on(day)
-    money = func.coalesce(arrived.c.fen, 0)
+    latest = (
+        select(ev.c.stage, ev.c.on_date)
+        .where(ev.c.project_id == P.c.id, ev.c.on_date <= day)
+        .order_by(ev.c.on_date.desc(), ev.c.id.desc())
+        .limit(1)
+    )
+    stage = latest.with_only_columns(ev.c.stage).scalar_subquery()
+    moved_on = latest.with_only_columns(ev.c.on_date).scalar_subquery()
     numerator, denominator = limits.low_funds_share.as_integer_ratio()
+    unsigned = or_(P.c.signed_on.is_(None), P.c.signed_on > day)
     conditions = {
         "signed_not_started": (
             P.c.signed_on,
@@ -170,18 +178,16 @@ def project_warnings(
             ),
         ),
         "stalled": (
-            stage.c.moved_on,
+            moved_on,
             limits.stalled,
             and_(
-                stage.c.stage.in_(("lead", "negotiating")),
-                stage.c.moved_on <= limits.stalled.before(day),
+                unsigned,  # only a project not signed by the day can be a lead on it
+                stage.in_(("lead", "negotiating")),
+                moved_on <= limits.stalled.before(day),
             ),
         ),
         "no_amount": (P.c.signed_on, None, and_(P.c.signed_on <= day, P.c.contract_fen.is_(None))),
     }
-    source = P.outerjoin(arrived, arrived.c.project_id == P.c.id).outerjoin(
-        stage, stage.c.project_id == P.c.id
-    )
     common = [not_local(), alive_on(day)]
     if root is not None:
         tree = subtree([root.id])  # type: ignore[list-item]
@@ -199,12 +205,11 @@ def project_warnings(
                 P.c.code,
                 P.c.name,
                 P.c.leader,
-                stage.c.stage,
+                stage.label("stage"),
                 clock.label("clock"),
                 P.c.contract_fen,
                 money.label("arrived_fen"),
             )
-            .select_from(source)
             .where(condition, *common)
             .order_by(clock, P.c.code)
         )
