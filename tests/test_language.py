@@ -53,11 +53,12 @@ CODES = {
     "utf", "sig", "YYYY", "MM", "DD", "W", "bulletin", "template", "import", "export", "unit",
     "project", "list", "rate", "set", "config", "office", "backup", "init", "report", "target",
     "arrival", "arrive", "history", "activity", "check", "info", "demo", "projects", "units",
-    "arrivals", "targets", "rates", "activities", "ledger", "help",
+    "arrivals", "targets", "rates", "activities", "ledger", "help", "warn", "pipeline", "score",
+    "occasion",
 }  # fmt: skip
 # Commands, options, file names, what the user typed (quoted back) and {placeholders}.
 COMMAND = re.compile(
-    r"`[^`]*`|pg_dump .*|\bzs(?: [a-z][a-z-]*)+|--[a-z][a-z-]*|'[^']*'|\{[a-z_]+\}|\b[a-z]+_[a-z_]+\b"
+    r"`[^`]*`|pg_dump .*|\bzs(?: [a-z][a-z-]*)+|--[a-z][a-z-]*|'[^']*'|\{[a-z_]+\}|\b[a-z]+_[a-z_]+\b|\b[a-z]+\.[a-z_]+\b"
     r"|\S+\.(?:db|xlsx|csv|md|docx|bak)\b|/\S*|[a-z+]+://\S+"
 )
 

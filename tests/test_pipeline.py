@@ -111,7 +111,7 @@ def test_periods_are_checked(flow):
     assert snapshot(flow) == before
 
 
-def test_report_over_a_quarter_and_a_campaign(flow):
+def test_report_over_a_quarter_and_a_campaign(flow, monkeypatch):
     zs("arrive", "P1", "250万", "--date", "2026-05-10")
     set_target(flow, "甲县", 1000)
     q2 = json.loads(zs("report", "--quarter", "2", "--year", "2026", "-f", "json").stdout)
@@ -121,13 +121,18 @@ def test_report_over_a_quarter_and_a_campaign(flow):
     jia = next(r for r in q2["groups"][0]["rows"] if r["unit"] == "甲县")
     assert (jia["completion"], jia["progress_ratio"]) == (0.25, 1)
     table = zs("report", "--quarter", "2", "--year", "2026").stdout
-    assert "2026年4-6月全市招商引资完成情况通报" in table
+    assert "全市: completion of investment promotion, April–June 2026" in table
     assert "时序进度 25.0% = 3 months ÷ 12." in table
     run = json.loads(
         zs("report", "--from", "2026-07-20", "--to", "2026-10-31", "-f", "json").stdout
     )
     assert run["time_progress_basis"] == {"basis": "days", "days": 104, "days_in_year": 365}
-    assert "7月20日至10月31日" in zs("report", "--from", "2026-07-20", "--to", "2026-10-31").stdout
+    campaign = zs("report", "--from", "2026-07-20", "--to", "2026-10-31").stdout
+    assert "20 July to 31 October 2026" in campaign
+    monkeypatch.setenv("ZS_LANG", "zh")
+    assert "2026年4-6月全市招商引资完成情况通报" in zs("report", "--quarter", "2").stdout
+    campaign = zs("report", "--from", "2026-07-20", "--to", "2026-10-31").stdout
+    assert "2026年7月20日至10月31日全市招商引资完成情况通报" in campaign
     fails("report", "--month", "4", "--quarter", "2")
     fails("report", "--flagged", "--docx", "x.docx")
 

@@ -20,7 +20,7 @@ def chase_markdown(chase: Any) -> list[str]:
 
     if chase is None:
         return []
-    lines = ["", "## " + _("待督办 (projects to chase on {day})").format(day=chase.day), ""]
+    lines = ["", "## " + _("Projects to chase on {day}").format(day=chase.day), ""]
     counts = chase.counts()
     for rule in chase.rules:
         rows = sorted(

@@ -232,7 +232,7 @@ def workbook(bulletin: Bulletin) -> Callable[[Path], None]:
         subtitle=_("unit: days, count"),
         issuer=issuer,
     )
-    chase = chase_sheet(bulletin.chase, f"{week}·" + _("待督办"), issuer)
+    chase = chase_sheet(bulletin.chase, f"{week}·" + _("Projects to chase"), issuer)
     sheets = [main, chart_sheet(bulletin), events, effort, *([chase] if chase else [])]
     return workbook_writer(sheets)
 

@@ -122,16 +122,29 @@ def own_label(report: Report) -> str:
 
 
 def period_label(report: Report) -> str:
-    """2026年1-4月; January–April 2026 in English."""
-    end = report.period.end
-    if report.month == 1:
-        return _("January {year}").format(year=report.year)
-    if report.month is not None:
-        return _("January–{month_name} {year}").format(
-            year=report.year, month=report.month, month_name=calendar.month_name[report.month]
+    """2026年1-4月, 2026年4-6月, 2026年7月20日至10月31日; January–April 2026 in English."""
+    start, end = report.period.start, report.period.end
+    names = calendar.month_name
+    if start.day == 1 and report.month is not None:
+        if start.month == end.month:
+            return _("{month_name} {year}").format(
+                year=report.year, month=end.month, month_name=names[end.month]
+            )
+        return _("{first_name}–{month_name} {year}").format(
+            year=report.year,
+            first=start.month,
+            month=end.month,
+            first_name=names[start.month],
+            month_name=names[end.month],
         )
-    return _("1 January to {day} {month_name} {year}").format(
-        year=report.year, month=end.month, day=end.day, month_name=calendar.month_name[end.month]
+    return _("{first_day} {first_name} to {day} {month_name} {year}").format(
+        year=report.year,
+        first=start.month,
+        first_day=start.day,
+        month=end.month,
+        day=end.day,
+        first_name=names[start.month],
+        month_name=names[end.month],
     )
 
 
