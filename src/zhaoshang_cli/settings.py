@@ -103,7 +103,9 @@ def _watch_keys() -> dict[str, Key]:
         "warn.stalled": N_("zs warn: a lead or negotiation not moved for this long"),
         "warn.low_funds_after": N_("zs warn: this long after signing, money is checked …"),
         "warn.low_funds_share": N_("zs warn: … against this share of the contract"),
-        "warn.yellow_card": N_("Yellow card: units below this share of time progress (zs warn --units)"),
+        "warn.yellow_card": N_(
+            "Yellow card: units below this share of time progress (zs warn --units)"
+        ),
         "warn.leads_per_person": N_(
             "leads each person should bring (每人2条以上), without a target"
         ),
