@@ -10,27 +10,26 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, select, true
+from sqlalchemy import case, func, select, true
 from sqlmodel import Session
 
 from zhaoshang_cli.errors import Invalid
 from zhaoshang_cli.glossary import UNIT_KINDS
-from zhaoshang_cli.models import Project, ProjectUnit, Unit
+from zhaoshang_cli.models import Unit
 from zhaoshang_cli.report import breakdowns
+from zhaoshang_cli.report.counts import count_actuals
 from zhaoshang_cli.report.lists import project_lists
 from zhaoshang_cli.report.periods import Period, is_month_end, time_progress
 from zhaoshang_cli.report.projects import follow_through
 from zhaoshang_cli.report.sql import (
     ARRIVAL,
     BP,
-    MAJOR_FEN,
     MINOR_PER_WAN,
-    PROJECT,
-    PROJECT_UNIT,
     entered_by,
     not_local,
     within,
 )
+from zhaoshang_cli.report.state import credit_at, project_at
 from zhaoshang_cli.settings import Issuer, issuer
 from zhaoshang_cli.targets import METRICS, check_metric, targets_in_force
 from zhaoshang_cli.units import KIND_ORDER, children_of, find_unit, subtree, top_unit
@@ -111,12 +110,13 @@ def unit_actuals(
     session: Session, root_ids: list[int], metric: str, period: Period, as_of: date | None
 ) -> dict[int, tuple[Decimal, Decimal]]:
     """{root unit: (this period, same period last year)} over each root's whole subtree,
-    crediting joint projects by their shares. Sums come back per share and are multiplied
-    here, exactly: a province's fen times 10000 would overflow a 64-bit SUM, while a sum of
-    each project's arrivals at most once fits as long as the ledger's own amounts do."""
+    crediting joint projects by their shares as they stood on the period's end. Sums come
+    back per share and are multiplied here, exactly: a province's fen times 10000 would
+    overflow a 64-bit SUM, while a sum of each project's arrivals at most once fits as long
+    as the ledger's own amounts do. Counts are of distinct projects (``counts``)."""
     last = period.previous_year()
     tree = subtree(root_ids)
-    pu, p = PROJECT_UNIT, PROJECT
+    pu, p = credit_at(session, period.end, as_of), project_at(session, period.end, as_of)
     if metric in ("funds", "fdi"):
         a = ARRIVAL
         value = a.c.cny_fen if metric == "funds" else a.c.usd_cents
@@ -147,28 +147,13 @@ def unit_actuals(
                     credit, credit.c.project_id == pp.c.project_id
                 )
             )
-            .where(not_local() if metric == "funds" else true())
+            .where(not_local(p) if metric == "funds" else true())
             .group_by(credit.c.root, credit.c.share)
         )
         scale = BP * MINOR_PER_WAN
     else:
-        counted = not_local()
-        if metric == "major":
-            counted = and_(counted, p.c.contract_fen >= MAJOR_FEN)
-        query = (
-            select(
-                tree.c.root,
-                literal(1),
-                func.sum(case((within(p.c.signed_on, period), pu.c.share_bp), else_=0)),
-                func.sum(case((within(p.c.signed_on, last), pu.c.share_bp), else_=0)),
-            )
-            .select_from(
-                p.join(pu, pu.c.project_id == p.c.id).join(tree, tree.c.id == pu.c.unit_id)
-            )
-            .where(counted, entered_by(p.c.created_at, as_of))
-            .group_by(tree.c.root)
-        )
-        scale = Decimal(BP)
+        sets = {root: [root] for root in root_ids}
+        return count_actuals(session, sets, metric, period, as_of)  # type: ignore[return-value]
     totals: dict[int, list[int]] = {}
     for root, share, this, prev in session.connection().execute(query):
         both = totals.setdefault(root, [0, 0])
@@ -243,7 +228,7 @@ def build_report(
     children = children_of(session, parent)
     progress = time_progress(period)
     actuals = unit_actuals(session, [parent.id, *(c.id for c in children)], metric, period, as_of)  # type: ignore[misc]
-    targets = targets_in_force(session, period.year, metric, period.end)
+    targets = targets_in_force(session, period.year, metric, period.end, as_of=as_of)
     zero = (Decimal(0), Decimal(0))
 
     def make_row(u: Unit) -> Row:
@@ -269,6 +254,12 @@ def build_report(
         groups.append(
             Group(kind, label, rows, subtotal(f"{label}小计", kind, rows, progress, threshold))
         )
+    if not spec.money:  # a joint project once in a subtotal, however many of its units
+        sets = {group.kind: [row.unit_id for row in group.rows] for group in groups}
+        counted = count_actuals(session, sets, metric, period, as_of)  # type: ignore[arg-type]
+        for group in groups:
+            group.subtotal.actual, group.subtotal.last_year = counted[group.kind]
+            finish_row(group.subtotal, progress, threshold)
     total = make_row(parent)
     total.unit = f"{parent.name}合计"
     facts = breakdowns.project_facts(session, parent.id, period, as_of)  # type: ignore[arg-type]
@@ -287,7 +278,7 @@ def build_report(
         lists=project_lists(session, parent.id, period, as_of) if with_lists else {},  # type: ignore[arg-type]
         as_of=as_of,
         occasion=occasion,
-        own=own_row(session, parent, groups, total, period, as_of),
+        own=own_row(session, parent, groups, total, period, as_of, metric=metric),
         breakdowns={
             "origin": breakdowns.by_origin(facts),
             "industry": breakdowns.by_industry(facts),
@@ -310,9 +301,13 @@ def own_row(
     total: Row,
     period: Period,
     as_of: date | None,
+    *,
+    metric: str = "funds",
 ) -> Row | None:
     """本级: money and projects credited to the parent itself rather than to a unit under it,
-    so the rows add up to the total. None where the parent holds nothing directly."""
+    so the rows add up to the total (money; a count is of the projects credited to the parent
+    itself, and a joint project counts in every row it credits). None where the parent holds
+    nothing directly."""
     children = [row for group in groups for row in group.rows]
     row = Row(
         unit=own_label(parent),
@@ -323,7 +318,12 @@ def own_row(
         last_year=total.last_year - sum((r.last_year for r in children), Decimal(0)),
         unit_id=parent.id,
     )
-    p, credit = Project.__table__, ProjectUnit.__table__
+    if not METRICS[metric].money:
+        direct_count = count_actuals(
+            session, {parent.id: [parent.id]}, metric, period, as_of, below=False
+        )
+        row.actual, row.last_year = direct_count[parent.id]
+    p, credit = project_at(session, period.end, as_of), credit_at(session, period.end, as_of)
     direct = (
         select(credit.c.project_id)
         .join(p, p.c.id == credit.c.project_id)
@@ -335,8 +335,6 @@ def own_row(
         )
         .limit(1)
     )
-    if as_of is not None:
-        direct = direct.where(p.c.created_at < breakdowns.entered_before(as_of))
     holds = session.connection().execute(direct).first() is not None
     if row.actual == 0 and row.last_year == 0 and not holds:
         return None

@@ -12,11 +12,12 @@ from typing import Any
 from sqlalchemy import and_, func, literal, or_, select, union_all
 from sqlmodel import Session
 
-from zhaoshang_cli.models import Arrival, Project, ProjectUnit
+from zhaoshang_cli.models import Arrival
 from zhaoshang_cli.report.breakdowns import entered_before, project_scope
 from zhaoshang_cli.report.names import unit_labels
 from zhaoshang_cli.report.periods import Period
 from zhaoshang_cli.report.sql import MAJOR_FEN, wan
+from zhaoshang_cli.report.state import credit_at, project_at
 
 LIST_LIMIT = 500
 # Which figure of ``Report.projects`` counts each list in full.
@@ -50,10 +51,13 @@ def project_lists(
     as_of: date | None,
     limit: int = LIST_LIMIT,
 ) -> dict[str, list[dict[str, Any]]]:
-    """Each list's projects in the parent's scope, largest contract first, with the money that
-    arrived for them within the period and the units credited (named unambiguously)."""
-    p, a = Project.__table__, Arrival.__table__
-    scope = project_scope(parent_id)
+    """Each list's projects in the parent's scope as they stood on the period's end, largest
+    contract first, with the money that arrived for them within the period and the units
+    credited then (named unambiguously)."""
+    a = Arrival.__table__
+    p = project_at(session, period.end, as_of)
+    credit = credit_at(session, period.end, as_of)
+    scope = project_scope(parent_id, credit)
     before = entered_before(as_of)
     money = select(func.coalesce(func.sum(a.c.cny_fen), 0)).where(
         a.c.project_id == p.c.id, a.c.arrived_on >= period.start, a.c.arrived_on <= period.end
@@ -90,13 +94,12 @@ def project_lists(
         lists[data.pop("list")].append(data)
     for rows in lists.values():  # a union keeps no order of its own
         rows.sort(key=lambda r: (r["contract_fen"] is None, -(r["contract_fen"] or 0), r["code"]))
-    _name_units(session, lists)
+    _name_units(session, lists, credit)
     return lists
 
 
-def _name_units(session: Session, lists: dict[str, list[dict[str, Any]]]) -> None:
+def _name_units(session: Session, lists: dict[str, list[dict[str, Any]]], credit: Any) -> None:
     """Fill in each row's units, contract and money in 万; ids stay out of the rows."""
-    credit = ProjectUnit.__table__
     ids = {row["id"] for rows in lists.values() for row in rows}
     labels = unit_labels(session)
     credited: dict[int, list[str]] = {}
