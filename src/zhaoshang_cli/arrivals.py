@@ -151,11 +151,12 @@ def prepare_arrival(
     sum) and ``rates`` (a cache) spare a batch one query per row; plain values rather than
     an ORM object keep 100,000 of them quick. ``twin_check``: warn about an arrival already
     recorded with the same project, date and amount (an import finds those itself)."""
-    if project.voided_at is not None:
+    replaying = bool(session.info.get("replay"))  # a ledger read back: as it was entered
+    if project.voided_at is not None and not replaying:
         raise Invalid(
             _("Project {code} was voided; no money can arrive for it.").format(code=project.code)
         )
-    if project.stage == "terminated":
+    if project.stage == "terminated" and not replaying:
         raise Invalid(
             _("Project {code} is terminated; no money can arrive for it.").format(code=project.code)
         )

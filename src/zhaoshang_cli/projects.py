@@ -130,7 +130,7 @@ def add_project(
     twin = None
     if not session.info.get("replay"):  # a ledger read back keeps the duplicates it had
         twin = check_duplicate(session, investor, name, duplicate_ok=duplicate_ok, reason=reason)
-    contract = {}
+    contract: dict = {"contract_fen": contract_fen}
     if contract_fen is not None and contract_currency not in (None, "CNY"):
         from zhaoshang_cli.project_edit import contract_values
 
@@ -145,7 +145,6 @@ def add_project(
         origin=check_origin(origin),
         industry=industry,
         industrial=industrial,
-        contract_fen=contract_fen,
         total_investment_fen=total_investment_fen,
         stage=stage,
         signed_on=signed_on,

@@ -70,7 +70,23 @@ DETAIL_COLUMNS = [
     Col("recruiter", "recruiter"),
     Col("informant", "informant"),
     Col("created_at", "created_at"),
+    Col("contract_currency", "contract_currency"),
+    Col("contract_minor", "contract_original", "money", json_key="contract_original_wan"),
+    Col("voided_at", "voided_at"),
+    Col("void_reason", "void_reason"),
 ]
+# A change of a project (project_change) as scripts read it; money in 万.
+CHANGE_KEYS = (
+    "id",
+    "field",
+    "kind",
+    "old",
+    "new",
+    "effective_on",
+    "reason",
+    "operator",
+    "entered_at",
+)
 STAGE_EVENT_KEYS = (
     "id",
     "stage",
@@ -86,10 +102,18 @@ STAGE_EVENT_KEYS = (
 def add_project_command(
     name: Annotated[str, typer.Option(help="Project name.")],
     unit: Annotated[
-        list[str], typer.Option(help="Responsible unit; repeat for a jointly brought project.")
+        list[str],
+        typer.Option(
+            help="Responsible unit; repeat for a jointly brought project, with shares as "
+            "甲县=70% (else even)."
+        ),
     ],
     amount: Annotated[
         str | None, typer.Option(help="Contract amount: 2.5亿, 4700万, 47000000元 or 万.")
+    ] = None,
+    currency: Annotated[
+        str | None,
+        typer.Option(help="The contract's currency: CNY (default), or USD (合同外资)."),
     ] = None,
     investor: Annotated[str | None, typer.Option(help="Investor company (投资方).")] = None,
     origin: Annotated[
@@ -117,12 +141,28 @@ def add_project_command(
     contact: Annotated[
         str | None, typer.Option(help="Investor contact; private, never in reports or exports.")
     ] = None,
+    duplicate_ok: Annotated[
+        bool,
+        typer.Option(
+            "--duplicate-ok",
+            help="Add it although a project with this investor and name exists (with --reason).",
+        ),
+    ] = False,
+    reason: Annotated[
+        str | None, typer.Option(help="With --duplicate-ok: why this is another project.")
+    ] = None,
     db: DbOption = None,
     operator: OperatorOption = None,
 ) -> None:
-    """Add a project the office brought in."""
+    """Add a project the office brought in (a second with the same investor and name is
+    refused: 不重复统计)."""
+    from zhaoshang_cli.arrivals import check_currency
+
+    contract_currency = check_currency(currency) if currency is not None else "CNY"
     contract = (
-        parse_amount(amount, what="contract amount", currency="CNY") if amount is not None else None
+        parse_amount(amount, what="contract amount", currency=contract_currency)
+        if amount is not None
+        else None
     )
     total = (
         parse_amount(total_investment, what="total investment", currency="CNY")
@@ -149,6 +189,9 @@ def add_project_command(
             recruiter=recruiter,
             informant=informant,
             contact=contact,
+            contract_currency=contract_currency,
+            duplicate_ok=duplicate_ok,
+            reason=reason,
         )
     say(
         _("Added project {code} {name} ({stage}).").format(
@@ -170,11 +213,14 @@ def project_list(
         ),
     ] = None,
     year: Annotated[int | None, typer.Option(help="Only projects signed in this year.")] = None,
+    voided: Annotated[
+        bool, typer.Option("--voided", help="Also list projects voided as entered by mistake.")
+    ] = False,
     db: DbOption = None,
 ) -> Listing:
     """Projects with their contract amount and money arrived so far."""
     with reading(db) as session:
-        rows = list_projects(session, unit=unit, stage=stage, year=year)
+        rows = list_projects(session, unit=unit, stage=stage, year=year, voided=voided)
     return Listing([Col("id", "#", "int", drop=3), *PROJECT_COLUMNS], rows, title="项目")
 
 
@@ -208,6 +254,7 @@ def project_show(
                 {c.out_key: machine_value(c, row.get(c.key)) for c in ARRIVAL_COLUMNS}
                 for row in arrivals
             ]
+            record["changes"] = [change_record(change) for change in detail["changes"]]
             emit(dumps(record) + "\n", out)
         else:
             record["units"] = units_text(record["units"])
@@ -234,6 +281,12 @@ def project_show(
         ("包保领导", detail["leader"]),
         ("招商人", detail["recruiter"]),
         ("终止原因", detail["termination_reason"]),
+        (
+            "作废",
+            f"{detail['voided_at']:%Y-%m-%d} {detail['void_reason']}"
+            if detail["voided_at"]
+            else None,
+        ),
     ]
     if with_contacts:
         fields.append(("联系人", detail.get("contact")))
@@ -245,6 +298,13 @@ def project_show(
         mark = " (更正)" if event["correction"] else ""
         reason = f" — {event['reason']}" if event["reason"] else ""
         out.print(f"  {event['on_date']}  {event['stage']}{mark}{reason}", highlight=False)
+    if any(change["kind"] != "stage" for change in detail["changes"]):
+        from zhaoshang_cli.cli.project_life import change_line
+
+        out.print("变更记录:")
+        for change in detail["changes"]:
+            if change["kind"] != "stage":  # a stage move's dates: in the stage history above
+                out.print(f"  {change_line(change)}", highlight=False)
     out.print("到位资金:")
     for arrival in detail["arrivals"]:
         link = f" 冲销 #{arrival['reverses_id']}" if arrival["reverses_id"] else ""
@@ -258,6 +318,17 @@ def project_show(
             f"{original}{link}  {arrival['ref'] or ''}",
             highlight=False,
         )
+
+
+def change_record(change: dict[str, Any]) -> dict[str, Any]:
+    from zhaoshang_cli.money import to_unit
+
+    record = {key: machine_scalar(change[key]) for key in CHANGE_KEYS}
+    if change["field"] in ("contract_fen", "contract_minor", "total_investment_fen"):
+        for key in ("old", "new"):
+            if change[key] is not None:
+                record[key] = machine_scalar(to_unit(change[key]))
+    return record
 
 
 def project_record(detail: dict[str, Any], with_contacts: bool) -> dict[str, Any]:
@@ -293,13 +364,22 @@ def project_stage(
         bool, typer.Option("--correct", help="Allow a move backwards, logged as a correction.")
     ] = False,
     reason: Annotated[str | None, typer.Option(help="Why (needed to terminate).")] = None,
+    amount: Annotated[
+        str | None,
+        typer.Option(help="With signed: the contract amount signed, e.g. 2.5亿."),
+    ] = None,
     db: DbOption = None,
     operator: OperatorOption = None,
 ) -> None:
     """Move a project to a stage on a date; the history is kept."""
     on = dates.parse_date(date)
+    contract = (
+        parse_amount(amount, what="contract amount", currency="CNY") if amount is not None else None
+    )
     with writing(db, operator) as session:
-        project = move_stage(session, code, stage, on, correct=correct, reason=reason)
+        project = move_stage(
+            session, code, stage, on, correct=correct, reason=reason, contract_fen=contract
+        )
     say(
         _("Project {code} is now {stage} ({date}).").format(
             code=project.code, stage=STAGE.shown(project.stage), date=on
@@ -308,5 +388,8 @@ def project_stage(
 
 
 def register(app: typer.Typer) -> None:
+    from zhaoshang_cli.cli import project_life
+
     app.command("add-project")(add_project_command)
+    project_life.register(project_app)
     app.add_typer(project_app, name="project")

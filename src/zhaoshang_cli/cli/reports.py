@@ -21,6 +21,7 @@ from zhaoshang_cli.cli.common import (
     fit_width,
     reading,
     say,
+    warn,
 )
 from zhaoshang_cli.errors import Invalid
 from zhaoshang_cli.glossary import METRIC
@@ -160,6 +161,13 @@ def report(
         from zhaoshang_cli.report.terminal import print_report
 
         print_report(result, console(wide), scale=yuan, width=fit_width(wide), by=by)
+    for problem in result.warnings:
+        warn(
+            _(
+                "project {code} {name} is signed but has no contract amount; set it with "
+                "`zs project edit {code} --amount …`."
+            ).format(code=problem["project"], name=problem["name"])
+        )
     for path in (xlsx, docx):
         if path is not None:
             typer.echo(

@@ -18,7 +18,7 @@ from zhaoshang_cli.glossary import UNIT_KINDS
 from zhaoshang_cli.models import Unit
 from zhaoshang_cli.report import breakdowns
 from zhaoshang_cli.report.counts import count_actuals
-from zhaoshang_cli.report.lists import project_lists
+from zhaoshang_cli.report.lists import project_lists, signed_without_amount
 from zhaoshang_cli.report.periods import Period, is_month_end, time_progress
 from zhaoshang_cli.report.projects import follow_through
 from zhaoshang_cli.report.sql import (
@@ -85,6 +85,7 @@ class Report:
     own: Row | None = None  # 本级: what the parent holds itself, beside its children
     breakdowns: dict[str, Any] = field(default_factory=dict)
     issuer: Issuer | None = None
+    warnings: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def year(self) -> int:
@@ -287,6 +288,7 @@ def build_report(
             "foreign": foreign_figures(session, parent, period, as_of),
         },
         issuer=issuer(session, year=period.year, month=period.end.month, pattern_key="doc_number"),
+        warnings=signed_without_amount(session, parent.id, period, as_of),  # type: ignore[arg-type]
     )
 
 

@@ -125,3 +125,26 @@ def _name_units(session: Session, lists: dict[str, list[dict[str, Any]]], credit
 def list_total(report_projects: dict[str, Any], name: str) -> int:
     """How many projects a list has in all (its sheet may show only the largest)."""
     return int(report_projects[LIST_COUNTS[name]]["count"])
+
+
+def signed_without_amount(
+    session: Session, parent_id: int, period: Period, as_of: date | None
+) -> list[dict[str, Any]]:
+    """Projects signed in the period with no contract amount: named in the report's warnings,
+    since their 合同额 would otherwise read as nothing at all."""
+    p = project_at(session, period.end, as_of)
+    scope = project_scope(parent_id, credit_at(session, period.end, as_of))
+    query = (
+        select(p.c.code, p.c.name)
+        .select_from(p.join(scope, scope.c.id == p.c.id))
+        .where(
+            func.coalesce(p.c.origin, "") != "local",
+            _conditions(p, period)["signed"],
+            p.c.contract_fen.is_(None),
+        )
+        .order_by(p.c.code)
+    )
+    return [
+        {"project": code, "name": name, "problem": "no_contract_amount"}
+        for code, name in session.connection().execute(query)
+    ]

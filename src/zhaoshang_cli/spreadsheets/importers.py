@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from zhaoshang_cli.activities import add_activity
 from zhaoshang_cli.arrivals import check_currency, set_rate
+from zhaoshang_cli.credit import split_spec
 from zhaoshang_cli.errors import ZsError
 from zhaoshang_cli.models import Activity, ExchangeRate, Project, StageEvent, Target, Unit
 from zhaoshang_cli.money import format_rate
@@ -141,7 +142,10 @@ def import_projects(
             out.skipped.append(f"row {row.number}: project {code or name}")
             continue
         units = [part for part in re.split(r"[、,，;；\n]+", values["units"]) if part.strip()]
-        if not all(table.attempt(row, "units", find_unit, session, unit) for unit in units):
+        named = [table.attempt(row, "units", split_spec, unit) for unit in units]
+        if not all(named) or not all(
+            table.attempt(row, "units", find_unit, session, unit) for unit, _share in named
+        ):
             continue
         events = (history or {}).get(code or "")
         plan = replay_plan(events) if events else walk_plan(table, row)
@@ -176,7 +180,11 @@ def import_projects(
         if events and not matches_row(project, values):
             table.problem(row, "stage", "the stage history (阶段记录) ends elsewhere than this row")
             continue
-        keep(session, values, project, created_at="created_at")
+        keep(session, values, project, created_at="created_at", voided_at="voided_at")
+        if replay(session):  # as the export had them: a USD contract, a void
+            project.contract_currency = values.get("contract_currency")
+            project.contract_minor = values.get("contract_original")
+            project.void_reason = values.get("void_reason")
         if events and replay(session):
             kept_events = session.exec(
                 select(StageEvent)
