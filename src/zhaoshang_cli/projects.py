@@ -87,10 +87,12 @@ def add_project(
     contract_currency: str | None = None,
     duplicate_ok: bool = False,
     reason: str | None = None,
+    entered_on: date | None = None,
 ) -> Project:
     """Units share credit evenly (共同引进) unless shares are stated (``甲县=70%``). A second
     project with the same investor and name is refused (不重复统计) unless ``duplicate_ok``
-    with a reason; ``contract_fen`` is then in ``contract_currency`` (USD: 合同外资)."""
+    with a reason; ``contract_fen`` is then in ``contract_currency`` (USD: 合同外资).
+    ``entered_on``: the day a lead (线索) or negotiation came in, if not today."""
     from zhaoshang_cli.credit import credit_from, credit_text, even_shares
 
     if not name.strip():
@@ -120,13 +122,15 @@ def add_project(
                 stage=STAGE.shown(stage)
             )
         )
+    if entered_on is not None and signed_on is not None:
+        raise Invalid(_("A signed project is dated by --signed; leave out --date."))
     if code is not None:
         code = clean_text(code, "project code", limit=CODE_MAX, required=True)
         if session.exec(select(Project.id).where(Project.code == code)).first():
             raise Invalid(_("A project with code {code!r} already exists.").format(code=code))
     else:
-        code = next_code(session, (signed_on or dates.today()).year)
-    event_date = signed_on or dates.today()
+        code = next_code(session, (signed_on or entered_on or dates.today()).year)
+    event_date = signed_on or entered_on or dates.today()
     twin = None
     if not session.info.get("replay"):  # a ledger read back keeps the duplicates it had
         twin = check_duplicate(session, investor, name, duplicate_ok=duplicate_ok, reason=reason)

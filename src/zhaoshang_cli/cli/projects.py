@@ -125,6 +125,12 @@ def add_project_command(
         bool, typer.Option("--industrial", help="An industrial project.")
     ] = False,
     signed: Annotated[str | None, typer.Option(help="Signing date, YYYY-MM-DD.")] = None,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date", help="For a lead (线索) or one in talks: the day it came in (default today)."
+        ),
+    ] = None,
     stage: Annotated[
         str | None,
         typer.Option(
@@ -170,6 +176,7 @@ def add_project_command(
         else None
     )
     signed_on = dates.parse_date(signed, what="signing date") if signed is not None else None
+    entered_on = dates.parse_date(date) if date is not None else None
     with writing(db, operator) as session:
         project = add_project(
             session,
@@ -192,6 +199,7 @@ def add_project_command(
             contract_currency=contract_currency,
             duplicate_ok=duplicate_ok,
             reason=reason,
+            entered_on=entered_on,
         )
     say(
         _("Added project {code} {name} ({stage}).").format(

@@ -70,7 +70,7 @@ def quantity_text(value: Decimal, metric: str) -> str:
         return money_text(value)
     if metric == "fdi":
         return f"{wan_text(value)}万美元"
-    return f"{plain_number(value)}个"
+    return f"{plain_number(value)}{'条' if metric == 'leads' else '个'}"
 
 
 def flags_text(row: Row, threshold: Decimal) -> str:
