@@ -152,6 +152,7 @@ def import_projects(
         if plan is None:
             continue
         stage, signed_on, moves = plan
+        first_day = events[0]["on_date"] if events and signed_on is None else None
         try:
             project = add_project(
                 session,
@@ -171,6 +172,7 @@ def import_projects(
                 recruiter=values["recruiter"],
                 informant=values["informant"],
                 contact=values["contact"] or (contacts or {}).get(code or ""),
+                entered_on=first_day,  # a lead keeps the day it came in
             )
             for move, on, correct, reason in moves:
                 move_stage(session, project.code, move, on, correct=correct, reason=reason)
