@@ -17,7 +17,7 @@ from zhaoshang_cli.report.breakdowns import entered_before, project_scope
 from zhaoshang_cli.report.names import unit_labels
 from zhaoshang_cli.report.periods import Period
 from zhaoshang_cli.report.sql import MAJOR_FEN, wan
-from zhaoshang_cli.report.state import credit_at, project_at
+from zhaoshang_cli.report.state import credit_at, project_at, reached_by
 
 LIST_LIMIT = 500
 # Which figure of ``Report.projects`` counts each list in full.
@@ -72,7 +72,7 @@ def project_lists(
         p.c.industrial,
         p.c.stage,
         p.c.signed_on,
-        p.c.started_on,
+        reached_by(p.c.started_on, period.end).label("started_on"),
         p.c.contract_fen,
         money.scalar_subquery().label("arrived_fen"),
     )

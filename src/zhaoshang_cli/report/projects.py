@@ -21,7 +21,7 @@ from zhaoshang_cli.report.sql import (
     wan,
     within,
 )
-from zhaoshang_cli.report.state import credit_at, on_state, project_at
+from zhaoshang_cli.report.state import credit_at, on_state, project_at, reached_by
 from zhaoshang_cli.units import subtree
 
 P = PROJECT
@@ -128,8 +128,8 @@ def projects_where(
             P.c.industry,
             P.c.industrial,
             P.c.stage,
-            P.c.signed_on,
-            P.c.started_on,
+            reached_by(P.c.signed_on, period.end).label("signed_on"),
+            reached_by(P.c.started_on, period.end).label("started_on"),
             P.c.contract_fen,
             a.c.period_fen,
             *extra,

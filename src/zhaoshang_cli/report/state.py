@@ -7,9 +7,10 @@ projects and changes entered after ``as_of``.
 
 How: a field's changes (``ProjectChange``) stand on one timeline in entry order, so the value
 on day D as entered by time T is the old value of the field's first change not in force then
-(dated after D, or entered after T), or the project's own column if there is none. Dates
-after D read as not yet reached, and the stage follows from the dates. Where no change is
-pending for the day — the usual case — the plain tables are read, with nothing joined.
+(dated after D, or entered after T), or the project's own column if there is none. The stage
+follows from the dates (one after D is not reached yet; lists show such a date as blank,
+``reached_by``). Where no change is pending for the day — the usual case — the plain tables
+are read, with nothing joined.
 """
 
 from datetime import date
@@ -108,27 +109,32 @@ def project_at(session: Session, end: date, as_of: date | None = None) -> Any:
             (pivot.c.has_industrial == 1, pivot.c.old_industrial == 1), else_=p.c.industrial
         )
         source = p.outerjoin(pivot, pivot.c.project_id == p.c.id)
-    dated = {name: case((values[name] <= end, values[name])) for name in DATES}
+    reached = {name: values[name] <= end for name in DATES}
     unsigned = case(
         (values["stage"].in_(("lead", "negotiating")), values["stage"]),
         (_negotiating_by(end), literal("negotiating")),
         else_=literal("lead"),
     )
-    stage = case(
-        *((dated[name].is_not(None), literal(word)) for name, word in BY_DATE), else_=unsigned
-    )
+    stage = case(*((reached[name], literal(word)) for name, word in BY_DATE), else_=unsigned)
     query = select(
         p.c.id,
         p.c.code,
         *(values[name].label(name) for name in (*TEXT, *NUMBER, "industrial") if name != "stage"),
         stage.label("stage"),
-        *(dated[name].label(name) for name in DATES),
+        *(values[name].label(name) for name in DATES),
         p.c.leader,
         p.c.recruiter,
         p.c.informant,
         p.c.created_at,
     ).select_from(source)
-    return query.where(_kept(as_of)).cte("project_state")
+    return query.where(_kept(as_of)).subquery("project_state")
+
+
+def reached_by(column: Any, end: date) -> Any:
+    """A stage date as a list shows it on ``end``: a later one is not reached yet. (Queries
+    compare the dates with the period themselves, so the state keeps them plain: a date
+    column stays usable by its index.)"""
+    return case((column <= end, column))
 
 
 def _negotiating_by(end: date) -> Any:
@@ -161,7 +167,7 @@ def credit_at(session: Session, end: date, as_of: date | None = None) -> Any:
     before = select(first.c.project_id, BEFORE.c.unit_id, BEFORE.c.share_bp).join(
         BEFORE, BEFORE.c.change_id == first.c.id
     )
-    return union_all(today, before).cte("credit_state")
+    return union_all(today, before).subquery("credit_state")
 
 
 def increases_within(start: date, end: date, as_of: date | None = None) -> Any:
