@@ -574,3 +574,13 @@ def test_export_then_import_reproduces_every_report_byte_for_byte(
     again = tmp_path / "again.xlsx"
     zs("export", "-o", again)
     assert read_xlsx(again)["项目变更"] == read_xlsx(path)["项目变更"]
+
+
+def test_check_finds_an_earlier_credit_that_is_not_whole(joint: Path) -> None:
+    zs("project", "edit", "2026-0001", "--unit", "乙县", "--date", "2026-06-01")
+    assert "is sound" in zs("check").stdout
+    sql(joint, "UPDATE credit_before SET share_bp = 5000 WHERE unit_id = 2")
+    result = fails("check")
+    assert "Project 2026-0001: the credit kept before change 1 adds up to 80%, not 100%." in (
+        result.stdout
+    )
