@@ -584,3 +584,34 @@ def test_check_finds_an_earlier_credit_that_is_not_whole(joint: Path) -> None:
     assert "Project 2026-0001: the credit kept before change 1 adds up to 80%, not 100%." in (
         result.stdout
     )
+
+
+def test_shares_come_in_from_a_sheet_and_go_out_in_the_export(ledger: Path, tmp_path: Path) -> None:
+    from sheets import write_csv
+
+    sheet = write_csv(
+        tmp_path / "项目.csv",
+        [
+            ["项目名称", "责任单位", "投资方", "签约日期", "合同金额(万元)"],
+            ["光伏组件", "甲县=70%、经开区=30%", "某某新能源", "2026-03-01", "1000"],
+            ["冷链", "甲县、乙县", "某某冷链", "2026-03-02", "500"],
+            ["错份额", "甲县=70%、乙县=20%", "某某", "2026-03-03", "10"],
+        ],
+    )
+    before = snapshot(ledger)
+    result = zs("import", "projects", sheet, code=1)
+    assert "add up to 90%, not 100%" in result.stderr
+    assert snapshot(ledger) == before  # all rows or none
+    write_csv(sheet, [row for row in read_csv_rows(sheet) if row[0] != "错份额"])
+    zs("import", "projects", sheet)
+    assert [u["share"] for u in show("2026-0001")["units"]] == [0.7, 0.3]
+    zs("export", "-o", tmp_path / "台账.xlsx")
+    exported = {row[1]: row[2] for row in read_xlsx(tmp_path / "台账.xlsx")["项目"][1:]}
+    assert exported == {"光伏组件": "经开区=30%、甲县=70%", "冷链": "甲县、乙县"}  # largest last
+
+
+def read_csv_rows(path: Path) -> list[list[str]]:
+    import csv
+
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.reader(handle))
