@@ -95,6 +95,7 @@ def effective_for(
 
 
 def field_label(field: str) -> str:
+    """The msgid naming a field (contract_fen → "contract amount"), as the trail names it."""
     from zhaoshang_cli.trail import FIELDS
 
     return FIELDS.get(field.removesuffix("_fen") + "_wan", FIELDS.get(field, field))

@@ -44,17 +44,15 @@ class Edited:
         return "investor" in self.changed
 
 
-def contract_values(
-    session: Session, project: Project, amount_minor: int, currency: str
-) -> dict[str, Any]:
+def contract_values(session: Session, amount_minor: int, currency: str, on: date) -> dict[str, Any]:
     """The contract in CNY 分, and for a foreign currency (合同外资 in USD) its own amount,
-    converted at the rate of the signing month (or this month, before signing)."""
+    converted at the rate of ``on``'s month (the signing month, or this month before)."""
     if currency == "CNY":
         return {"contract_fen": amount_minor, "contract_currency": None, "contract_minor": None}
     from zhaoshang_cli.arrivals import rate_for
     from zhaoshang_cli.money import convert
 
-    rate = rate_for(session, currency, project.signed_on or dates.today())
+    rate = rate_for(session, currency, on)
     return {
         "contract_fen": convert(amount_minor, rate),
         "contract_currency": currency,
@@ -111,7 +109,8 @@ def edit_project(
     if currency is not None and amount_minor is None:
         raise Invalid(_("--currency goes with --amount: give the contract amount in it."))
     if amount_minor is not None:
-        wanted |= contract_values(session, project, amount_minor, currency or "CNY")
+        on = project.signed_on or dates.today()
+        wanted |= contract_values(session, amount_minor, currency or "CNY", on)
     changed = {
         key: (getattr(project, key), value)
         for key, value in wanted.items()

@@ -138,10 +138,8 @@ def add_project(
     if contract_fen is not None and contract_currency not in (None, "CNY"):
         from zhaoshang_cli.project_edit import contract_values
 
-        dated = Project(
-            code=code, name=name, stage=stage, signed_on=signed_on, created_at=dates.utcnow()
-        )
-        contract = contract_values(session, dated, contract_fen, contract_currency)  # type: ignore[arg-type]
+        on = signed_on or dates.today()
+        contract = contract_values(session, contract_fen, contract_currency, on)  # type: ignore[arg-type]
     project = Project(
         code=code,
         name=name,

@@ -116,9 +116,9 @@ def project_edit(
 
 
 def field_word(key: str) -> str:
-    from zhaoshang_cli.trail import FIELDS
+    from zhaoshang_cli.project_changes import field_label
 
-    return FIELDS.get(key.removesuffix("_fen") + "_wan", FIELDS.get(key, key))
+    return field_label(key)
 
 
 def project_increase(
