@@ -229,7 +229,10 @@ def project_list(
     """Projects with their contract amount and money arrived so far."""
     with reading(db) as session:
         rows = list_projects(session, unit=unit, stage=stage, year=year, voided=voided)
-    return Listing([Col("id", "#", "int", drop=3), *PROJECT_COLUMNS], rows, title="项目")
+    columns = [Col("id", "#", "int", drop=3), *PROJECT_COLUMNS]
+    if voided:
+        columns.append(Col("voided", "作废", "bool"))
+    return Listing(columns, rows, title="项目")
 
 
 @project_app.command("show")
