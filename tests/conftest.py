@@ -4,23 +4,32 @@ By default the ledger is an SQLite file in tmp_path. With ``ZS_TEST_DB=postgres`
 suite runs on PostgreSQL instead: a server bundled by the ``pgserver`` package starts once
 per test process (or ``ZS_TEST_DB=postgresql://user@host/db`` names a database of your own, in
 which the tests may create schemas) and each test gets a fresh schema. Tests that only make
-sense on one backend are marked ``sqlite_only`` or ``postgres_only``.
+sense on one backend are marked ``sqlite_only`` or ``postgres_only``; modules whose subject is
+not the database (help, the catalog, terminal widths, output escaping, limits of what is typed,
+the README's tours) are marked ``one_backend`` and run on SQLite only, so the second run stays
+short.
 """
 
 import datetime as dt
+import functools
 import itertools
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import typer.testing
 from typer.testing import CliRunner
 
 from zhaoshang_cli.cli import app
 
 RUNNER = CliRunner()
+# Typer builds the click command tree from the functions' signatures on every invoke (about
+# 0.1 s, more than most commands take); the tree does not change, so the tests build it once.
+typer.testing._get_command = functools.cache(typer.testing._get_command)  # type: ignore[attr-defined]
 TEST_DB = os.environ.get("ZS_TEST_DB", "").strip()
 ON_POSTGRES = TEST_DB.lower() in ("postgres", "postgresql") or "://" in TEST_DB
 
@@ -31,14 +40,16 @@ Location = Path | str
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sqlite_only: needs an SQLite ledger file")
     config.addinivalue_line("markers", "postgres_only: needs a PostgreSQL server")
+    config.addinivalue_line("markers", "one_backend: not about the database; run on SQLite only")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    skip = "sqlite_only" if ON_POSTGRES else "postgres_only"
-    reason = f"{skip.replace('_only', '')} only; this run is on {backend_name()}"
+    skips = ("sqlite_only", "one_backend") if ON_POSTGRES else ("postgres_only",)
     for item in items:
-        if item.get_closest_marker(skip):
-            item.add_marker(pytest.mark.skip(reason=reason))
+        for skip in skips:
+            if item.get_closest_marker(skip):
+                reason = f"marked {skip}; this run is on {backend_name()}"
+                item.add_marker(pytest.mark.skip(reason=reason))
 
 
 def backend_name() -> str:
@@ -133,15 +144,19 @@ def new_location(
         admin.dispose()
 
 
-@pytest.fixture(autouse=True)
-def ledger_path(new_location: Callable[..., Location], monkeypatch: pytest.MonkeyPatch) -> Location:
-    location = new_location()
+def test_environment(monkeypatch: pytest.MonkeyPatch, location: Location) -> None:
     monkeypatch.setenv("ZS_DB", str(location))
     monkeypatch.setenv("ZS_OPERATOR", "tester")
     monkeypatch.setenv("ZS_TODAY", "2026-11-23")
     monkeypatch.delenv("ZS_DEBUG", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("ZS_LANG", "en")  # tests of the Chinese default unset or change it
+
+
+@pytest.fixture(autouse=True)
+def ledger_path(new_location: Callable[..., Location], monkeypatch: pytest.MonkeyPatch) -> Location:
+    location = new_location()
+    test_environment(monkeypatch, location)
     return location
 
 
@@ -221,13 +236,35 @@ def sql(location: Location, statement: str) -> list[tuple]:
         engine.dispose()
 
 
-@pytest.fixture
-def ledger(ledger_path: Location) -> Location:
-    """An initialised ledger with a small city: 全市 → 甲县, 乙县, 经开区, 市商务局."""
+def build_city() -> None:
     zs("init")
     zs("unit", "add", "全市", "--kind", "city")
     zs("unit", "add", "甲县", "--kind", "county", "--parent", "全市")
     zs("unit", "add", "乙县", "--kind", "county", "--parent", "全市")
     zs("unit", "add", "经开区", "--kind", "zone", "--parent", "全市")
     zs("unit", "add", "市商务局", "--kind", "department", "--parent", "全市")
+
+
+@pytest.fixture(scope="session")
+def city_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small city built once, through the CLI, for the SQLite tests to copy."""
+    import sqlite3
+
+    path = tmp_path_factory.mktemp("city") / "ledger.db"
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        test_environment(monkeypatch, path)
+        build_city()
+    connection = sqlite3.connect(path)  # everything in the file itself, none in a -wal
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    return path
+
+
+@pytest.fixture
+def ledger(ledger_path: Location, request: pytest.FixtureRequest) -> Location:
+    """An initialised ledger with a small city: 全市 → 甲县, 乙县, 经开区, 市商务局."""
+    if ON_POSTGRES:
+        build_city()
+    else:
+        shutil.copyfile(request.getfixturevalue("city_file"), ledger_path)
     return ledger_path

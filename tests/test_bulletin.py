@@ -296,6 +296,7 @@ def read_only(city):
     city.chmod(0o644)
 
 
+@pytest.mark.sqlite_only  # file modes
 def test_read_only_ledger_writes_no_file(read_only, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
@@ -311,6 +312,7 @@ def test_read_only_ledger_writes_no_file(read_only, tmp_path):
     assert snapshot(read_only) == before
 
 
+@pytest.mark.sqlite_only  # file modes
 def test_the_run_is_recorded_before_any_file_is_put_in_place(read_only, tmp_path):
     """Past the up-front check (as if the ledger turned read-only mid-run): the record fails
     first, and the rendered pair is thrown away."""

@@ -16,6 +16,8 @@ from conftest import ON_POSTGRES, fails, snapshot, sql, zs
 from zhaoshang_cli.cli import app
 from zhaoshang_cli.ledger import shown
 
+pytestmark = pytest.mark.one_backend  # not about the database
+
 HEAVY = ("pandas", "openpyxl", "alembic", "xlsxwriter", "docx")
 
 

@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
 from bench_writers import run
 
 
+@pytest.mark.sqlite_only  # PostgreSQL: test_concurrency_postgres.py
 def test_writers_beside_a_big_import_are_all_stored(tmp_path: Path) -> None:
     """4 clerks enter arrivals (10 each, and on until the import is over) while 20,000 rows
     are imported into the projects they write to: every arrival is stored, none refused."""
@@ -160,6 +161,7 @@ def hold_the_write_lock(path: Path, until: threading.Event | float) -> threading
     return thread
 
 
+@pytest.mark.sqlite_only  # SQLite's write lock, held by another connection
 def test_a_writer_waits_for_a_long_write_and_says_so_once(ledger: Path) -> None:
     told: list[str] = []
     opened = Ledger.open(str(ledger), on_wait=lambda: told.append("waiting"))
@@ -176,6 +178,7 @@ def test_a_writer_waits_for_a_long_write_and_says_so_once(ledger: Path) -> None:
     assert "丙县" in zs("unit", "list").stdout
 
 
+@pytest.mark.sqlite_only  # SQLite's write lock, held by another connection
 def test_on_a_terminal_the_wait_is_announced(ledger: Path) -> None:
     """A real `zs` process whose stderr is a terminal (a pty); the lock is let go only once
     the process has said it waits."""
@@ -206,6 +209,7 @@ def test_on_a_terminal_the_wait_is_announced(ledger: Path) -> None:
     assert "丙县" in zs("unit", "list").stdout
 
 
+@pytest.mark.sqlite_only  # SQLite's write lock, held by another connection
 def test_in_a_log_the_wait_is_not_announced(ledger: Path) -> None:
     holder = hold_the_write_lock(ledger, 1.0)
     began = time.perf_counter()
@@ -215,6 +219,7 @@ def test_in_a_log_the_wait_is_not_announced(ledger: Path) -> None:
     assert waited >= 0.5 and quiet.stderr == ""
 
 
+@pytest.mark.sqlite_only  # SQLite's write lock, held by another connection
 def test_a_writer_that_waits_too_long_is_refused_in_one_sentence(
     ledger: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -10,6 +10,8 @@ from rich.cells import cell_len
 from conftest import zs
 from zhaoshang_cli.fit import Spec, plan, table_width, wrap
 
+pytestmark = pytest.mark.one_backend  # not about the database
+
 LONG_NAMES = ("高新技术产业开发区管委会", "市发展和改革委员会", "市交通运输局")
 WIDTHS = (80, 120)
 

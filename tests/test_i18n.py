@@ -5,6 +5,8 @@ import pytest
 from conftest import zs
 from zhaoshang_cli.i18n import resolve_language
 
+pytestmark = pytest.mark.one_backend  # not about the database
+
 
 @pytest.mark.parametrize(
     ("environ", "expected"),
@@ -71,7 +73,9 @@ def test_a_clerks_session_reads_in_chinese_by_default(
     monkeypatch.delenv("ZS_LANG", raising=False)
     monkeypatch.setenv("LANG", "C")
     assert zs("init").stdout.startswith("已在 ")
-    assert "上次备份：从未备份" in zs("info").stdout
+    from conftest import ON_POSTGRES
+
+    assert ("备份方法：pg_dump" if ON_POSTGRES else "上次备份：从未备份") in zs("info").stdout
     assert zs("unit", "add", "全市", "--kind", "市").stdout == "已添加市 全市（id 1）。\n"
     zs("unit", "add", "甲县", "--kind", "县区", "--parent", "全市")
     added = zs("add-project", "--name", "新能源电池", "--unit", "甲县", "--signed", "2026-03-01")

@@ -14,6 +14,8 @@ import pytest
 
 from conftest import fails, snapshot, zs
 
+pytestmark = pytest.mark.one_backend  # not about the database
+
 
 @pytest.fixture
 def chinese(monkeypatch: pytest.MonkeyPatch) -> None:

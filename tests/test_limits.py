@@ -17,6 +17,8 @@ from zhaoshang_cli.errors import Invalid
 from zhaoshang_cli.money import parse_amount
 from zhaoshang_cli.text import clean_text
 
+pytestmark = pytest.mark.one_backend  # not about the database
+
 WAN_FEN = 1_000_000
 
 

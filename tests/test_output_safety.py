@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import sql, zs
+from conftest import ON_POSTGRES, sql, zs
 from zhaoshang_cli.safety import csv_safe
+
+pytestmark = pytest.mark.one_backend  # not about the database
 
 LEGACY_CR = "新材料\r=cmd|' /C calc'!A0"  # entered before zs refused control characters
 CSV_COMMANDS = [
@@ -38,8 +40,9 @@ def legacy(ledger: Path) -> Path:
     zs("activity", "add", "甲县", "--date", "2026-04-02", "--visits", "1", "--note", "走访\n@x")
     zs("target", "set", "甲县", "1亿", "--year", "2026", "--reason", "调整\n+1")
     sql(ledger, "UPDATE project SET name = '" + LEGACY_CR.replace("'", "''") + "'")
-    sql(ledger, "UPDATE unit SET name = '甲县' || char(13) || '-2+3' WHERE name = '甲县'")
-    sql(ledger, "UPDATE audit SET operator = 'x' || char(10) || '=1+1' WHERE id = 1")
+    char = "chr" if ON_POSTGRES else "char"
+    sql(ledger, f"UPDATE unit SET name = '甲县' || {char}(13) || '-2+3' WHERE name = '甲县'")
+    sql(ledger, f"UPDATE audit SET operator = 'x' || {char}(10) || '=1+1' WHERE id = 1")
     return ledger
 
 

@@ -130,6 +130,7 @@ def test_one_bulletin_run_per_shared_ledger(ledger: str, tmp_path: Path) -> None
     assert not list(out.glob("2026-*"))
     zs("bulletin", "--week", "2026-W16", "--out", out)
     assert sorted(p.name for p in out.glob("2026-*")) == [
+        "2026-W16-bulletin.docx",
         "2026-W16-bulletin.md",
         "2026-W16-bulletin.xlsx",
     ]

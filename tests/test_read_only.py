@@ -20,6 +20,8 @@ import pytest
 from conftest import RUNNER, snapshot, zs
 from zhaoshang_cli.cli import app
 
+pytestmark = pytest.mark.sqlite_only  # file and folder permissions
+
 DROP = ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner"]
 READS = {  # command: what its output shows
     ("unit", "list"): "甲县",

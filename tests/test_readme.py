@@ -10,6 +10,8 @@ import pytest
 
 from conftest import zs
 
+pytestmark = pytest.mark.one_backend  # not about the database
+
 ROOT = Path(__file__).resolve().parents[1]
 TOUR = "<!-- tour -->"
 SHELL = set("|><;&$`")

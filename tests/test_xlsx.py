@@ -10,6 +10,8 @@ import pytest
 from zhaoshang_cli.errors import Invalid
 from zhaoshang_cli.xlsx import Sheet, Style, footer_text, save_sheets, wrap_text
 
+pytestmark = pytest.mark.one_backend  # not about the database
+
 DAY = Style(number_format="yyyy-mm-dd")
 
 

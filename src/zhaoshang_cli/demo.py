@@ -14,7 +14,8 @@ from sqlmodel import Session, select
 
 from zhaoshang_cli import dates
 from zhaoshang_cli.activities import add_activity
-from zhaoshang_cli.arrivals import record_arrival, set_rate
+from zhaoshang_cli.arrivals import Prepared, prepare_arrival, set_rate
+from zhaoshang_cli.bulk import insert_arrivals
 from zhaoshang_cli.demo_names import investor_name, project_name
 from zhaoshang_cli.errors import Invalid
 from zhaoshang_cli.ledger import Ledger, is_url
@@ -138,6 +139,9 @@ def build_demo(session: Session, today: date) -> tuple[int, int, int, int]:
         + DEPARTMENTS[:6]
     )
     projects = arrivals = 0
+    # Arrivals are checked one by one as `zs arrive` checks them, and written in one go.
+    batch: list[Prepared] = []
+    rates: dict[tuple[str, str], int] = {}
     # A steady pace of signings (about a tenth more each year), so this year's money compares
     # with last year's as a real city's does.
     signings = {y: round(48 * 1.1 ** (y - years[0])) for y in years}
@@ -189,7 +193,7 @@ def build_demo(session: Session, today: date) -> tuple[int, int, int, int]:
                 ended = _day(rng, signed, period_end)
                 move_stage(session, project.code, "terminated", ended, reason="投资方资金链断裂")
                 continue
-            paid = 0
+            paid = arrived = 0
             on = signed + timedelta(days=rng.randrange(10, 50))
             while on <= period_end and paid < contract * 0.9:
                 part = min(contract - paid, contract * rng.randrange(6, 20) // 100)
@@ -197,22 +201,26 @@ def build_demo(session: Session, today: date) -> tuple[int, int, int, int]:
                 if part <= 0:
                     break
                 if origin == "foreign" and rng.random() < 0.7:
-                    usd_cents = part * 100 // 712 // 100 * 100
-                    record_arrival(
-                        session,
-                        project.code,
-                        usd_cents,
-                        on=on,
-                        currency="USD",
-                        ref=f"外汇回单{arrivals + 1:05d}",
-                    )
+                    amount, currency = part * 100 // 712 // 100 * 100, "USD"
+                    ref = f"外汇回单{arrivals + 1:05d}"
                 else:
-                    record_arrival(
-                        session, project.code, part, on=on, ref=f"银行回单{arrivals + 1:05d}"
-                    )
+                    amount, currency, ref = part, "CNY", f"银行回单{arrivals + 1:05d}"
+                prepared = prepare_arrival(
+                    session,
+                    project,
+                    amount,
+                    on=on,
+                    currency=currency,
+                    ref=ref,
+                    so_far=arrived,
+                    rates=rates,
+                )
+                batch.append(prepared)
+                arrived += prepared.values["cny_fen"]
                 arrivals += 1
                 paid += part
                 on += timedelta(days=rng.randrange(30, 120))
+    insert_arrivals(session, batch)
     _set_targets(session, rng, year, month)
     for key, value in DEMO_SETTINGS.items():
         set_setting(session, key, value)

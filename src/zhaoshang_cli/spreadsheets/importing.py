@@ -194,7 +194,7 @@ def import_ledger(session: Session, ledger_file: LedgerFile) -> ImportResult:
             result.outcomes.append(outcome)
     codes = dict(session.exec(select(Project.code, Project.id)).all())
     carried = replay_audit(session, tables.get(AUDIT.name), codes)
-    restart_ids(session)  # the trail came with its ids: this import's own entry goes after
+    restart_ids(session)  # the trail came with its own ids: new entries number on from them
     if carried:
         result.notes.append(f"{AUDIT.title}: carried over {carried} entries of the audit trail")
     added = {outcome.kind.name: len(outcome.added) for outcome in result.outcomes}
