@@ -66,7 +66,10 @@ NEEDS = {
     "import rates": ("{dir}/in.csv",),
     "import targets": ("{dir}/in.csv",),
     "import units": ("{dir}/in.csv",),
+    "project edit": ("2026-0001",),
+    "project increase": ("2026-0001", "1000万", "--date", "2026-04-01"),
     "project show": ("2026-0001",),
+    "project void": ("2026-0002", "--reason", "录错"),
     "project stage": ("2026-0001", "completed", "--date", "2026-05-01"),
     "rate set": ("USD", "7.1", "--month", "2026-05"),
     "report": ("--month", "4", "--year", "2026"),
@@ -160,6 +163,43 @@ SWEEP = [
     Bad("project stage", ("2026-0001", "completed", "--date", "2999-01-01"), "outside the years"),
     Bad("project stage", ("2026-0001", "terminated", "--date", "2026-05-01", "--reason", "\x1b"),
         "U+001B"),
+    row("add-project", "--unit", "乙县=70%", says="Give every unit its share"),
+    Bad("add-project", ("--name", "x", "--unit", "甲县=70%", "--unit", "乙县=20%"),
+        "add up to 90%, not 100%"),
+    Bad("add-project", ("--name", "x", "--unit", "甲县=170%"), "not a percentage above 0"),
+    Bad("add-project", ("--name", "x", "--unit", "甲县=33.333%", "--unit", "乙县=66.667%"),
+        "at most two decimals"),
+    Bad("add-project", ("--name", " 新材料 项目", "--unit", "乙县"), "is already in the ledger"),
+    row("add-project", "--duplicate-ok", says="--duplicate-ok needs a --reason"),
+    row("add-project", "--amount", "100万", "--currency", "EUR", says="no EUR rate for"),
+    row("project edit", says="Nothing to change"),
+    row("project edit", "--name", "", says="A project needs a --name"),
+    row("project edit", "--name", "食品项目", says="Project 2026-0002 (食品项目"),
+    row("project edit", "--investor", "某某\x1b公司", says="U+001B (escape)"),
+    row("project edit", "--unit", "甲县=60%", "--unit", "乙县=30%", says="add up to 90%"),
+    row("project edit", "--unit", "丁县", says="no unit named '丁县'"),
+    row("project edit", "--currency", "USD", says="--currency goes with --amount"),
+    row("project edit", "--industry", "x", "--date", "", says="'' is not a date"),
+    row("project edit", "--amount", "0", says="is zero"),
+    Bad("project edit", ("2026-0003", "--industry", "x"), "was voided"),
+    Bad("project edit", ("2026-0001", "--amount", "2亿", "--date", "2026-03-15"),
+        "a change from an earlier day (2026-03-15)"),
+    Bad("project increase", ("2026-0002", "100万", "--date", "2026-07-01"), "no contract amount"),
+    Bad("project increase", ("2026-0001", "100万", "--date", "2026-02-01"),
+        "before project 2026-0001's signing date"),
+    Bad("project increase", ("2026-0001", "--date", "2026-04-01", "--", "-100万"), "negative"),
+    Bad("project increase", ("2026-0001", "100万", "--date", "2026-03-31"),
+        "a change from an earlier day"),
+    Bad("project increase", ("2026-0004", "100万", "--date", "2026-07-01"), "is not signed"),
+    row("project increase", "--reason", "增\x00资", says="U+0000 (NUL)"),
+    Bad("project void", ("2026-0002", "--reason", " "), "needs a --reason"),
+    Bad("project void", ("2026-0003", "--reason", "又录错"), "was voided"),
+    Bad("project void", ("2099-0001", "--reason", "x"), "no project with code '2099-0001'"),
+    Bad("project stage", ("2026-0001", "completed", "--date", "2026-05-01", "--amount", "1亿"),
+        "--amount goes with a move to signed"),
+    Bad("project stage", ("2026-0004", "signed", "--date", "2026-05-01", "--amount", "1,5万"),
+        "commas in the wrong places"),
+    Bad("arrive", ("2026-0003", "10万", "--date", "2026-04-01"), "was voided"),
     row("arrive", "--ref", "回单\x1b[8m", says="U+001B (escape)"),
     row("arrive", "--note", "\u202egnp.exe", says="right-to-left override"),
     Bad("arrive", ("2026-0001", "1,5万", "--date", "2026-04-01"), "commas in the wrong places"),
@@ -286,6 +326,10 @@ def populated(tmp_path_factory: pytest.TempPathFactory) -> Path:
            "--signed", "2026-03-01")  # fmt: skip
         zs("project", "stage", "2026-0001", "started", "--date", "2026-03-20")
         zs("add-project", "--name", "食品项目", "--unit", "乙县", "--signed", "2026-06-01")
+        zs("add-project", "--name", "录错项目", "--unit", "乙县", "--signed", "2026-06-01")
+        zs("project", "void", "2026-0003", "--reason", "录错")
+        zs("add-project", "--name", "线索", "--unit", "乙县", "--code", "2026-0004")
+        zs("project", "increase", "2026-0001", "500万", "--date", "2026-04-01")
         zs("arrive", "2026-0001", "100万", "--date", "2026-04-01")
         zs("target", "set", "全市", "10亿", "--year", "2026")
         zs("rate", "set", "USD", "7.1", "--month", "2026-04")

@@ -293,7 +293,7 @@ def test_export_keeps_text_as_text_and_contacts_private(ledger: Path, tmp_path: 
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix != ".db") == ["全市台账.xlsx"]
     workbook = openpyxl.load_workbook(path)
     assert workbook.sheetnames == [
-        "单位", "汇率", "项目", "阶段记录", "项目单位", "到位资金", "目标任务", "招商工作量",
+        "单位", "汇率", "项目", "阶段记录", "项目变更", "项目单位", "到位资金", "目标任务", "招商工作量",
         "操作记录",
     ]  # fmt: skip
     cells = [cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row]

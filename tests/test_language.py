@@ -106,6 +106,12 @@ def session(folder: Path) -> list[str]:
     run("rate", "set", "USD", "7.10", "--month", "2026-04")
     run("arrive", "2026-0002", "120万", "--currency", "USD", "--date", "2026-04-12")
     run("arrival", "reverse", "2", "--reason", "重复录入")
+    run("project", "edit", "2026-0002", "--leader", "张三", "--reason", "年中调整")
+    run("project", "increase", "2026-0001", "5000万", "--date", "2026-04-20")
+    run("add-project", "--name", "新能源电池", "--unit", "甲县=70%", "--unit", "乙县=20%",
+        code=1)  # fmt: skip
+    run("add-project", "--name", "新能源电池", "--unit", "甲县", "--investor", "某某电池有限公司",
+        code=1)  # fmt: skip
     run("project", "list")
     run("project", "show", "2026-0001", "--with-contacts")
     run("arrival", "list")
@@ -137,6 +143,7 @@ def session(folder: Path) -> list[str]:
     run("info")
     run("check")
     run("history", "--project", "2026-0001")
+    run("history", "--project", "2026-0002")
     run("report", "--month", "4", "--year", "2026", "--by", "origin", "--by", "industry",
         "--by", "tier", "--by", "status")  # fmt: skip
     report = zs("report", "--month", "4", "--year", "2026", "--xlsx", folder / "r.xlsx").stdout
@@ -153,6 +160,11 @@ def session(folder: Path) -> list[str]:
     run("target", "allocate", "全市", "--year", "2026", code=1)
     run("arrival", "reverse", "99", "--reason", "x", code=1)
     run("bulletin", "--week", "2026-W60", code=1)
+    run("add-project", "--name", "冷链物流园", "--unit", "乙县", "--investor", "某某电池有限公司")
+    run("project", "void", "2026-0003", "--reason", "重复录入")
+    run("project", "list", "--voided")
+    run("project", "show", "2026-0003")
+    run("arrive", "2026-0003", "5万", code=1)
     run("project", "show", code=2)
     run("project", "shw", code=2)
     run("project", "list", "--bogus", code=2)

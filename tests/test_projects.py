@@ -81,6 +81,11 @@ def test_add_project_with_every_option_round_trips(ledger: Path) -> None:
         "units": [{"unit": "甲县", "share": 1}],
         "arrivals": [],
         "arrived_wan": 0,
+        "contract_currency": None,
+        "contract_original_wan": None,
+        "voided_at": None,
+        "void_reason": None,
+        "changes": [],
     }
     (event,) = detail["stages"]
     assert (event["stage"], event["on_date"], event["operator"]) == (

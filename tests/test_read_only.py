@@ -93,7 +93,17 @@ def unprivileged_runner() -> Callable[..., list[Run]]:
 
 @pytest.fixture
 def filled(ledger: Path) -> Path:
-    zs("add-project", "--name", "新材料", "--unit", "甲县", "--signed", "2026-03-01")
+    zs(
+        "add-project",
+        "--name",
+        "新材料",
+        "--unit",
+        "甲县",
+        "--signed",
+        "2026-03-01",
+        "--amount",
+        "1亿",
+    )
     zs("arrive", "2026-0001", "10万", "--date", "2026-04-01")
     zs("target", "set", "全市", "10亿", "--year", "2026")
     zs("rate", "set", "USD", "7.1", "--month", "2026-04")

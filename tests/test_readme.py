@@ -63,7 +63,17 @@ def test_the_tour_runs_as_written(
     arrivals = json.loads(zs("arrival", "list", "--project", "2026-0002", "-f", "json").stdout)
     assert [(a["id"], a["reversed_by"]) for a in arrivals] == [(2, None), (3, 4), (4, None)]
     projects = json.loads(zs("project", "list", "--format", "json").stdout)
-    assert [p["stage"] for p in projects] == ["started", "started"]
+    assert [p["stage"] for p in projects] == ["started", "started", "lead"]  # 2026-0003 void
+    counted = json.loads(
+        zs("report", "--month", "4", "--year", "2026", "--metric", "projects", "-f", "json").stdout
+    )
+    rows = {row["unit"]: row["actual"] for group in counted["groups"] for row in group["rows"]}
+    assert (rows["甲县"], rows["乙县"], rows["经开区"], counted["total"]["actual"]) == (1, 1, 1, 2)
+    leads = json.loads(
+        zs("report", "--month", "4", "--year", "2026", "--metric", "leads", "--unit", "市商务局",
+           "-f", "json").stdout
+    )  # fmt: skip
+    assert leads["total"]["actual"] == 1
     assert (tmp_path / "2026-W16-bulletin.xlsx").exists() or (
         tmp_path / "bulletins" / "2026-W16-bulletin.xlsx"
     ).exists()

@@ -219,14 +219,18 @@ def test_one_level_down(city):
 
 
 def test_other_metrics(city):
-    rows = rows_by_unit(report_json("--month", "4", "--metric", "projects"))
-    assert rows["甲县"]["actual"] == 1.5 and rows["乙县"]["actual"] == 0.5  # P4 is shared
+    data = report_json("--month", "4", "--metric", "projects")
+    rows = rows_by_unit(data)
+    # P4 is shared by 甲县 and 乙县: one project in each row, and once in the subtotal.
+    assert rows["甲县"]["actual"] == 2 and rows["乙县"]["actual"] == 1
+    assert data["groups"][0]["subtotal"]["actual"] == 2 and data["total"]["actual"] == 2
     major = report_json("--month", "4", "--metric", "major")
     assert major["total"]["actual"] == 1
 
 
 def test_as_of_reproduces_an_earlier_day(city):
     sql(city, "UPDATE arrival SET entered_at = '2026-04-06 09:00:00.000000' WHERE id = 4")
+    sql(city, "UPDATE project SET created_at = '2026-02-01 09:00:00.000000' WHERE id = 1")
     # On 10 April the 200万 was in the ledger; the reversal came later (entered today).
     then = report_json("--month", "4", "--as-of", "2026-04-10")
     assert rows_by_unit(then)["甲县"]["actual"] == 200

@@ -144,12 +144,19 @@ def prepare_arrival(
     source: str | None = None,
     so_far: int | None = None,
     rates: dict[tuple[str, str], int] | None = None,
+    twin_check: bool = True,
 ) -> Prepared:
     """The checks and the columns of one arrival, not yet written: ``record_arrival`` adds
     one, an import collects many for ``bulk.insert_arrivals``. ``so_far`` (the project's arrived
     sum) and ``rates`` (a cache) spare a batch one query per row; plain values rather than
-    an ORM object keep 100,000 of them quick."""
-    if project.stage == "terminated":
+    an ORM object keep 100,000 of them quick. ``twin_check``: warn about an arrival already
+    recorded with the same project, date and amount (an import finds those itself)."""
+    replaying = bool(session.info.get("replay"))  # a ledger read back: as it was entered
+    if project.voided_at is not None and not replaying:
+        raise Invalid(
+            _("Project {code} was voided; no money can arrive for it.").format(code=project.code)
+        )
+    if project.stage == "terminated" and not replaying:
         raise Invalid(
             _("Project {code} is terminated; no money can arrive for it.").format(code=project.code)
         )
@@ -169,6 +176,13 @@ def prepare_arrival(
     else:
         usd_cents = None
     warnings = arrival_warnings(session, project, on, cny_fen, so_far=so_far)
+    if twin_check and (twin := same_arrival(session, project, on, currency, amount_minor)):
+        warnings.append(
+            _(
+                "the same project, date and amount as arrival {id}; if it was entered twice, "
+                "reverse one with `zs arrival reverse`"
+            ).format(id=twin)
+        )
     values = {
         "project_id": project.id,
         "arrived_on": on,
@@ -229,6 +243,28 @@ def arrival_warnings(
                 )
             )
     return warnings
+
+
+def same_arrival(
+    session: Session, project: Project, on: date, currency: str, amount_minor: int
+) -> int | None:
+    """An arrival in force (neither a reversal nor reversed) of the project on the day, in
+    the same currency and amount: the id of the first, if any."""
+    reversal = aliased(Arrival)
+    query = (
+        select(Arrival.id)
+        .outerjoin(reversal, col(reversal.reverses_id) == col(Arrival.id))
+        .where(
+            Arrival.project_id == project.id,
+            Arrival.arrived_on == on,
+            Arrival.currency == currency,
+            Arrival.amount_minor == amount_minor,
+            col(Arrival.reverses_id).is_(None),
+            col(reversal.id).is_(None),
+        )
+        .order_by(col(Arrival.id))
+    )
+    return session.exec(query).first()
 
 
 def reverse_arrival(session: Session, arrival_id: int, reason: str) -> Arrival:

@@ -95,6 +95,8 @@ def plain(values: dict[str, Any] | None, metric: str | None = None) -> dict[str,
     for key, value in values.items():
         if value is not None and key == "amount_minor":
             key, value = "amount_original_wan", to_unit(value)
+        elif value is not None and key == "contract_minor":
+            key, value = "contract_original_wan", to_unit(value)
         elif value is not None and key == "rate_micro":
             key, value = "rate", format_rate(value)
         elif value is not None and key.endswith(("_fen", "_cents")):

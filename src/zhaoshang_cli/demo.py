@@ -21,6 +21,7 @@ from zhaoshang_cli.errors import Invalid
 from zhaoshang_cli.ledger import Ledger, is_url
 from zhaoshang_cli.models import AuditEntry
 from zhaoshang_cli.money import WAN, YI
+from zhaoshang_cli.project_changes import find_duplicate
 from zhaoshang_cli.projects import add_project, move_stage
 from zhaoshang_cli.report.periods import latest_complete_month, month_period
 from zhaoshang_cli.settings import set_setting
@@ -99,6 +100,11 @@ def _amount(rng: random.Random) -> int:
     return yuan * 100
 
 
+def project_name_base(name: str) -> str:
+    """年产5万吨铝型材项目(2期) → 年产5万吨铝型材项目."""
+    return name.split("(")[0] if name.endswith("期)") else name
+
+
 def _day(rng: random.Random, start: date, end: date) -> date:
     return start + timedelta(days=rng.randrange((end - start).days + 1))
 
@@ -152,12 +158,18 @@ def build_demo(session: Session, today: date) -> tuple[int, int, int, int]:
                 if other not in units[0]:
                     units.append(other)
             contract = _amount(rng)
+            name = project_name(rng, industry)
+            investor = investor_name(rng, industry, origin)
+            phase = 2
+            while find_duplicate(session, investor, name):  # the same company's next phase
+                name = f"{project_name_base(name)}({phase}期)"
+                phase += 1
             project = add_project(
                 session,
-                name=project_name(rng, industry),
+                name=name,
                 units=units,
                 contract_fen=contract,
-                investor=investor_name(rng, industry, origin),
+                investor=investor,
                 origin=origin,
                 industry=industry,
                 industrial=industrial,

@@ -2,7 +2,7 @@
 
 First SQLite's view (``integrity_check``, ``foreign_key_check``), then the invariants the
 commands maintain and a hand edit or a bad restore could break: credit shares that add up to
-100%, reversals that cancel one original of the same project exactly, a stage history that
+100% (today's, and those kept from before each change of credit), reversals that cancel one original of the same project exactly, a stage history that
 ends at the project's stage, and an audit entry for every row written. Each problem is one
 line; an invariant that fails many times lists the first few and counts the rest.
 """
@@ -113,6 +113,21 @@ def share_problems(session: Session) -> list[str]:
         elif not_positive:
             lines.append(
                 _("Project {code} credits a unit with a share of 0% or less.").format(code=code)
+            )
+    earlier = rows(  # the credit each change of credit replaced, kept for earlier periods
+        session,
+        "SELECT p.code, c.id, COALESCE(SUM(b.share_bp), 0) FROM project_change c"
+        " JOIN project p ON p.id = c.project_id"
+        " LEFT JOIN credit_before b ON b.change_id = c.id"
+        " WHERE c.field = 'credit' GROUP BY p.code, c.id ORDER BY c.id",
+    )
+    for code, change, total in earlier:
+        if total != 10_000:
+            lines.append(
+                _(
+                    "Project {code}: the credit kept before change {change} adds up to "
+                    "{total}%, not 100%."
+                ).format(code=code, change=change, total=f"{total / 100:g}")
             )
     return listed(lines, N_("projects with wrong shares"))
 

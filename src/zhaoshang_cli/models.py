@@ -60,6 +60,15 @@ class Project(SQLModel, table=True):
     recruiter: str | None = None  # 招商人
     informant: str | None = None  # 信息提供者
     created_at: datetime
+    # A USD contract (合同外资): its amount in cents; ``contract_fen`` is its CNY value.
+    contract_currency: str | None = None
+    contract_minor: int | None = Field(default=None, sa_column=_money(nullable=True))
+    # 不重复统计: investor and name normalised (``text.duplicate_key``), to find a second entry.
+    duplicate_key: str | None = Field(default=None, index=True)
+    # 作废: entered by mistake. The project stays in the ledger; from ``voided_at`` (when the
+    # void was entered) it leaves every figure of every period.
+    voided_at: datetime | None = None
+    void_reason: str | None = None
 
 
 class ProjectContact(SQLModel, table=True):
@@ -93,6 +102,50 @@ class StageEvent(SQLModel, table=True):
     reason: str | None = None
     operator: str
     entered_at: datetime
+
+
+class ProjectChange(SQLModel, table=True):
+    """One change to a project after it was added: an edit, an increase (增资), a new credit,
+    a stage move's dates. ``old_*``/``new_*`` hold the value in the column of its type (text,
+    a number — 分, basis points, 0/1 — or a date).
+
+    A change with ``effective_on`` took effect that day (更换业主, a new credit); one without
+    corrects the record for every period. A field's changes stand in entry order on its own
+    timeline (a dated change may not come before the latest one, and a correction takes the
+    latest one's date), so a project's value on day D as the ledger stood at time T is the
+    ``old_*`` of its first change not yet in force then, or else the project's own column.
+    An increase (增资) is a dated change of ``contract_fen`` of kind ``increase``."""
+
+    __tablename__ = "project_change"
+    __table_args__ = (
+        Index("ix_project_change_project_field", "project_id", "field"),
+        Index("ix_project_change_effective_on", "effective_on"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id")
+    field: str
+    kind: str  # edit (zs project edit), increase (增资), stage (a stage move's dates)
+    old_text: str | None = None
+    new_text: str | None = None
+    old_number: int | None = Field(default=None, sa_column=_money(nullable=True))
+    new_number: int | None = Field(default=None, sa_column=_money(nullable=True))
+    old_date: date | None = None
+    new_date: date | None = None
+    effective_on: date | None = None
+    reason: str | None = None
+    operator: str
+    entered_at: datetime
+
+
+class CreditBefore(SQLModel, table=True):
+    """The credit (共同引进 shares) a project had before a change of its credit."""
+
+    __tablename__ = "credit_before"
+
+    change_id: int = Field(foreign_key="project_change.id", primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", primary_key=True, index=True)
+    share_bp: int
 
 
 class ExchangeRate(SQLModel, table=True):

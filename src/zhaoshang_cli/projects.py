@@ -11,7 +11,13 @@ from zhaoshang_cli.errors import Invalid, NotFound
 from zhaoshang_cli.glossary import ORIGIN, STAGE
 from zhaoshang_cli.i18n import N_, _
 from zhaoshang_cli.models import Arrival, Project, ProjectContact, ProjectUnit, StageEvent, Unit
-from zhaoshang_cli.text import CODE_MAX, NOTE_MAX, TITLE_MAX, clean_text
+from zhaoshang_cli.project_changes import (
+    check_duplicate,
+    check_not_void,
+    project_changes,
+    record_change,
+)
+from zhaoshang_cli.text import CODE_MAX, NOTE_MAX, TITLE_MAX, clean_text, duplicate_key
 from zhaoshang_cli.units import descendant_ids, find_unit
 
 # The forward path; ``terminated`` can end any stage.
@@ -24,7 +30,15 @@ STAGE_DATE_FIELD = {
     "terminated": "terminated_on",
 }
 _CODE = re.compile(r"^(\d{4})-(\d{4,})$")
-FULL_SHARE_BP = 10_000
+NOT_AUDITED_ON_ADD = {
+    "id",
+    "created_at",
+    "duplicate_key",
+    "voided_at",
+    "void_reason",
+    "contract_currency",
+    "contract_minor",
+}
 
 
 def check_stage(stage: str) -> str:
@@ -51,12 +65,6 @@ def next_code(session: Session, year: int) -> str:
     return f"{year}-{max(numbers, default=0) + 1:04d}"
 
 
-def even_shares(count: int) -> list[int]:
-    """Basis points that add up to exactly 10000; the last unit takes the remainder."""
-    base = FULL_SHARE_BP // count
-    return [base] * (count - 1) + [FULL_SHARE_BP - base * (count - 1)]
-
-
 def add_project(
     session: Session,
     *,
@@ -76,8 +84,17 @@ def add_project(
     recruiter: str | None = None,
     informant: str | None = None,
     contact: str | None = None,
+    contract_currency: str | None = None,
+    duplicate_ok: bool = False,
+    reason: str | None = None,
+    entered_on: date | None = None,
 ) -> Project:
-    """Units share credit evenly (共同引进) when more than one is named."""
+    """Units share credit evenly (共同引进) unless shares are stated (``甲县=70%``). A second
+    project with the same investor and name is refused (不重复统计) unless ``duplicate_ok``
+    with a reason; ``contract_fen`` is then in ``contract_currency`` (USD: 合同外资).
+    ``entered_on``: the day a lead (线索) or negotiation came in, if not today."""
+    from zhaoshang_cli.credit import credit_from, credit_text, even_shares
+
     if not name.strip():
         raise Invalid(_("A project needs a --name."))
     name = clean_text(name, N_("project name"), limit=TITLE_MAX, required=True)  # type: ignore[assignment]
@@ -88,11 +105,8 @@ def add_project(
     recruiter = clean_text(recruiter, N_("recruiter"))
     informant = clean_text(informant, N_("informant"))
     contact = clean_text(contact, N_("contact"), limit=NOTE_MAX, lines=True)
-    if not units:
-        raise Invalid(_("A project needs a responsible --unit."))
-    credited = [find_unit(session, unit) for unit in units]
-    if len({unit.id for unit in credited}) != len(credited):
-        raise Invalid(_("The same unit is named twice for one project."))
+    reason = clean_text(reason, N_("reason"), limit=NOTE_MAX, lines=True)
+    credit = credit_from(session, units)
     stage = check_stage(stage if stage is not None else ("signed" if signed_on else "lead"))
     if stage == "terminated":
         raise Invalid(_("A new project cannot start as terminated."))
@@ -108,13 +122,24 @@ def add_project(
                 stage=STAGE.shown(stage)
             )
         )
+    if entered_on is not None and signed_on is not None:
+        raise Invalid(_("A signed project is dated by --signed; leave out --date."))
     if code is not None:
         code = clean_text(code, N_("project code"), limit=CODE_MAX, required=True)
         if session.exec(select(Project.id).where(Project.code == code)).first():
             raise Invalid(_("A project with code {code!r} already exists.").format(code=code))
     else:
-        code = next_code(session, (signed_on or dates.today()).year)
-    event_date = signed_on or dates.today()
+        code = next_code(session, (signed_on or entered_on or dates.today()).year)
+    event_date = signed_on or entered_on or dates.today()
+    twin = None
+    if not session.info.get("replay"):  # a ledger read back keeps the duplicates it had
+        twin = check_duplicate(session, investor, name, duplicate_ok=duplicate_ok, reason=reason)
+    contract: dict = {"contract_fen": contract_fen}
+    if contract_fen is not None and contract_currency not in (None, "CNY"):
+        from zhaoshang_cli.project_edit import contract_values
+
+        on = signed_on or dates.today()
+        contract = contract_values(session, contract_fen, contract_currency, on)  # type: ignore[arg-type]
     project = Project(
         code=code,
         name=name,
@@ -122,7 +147,6 @@ def add_project(
         origin=check_origin(origin),
         industry=industry,
         industrial=industrial,
-        contract_fen=contract_fen,
         total_investment_fen=total_investment_fen,
         stage=stage,
         signed_on=signed_on,
@@ -134,10 +158,12 @@ def add_project(
         recruiter=recruiter,
         informant=informant,
         created_at=dates.utcnow(),
+        duplicate_key=duplicate_key(investor, name),
+        **contract,
     )
     session.add(project)
     session.flush()
-    for unit, share in zip(credited, even_shares(len(credited)), strict=True):
+    for unit, share in credit:
         session.add(ProjectUnit(project_id=project.id, unit_id=unit.id, share_bp=share))
     if contact:
         session.add(ProjectContact(project_id=project.id, contact=contact))
@@ -150,9 +176,16 @@ def add_project(
             entered_at=dates.utcnow(),
         )
     )
-    after = project.model_dump(exclude={"id", "created_at"})
-    after["units"] = [unit.name for unit in credited]
+    after = project.model_dump(exclude=NOT_AUDITED_ON_ADD)
+    if project.contract_currency is not None:
+        after |= {"contract_currency": project.contract_currency}
+        after |= {"contract_minor": project.contract_minor}
+    after["units"] = [unit.name for unit, _share in credit]
+    if [share for _unit, share in credit] != even_shares(len(credit)):
+        after["units"] = credit_text([(unit.name, share) for unit, share in credit])
     after["contact"] = contact
+    if twin is not None:
+        after |= {"duplicate_of": twin.code, "reason": reason}
     audit.record(session, "project.add", "project", project.id, after=after, project_id=project.id)
     return project
 
@@ -165,9 +198,14 @@ def move_stage(
     *,
     correct: bool = False,
     reason: str | None = None,
+    contract_fen: int | None = None,
 ) -> Project:
-    """Forward moves are plain; a move backwards (or out of 终止) must be a --correct."""
+    """Forward moves are plain; a move backwards (or out of 终止) must be a --correct. A
+    move to signed may give the contract amount signed (a correction of the record). Every
+    value the move changes is logged (``ProjectChange``), so a report reproduced as of an
+    earlier day sees the stages as they were entered by then."""
     project = find_project(session, code)
+    check_not_void(project)
     stage = check_stage(stage)
     reason = clean_text(reason, N_("reason"), limit=NOTE_MAX, lines=True)
     current = project.stage
@@ -196,6 +234,10 @@ def move_stage(
             )
         )
     check_stage_order(project, stage, on_date)
+    if contract_fen is not None and stage != "signed":
+        raise Invalid(_("--amount goes with a move to signed: the amount signed."))
+    logged = ("stage", *STAGE_DATE_FIELD.values(), "termination_reason")
+    was = {key: getattr(project, key) for key in logged}
     before = project.model_dump(include={"stage", *STAGE_DATE_FIELD.values()})
     if backwards or (stage == current and correct):
         keep = STAGE_ORDER[: STAGE_ORDER.index(stage) + 1] if stage != "terminated" else STAGE_ORDER
@@ -209,6 +251,20 @@ def move_stage(
         setattr(project, STAGE_DATE_FIELD[stage], on_date)
     if stage == "terminated":
         project.termination_reason = reason
+    for key in logged:
+        if getattr(project, key) != was[key]:
+            record_change(session, project, key, was[key], getattr(project, key), kind="stage")
+    if contract_fen is not None and contract_fen != project.contract_fen:
+        from zhaoshang_cli.project_changes import effective_for
+
+        when = effective_for(session, project, "contract_fen", None)
+        record_change(
+            session, project, "contract_fen", project.contract_fen, contract_fen,
+            kind="edit", effective_on=when, reason=reason,
+        )  # fmt: skip
+        before["contract_fen"] = project.contract_fen
+        project.contract_fen = contract_fen
+        project.contract_currency = project.contract_minor = None
     session.add(project)
     session.add(
         StageEvent(
@@ -224,6 +280,8 @@ def move_stage(
     )
     after = project.model_dump(include={"stage", *STAGE_DATE_FIELD.values()})
     after.update(correction=correct, reason=reason)
+    if "contract_fen" in before:
+        after["contract_fen"] = project.contract_fen
     action = "project.stage.correct" if correct else "project.stage"
     audit.record(
         session, action, "project", project.id, before=before, after=after, project_id=project.id
@@ -269,7 +327,9 @@ def list_projects(
     unit: str | None = None,
     stage: str | None = None,
     year: int | None = None,
+    voided: bool = False,
 ) -> list[dict]:
+    """Projects in the ledger today; voided ones (作废) only with ``voided``."""
     arrived = (
         select(Arrival.project_id, func.sum(Arrival.cny_fen).label("fen"))
         .group_by(col(Arrival.project_id))
@@ -280,6 +340,8 @@ def list_projects(
         .outerjoin(arrived, arrived.c.project_id == col(Project.id))
         .order_by(col(Project.code))
     )
+    if not voided:
+        query = query.where(col(Project.voided_at).is_(None))
     if stage is not None:
         query = query.where(Project.stage == check_stage(stage))
     if year is not None:
@@ -305,6 +367,7 @@ def list_projects(
             "signed_on": project.signed_on,
             "contract_fen": project.contract_fen,
             "arrived_fen": int(arrived_fen),
+            "voided": project.voided_at is not None,
         }
         for project, arrived_fen in found
         if project.id in names
@@ -340,6 +403,7 @@ def project_detail(session: Session, code: str, *, with_contacts: bool = False) 
     detail["stages"] = [event.model_dump() for event in events]
     detail["arrivals"] = arrival_rows
     detail["arrived_fen"] = sum(row["cny_fen"] for row in arrival_rows)
+    detail["changes"] = project_changes(session, project.id)  # type: ignore[arg-type]
     if with_contacts:
         contact = session.get(ProjectContact, project.id)
         detail["contact"] = contact.contact if contact else None

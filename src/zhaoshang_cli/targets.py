@@ -275,9 +275,14 @@ def targets_in_force(
     metric: str,
     on: date,
     unit_ids: list[int | None] | None = None,
+    *,
+    as_of: date | None = None,
 ) -> dict[tuple[int, str], int]:
-    """{(unit_id, level): amount} as in force on a date: the latest row effective by then."""
+    """{(unit_id, level): amount} as in force on a date: the latest row effective by then
+    (of those set by the end of ``as_of``, for a report reproduced as it stood that day)."""
     from sqlalchemy import select as core_select
+
+    from zhaoshang_cli.report.sql import entered_by
 
     target = Target.__table__
     ranked = (
@@ -292,7 +297,12 @@ def targets_in_force(
             )
             .label("n"),
         )
-        .where(target.c.year == year, target.c.metric == metric, target.c.effective_from <= on)
+        .where(
+            target.c.year == year,
+            target.c.metric == metric,
+            target.c.effective_from <= on,
+            entered_by(target.c.set_at, as_of),
+        )
         .subquery("ranked")
     )
     rows = session.connection().execute(

@@ -102,3 +102,48 @@ def clean_text(
             )
         )
     return text
+
+
+# Company forms that do not tell two investors apart (after NFKC and casefold), longest first.
+COMPANY_SUFFIXES = (
+    "股份有限公司",
+    "有限责任公司",
+    "集团有限公司",
+    "有限公司",
+    "集团公司",
+    "公司",
+    "co.,ltd.",
+    "co.,ltd",
+    "co.ltd.",
+    "co.ltd",
+    "company",
+    "limited",
+    "ltd.",
+    "ltd",
+    "inc.",
+    "inc",
+    "corp.",
+)
+
+
+def _folded(text: str | None) -> str:
+    """Full-width as half-width (NFKC), case folded, without any space."""
+    folded = unicodedata.normalize("NFKC", text or "").casefold()
+    return "".join(char for char in folded if not char.isspace())
+
+
+def duplicate_key(investor: str | None, name: str) -> str:
+    """What 不重复统计 compares: the investor without its company form (某某新能源有限公司 is
+    某某新能源) and the project name without a closing 项目, each folded (``_folded``)."""
+    company = _folded(investor)
+    stripped = True
+    while stripped:
+        stripped = False
+        for suffix in COMPANY_SUFFIXES:
+            if company.endswith(suffix) and len(company) > len(suffix):
+                company, stripped = company[: -len(suffix)].rstrip(",."), True
+                break
+    title = _folded(name)
+    if title.endswith("项目") and len(title) > 2:
+        title = title[:-2]
+    return f"{company}|{title}"

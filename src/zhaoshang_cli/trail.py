@@ -16,6 +16,10 @@ ACTIONS = {
     "project.add": N_("project added"),
     "project.stage": N_("stage moved"),
     "project.stage.correct": N_("stage corrected"),
+    "project.edit": N_("project changed"),
+    "project.owner": N_("investor changed"),
+    "project.increase": N_("capital increase"),
+    "project.void": N_("project voided"),
     "arrival.record": N_("arrival recorded"),
     "arrival.reverse": N_("arrival reversed"),
     "target.set": N_("target set"),
@@ -48,6 +52,9 @@ FIELDS = {
     "industry": N_("industry"),
     "industrial": N_("industrial project"),
     "contract_wan": N_("contract amount"),
+    "increase_wan": N_("increase"),
+    "contract_currency": N_("contract currency"),
+    "contract_original_wan": N_("contract amount in its currency"),
     "total_investment_wan": N_("total investment"),
     "stage": N_("stage"),
     "signed_on": N_("signing date"),
@@ -61,6 +68,10 @@ FIELDS = {
     "recruiter": N_("credited official"),
     "informant": N_("information provider"),
     "contact": N_("investor contact"),
+    "credit": N_("credit"),
+    "effective_on": N_("in effect from"),
+    "duplicate_of": N_("same investor and name as"),
+    "void_reason": N_("reason for voiding"),
     "correction": N_("correction"),
     "reason": N_("reason"),
     "arrived_on": N_("arrival date"),
@@ -135,6 +146,8 @@ def subject(entry: dict[str, Any]) -> str:
 def money_unit(key: str, record: dict[str, Any]) -> str:
     if key == "amount_original_wan" and record.get("currency") not in (None, "CNY"):
         return f"万{record['currency']}"
+    if key == "contract_original_wan" and record.get("contract_currency"):
+        return f"万{record['contract_currency']}"
     if key in TARGET_MONEY and record.get("metric") == "fdi":
         return "万美元"
     return "万元"

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from zhaoshang_cli import audit
 from zhaoshang_cli.errors import Invalid
 from zhaoshang_cli.i18n import _, ngettext
-from zhaoshang_cli.models import Activity, ProjectUnit, Target, Unit
+from zhaoshang_cli.models import Activity, CreditBefore, ProjectUnit, Target, Unit
 from zhaoshang_cli.units import (
     LEVELS_TEXT,
     a,
@@ -138,6 +138,13 @@ def remove_unit(session: Session, name: str) -> Unit:
             ProjectUnit,
             col(ProjectUnit.unit_id),
             lambda n: ngettext("{count} project", "{count} projects", n),
+        ),
+        (
+            CreditBefore,
+            col(CreditBefore.unit_id),
+            lambda n: ngettext(
+                "{count} earlier credit of a project", "{count} earlier credits of projects", n
+            ),
         ),
         (Target, col(Target.unit_id), lambda n: ngettext("{count} target", "{count} targets", n)),
         (

@@ -69,7 +69,23 @@ DETAIL_COLUMNS = [
     Col("recruiter", "recruiter"),
     Col("informant", "informant"),
     Col("created_at", "created_at"),
+    Col("contract_currency", "contract_currency"),
+    Col("contract_minor", "contract_original", "money", json_key="contract_original_wan"),
+    Col("voided_at", "voided_at"),
+    Col("void_reason", "void_reason"),
 ]
+# A change of a project (project_change) as scripts read it; money in 万.
+CHANGE_KEYS = (
+    "id",
+    "field",
+    "kind",
+    "old",
+    "new",
+    "effective_on",
+    "reason",
+    "operator",
+    "entered_at",
+)
 STAGE_EVENT_KEYS = (
     "id",
     "stage",
@@ -85,10 +101,18 @@ STAGE_EVENT_KEYS = (
 def add_project_command(
     name: Annotated[str, typer.Option(help="Project name.")],
     unit: Annotated[
-        list[str], typer.Option(help="Responsible unit; repeat for a jointly brought project.")
+        list[str],
+        typer.Option(
+            help="Responsible unit; repeat for a jointly brought project, with shares as "
+            "甲县=70% (else even)."
+        ),
     ],
     amount: Annotated[
         str | None, typer.Option(help="Contract amount: 2.5亿, 4700万, 47000000元 or 万.")
+    ] = None,
+    currency: Annotated[
+        str | None,
+        typer.Option(help="The contract's currency: CNY (default), or USD (合同外资)."),
     ] = None,
     investor: Annotated[str | None, typer.Option(help="Investor company (投资方).")] = None,
     origin: Annotated[
@@ -100,6 +124,12 @@ def add_project_command(
         bool, typer.Option("--industrial", help="An industrial project.")
     ] = False,
     signed: Annotated[str | None, typer.Option(help="Signing date, YYYY-MM-DD.")] = None,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date", help="For a lead (线索) or one in talks: the day it came in (default today)."
+        ),
+    ] = None,
     stage: Annotated[
         str | None,
         typer.Option(
@@ -116,14 +146,27 @@ def add_project_command(
     contact: Annotated[
         str | None, typer.Option(help="Investor contact; private, never in reports or exports.")
     ] = None,
+    duplicate_ok: Annotated[
+        bool,
+        typer.Option(
+            "--duplicate-ok",
+            help="Add it although a project with this investor and name exists (with --reason).",
+        ),
+    ] = False,
+    reason: Annotated[
+        str | None, typer.Option(help="With --duplicate-ok: why this is another project.")
+    ] = None,
     db: DbOption = None,
     operator: OperatorOption = None,
 ) -> None:
-    """Add a project the office brought in."""
+    """Add a project the office brought in (a second with the same investor and name is
+    refused: 不重复统计)."""
+    from zhaoshang_cli.arrivals import check_currency
     from zhaoshang_cli.projects import add_project
 
+    contract_currency = check_currency(currency) if currency is not None else "CNY"
     contract = (
-        parse_amount(amount, what=N_("contract amount"), currency="CNY")
+        parse_amount(amount, what=N_("contract amount"), currency=contract_currency)
         if amount is not None
         else None
     )
@@ -133,6 +176,7 @@ def add_project_command(
         else None
     )
     signed_on = dates.parse_date(signed, what=N_("signing date")) if signed is not None else None
+    entered_on = dates.parse_date(date) if date is not None else None
     with writing(db, operator) as session:
         project = add_project(
             session,
@@ -152,6 +196,10 @@ def add_project_command(
             recruiter=recruiter,
             informant=informant,
             contact=contact,
+            contract_currency=contract_currency,
+            duplicate_ok=duplicate_ok,
+            reason=reason,
+            entered_on=entered_on,
         )
     say(
         _("Added project {code} {name} ({stage}).").format(
@@ -173,14 +221,20 @@ def project_list(
         ),
     ] = None,
     year: Annotated[int | None, typer.Option(help="Only projects signed in this year.")] = None,
+    voided: Annotated[
+        bool, typer.Option("--voided", help="Also list projects voided as entered by mistake.")
+    ] = False,
     db: DbOption = None,
 ) -> Listing:
     """Projects with their contract amount and money arrived so far."""
     from zhaoshang_cli.projects import list_projects
 
     with reading(db) as session:
-        rows = list_projects(session, unit=unit, stage=stage, year=year)
-    return Listing([Col("id", "#", "int", drop=3), *PROJECT_COLUMNS], rows, title=_("Projects"))
+        rows = list_projects(session, unit=unit, stage=stage, year=year, voided=voided)
+    columns = [Col("id", "#", "int", drop=3), *PROJECT_COLUMNS]
+    if voided:
+        columns.append(Col("voided", N_("Voided"), "bool"))
+    return Listing(columns, rows, title=_("Projects"))
 
 
 @project_app.command("show")
@@ -214,6 +268,7 @@ def project_show(
                 {c.out_key: machine_value(c, row.get(c.key)) for c in ARRIVAL_COLUMNS}
                 for row in arrivals
             ]
+            record["changes"] = [change_record(change) for change in detail["changes"]]
             emit(dumps(record) + "\n", out)
         else:
             record["units"] = units_text(record["units"])
@@ -240,6 +295,12 @@ def project_show(
         (_("Leader in charge"), detail["leader"]),
         (_("Recruiter"), detail["recruiter"]),
         (_("Termination reason"), detail["termination_reason"]),
+        (
+            _("Voided"),
+            f"{detail['voided_at']:%Y-%m-%d} {detail['void_reason']}"
+            if detail["voided_at"]
+            else None,
+        ),
     ]
     if with_contacts:
         fields.append((_("Contact"), detail.get("contact")))
@@ -253,6 +314,13 @@ def project_show(
         out.print(
             f"  {event['on_date']}  {STAGE.shown(event['stage'])}{mark}{reason}", highlight=False
         )
+    if any(change["kind"] != "stage" for change in detail["changes"]):
+        from zhaoshang_cli.cli.project_life import change_line
+
+        out.print(_("Changes:"))
+        for change in detail["changes"]:
+            if change["kind"] != "stage":  # a stage move's dates: in the stage history above
+                out.print(f"  {change_line(change)}", highlight=False)
     out.print(_("Arrivals:"))
     for arrival in detail["arrivals"]:
         link = (
@@ -268,6 +336,17 @@ def project_show(
             f"{original}{link}  {arrival['ref'] or ''}",
             highlight=False,
         )
+
+
+def change_record(change: dict[str, Any]) -> dict[str, Any]:
+    from zhaoshang_cli.money import to_unit
+
+    record = {key: machine_scalar(change[key]) for key in CHANGE_KEYS}
+    if change["field"] in ("contract_fen", "contract_minor", "total_investment_fen"):
+        for key in ("old", "new"):
+            if change[key] is not None:
+                record[key] = machine_scalar(to_unit(change[key]))
+    return record
 
 
 def project_record(detail: dict[str, Any], with_contacts: bool) -> dict[str, Any]:
@@ -303,6 +382,10 @@ def project_stage(
         bool, typer.Option("--correct", help="Allow a move backwards, logged as a correction.")
     ] = False,
     reason: Annotated[str | None, typer.Option(help="Why (needed to terminate).")] = None,
+    amount: Annotated[
+        str | None,
+        typer.Option(help="With signed: the contract amount signed, e.g. 2.5亿."),
+    ] = None,
     db: DbOption = None,
     operator: OperatorOption = None,
 ) -> None:
@@ -310,8 +393,13 @@ def project_stage(
     from zhaoshang_cli.projects import move_stage
 
     on = dates.parse_date(date)
+    contract = (
+        parse_amount(amount, what="contract amount", currency="CNY") if amount is not None else None
+    )
     with writing(db, operator) as session:
-        project = move_stage(session, code, stage, on, correct=correct, reason=reason)
+        project = move_stage(
+            session, code, stage, on, correct=correct, reason=reason, contract_fen=contract
+        )
     say(
         _("Project {code} is now {stage} ({date}).").format(
             code=project.code, stage=STAGE.shown(project.stage), date=on
@@ -320,5 +408,8 @@ def project_stage(
 
 
 def register(app: typer.Typer) -> None:
+    from zhaoshang_cli.cli import project_life
+
     app.command("add-project")(add_project_command)
+    project_life.register(project_app)
     app.add_typer(project_app, name="project")

@@ -21,6 +21,7 @@ from zhaoshang_cli.cli.common import (
     fit_width,
     reading,
     say,
+    warn,
 )
 from zhaoshang_cli.cli.watching import FromOption, QuarterOption, ToOption, chosen_period
 from zhaoshang_cli.errors import Invalid
@@ -226,6 +227,13 @@ def report(
             from zhaoshang_cli.watch.periods import progress_note
 
             say(progress_note(period))  # a quarter or a range: how 时序进度 was worked out
+    for problem in result.warnings:
+        warn(
+            _(
+                "project {code} {name} is signed but has no contract amount; set it with "
+                "`zs project edit {code} --amount …`."
+            ).format(code=problem["project"], name=problem["name"])
+        )
     for path in (xlsx, docx):
         if path is not None:
             typer.echo(

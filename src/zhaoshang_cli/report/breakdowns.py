@@ -16,10 +16,11 @@ from sqlalchemy import and_, case, extract, func, or_, select
 from sqlmodel import Session
 
 from zhaoshang_cli.glossary import ORIGINS
-from zhaoshang_cli.models import Arrival, ExchangeRate, Project, ProjectUnit, Unit
+from zhaoshang_cli.models import Arrival, ExchangeRate, ProjectChange, ProjectUnit, Unit
 from zhaoshang_cli.money import RATE_SCALE
 from zhaoshang_cli.report.periods import Period
-from zhaoshang_cli.report.sql import BP, MINOR_PER_WAN
+from zhaoshang_cli.report.sql import BP, MINOR_PER_WAN, entered_by
+from zhaoshang_cli.report.state import credit_at, increases_within, project_at
 
 FEN_PER_WAN = 1_000_000
 # Size tiers by contract amount, as bands (a project is in one only); the 12510工程 asks for
@@ -58,20 +59,27 @@ class Fact:
     with_money: int
     contract_fen: int
     arrived_fen: int
-    # Foreign projects signed in the period: the signing month as year * 100 + month, for
-    # 合同外资 in 万美元 at each month's rate; None for every other project.
-    signed_month: int | None = None
+    increased_fen: int = 0  # 增资 signed within the period
 
     def contract(self) -> Decimal:
         return Decimal(self.contract_fen) * self.share_bp / BP / MINOR_PER_WAN
+
+    def new_contract(self) -> Decimal:
+        """The contract amount this period adds: a project signed in it whole (its increases
+        included), an earlier one by its increases signed in it (增资)."""
+        if self.signed:
+            return self.contract()
+        return Decimal(self.increased_fen) * self.share_bp / BP / MINOR_PER_WAN
 
     def arrived(self) -> Decimal:
         return Decimal(self.arrived_fen) * self.share_bp / BP / MINOR_PER_WAN
 
 
-def project_scope(parent_id: int) -> Any:
-    """Projects credited in the parent's subtree with the share credited there."""
-    unit, credit = Unit.__table__, ProjectUnit.__table__
+def project_scope(parent_id: int, credit: Any = None) -> Any:
+    """Projects credited in the parent's subtree with the share credited there (by
+    ``credit``, the credit as it stood on a period's end: ``state.credit_at``)."""
+    unit = Unit.__table__
+    credit = ProjectUnit.__table__ if credit is None else credit
     tree = select(unit.c.id.label("id")).where(unit.c.id == parent_id)
     tree = tree.cte("scope_tree", recursive=True)  # beside units.subtree's "tree" in one query
     child = unit.alias("child")
@@ -92,15 +100,16 @@ def project_facts(
     session: Session, parent_id: int, period: Period, as_of: date | None
 ) -> list[Fact]:
     """Every project of the period (signed in it, under construction in it, or with money in
-    it), outside investors only, grouped by what the breakdowns split on."""
-    query = facts_query(parent_id, period, as_of)
+    it, or with an increase signed in it), outside investors only, as they stood on the
+    period's end, grouped by what the breakdowns split on."""
+    query = facts_query(session, parent_id, period, as_of)
     return [to_fact(row) for row in session.connection().execute(query)]
 
 
 def to_fact(row: Any) -> Fact:
     """A row of ``facts_query``: the grouped keys, then the sums."""
-    origin, industry, industrial, tier, status, signed, share_bp, month, *sums = row
-    projects, with_money, contract_fen, arrived_fen = (int(v or 0) for v in sums)
+    origin, industry, industrial, tier, status, signed, share_bp, *sums = row
+    projects, with_money, contract_fen, arrived_fen, increased_fen = (int(v or 0) for v in sums)
     return Fact(
         origin,
         industry,
@@ -113,17 +122,28 @@ def to_fact(row: Any) -> Fact:
         with_money,
         contract_fen,
         arrived_fen,
-        None if month is None else int(month),
+        increased_fen,
     )
 
 
-def facts_query(parent_id: int, period: Period, as_of: date | None, money: Any = None) -> Any:
+def facts_query(
+    session: Session,
+    parent_id: int,
+    period: Period,
+    as_of: date | None,
+    money: Any = None,
+    state: tuple[Any, Any] | None = None,
+) -> Any:
     """The grouped query of ``project_facts``. ``money`` (project_id, fen): what arrived in the
-    period by project, where the caller has it already (report/passes.py); else read here."""
-    p, a = Project.__table__, Arrival.__table__
+    period by project, and ``state``, the projects and their credit on the period's end, where
+    the caller has them already (report/passes.py); else read here."""
+    a = Arrival.__table__
     s, e = period.start, period.end
     before = entered_before(as_of)
-    scope = project_scope(parent_id)
+    p, credit = state or (project_at(session, e, as_of), credit_at(session, e, as_of))
+    scope = project_scope(parent_id, credit)
+    grown = increases_within(s, e, as_of)
+    increased = func.coalesce(grown.c.fen, 0)
     if money is None:
         money = select(a.c.project_id, func.sum(a.c.cny_fen).label("fen")).where(
             a.c.arrived_on >= s, a.c.arrived_on <= e
@@ -149,8 +169,6 @@ def facts_query(parent_id: int, period: Period, as_of: date | None, money: Any =
     )
     signed_in_period = and_(p.c.signed_on >= s, p.c.signed_on <= e)
     signed = case((signed_in_period, 1), else_=0)
-    month = extract("year", p.c.signed_on) * 100 + extract("month", p.c.signed_on)
-    foreign_month = case((and_(p.c.origin == "foreign", signed_in_period), month))
     keys = (
         p.c.origin,
         p.c.industry,
@@ -159,7 +177,6 @@ def facts_query(parent_id: int, period: Period, as_of: date | None, money: Any =
         status,
         signed,
         scope.c.share_bp,
-        foreign_month,
     )
     query = (
         select(
@@ -168,19 +185,26 @@ def facts_query(parent_id: int, period: Period, as_of: date | None, money: Any =
             func.sum(case((arrived != 0, 1), else_=0)),
             func.coalesce(func.sum(p.c.contract_fen), 0),
             func.sum(arrived),
+            func.sum(increased),
         )
         .select_from(
-            p.join(scope, scope.c.id == p.c.id).outerjoin(money, money.c.project_id == p.c.id)
+            p.join(scope, scope.c.id == p.c.id)
+            .outerjoin(money, money.c.project_id == p.c.id)
+            .outerjoin(grown, grown.c.project_id == p.c.id)
         )
         .where(
             func.coalesce(p.c.origin, "") != "local",
-            or_(signed == 1, status.in_(("new", "carried")), arrived != 0),
+            or_(signed == 1, status.in_(("new", "carried")), arrived != 0, increased != 0),
         )
         .group_by(*keys)
     )
     if before is not None:
         query = query.where(p.c.created_at < before)
     return query
+
+
+def _new_contract(facts: list[Fact]) -> Decimal:
+    return sum((f.new_contract() for f in facts), Decimal(0))
 
 
 def _sum(facts: list[Fact], *, money_only: bool = False) -> dict[str, Any]:
@@ -210,7 +234,7 @@ def summary(facts: list[Fact]) -> dict[str, Any]:
         _sum(by_status["finished"], money_only=True),
     )
     return {
-        "introduced": {"count": introduced["count"], "contract": introduced["contract"]},
+        "introduced": {"count": introduced["count"], "contract": _new_contract(facts)},
         "new_started": _sum(by_status["new"]),
         "carried_over": _sum(by_status["carried"]),
         "not_started": {"count": waiting["count"], "arrived": waiting["arrived"]},
@@ -236,7 +260,7 @@ def _row(
         "key": key,
         "label": label,
         "projects": signed["count"],
-        "contract": signed["contract"],
+        "contract": _new_contract(facts),
         "arrived": signed["arrived"] if signed_money else _sum(facts)["arrived"],
         **extra,
     }
@@ -305,29 +329,77 @@ def by_status(facts: list[Fact]) -> list[dict[str, Any]]:
     ]
 
 
-def foreign_contracts(session: Session, facts: list[Fact]) -> dict[str, Any]:
-    """合同外资: contracts of foreign investors signed in the period, in 万元 and in 万美元 at
-    the USD rate of each signing month (the latest earlier rate where a month has none)."""
+def foreign_contracts(
+    session: Session, parent_id: int, period: Period, as_of: date | None
+) -> dict[str, Any]:
+    """合同外资: contracts of foreign investors signed in the period (and increases, 增资, of
+    earlier ones signed in it), in 万元 and in 万美元: a contract made in USD by its own
+    amount, the others at the USD rate of each signing month (the latest earlier rate where
+    a month has none)."""
+    p = project_at(session, period.end, as_of)
+    scope = project_scope(parent_id, credit_at(session, period.end, as_of))
+    in_usd = p.c.contract_currency == "USD"
+    year, month = extract("year", p.c.signed_on), extract("month", p.c.signed_on)
+    signed = (
+        select(
+            year,
+            month,
+            scope.c.share_bp,
+            func.count(),
+            func.sum(p.c.contract_fen),
+            func.sum(case((in_usd, 0), else_=p.c.contract_fen)),
+            func.sum(case((in_usd, p.c.contract_minor), else_=0)),
+        )
+        .select_from(p.join(scope, scope.c.id == p.c.id))
+        .where(p.c.origin == "foreign", p.c.signed_on >= period.start, p.c.signed_on <= period.end)
+        .group_by(year, month, scope.c.share_bp)
+    )
+    change = ProjectChange.__table__
+    grown = change.c.new_number - change.c.old_number
+    on_year, on_month = (
+        extract("year", change.c.effective_on),
+        extract("month", change.c.effective_on),
+    )
+    increases = (
+        select(on_year, on_month, scope.c.share_bp, func.sum(grown))
+        .select_from(
+            change.join(p, p.c.id == change.c.project_id).join(scope, scope.c.id == p.c.id)
+        )
+        .where(
+            change.c.kind == "increase",
+            change.c.effective_on >= period.start,
+            change.c.effective_on <= period.end,
+            entered_by(change.c.entered_at, as_of),
+            p.c.origin == "foreign",
+            p.c.signed_on < period.start,
+        )
+        .group_by(on_year, on_month, scope.c.share_bp)
+    )
     rate = ExchangeRate.__table__
     rates = sorted(
         session.connection().execute(
             select(rate.c.month, rate.c.rate_micro).where(rate.c.currency == "USD")
         )
     )
-    signed: dict[tuple[int, int], list[int]] = {}  # (month, share): [projects, contract_fen]
-    for fact in facts:
-        if fact.signed_month is not None:
-            sums = signed.setdefault((fact.signed_month, fact.share_bp), [0, 0])
-            sums[0] += fact.projects
-            sums[1] += fact.contract_fen
     count, contract, usd, missing = 0, Decimal(0), Decimal(0), False
-    for (month, share_bp), (projects, fen) in sorted(signed.items()):
-        wan = Decimal(fen) * share_bp / BP / MINOR_PER_WAN
-        count, contract = count + projects, contract + wan
-        month_key = f"{month // 100:04d}-{month % 100:02d}"
+    parts = [
+        (y, m, share_bp, projects, fen, converted, cents)
+        for y, m, share_bp, projects, fen, converted, cents in session.connection().execute(signed)
+    ]
+    parts += [
+        (y, m, share_bp, 0, fen, fen, 0)
+        for y, m, share_bp, fen in session.connection().execute(increases)
+    ]
+    for y, m, share_bp, projects, fen, converted, cents in parts:
+        count = count + projects
+        contract += Decimal(fen or 0) * share_bp / BP / MINOR_PER_WAN
+        usd += Decimal(cents or 0) * share_bp / BP / MINOR_PER_WAN
+        if cents and not converted:  # contracts made in USD only: no rate needed
+            continue
+        month_key = f"{int(y):04d}-{int(m):02d}"
         known = [micro for key, micro in rates if key <= month_key]
         if known:
-            usd += wan * RATE_SCALE / known[-1]
+            usd += Decimal(converted or 0) * share_bp / BP / MINOR_PER_WAN * RATE_SCALE / known[-1]
         else:
             missing = True
     return {

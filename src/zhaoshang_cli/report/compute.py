@@ -10,15 +10,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from zhaoshang_cli.errors import Invalid
 from zhaoshang_cli.glossary import UNIT_KINDS
-from zhaoshang_cli.models import Project, ProjectUnit, Unit
+from zhaoshang_cli.models import Unit
 from zhaoshang_cli.report import breakdowns
-from zhaoshang_cli.report.breakdowns import Fact
-from zhaoshang_cli.report.lists import project_lists
+from zhaoshang_cli.report.counts import count_actuals
+from zhaoshang_cli.report.lists import project_lists, signed_without_amount
 from zhaoshang_cli.report.passes import (
     credited_totals,
     funds_and_facts,
@@ -27,19 +27,11 @@ from zhaoshang_cli.report.passes import (
 )
 from zhaoshang_cli.report.periods import Period, is_month_end, time_progress
 from zhaoshang_cli.report.projects import follow_through
-from zhaoshang_cli.report.sql import (
-    BP,
-    MAJOR_FEN,
-    MINOR_PER_WAN,
-    PROJECT,
-    PROJECT_UNIT,
-    entered_by,
-    not_local,
-    within,
-)
+from zhaoshang_cli.report.sql import BP, MINOR_PER_WAN
+from zhaoshang_cli.report.state import credit_at, project_at
 from zhaoshang_cli.settings import Issuer, issuer
 from zhaoshang_cli.targets import METRICS, check_metric, targets_in_force
-from zhaoshang_cli.units import KIND_ORDER, children_of, find_unit, subtree, top_unit
+from zhaoshang_cli.units import KIND_ORDER, children_of, find_unit, top_unit
 
 DEFAULT_THRESHOLD = Decimal("0.7")
 GROUP_LABELS = {"county": "县区", "zone": "开发区", "department": "市直部门"}
@@ -92,6 +84,7 @@ class Report:
     own: Row | None = None  # 本级: what the parent holds itself, beside its children
     breakdowns: dict[str, Any] = field(default_factory=dict)
     issuer: Issuer | None = None
+    warnings: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def year(self) -> int:
@@ -117,33 +110,17 @@ def unit_actuals(
     session: Session, root_ids: list[int], metric: str, period: Period, as_of: date | None
 ) -> dict[int, tuple[Decimal, Decimal]]:
     """{root unit: (this period, same period last year)} over each root's whole subtree,
-    crediting joint projects by their shares. Sums come back per share and are multiplied
-    here, exactly (see ``passes.money_by_root``)."""
+    crediting joint projects by their shares as they stood on the period's end. Sums come back
+    per share and are multiplied here, exactly (see ``passes.money_by_root``). Counts are of
+    distinct projects (``counts``)."""
+    if metric not in ("funds", "fdi"):
+        sets = {root: [root] for root in root_ids}
+        return count_actuals(session, sets, metric, period, as_of)  # type: ignore[return-value]
+    pu, p = credit_at(session, period.end, as_of), project_at(session, period.end, as_of)
     last = period.previous_year()
-    tree = subtree(root_ids)
-    pu, p = PROJECT_UNIT, PROJECT
-    if metric in ("funds", "fdi"):
-        query = money_by_root(per_project_money(metric, period, last, as_of), root_ids, metric)
-        scale = BP * MINOR_PER_WAN
-    else:
-        counted = not_local()
-        if metric == "major":
-            counted = and_(counted, p.c.contract_fen >= MAJOR_FEN)
-        query = (
-            select(
-                tree.c.root,
-                literal(1),
-                func.sum(case((within(p.c.signed_on, period), pu.c.share_bp), else_=0)),
-                func.sum(case((within(p.c.signed_on, last), pu.c.share_bp), else_=0)),
-            )
-            .select_from(
-                p.join(pu, pu.c.project_id == p.c.id).join(tree, tree.c.id == pu.c.unit_id)
-            )
-            .where(counted, entered_by(p.c.created_at, as_of))
-            .group_by(tree.c.root)
-        )
-        scale = Decimal(BP)
-    return credited_totals(session.connection().execute(query), scale)
+    per_project = per_project_money(metric, period, last, as_of)
+    query = money_by_root(per_project, root_ids, metric, p, pu)
+    return credited_totals(session.connection().execute(query), BP * MINOR_PER_WAN)
 
 
 def _target_value(amount: int | None, metric: str) -> Decimal | None:
@@ -214,7 +191,7 @@ def build_report(
     else:
         actuals = unit_actuals(session, root_ids, metric, period, as_of)
         facts = breakdowns.project_facts(session, parent.id, period, as_of)  # type: ignore[arg-type]
-    targets = targets_in_force(session, period.year, metric, period.end)
+    targets = targets_in_force(session, period.year, metric, period.end, as_of=as_of)
     zero = (Decimal(0), Decimal(0))
 
     def make_row(u: Unit) -> Row:
@@ -240,6 +217,12 @@ def build_report(
         groups.append(
             Group(kind, label, rows, subtotal(f"{label}小计", kind, rows, progress, threshold))
         )
+    if not spec.money:  # a joint project once in a subtotal, however many of its units
+        sets = {group.kind: [row.unit_id for row in group.rows] for group in groups}
+        counted = count_actuals(session, sets, metric, period, as_of)  # type: ignore[arg-type]
+        for group in groups:
+            group.subtotal.actual, group.subtotal.last_year = counted[group.kind]
+            finish_row(group.subtotal, progress, threshold)
     total = make_row(parent)
     total.unit = f"{parent.name}合计"
     return Report(
@@ -257,15 +240,16 @@ def build_report(
         lists=project_lists(session, parent.id, period, as_of) if with_lists else {},  # type: ignore[arg-type]
         as_of=as_of,
         occasion=occasion,
-        own=own_row(session, parent, groups, total, period, as_of),
+        own=own_row(session, parent, groups, total, period, as_of, metric=metric),
         breakdowns={
             "origin": breakdowns.by_origin(facts),
             "industry": breakdowns.by_industry(facts),
             "tier": breakdowns.by_tier(facts),
             "status": breakdowns.by_status(facts),
-            "foreign": foreign_figures(session, parent, period, as_of, facts),
+            "foreign": foreign_figures(session, parent, period, as_of),
         },
         issuer=issuer(session, year=period.year, month=period.end.month, pattern_key="doc_number"),
+        warnings=signed_without_amount(session, parent.id, period, as_of),  # type: ignore[arg-type]
     )
 
 
@@ -280,9 +264,13 @@ def own_row(
     total: Row,
     period: Period,
     as_of: date | None,
+    *,
+    metric: str = "funds",
 ) -> Row | None:
     """本级: money and projects credited to the parent itself rather than to a unit under it,
-    so the rows add up to the total. None where the parent holds nothing directly."""
+    so the rows add up to the total (money; a count is of the projects credited to the parent
+    itself, and a joint project counts in every row it credits). None where the parent holds
+    nothing directly."""
     children = [row for group in groups for row in group.rows]
     row = Row(
         unit=own_label(parent),
@@ -293,7 +281,12 @@ def own_row(
         last_year=total.last_year - sum((r.last_year for r in children), Decimal(0)),
         unit_id=parent.id,
     )
-    p, credit = Project.__table__, ProjectUnit.__table__
+    if not METRICS[metric].money:
+        direct_count = count_actuals(
+            session, {parent.id: [parent.id]}, metric, period, as_of, below=False
+        )
+        row.actual, row.last_year = direct_count[parent.id]
+    p, credit = project_at(session, period.end, as_of), credit_at(session, period.end, as_of)
     # From the parent's own credit, each project looked up by id: a parent holds few projects
     # directly, so this beats a pass over every project signed in the period.
     signed_here = select(p.c.id).where(
@@ -302,8 +295,6 @@ def own_row(
         p.c.signed_on >= period.start,
         p.c.signed_on <= period.end,
     )
-    if as_of is not None:
-        signed_here = signed_here.where(p.c.created_at < breakdowns.entered_before(as_of))
     direct = (
         select(credit.c.project_id)
         .where(credit.c.unit_id == parent.id, signed_here.exists())
@@ -317,12 +308,12 @@ def own_row(
 
 
 def foreign_figures(
-    session: Session, parent: Unit, period: Period, as_of: date | None, facts: list[Fact]
+    session: Session, parent: Unit, period: Period, as_of: date | None
 ) -> dict[str, Any]:
-    """实际使用外资 (万美元, this period and last year's) and 合同外资 (from the project facts)."""
+    """实际使用外资 (万美元, this period and last year's) and 合同外资 (万元 and 万美元)."""
     fdi = unit_actuals(session, [parent.id], "fdi", period, as_of)  # type: ignore[list-item]
     actual, last_year = fdi.get(parent.id, (Decimal(0), Decimal(0)))  # type: ignore[arg-type]
-    contracts = breakdowns.foreign_contracts(session, facts)
+    contracts = breakdowns.foreign_contracts(session, parent.id, period, as_of)  # type: ignore[arg-type]
     return {
         "fdi": actual,
         "fdi_last_year": last_year,

@@ -88,6 +88,7 @@ def report_data(report: Report) -> dict[str, Any]:
         "projects": _clean(report.projects),
         "rates": _clean(report.rates),
         "breakdowns": _clean(report.breakdowns),
+        "warnings": report.warnings,
     }
 
 

@@ -12,11 +12,12 @@ from typing import Any
 from sqlalchemy import and_, func, literal, or_, select, union_all
 from sqlmodel import Session
 
-from zhaoshang_cli.models import Arrival, Project, ProjectUnit
+from zhaoshang_cli.models import Arrival
 from zhaoshang_cli.report.breakdowns import entered_before, project_scope
 from zhaoshang_cli.report.names import unit_labels
 from zhaoshang_cli.report.periods import Period
 from zhaoshang_cli.report.sql import MAJOR_FEN, wan
+from zhaoshang_cli.report.state import credit_at, project_at, reached_by
 
 LIST_LIMIT = 500
 SHOWN = (  # the project's columns in a list's rows
@@ -61,10 +62,13 @@ def project_lists(
     as_of: date | None,
     limit: int = LIST_LIMIT,
 ) -> dict[str, list[dict[str, Any]]]:
-    """Each list's projects in the parent's scope, largest contract first, with the money that
-    arrived for them within the period and the units credited (named unambiguously)."""
-    p, a = Project.__table__, Arrival.__table__
-    scope = project_scope(parent_id)
+    """Each list's projects in the parent's scope as they stood on the period's end, largest
+    contract first, with the money that arrived for them within the period and the units
+    credited then (named unambiguously)."""
+    a = Arrival.__table__
+    p = project_at(session, period.end, as_of)
+    credit = credit_at(session, period.end, as_of)
+    scope = project_scope(parent_id, credit)
     before = entered_before(as_of)
     # Every project on any list, read once; each list then sorts its own from these, and the
     # money is summed for the few hundred chosen only.
@@ -79,7 +83,11 @@ def project_lists(
     parts = []
     for name, condition in _conditions(c, period).items():
         part = (
-            select(literal(name).label("list"), *(c.c[key] for key in SHOWN))
+            select(
+                literal(name).label("list"),
+                *(c.c[key] for key in SHOWN if key != "started_on"),
+                reached_by(c.c.started_on, period.end).label("started_on"),
+            )
             .where(condition)
             .order_by(c.c.contract_fen.desc().nulls_last(), c.c.code)
             .limit(limit)
@@ -98,13 +106,12 @@ def project_lists(
         lists[data.pop("list")].append(data)
     for rows in lists.values():  # a union keeps no order of its own
         rows.sort(key=lambda r: (r["contract_fen"] is None, -(r["contract_fen"] or 0), r["code"]))
-    _name_units(session, lists)
+    _name_units(session, lists, credit)
     return lists
 
 
-def _name_units(session: Session, lists: dict[str, list[dict[str, Any]]]) -> None:
+def _name_units(session: Session, lists: dict[str, list[dict[str, Any]]], credit: Any) -> None:
     """Fill in each row's units, contract and money in 万; ids stay out of the rows."""
-    credit = ProjectUnit.__table__
     ids = {row["id"] for rows in lists.values() for row in rows}
     labels = unit_labels(session)
     credited: dict[int, list[str]] = {}
@@ -130,3 +137,26 @@ def _name_units(session: Session, lists: dict[str, list[dict[str, Any]]]) -> Non
 def list_total(report_projects: dict[str, Any], name: str) -> int:
     """How many projects a list has in all (its sheet may show only the largest)."""
     return int(report_projects[LIST_COUNTS[name]]["count"])
+
+
+def signed_without_amount(
+    session: Session, parent_id: int, period: Period, as_of: date | None
+) -> list[dict[str, Any]]:
+    """Projects signed in the period with no contract amount: named in the report's warnings,
+    since their 合同额 would otherwise read as nothing at all."""
+    p = project_at(session, period.end, as_of)
+    scope = project_scope(parent_id, credit_at(session, period.end, as_of))
+    query = (
+        select(p.c.code, p.c.name)
+        .select_from(p.join(scope, scope.c.id == p.c.id))
+        .where(
+            func.coalesce(p.c.origin, "") != "local",
+            _conditions(p, period)["signed"],
+            p.c.contract_fen.is_(None),
+        )
+        .order_by(p.c.code)
+    )
+    return [
+        {"project": code, "name": name, "problem": "no_contract_amount"}
+        for code, name in session.connection().execute(query)
+    ]

@@ -29,6 +29,7 @@ from zhaoshang_cli.report.sql import (
     not_local,
     within,
 )
+from zhaoshang_cli.report.state import credit_at, project_at
 from zhaoshang_cli.units import subtree
 
 
@@ -53,13 +54,16 @@ def per_project_money(metric: str, period: Period, last: Period, as_of: date | N
     return union_all(summed(period, "this"), summed(last, "last")).cte("per_project")
 
 
-def money_by_root(per_project: Any, root_ids: list[int], metric: str) -> Any:
+def money_by_root(
+    per_project: Any, root_ids: list[int], metric: str, p: Any = PROJECT, pu: Any = PROJECT_UNIT
+) -> Any:
     """(root, share_bp, this, last): the money summed per credited unit and share, for each
     root whose subtree holds the unit. Money is linear in the share, so a root's figure is
     the sum over the units under it of their sums times their shares; and a sum per unit and
     share counts each arrival at most once, so it fits in 64 bits whenever the ledger's own
-    amounts do (a sum of fen times 10000 would overflow for a province)."""
-    p, pu, pp = PROJECT, PROJECT_UNIT, per_project
+    amounts do (a sum of fen times 10000 would overflow for a province). ``p`` and ``pu``: the
+    projects and their credit as they stood on the period's end (``report.state``)."""
+    pp = per_project
     per_unit = (
         select(
             pu.c.unit_id,
@@ -70,7 +74,7 @@ def money_by_root(per_project: Any, root_ids: list[int], metric: str) -> Any:
         .select_from(
             pp.join(p, p.c.id == pp.c.project_id).join(pu, pu.c.project_id == pp.c.project_id)
         )
-        .where(not_local() if metric == "funds" else true())
+        .where(not_local(p) if metric == "funds" else true())
         .group_by(pu.c.unit_id, pu.c.share_bp)
         .subquery("per_unit")
     )
@@ -103,13 +107,15 @@ def funds_and_facts(
     """``unit_actuals`` of funds for the roots and ``breakdowns.project_facts`` for the parent,
     from one statement over one per-project pass of the arrivals."""
     per_project = per_project_money("funds", period, period.previous_year(), as_of)
-    units = money_by_root(per_project, root_ids, "funds").subquery("units")
+    p, pu = project_at(session, period.end, as_of), credit_at(session, period.end, as_of)
+    units = money_by_root(per_project, root_ids, "funds", p, pu).subquery("units")
     money = (
         select(per_project.c.project_id, per_project.c.this.label("fen"))
         .where(per_project.c.last.is_(None))
         .subquery("money")
     )
-    facts = breakdowns.facts_query(parent_id, period, as_of, money).subquery("facts")
+    facts = breakdowns.facts_query(session, parent_id, period, as_of, money, (p, pu))
+    facts = facts.subquery("facts")
     unit_columns, fact_columns = list(units.c), list(facts.c)
     query = union_all(
         select(literal("unit"), *(null() for _ in fact_columns), *unit_columns),

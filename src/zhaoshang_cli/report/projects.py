@@ -21,20 +21,21 @@ from zhaoshang_cli.report.sql import (
     wan,
     within,
 )
+from zhaoshang_cli.report.state import credit_at, on_state, project_at, reached_by
 from zhaoshang_cli.units import subtree
 
 P = PROJECT
 
 
-def _scope(parent: Unit, as_of: date | None):  # type: ignore[no-untyped-def]
-    """Projects credited anywhere in the parent's subtree, outside investors only."""
+def _scope(parent: Unit, p: Any, pu: Any):  # type: ignore[no-untyped-def]
+    """Projects credited anywhere in the parent's subtree, outside investors only (``p`` and
+    ``pu``: the projects and their credit as they stood on the period's end)."""
     tree = subtree([parent.id])  # type: ignore[list-item]
-    pu = PROJECT_UNIT
     return (
         select(pu.c.project_id.label("id"))
         .distinct()
-        .select_from(pu.join(tree, tree.c.id == pu.c.unit_id).join(P, P.c.id == pu.c.project_id))
-        .where(not_local(), entered_by(P.c.created_at, as_of))
+        .select_from(pu.join(tree, tree.c.id == pu.c.unit_id).join(p, p.c.id == pu.c.project_id))
+        .where(not_local(p))
         .cte("scope")
     )
 
@@ -63,28 +64,30 @@ def _share(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
     return None if not whole else Decimal(part) / Decimal(whole)
 
 
-def credited_below(parent: Unit) -> ColumnElement[bool]:
-    """The project is credited to the parent or a unit under it. As an IN list of the
-    subtree's credit, read once: an EXISTS per project would look up every unit of the
-    subtree for each project."""
-    tree, pu = subtree([parent.id]), PROJECT_UNIT  # type: ignore[list-item]
-    return P.c.id.in_(select(pu.c.project_id).where(pu.c.unit_id.in_(select(tree.c.id))))
+def credited_below(parent: Unit, p: Any, pu: Any) -> ColumnElement[bool]:
+    """The project (of ``p``) is credited (by ``pu``) to the parent or a unit under it. As an
+    IN list of the subtree's credit, read once: an EXISTS per project would look up every unit
+    of the subtree for each project."""
+    tree = subtree([parent.id])  # type: ignore[list-item]
+    return p.c.id.in_(select(pu.c.project_id).where(pu.c.unit_id.in_(select(tree.c.id))))
 
 
 def follow_through(
     session: Session, parent: Unit, period: Period, occasion: str | None, as_of: date | None
 ) -> dict[str, Any]:
     """The cohort is the projects signed in the year up to the period end, or, with an
-    occasion, every project signed at that occasion up to the period end. Only the cohort's
-    own arrivals are read (up to the period end, by project), never the whole history."""
+    occasion, every project signed at that occasion up to the period end, as they stood on the
+    period's end. Only the cohort's own arrivals are read (up to the period end, by project),
+    never the whole history."""
+    state = project_at(session, period.end, as_of)  # the project table as it stood then
+    credit = credit_at(session, period.end, as_of)
     cohort = (
-        select(P.c.id, P.c.started_on, P.c.producing_on, P.c.contract_fen)
+        select(state.c.id, state.c.started_on, state.c.producing_on, state.c.contract_fen)
         .where(
-            P.c.occasion == occasion if occasion else signed(period),
-            P.c.signed_on <= period.end,
-            not_local(),
-            entered_by(P.c.created_at, as_of),
-            credited_below(parent),
+            state.c.occasion == occasion if occasion else within(state.c.signed_on, period),
+            state.c.signed_on <= period.end,
+            not_local(state),
+            credited_below(parent, state, credit),
         )
         .cte("cohort")
     )
@@ -135,9 +138,14 @@ def projects_where(
     as_of: date | None = None,
     extra: list[Any] | None = None,
 ) -> list[dict[str, Any]]:
-    """Projects in the parent's scope meeting a condition on the project table; ``arrived``
-    is what arrived within the period. ``extra`` columns ride along."""
-    scope, a = _scope(parent, as_of), _arrived(period, as_of)
+    """Projects in the parent's scope meeting a condition on the project table, as they stood
+    on the period's end; ``arrived`` is what arrived within the period. ``extra`` columns
+    ride along."""
+    P = project_at(session, period.end, as_of)  # the project table as it stood then
+    scope = _scope(parent, P, credit_at(session, period.end, as_of))
+    a = _arrived(period, as_of)
+    condition = on_state(condition, P)
+    extra = [on_state(column, P) for column in extra or []]
     query = (
         select(
             P.c.id,
@@ -146,11 +154,11 @@ def projects_where(
             P.c.industry,
             P.c.industrial,
             P.c.stage,
-            P.c.signed_on,
-            P.c.started_on,
+            reached_by(P.c.signed_on, period.end).label("signed_on"),
+            reached_by(P.c.started_on, period.end).label("started_on"),
             P.c.contract_fen,
             a.c.period_fen,
-            *(extra or []),
+            *extra,
         )
         .select_from(P.join(scope, scope.c.id == P.c.id).outerjoin(a, a.c.project_id == P.c.id))
         .where(condition)
@@ -159,7 +167,8 @@ def projects_where(
     result = session.connection().execute(query)
     keys = list(result.keys())
     found = [dict(zip(keys, values, strict=True)) for values in result]
-    names = credited_labels(session, [row["id"] for row in found]) if found else {}
+    credit = credit_at(session, period.end, as_of)
+    names = credited_labels(session, [row["id"] for row in found], credit) if found else {}
     projects = []
     for row in found:
         contract = row["contract_fen"]
@@ -182,9 +191,10 @@ def projects_where(
     return projects
 
 
-def credited_labels(session: Session, project_ids: list[int]) -> dict[int, str]:
-    """Each project's credited units as a list names them ("甲县、甲县城关镇"), in unit order."""
-    pu = PROJECT_UNIT
+def credited_labels(session: Session, project_ids: list[int], credit: Any = None) -> dict[int, str]:
+    """Each project's credited units as a list names them ("甲县、甲县城关镇"), in unit order
+    (by ``credit``: the credit as it stood on a period's end)."""
+    pu = PROJECT_UNIT if credit is None else credit
     query = select(pu.c.project_id, pu.c.unit_id).order_by(pu.c.project_id, pu.c.unit_id)
     if len(project_ids) < 10_000:  # else one pass over all credit beats a long IN list
         query = query.where(pu.c.project_id.in_(project_ids))

@@ -45,5 +45,11 @@ def not_local(project: Any = PROJECT) -> ColumnElement[bool]:
     return func.coalesce(project.c.origin, "") != "local"
 
 
+def counted(project: Any = PROJECT) -> ColumnElement[bool]:
+    """A project the figures count: an outside investor's, and not voided (作废) — for queries
+    on the projects as they are now (the report reads them as they stood: ``report.state``)."""
+    return and_(not_local(project), project.c.voided_at.is_(None))
+
+
 def wan(minor: int | Decimal | None) -> Decimal:
     return Decimal(minor or 0) / MINOR_PER_WAN

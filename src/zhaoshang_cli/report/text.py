@@ -85,7 +85,7 @@ def quantity_text(value: Decimal, metric: str) -> str:
         return money_text(value)
     if metric == "fdi":
         return f"{wan_text(value)}万美元"
-    return f"{plain_number(value)}个"
+    return f"{plain_number(value)}{'条' if metric == 'leads' else '个'}"
 
 
 def flag_text(flag: str, threshold: Decimal) -> str:

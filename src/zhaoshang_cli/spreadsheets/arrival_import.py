@@ -193,7 +193,7 @@ class ArrivalPlanner:
             return
         self.in_file[file_key] = row.number
         if values["id"] is not None:
-            self.by_file_id[values["id"]] = FileArrival(key, amount, row.number)
+            self.by_file_id[values["id"]] = FileArrival(key, amount, row.number, file_key)
         if key in self.in_ledger:
             self.say(row, project, "skipped", describe(values, project))
             return
@@ -211,15 +211,18 @@ class ArrivalPlanner:
             source=values["source"],
             so_far=self.so_far.get(project.id, 0),  # type: ignore[arg-type]
             rates=self.rates,
+            twin_check=False,
         )
         if prepared is None:
             return
-        if not self.plan.keep_provenance:
+        if self.plan.keep_provenance:  # a ledger read back: the warnings given back then
+            prepared.values["warnings"] = values.get("warnings") or None
+        else:
             prepared.after = audit_text(prepared.values)  # worked out now, not under the lock
         self.so_far[project.id] = self.so_far.get(project.id, 0) + prepared.values["cny_fen"]  # type: ignore[index]
         for warning in prepared.warnings:
             self.say(row, project, "warnings", warning)
-        self.planned[key] = self.step(row, project, key, prepared=prepared)
+        self.planned[file_key] = self.step(row, project, file_key, prepared=prepared)
         self.say(row, project, "added", describe(values, project))
 
     def reversal(self, row: Row, project: Project) -> None:
@@ -233,21 +236,21 @@ class ArrivalPlanner:
         if not reversal_fits(self.table, row, original, project):
             return
         ledger_id = self.in_ledger.get(original.key)
-        if original.key in self.reversed_keys or ledger_id in self.reversed_ids:
+        if original.step in self.reversed_keys or ledger_id in self.reversed_ids:
             self.say(row, project, "skipped", _("reversal of row {row}").format(row=original.row))
             return
-        if ledger_id is not None:
-            self.plan.originals[original.key] = ledger_id
+        if original.step in self.planned:
+            cny_fen = self.planned[original.step].prepared.values["cny_fen"]  # type: ignore[union-attr]
+        elif ledger_id is not None:
+            self.plan.originals[original.step] = ledger_id
             arrival = self.session.get(Arrival, ledger_id)
             cny_fen = arrival.cny_fen if arrival is not None else 0
-        elif original.key in self.planned:
-            cny_fen = self.planned[original.key].prepared.values["cny_fen"]  # type: ignore[union-attr]
         else:  # the original had a problem of its own
             return
-        self.reversed_keys.add(original.key)
+        self.reversed_keys.add(original.step)
         self.so_far[project.id] = self.so_far.get(project.id, 0) - cny_fen  # type: ignore[index]
-        key = ("reversal", original.key)
-        self.step(row, project, key, original=original.key, note=row.values["note"])
+        key = ("reversal", original.step)
+        self.step(row, project, key, original=original.step, note=row.values["note"])
         self.say(row, project, "added", _("reversal of row {row}").format(row=original.row))
 
 

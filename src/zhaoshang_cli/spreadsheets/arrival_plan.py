@@ -26,9 +26,13 @@ def arrival_key(
 
 @dataclass
 class FileArrival:
+    """An arrival row of the file: ``key`` finds it in the ledger; ``step`` names its step (the
+    key with the file's 到位编号, so two equal arrivals of an export stay two)."""
+
     key: ArrivalKey
     amount: int
     row: int
+    step: ArrivalKey
 
 
 @dataclass

@@ -106,7 +106,14 @@ PROJECTS = Kind(
     (
         Column("code", "项目编号", aliases=("编号",), note=N_("unique; blank: YEAR-NNNN is given")),
         Column("name", "项目名称", required=True),
-        Column("units", "责任单位", required=True, note=N_("several (joint credit) joined by 、")),
+        Column(
+            "units",
+            "责任单位",
+            required=True,
+            note=N_(
+                "several (joint credit) joined by 、, with shares as 甲县=70%、经开区=30% (else even)"
+            ),
+        ),
         Column("investor", "投资方", aliases=("客商", "投资企业", "投资主体")),
         Column("origin", "客商来源", "choice", ("来源地", "投资方来源"), choice=ORIGIN),
         Column("industry", "产业", aliases=("所属产业", "行业")),
@@ -145,6 +152,10 @@ PROJECTS = Kind(
         Column("informant", "信息提供者", aliases=("信息提供人",)),
         Column("contact", "联系人", aliases=("客商联系人",), note=N_("private: never exported")),
         Column("created_at", "录入时间", template=False),
+        Column("contract_currency", "合同币种", template=False),
+        Column("contract_original", "原币合同额(万)", "amount", template=False),
+        Column("voided_at", "作废时间", template=False),
+        Column("void_reason", "作废原因", template=False),
     ),
 )
 
@@ -242,6 +253,24 @@ STAGE_EVENTS = Kind(
     ),
 )
 
+CHANGES = Kind(
+    "changes",
+    "项目变更",
+    (
+        Column("id", "变更编号", "int", required=True),
+        Column("project", "项目编号", required=True),
+        Column("field", "字段", required=True),
+        Column("kind", "类别", required=True, note="edit, increase (增资) or stage"),
+        Column("old", "原值", "raw", note="money in 万, dates as YYYY-MM-DD"),
+        Column("new", "新值", "raw"),
+        Column("effective_on", "生效日期", "date", note="blank: a correction of the record"),
+        Column("credit_before", "变更前单位", note="for a change of credit: 甲县=70%、经开区=30%"),
+        Column("reason", "原因"),
+        OPERATOR,
+        Column("entered_at", "录入时间"),
+    ),
+)
+
 SHARES = Kind(
     "shares",
     "项目单位",
@@ -286,6 +315,7 @@ ALL_KINDS = (
     RATES,
     ACTIVITIES,
     STAGE_EVENTS,
+    CHANGES,
     SHARES,
     CONTACTS,
     AUDIT,

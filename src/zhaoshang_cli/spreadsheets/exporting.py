@@ -11,12 +11,15 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from zhaoshang_cli.credit import credit_text
 from zhaoshang_cli.models import (
     Activity,
     Arrival,
     AuditEntry,
+    CreditBefore,
     ExchangeRate,
     Project,
+    ProjectChange,
     ProjectContact,
     ProjectUnit,
     StageEvent,
@@ -27,6 +30,7 @@ from zhaoshang_cli.spreadsheets.columns import (
     ACTIVITIES,
     ARRIVALS,
     AUDIT,
+    CHANGES,
     CONTACTS,
     PROJECTS,
     RATES,
@@ -59,10 +63,10 @@ def ledger_sheets(session: Session, *, with_contacts: bool = False) -> list[Shee
             col(ProjectUnit.project_id), col(ProjectUnit.share_bp), col(ProjectUnit.unit_id)
         )
     )
-    credited: dict[int, list[str]] = {}
+    credited: dict[int, list[tuple[str, int]]] = {}
     share_rows = []
     for project_id, unit_id, share_bp in shares:
-        credited.setdefault(project_id, []).append(labels[unit_id])
+        credited.setdefault(project_id, []).append((labels[unit_id], share_bp))
         share_rows.append(
             {
                 "project": code[project_id],
@@ -92,10 +96,12 @@ def ledger_sheets(session: Session, *, with_contacts: bool = False) -> list[Shee
             [
                 {
                     **project.model_dump(),
-                    "units": "、".join(credited.get(project.id, [])),
+                    "units": credit_text(credited.get(project.id, [])),  # type: ignore[arg-type]
                     "contract": project.contract_fen,
                     "total_investment": project.total_investment_fen,
                     "created_at": timestamp(project.created_at),
+                    "contract_original": project.contract_minor,
+                    "voided_at": timestamp(project.voided_at),
                 }
                 for project in projects
             ],
@@ -112,6 +118,7 @@ def ledger_sheets(session: Session, *, with_contacts: bool = False) -> list[Shee
                 for event in session.exec(select(StageEvent).order_by(col(StageEvent.id)))
             ],
         ),
+        Sheet(CHANGES, list(CHANGES.columns), change_rows(session, code, labels)),
         Sheet(SHARES, list(SHARES.columns), share_rows),
     ]
     if with_contacts:
@@ -193,6 +200,51 @@ def audit_rows(session: Session, code: dict[int, str]) -> list[dict[str, Any]]:
     rows = session.connection().execute(table.select().order_by(table.c.id))
     return [
         {**row._asdict(), "at": timestamp(row.at), "project": code.get(row.project_id)}
+        for row in rows
+    ]
+
+
+MONEY_FIELDS = frozenset({"contract_fen", "contract_minor", "total_investment_fen"})
+
+
+def change_value(field: str, text: str | None, number: int | None, day: Any) -> Any:
+    """A changed value as the 项目变更 sheet writes it: money in 万, a date as text, 是/否."""
+    if day is not None:
+        return day.isoformat()
+    if number is not None:
+        if field in MONEY_FIELDS:
+            return to_unit(number)
+        return "是" if number else "否"
+    return text
+
+
+def change_rows(session: Session, code: dict, labels: dict[int, str]) -> list[dict[str, Any]]:
+    """Every change of every project in entry order, with the credit a change of credit
+    replaced (``credit_before``), so `import ledger` rebuilds each period's view exactly."""
+    change, before = ProjectChange.__table__, CreditBefore.__table__
+    credits: dict[int, list[tuple[str, int]]] = {}
+    held = session.connection().execute(
+        select(before.c.change_id, before.c.unit_id, before.c.share_bp).order_by(
+            before.c.change_id, before.c.share_bp, before.c.unit_id
+        )
+    )
+    for change_id, unit_id, share_bp in held:
+        credits.setdefault(change_id, []).append((labels[unit_id], share_bp))
+    rows = session.connection().execute(change.select().order_by(change.c.id))
+    return [
+        {
+            "id": row.id,
+            "project": code[row.project_id],
+            "field": row.field,
+            "kind": row.kind,
+            "old": change_value(row.field, row.old_text, row.old_number, row.old_date),
+            "new": change_value(row.field, row.new_text, row.new_number, row.new_date),
+            "effective_on": row.effective_on,
+            "credit_before": credit_text(credits[row.id]) if row.id in credits else None,
+            "reason": row.reason,
+            "operator": row.operator,
+            "entered_at": timestamp(row.entered_at),
+        }
         for row in rows
     ]
 

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from zhaoshang_cli.activities import add_activity
 from zhaoshang_cli.arrivals import check_currency, set_rate
+from zhaoshang_cli.credit import split_spec
 from zhaoshang_cli.errors import ZsError
 from zhaoshang_cli.glossary import LEVEL, METRIC
 from zhaoshang_cli.i18n import _
@@ -167,13 +168,17 @@ def import_projects(
             )
             continue
         units = [part for part in re.split(r"[、,，;；\n]+", values["units"]) if part.strip()]
-        if not all(table.attempt(row, "units", find_unit, session, unit) for unit in units):
+        named = [table.attempt(row, "units", split_spec, unit) for unit in units]
+        if not all(named) or not all(
+            table.attempt(row, "units", find_unit, session, unit) for unit, _share in named
+        ):
             continue
         events = (history or {}).get(code or "")
         plan = replay_plan(events) if events else walk_plan(table, row)
         if plan is None:
             continue
         stage, signed_on, moves = plan
+        first_day = events[0]["on_date"] if events and signed_on is None else None
         try:
             project = add_project(
                 session,
@@ -193,6 +198,7 @@ def import_projects(
                 recruiter=values["recruiter"],
                 informant=values["informant"],
                 contact=values["contact"] or (contacts or {}).get(code or ""),
+                entered_on=first_day,  # a lead keeps the day it came in
             )
             for move, on, correct, reason in moves:
                 move_stage(session, project.code, move, on, correct=correct, reason=reason)
@@ -202,7 +208,11 @@ def import_projects(
         if events and not matches_row(project, values):
             table.problem(row, "stage", _("the stage history ends elsewhere than this row"))
             continue
-        keep(session, values, project, created_at="created_at")
+        keep(session, values, project, created_at="created_at", voided_at="voided_at")
+        if replay(session):  # as the export had them: a USD contract, a void
+            project.contract_currency = values.get("contract_currency")
+            project.contract_minor = values.get("contract_original")
+            project.void_reason = values.get("void_reason")
         if events and replay(session):
             kept_events = session.exec(
                 select(StageEvent)

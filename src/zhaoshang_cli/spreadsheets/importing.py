@@ -29,10 +29,12 @@ from zhaoshang_cli.models import (
 )
 from zhaoshang_cli.postgres import restart_ids
 from zhaoshang_cli.spreadsheets.arrival_import import apply_plan, import_arrivals, plan_arrivals
+from zhaoshang_cli.spreadsheets.change_import import replace_changes
 from zhaoshang_cli.spreadsheets.columns import (
     ACTIVITIES,
     ARRIVALS,
     AUDIT,
+    CHANGES,
     CONTACTS,
     PROJECTS,
     RATES,
@@ -143,7 +145,7 @@ def read_ledger_file(book: Book) -> LedgerFile:
         )
     tables: dict[str, Table] = {}
     notes = []
-    for kind in (*LEDGER_KINDS, STAGE_EVENTS, CONTACTS, AUDIT):
+    for kind in (*LEDGER_KINDS, STAGE_EVENTS, CHANGES, CONTACTS, AUDIT):
         table = book.table(kind, first_sheet_fallback=False)
         if table is not None:
             tables[kind.name] = table
@@ -201,6 +203,8 @@ def import_ledger(session: Session, ledger_file: LedgerFile) -> ImportResult:
             outcome = Outcome(kind)
             if kind is PROJECTS:
                 import_projects(session, table, outcome, history=history, contacts=contacts)
+                codes = dict(session.exec(select(Project.code, Project.id)).all())
+                replace_changes(session, tables.get(CHANGES.name), codes)
             else:
                 IMPORTERS[kind.name](session, table, outcome)
             result.outcomes.append(outcome)

@@ -21,7 +21,7 @@ from sqlmodel import Session
 
 from zhaoshang_cli.models import StageEvent
 from zhaoshang_cli.report.periods import Period
-from zhaoshang_cli.report.sql import MAJOR_FEN, PROJECT, PROJECT_UNIT, count_if, not_local, within
+from zhaoshang_cli.report.sql import MAJOR_FEN, PROJECT, PROJECT_UNIT, count_if, counted, within
 from zhaoshang_cli.units import subtree
 
 EVENT = StageEvent.__table__
@@ -148,7 +148,7 @@ def unit_counts(
             .outerjoin(stage, stage.c.project_id == P.c.id)
             .outerjoin(leads, leads.c.project_id == P.c.id)
         )
-        .where(not_local())
+        .where(counted())
         .group_by(pairs.c.root)
     )
     found = {root: Counts() for root in root_ids}
@@ -178,7 +178,7 @@ def median_days(
         .select_from(
             pairs.join(P, P.c.id == pairs.c.project_id).join(leads, leads.c.project_id == P.c.id)
         )
-        .where(not_local(), within(P.c.signed_on, period), P.c.signed_on <= day)
+        .where(counted(), within(P.c.signed_on, period), P.c.signed_on <= day)
         .subquery("spans")
     )
     middle = or_(

@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from zhaoshang_cli.models import Activity, Unit
 from zhaoshang_cli.report.periods import Period
-from zhaoshang_cli.report.sql import ARRIVAL, PROJECT, PROJECT_UNIT, count_if, not_local, within
+from zhaoshang_cli.report.sql import ARRIVAL, PROJECT, PROJECT_UNIT, count_if, counted, within
 from zhaoshang_cli.units import subtree
 from zhaoshang_cli.watch.counts import alive_on
 from zhaoshang_cli.watch.warnings import Warnings
@@ -48,7 +48,7 @@ def leader_rows(
             func.sum(money.c.fen).label("arrived_fen"),
         )
         .select_from(P.outerjoin(money, money.c.project_id == P.c.id))
-        .where(not_local(), P.c.id.in_(scope), P.c.signed_on.is_not(None))
+        .where(counted(), P.c.id.in_(scope), P.c.signed_on.is_not(None))
         .group_by(P.c.leader)
     )
     rows: dict[str | None, dict[str, Any]] = {}

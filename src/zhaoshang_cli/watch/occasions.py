@@ -22,7 +22,7 @@ from zhaoshang_cli.errors import NotFound
 from zhaoshang_cli.i18n import _
 from zhaoshang_cli.models import Unit
 from zhaoshang_cli.report.projects import credited_labels
-from zhaoshang_cli.report.sql import ARRIVAL, PROJECT, count_if, not_local
+from zhaoshang_cli.report.sql import ARRIVAL, PROJECT, count_if, counted
 from zhaoshang_cli.units import children_of
 from zhaoshang_cli.watch.counts import credit_pairs, stage_on
 
@@ -64,7 +64,7 @@ def occasion_cohort(
     found = Cohort(root.name, names, day, quota)
     children = children_of(session, root)
     pairs = credit_pairs([root.id, *(c.id for c in children)])  # type: ignore[list-item]
-    at = and_(P.c.occasion.in_(names), P.c.signed_on <= day, not_local())
+    at = and_(P.c.occasion.in_(names), P.c.signed_on <= day, counted())
     query = (
         select(pairs.c.root, P.c.occasion, func.count())
         .select_from(pairs.join(P, P.c.id == pairs.c.project_id))

@@ -27,7 +27,7 @@ from zhaoshang_cli.glossary import Terms
 from zhaoshang_cli.i18n import N_, _
 from zhaoshang_cli.models import Unit
 from zhaoshang_cli.report.projects import credited_labels
-from zhaoshang_cli.report.sql import ARRIVAL, PROJECT, PROJECT_UNIT, not_local
+from zhaoshang_cli.report.sql import ARRIVAL, PROJECT, PROJECT_UNIT, counted
 from zhaoshang_cli.units import subtree
 from zhaoshang_cli.watch.counts import EVENT, alive_on
 from zhaoshang_cli.watch.thresholds import Duration, Thresholds, share_text
@@ -188,7 +188,7 @@ def project_warnings(
         ),
         "no_amount": (P.c.signed_on, None, and_(P.c.signed_on <= day, P.c.contract_fen.is_(None))),
     }
-    common = [not_local(), alive_on(day)]
+    common = [counted(), alive_on(day)]
     if root is not None:
         tree = subtree([root.id])  # type: ignore[list-item]
         pu = PROJECT_UNIT
