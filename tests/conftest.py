@@ -154,8 +154,15 @@ def test_environment(monkeypatch: pytest.MonkeyPatch, location: Location) -> Non
 
 
 @pytest.fixture(autouse=True)
-def ledger_path(new_location: Callable[..., Location], monkeypatch: pytest.MonkeyPatch) -> Location:
-    location = new_location()
+def ledger_path(
+    new_location: Callable[..., Location],
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+) -> Location:
+    if ON_POSTGRES and "ledger" in request.fixturenames and "://" not in TEST_DB:
+        location: Location = request.getfixturevalue("city_database")
+    else:
+        location = new_location()
     test_environment(monkeypatch, location)
     return location
 
@@ -269,11 +276,57 @@ def city_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def city_template(postgres_database: str) -> Iterator[str]:
+    """On our own server: the small city built once per test process, in a database that each
+    test copies (CREATE DATABASE … TEMPLATE: some 60 ms, where building it costs 0.85 s)."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    name = f"zs_city_{os.getpid()}"
+    admin = create_engine(make_url(postgres_database), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = make_url(postgres_database).set(database=name).render_as_string(hide_password=False)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        test_environment(monkeypatch, url)
+        build_city()
+    try:
+        yield name
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture
+def city_database(postgres_database: str, city_template: str) -> Iterator[str]:
+    """A fresh copy of the city template: a database of the test's own."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    name = f"zs_test_{os.getpid()}_{next(_numbers)}"
+    admin = create_engine(make_url(postgres_database), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:  # a template takes no connections while it is copied
+        conn.exec_driver_sql(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            f" WHERE datname = '{city_template}' AND pid <> pg_backend_pid()"
+        )
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{city_template}"')
+    try:
+        yield make_url(postgres_database).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
 @pytest.fixture
 def ledger(ledger_path: Location, request: pytest.FixtureRequest) -> Location:
     """An initialised ledger with a small city: 全市 → 甲县, 乙县, 经开区, 市商务局."""
     if ON_POSTGRES:
-        build_city()
+        if "://" in TEST_DB:  # a database of the user's own: a schema, built there
+            build_city()
     else:
         shutil.copyfile(request.getfixturevalue("city_file"), ledger_path)
     return ledger_path
