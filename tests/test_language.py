@@ -11,6 +11,8 @@ import pytest
 
 from conftest import zs
 
+pytestmark = pytest.mark.one_backend  # not about the database
+
 HAN = re.compile(r"[\u3400-\u9fff]+")
 WORD = re.compile(r"[A-Za-z]{2,}")
 # What an English line may hold in Chinese: the ledger's data and the units of its amounts.
