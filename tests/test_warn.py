@@ -246,3 +246,25 @@ def test_per_leader_totals(ledger):
     by_leader = {row["leader"]: row for row in september["rows"] if row["row"] == "leader"}
     assert by_leader["王县长"]["projects"] == 1 and september["rows"][-1]["projects"] == 3
     assert september["day"] == "2026-09-30"
+
+
+def test_a_voided_project_is_never_chased_nor_counted(chased):
+    """作废: entered by mistake, so it leaves the 督查清单, the pipeline and the leader table."""
+    from test_pipeline import rows
+
+    pipeline = rows("--year", "2026")["甲县"]
+    leaders = json.loads(zs("warn", "--by", "leader", "-f", "json").stdout)["rows"]
+    zs("project", "void", "S1", "--reason", "重复录入")
+    zs("project", "void", "L1", "--reason", "重复录入")
+    assert "S1" not in listed().get("signed_not_started", [])
+    assert listed()["stalled"] == ["N1"]
+    after = rows("--year", "2026")["甲县"]
+    assert after["leads"] == pipeline["leads"] - 1
+    assert after["open_signed"] == pipeline["open_signed"] - 1
+    wang = next(row for row in leaders if row["leader"] == "王县长")
+    wang_after = next(
+        row
+        for row in json.loads(zs("warn", "--by", "leader", "-f", "json").stdout)["rows"]
+        if row["leader"] == "王县长"
+    )
+    assert wang_after["projects"] == wang["projects"] - 1
