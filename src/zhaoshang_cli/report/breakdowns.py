@@ -75,20 +75,36 @@ class Fact:
         return Decimal(self.arrived_fen) * self.share_bp / BP / MINOR_PER_WAN
 
 
-def project_scope(parent_id: int, credit: Any = None) -> Any:
-    """Projects credited in the parent's subtree with the share credited there (by
-    ``credit``, the credit as it stood on a period's end: ``state.credit_at``)."""
+def _subtree(parent_id: int) -> Any:
     unit = Unit.__table__
-    credit = ProjectUnit.__table__ if credit is None else credit
     tree = select(unit.c.id.label("id")).where(unit.c.id == parent_id)
     tree = tree.cte("scope_tree", recursive=True)  # beside units.subtree's "tree" in one query
     child = unit.alias("child")
-    tree = tree.union_all(select(child.c.id).where(child.c.parent_id == tree.c.id))
+    return tree.union_all(select(child.c.id).where(child.c.parent_id == tree.c.id))
+
+
+def project_scope(parent_id: int, credit: Any = None) -> Any:
+    """Projects credited in the parent's subtree with the share credited there (by
+    ``credit``, the credit as it stood on a period's end: ``state.credit_at``)."""
+    credit = ProjectUnit.__table__ if credit is None else credit
+    tree = _subtree(parent_id)
     return (
         select(credit.c.project_id.label("id"), func.sum(credit.c.share_bp).label("share_bp"))
         .join(tree, tree.c.id == credit.c.unit_id)
         .group_by(credit.c.project_id)
         .cte("scope")
+    )
+
+
+def share_within(parent_id: int, credit: Any, project_id: Any) -> Any:
+    """The share of one project credited in the parent's subtree (NULL where none is): for a
+    few projects picked by an index, where ``project_scope`` would add up the whole subtree's
+    credit first."""
+    tree = _subtree(parent_id)
+    return (
+        select(func.sum(credit.c.share_bp))
+        .where(credit.c.project_id == project_id, credit.c.unit_id.in_(select(tree.c.id)))
+        .scalar_subquery()
     )
 
 
@@ -336,35 +352,43 @@ def foreign_contracts(
     earlier ones signed in it), in 万元 and in 万美元: a contract made in USD by its own
     amount, the others at the USD rate of each signing month (the latest earlier rate where
     a month has none)."""
-    p = project_at(session, period.end, as_of)
-    scope = project_scope(parent_id, credit_at(session, period.end, as_of))
+    p, credit = project_at(session, period.end, as_of), credit_at(session, period.end, as_of)
     in_usd = p.c.contract_currency == "USD"
-    year, month = extract("year", p.c.signed_on), extract("month", p.c.signed_on)
+    candidates = (
+        select(
+            extract("year", p.c.signed_on).label("y"),
+            extract("month", p.c.signed_on).label("m"),
+            share_within(parent_id, credit, p.c.id).label("share_bp"),
+            p.c.contract_fen,
+            case((in_usd, 0), else_=p.c.contract_fen).label("converted"),
+            case((in_usd, p.c.contract_minor), else_=0).label("cents"),
+        )
+        .where(p.c.origin == "foreign", p.c.signed_on >= period.start, p.c.signed_on <= period.end)
+        .subquery("foreign_signed")
+    )
+    c = candidates.c
     signed = (
         select(
-            year,
-            month,
-            scope.c.share_bp,
+            c.y,
+            c.m,
+            c.share_bp,
             func.count(),
-            func.sum(p.c.contract_fen),
-            func.sum(case((in_usd, 0), else_=p.c.contract_fen)),
-            func.sum(case((in_usd, p.c.contract_minor), else_=0)),
+            func.sum(c.contract_fen),
+            func.sum(c.converted),
+            func.sum(c.cents),
         )
-        .select_from(p.join(scope, scope.c.id == p.c.id))
-        .where(p.c.origin == "foreign", p.c.signed_on >= period.start, p.c.signed_on <= period.end)
-        .group_by(year, month, scope.c.share_bp)
+        .where(c.share_bp.is_not(None))
+        .group_by(c.y, c.m, c.share_bp)
     )
     change = ProjectChange.__table__
-    grown = change.c.new_number - change.c.old_number
-    on_year, on_month = (
-        extract("year", change.c.effective_on),
-        extract("month", change.c.effective_on),
-    )
-    increases = (
-        select(on_year, on_month, scope.c.share_bp, func.sum(grown))
-        .select_from(
-            change.join(p, p.c.id == change.c.project_id).join(scope, scope.c.id == p.c.id)
+    grown = (
+        select(
+            extract("year", change.c.effective_on).label("y"),
+            extract("month", change.c.effective_on).label("m"),
+            share_within(parent_id, credit, p.c.id).label("share_bp"),
+            (change.c.new_number - change.c.old_number).label("fen"),
         )
+        .select_from(change.join(p, p.c.id == change.c.project_id))
         .where(
             change.c.kind == "increase",
             change.c.effective_on >= period.start,
@@ -373,7 +397,13 @@ def foreign_contracts(
             p.c.origin == "foreign",
             p.c.signed_on < period.start,
         )
-        .group_by(on_year, on_month, scope.c.share_bp)
+        .subquery("foreign_increases")
+    )
+    g = grown.c
+    increases = (
+        select(g.y, g.m, g.share_bp, func.sum(g.fen))
+        .where(g.share_bp.is_not(None))
+        .group_by(g.y, g.m, g.share_bp)
     )
     rate = ExchangeRate.__table__
     rates = sorted(

@@ -13,7 +13,7 @@ from sqlalchemy import and_, func, literal, or_, select, union_all
 from sqlmodel import Session
 
 from zhaoshang_cli.models import Arrival
-from zhaoshang_cli.report.breakdowns import entered_before, project_scope
+from zhaoshang_cli.report.breakdowns import entered_before, project_scope, share_within
 from zhaoshang_cli.report.names import unit_labels
 from zhaoshang_cli.report.periods import Period
 from zhaoshang_cli.report.sql import MAJOR_FEN, wan
@@ -144,15 +144,14 @@ def signed_without_amount(
 ) -> list[dict[str, Any]]:
     """Projects signed in the period with no contract amount: named in the report's warnings,
     since their 合同额 would otherwise read as nothing at all."""
-    p = project_at(session, period.end, as_of)
-    scope = project_scope(parent_id, credit_at(session, period.end, as_of))
+    p, credit = project_at(session, period.end, as_of), credit_at(session, period.end, as_of)
     query = (
         select(p.c.code, p.c.name)
-        .select_from(p.join(scope, scope.c.id == p.c.id))
         .where(
             func.coalesce(p.c.origin, "") != "local",
             _conditions(p, period)["signed"],
             p.c.contract_fen.is_(None),
+            share_within(parent_id, credit, p.c.id).is_not(None),
         )
         .order_by(p.c.code)
     )
