@@ -12,11 +12,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, case, extract, func, or_, select
+from sqlalchemy import and_, case, extract, func, literal_column, or_, select
 from sqlmodel import Session
 
 from zhaoshang_cli.glossary import ORIGINS
-from zhaoshang_cli.models import Arrival, ExchangeRate, ProjectChange, ProjectUnit, Unit
+from zhaoshang_cli.models import Arrival, ExchangeRate, Project, ProjectChange, ProjectUnit, Unit
 from zhaoshang_cli.money import RATE_SCALE
 from zhaoshang_cli.report.periods import Period
 from zhaoshang_cli.report.sql import BP, MINOR_PER_WAN, entered_by
@@ -83,9 +83,24 @@ def _subtree(parent_id: int) -> Any:
     return tree.union_all(select(child.c.id).where(child.c.parent_id == tree.c.id))
 
 
-def project_scope(parent_id: int, credit: Any = None) -> Any:
+def is_top(session: Session, parent_id: int) -> bool:
+    """The top of the unit tree: every project is credited under it, whole (a project's shares
+    add up to 100%), so no query need add up its credit."""
+    unit = Unit.__table__
+    query = select(unit.c.parent_id).where(unit.c.id == parent_id)
+    return session.connection().execute(query).scalar() is None
+
+
+WHOLE = literal_column(str(BP))  # a project's share at the top of the tree
+
+
+def project_scope(parent_id: int, credit: Any = None, top: bool = False) -> Any:
     """Projects credited in the parent's subtree with the share credited there (by
-    ``credit``, the credit as it stood on a period's end: ``state.credit_at``)."""
+    ``credit``, the credit as it stood on a period's end: ``state.credit_at``); at the top of
+    the tree (``top``), every project, whole."""
+    if top:
+        project = Project.__table__
+        return select(project.c.id.label("id"), WHOLE.label("share_bp")).cte("scope")
     credit = ProjectUnit.__table__ if credit is None else credit
     tree = _subtree(parent_id)
     return (
@@ -96,10 +111,12 @@ def project_scope(parent_id: int, credit: Any = None) -> Any:
     )
 
 
-def share_within(parent_id: int, credit: Any, project_id: Any) -> Any:
+def share_within(parent_id: int, credit: Any, project_id: Any, top: bool = False) -> Any:
     """The share of one project credited in the parent's subtree (NULL where none is): for a
     few projects picked by an index, where ``project_scope`` would add up the whole subtree's
     credit first."""
+    if top:
+        return WHOLE
     tree = _subtree(parent_id)
     return (
         select(func.sum(credit.c.share_bp))
@@ -157,7 +174,7 @@ def facts_query(
     s, e = period.start, period.end
     before = entered_before(as_of)
     p, credit = state or (project_at(session, e, as_of), credit_at(session, e, as_of))
-    scope = project_scope(parent_id, credit)
+    scope = project_scope(parent_id, credit, is_top(session, parent_id))
     grown = increases_within(s, e, as_of)
     increased = func.coalesce(grown.c.fen, 0)
     if money is None:
@@ -353,12 +370,13 @@ def foreign_contracts(
     amount, the others at the USD rate of each signing month (the latest earlier rate where
     a month has none)."""
     p, credit = project_at(session, period.end, as_of), credit_at(session, period.end, as_of)
+    top = is_top(session, parent_id)
     in_usd = p.c.contract_currency == "USD"
     candidates = (
         select(
             extract("year", p.c.signed_on).label("y"),
             extract("month", p.c.signed_on).label("m"),
-            share_within(parent_id, credit, p.c.id).label("share_bp"),
+            share_within(parent_id, credit, p.c.id, top).label("share_bp"),
             p.c.contract_fen,
             case((in_usd, 0), else_=p.c.contract_fen).label("converted"),
             case((in_usd, p.c.contract_minor), else_=0).label("cents"),
@@ -385,7 +403,7 @@ def foreign_contracts(
         select(
             extract("year", change.c.effective_on).label("y"),
             extract("month", change.c.effective_on).label("m"),
-            share_within(parent_id, credit, p.c.id).label("share_bp"),
+            share_within(parent_id, credit, p.c.id, top).label("share_bp"),
             (change.c.new_number - change.c.old_number).label("fen"),
         )
         .select_from(change.join(p, p.c.id == change.c.project_id))

@@ -13,7 +13,7 @@ from sqlalchemy import and_, func, literal, or_, select, union_all
 from sqlmodel import Session
 
 from zhaoshang_cli.models import Arrival
-from zhaoshang_cli.report.breakdowns import entered_before, project_scope, share_within
+from zhaoshang_cli.report.breakdowns import entered_before, is_top, project_scope, share_within
 from zhaoshang_cli.report.names import unit_labels
 from zhaoshang_cli.report.periods import Period
 from zhaoshang_cli.report.sql import MAJOR_FEN, wan
@@ -68,7 +68,7 @@ def project_lists(
     a = Arrival.__table__
     p = project_at(session, period.end, as_of)
     credit = credit_at(session, period.end, as_of)
-    scope = project_scope(parent_id, credit)
+    scope = project_scope(parent_id, credit, is_top(session, parent_id))
     before = entered_before(as_of)
     # Every project on any list, read once; each list then sorts its own from these, and the
     # money is summed for the few hundred chosen only.
@@ -151,7 +151,7 @@ def signed_without_amount(
             func.coalesce(p.c.origin, "") != "local",
             _conditions(p, period)["signed"],
             p.c.contract_fen.is_(None),
-            share_within(parent_id, credit, p.c.id).is_not(None),
+            share_within(parent_id, credit, p.c.id, is_top(session, parent_id)).is_not(None),
         )
         .order_by(p.c.code)
     )

@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, or_, select
+from sqlalchemy import ColumnElement, case, func, or_, select, true
 from sqlmodel import Session
 
 from zhaoshang_cli.models import Unit
@@ -87,7 +87,7 @@ def follow_through(
             state.c.occasion == occasion if occasion else within(state.c.signed_on, period),
             state.c.signed_on <= period.end,
             not_local(state),
-            credited_below(parent, state, credit),
+            true() if parent.parent_id is None else credited_below(parent, state, credit),
         )
         .cte("cohort")
     )
