@@ -5,6 +5,8 @@ import pytest
 from zhaoshang_cli.errors import Invalid
 from zhaoshang_cli.money import convert, format_amount, parse_amount, parse_rate
 
+pytestmark = pytest.mark.one_backend  # not about the database
+
 WAN_FEN = 10_000 * 100
 YI_FEN = 100_000_000 * 100
 
