@@ -164,7 +164,7 @@ def test_headers_in_english_any_order_and_amount_and_date_forms(
         },
     )
     result = zs("import", "projects", path)
-    assert "row 7: a total row, not imported" in result.stdout
+    assert "passed over: 1 total row (合计/小计)" in result.stdout
     rows = {row["code"]: row for row in as_json("project", "list")}
     assert {code: (row["signed_on"], row["contract_wan"]) for code, row in rows.items()} == {
         "P-1": ("2026-03-01", 4700.5),

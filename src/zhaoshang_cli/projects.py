@@ -84,6 +84,7 @@ def add_project(
     recruiter: str | None = None,
     informant: str | None = None,
     contact: str | None = None,
+    note: str | None = None,
     contract_currency: str | None = None,
     duplicate_ok: bool = False,
     reason: str | None = None,
@@ -105,6 +106,7 @@ def add_project(
     recruiter = clean_text(recruiter, N_("recruiter"))
     informant = clean_text(informant, N_("informant"))
     contact = clean_text(contact, N_("contact"), limit=NOTE_MAX, lines=True)
+    note = clean_text(note, N_("note"), limit=NOTE_MAX, lines=True)
     reason = clean_text(reason, N_("reason"), limit=NOTE_MAX, lines=True)
     credit = credit_from(session, units)
     stage = check_stage(stage if stage is not None else ("signed" if signed_on else "lead"))
@@ -157,6 +159,7 @@ def add_project(
         leader=leader,
         recruiter=recruiter,
         informant=informant,
+        note=note,
         created_at=dates.utcnow(),
         duplicate_key=duplicate_key(investor, name),
         **contract,
@@ -176,7 +179,7 @@ def add_project(
             entered_at=dates.utcnow(),
         )
     )
-    after = project.model_dump(exclude=NOT_AUDITED_ON_ADD)
+    after = project.model_dump(exclude=NOT_AUDITED_ON_ADD | ({"note"} if note is None else set()))
     if project.contract_currency is not None:
         after |= {"contract_currency": project.contract_currency}
         after |= {"contract_minor": project.contract_minor}
