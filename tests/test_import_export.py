@@ -184,7 +184,7 @@ def test_dry_run_says_what_would_be_added_and_writes_nothing(ledger: Path, tmp_p
     result = zs("import", "projects", path, "--dry-run")
     assert snapshot(ledger) == before
     assert "projects: would add 1" in result.stdout
-    assert "row 2: project P-1 A (signed)" in result.stdout
+    assert "  2  new   P-1 A (signed)" in result.stdout
     assert "Dry run: nothing was written." in result.stdout
 
 
@@ -212,8 +212,7 @@ def test_reimport_adds_nothing_twice(ledger: Path, tmp_path: Path) -> None:
     zs("import", "arrivals", arrivals)
     before = snapshot(ledger)
     again = zs("import", "projects", projects)
-    assert "projects: added 0, skipped 2 already in the ledger." in again.stdout
-    assert "row 3: project 无编号项目" in again.stdout
+    assert "projects: added 0, changed 0; 2 unchanged." in again.stdout
     again = zs("import", "arrivals", arrivals)
     assert "arrivals: added 0, skipped 3 already in the ledger." in again.stdout
     assert "row 2: arrival 100.00万 CNY for P-1 on 2026-04-01 (V-1)" in again.stdout

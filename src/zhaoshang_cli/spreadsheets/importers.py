@@ -28,6 +28,7 @@ from zhaoshang_cli.spreadsheets.columns import STAGE, UNIT_KIND, Kind
 from zhaoshang_cli.spreadsheets.provenance import keep, replay
 from zhaoshang_cli.spreadsheets.reading import Row, Table, text_of
 from zhaoshang_cli.targets import add_target, check_year, parse_target_amount
+from zhaoshang_cli.text import duplicate_key
 from zhaoshang_cli.units import add_unit, find_unit
 
 
@@ -39,6 +40,8 @@ class Outcome:
     added: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    plan: list[Any] = field(default_factory=list)  # projects: a ``refresh.PlanRow`` per row
 
 
 def import_units(session: Session, table: Table, out: Outcome) -> None:
@@ -134,38 +137,70 @@ def import_projects(
     *,
     history: dict[str, list[dict[str, Any]]] | None = None,
     contacts: dict[str, str] | None = None,
+    amount_change: str = "correction",
+    increase_on: date | None = None,
 ) -> None:
-    """Projects matched by code (or by name where the file gives none). ``history`` (from an
-    export's 阶段记录) replays every stage move; without it the dated stages are walked."""
-    codes = dict(session.exec(select(Project.code, Project.name)).all())
-    names = set(codes.values())
-    seen: dict[str, int] = {}
+    """New projects are added; a project already in the ledger (by code, else by investor and
+    name) gets what the row changes (``refresh``). ``history`` (from an export's 阶段记录)
+    replays every stage move; without it the dated stages are walked."""
+    from zhaoshang_cli.spreadsheets.refresh import Matcher, PlanRow, apply_changes, plan_changes
+
+    matcher = Matcher(session, by_key=history is None and not replay(session))
+    seen: dict[Any, int] = {}
     for row in table.good_rows():
         values = row.values
         code, name = values["code"], values["name"]
-        key, what = (code, "code") if code else (name, "name")
-        if key in seen:
+        if ("code", code) in seen:
+            message = _("duplicate code {value!r} (also row {row})")
+            table.problem(row, "code", message.format(value=code, row=seen["code", code]))
+            continue
+        project_or_not = matcher.find(table, row)
+        if project_or_not is False:
+            continue
+        existing = project_or_not if isinstance(project_or_not, Project) else None
+        if existing is not None and ("id", existing.id) in seen:
             message = (
-                _("duplicate code {value!r} (also row {row})")
-                if code
-                else _("duplicate name {value!r} (also row {row}); give each a project code")
+                _("duplicate name {value!r} (also row {row}); give each a project code")
+                if duplicate_key(None, name) == duplicate_key(None, existing.name)
+                and not existing.investor
+                else _("the same project as row {row} (same investor and name)")
             )
-            table.problem(row, what, message.format(value=key, row=seen[key]))
+            row_before = seen["id", existing.id]
+            table.problem(row, "name", message.format(value=name, row=row_before))
             continue
-        seen[key] = row.number
-        if code in codes and codes[code] != name:
-            table.problem(
-                row,
-                "code",
-                _("the code {code!r} is already in the ledger for {name!r}").format(
-                    code=code, name=codes[code]
-                ),
-            )
-            continue
-        if code in codes or (not code and name in names):
-            out.skipped.append(
-                _("row {row}: project {project}").format(row=row.number, project=code or name)
-            )
+        if code:
+            seen["code", code] = row.number
+        if existing is not None:
+            changes = plan_changes(session, table, row, existing, amount_change)
+            if changes is None:
+                continue
+            seen["id", existing.id] = row.number
+            line = PlanRow(row.number, "changed" if changes else "unchanged", existing.code,
+                           existing.name, changes)  # fmt: skip
+            if changes:
+                units = [u for u in re.split(r"[、,，;；\n]+", values["units"]) if u.strip()]
+                reason = _("from {file}, row {row}").format(file=table.file, row=row.number)
+                try:
+                    apply_changes(
+                        session,
+                        existing,
+                        changes,
+                        units=units,
+                        reason=reason,
+                        increase_on=increase_on,
+                        termination_reason=values["termination_reason"],
+                    )
+                except ZsError as exc:
+                    table.problem(row, None, str(exc))
+                    continue
+                out.changed.append(
+                    _("row {row}: project {project}").format(row=row.number, project=existing.code)
+                )
+            else:
+                out.skipped.append(
+                    _("row {row}: project {project}").format(row=row.number, project=existing.code)
+                )
+            out.plan.append(line)
             continue
         units = [part for part in re.split(r"[、,，;；\n]+", values["units"]) if part.strip()]
         named = [table.attempt(row, "units", split_spec, unit) for unit in units]
@@ -198,6 +233,7 @@ def import_projects(
                 recruiter=values["recruiter"],
                 informant=values["informant"],
                 contact=values["contact"] or (contacts or {}).get(code or ""),
+                note=values["note"],
                 entered_on=first_day,  # a lead keeps the day it came in
             )
             for move, on, correct, reason in moves:
@@ -221,8 +257,9 @@ def import_projects(
             ).all()
             for event, recorded in zip(kept_events, events, strict=True):
                 keep(session, recorded, event, operator="operator", entered_at="entered_at")
-        codes[project.code] = name
-        names.add(name)
+        matcher.add(project)
+        seen["id", project.id] = row.number
+        out.plan.append(PlanRow(row.number, "new", project.code, name, stage=project.stage))
         out.added.append(
             _("row {row}: project {code} {name} ({stage})").format(
                 row=row.number, code=project.code, name=name, stage=STAGE.shown(project.stage)
