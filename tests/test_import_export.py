@@ -511,7 +511,12 @@ def test_imported_arrivals_are_audited_like_recorded_ones(ledger: Path, tmp_path
     recorded, imported = [
         entry["after"] for entry in as_json("history") if entry["action"] == "arrival.record"
     ]
-    assert imported == {**recorded, "ref": "V-2"}
+    # Another voucher on the same day and amount: added, with the warning `zs arrive` gives.
+    twin = (
+        "the same project, date and amount as arrival 1; if it was entered twice, "
+        "reverse one with `zs arrival reverse`"
+    )
+    assert imported == {**recorded, "ref": "V-2", "warnings": twin}
     entries = [e for e in as_json("history") if e["action"] == "arrival.record"]
     assert [e["entity_id"] for e in entries] == [1, 2]
 

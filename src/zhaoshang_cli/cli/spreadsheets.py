@@ -37,12 +37,23 @@ def template(
         Path | None,
         typer.Option("--output", "-o", help="Where to write it (default: 项目导入模板.xlsx …)."),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite the file if it exists.")
+    ] = False,
 ) -> None:
-    """Write an empty spreadsheet to fill in and import: headers, drop-downs, a 说明 sheet."""
+    """Write an empty spreadsheet to fill in and import: headers, drop-downs, a 说明 sheet.
+    An existing file is never overwritten without --force (it may be a filled-in 台账)."""
     from zhaoshang_cli.spreadsheets.writing import check_xlsx, write_template
 
     spec = IMPORT_KINDS[kind.value]
     path = check_xlsx(output or Path(_("{kind}-template.xlsx").format(kind=spec.shown)))
+    if path.exists() and not force:
+        raise Invalid(
+            _(
+                "{path} already exists and may hold filled-in rows; name another file with "
+                "-o, or add --force to overwrite it."
+            ).format(path=path)
+        )
     write_template(path, spec)
     say(
         _("Wrote the {title} template to {path}; fill it in, then `zs import {kind}`.").format(

@@ -60,8 +60,11 @@ def plan_arrivals(
             )
         )
         return plan
+    from zhaoshang_cli.progress import rows as progress
+
     run = ArrivalPlanner(session, plan, only)
-    for row in table.good_rows():
+    good = table.good_rows()
+    for row in progress(good, len(good) if only is None else 0, _("Checking arrivals")):
         project = run.projects.find(table, row)
         if project is None or (only is not None and project.id not in only):
             continue
@@ -195,7 +198,12 @@ class ArrivalPlanner:
         if values["id"] is not None:
             self.by_file_id[values["id"]] = FileArrival(key, amount, row.number, file_key)
         if key in self.in_ledger:
-            self.say(row, project, "skipped", describe(values, project))
+            text = describe(values, project)
+            if not values["ref"]:  # no voucher: the same project, date and amount is the same
+                text = _("{arrival}: the same project, date and amount as arrival {id}").format(
+                    arrival=text, id=self.in_ledger[key]
+                )
+            self.say(row, project, "skipped", text)
             return
         prepared = table.attempt(
             row,
@@ -215,6 +223,17 @@ class ArrivalPlanner:
         )
         if prepared is None:
             return
+        twin = self.in_ledger.get(arrival_key(project.id, None, values["date"], currency, amount))  # type: ignore[arg-type]
+        if values["ref"] and twin is not None and not self.plan.keep_provenance:
+            # Another voucher, but the project, date and amount of one in the ledger: added,
+            # with the warning `zs arrive` gives.
+            prepared.warnings.append(
+                _(
+                    "the same project, date and amount as arrival {id}; if it was entered "
+                    "twice, reverse one with `zs arrival reverse`"
+                ).format(id=twin)
+            )
+            prepared.values["warnings"] = "; ".join(prepared.warnings)
         if self.plan.keep_provenance:  # a ledger read back: the warnings given back then
             prepared.values["warnings"] = values.get("warnings") or None
         else:

@@ -118,10 +118,20 @@ PROJECTS = Kind(
         Column(
             "investor",
             "投资方",
-            aliases=("客商", "投资企业", "投资主体", "投资方名称", "投资单位", "投资商", "客商名称"),
+            aliases=(
+                "客商",
+                "投资企业",
+                "投资主体",
+                "投资方名称",
+                "投资单位",
+                "投资商",
+                "客商名称",
+            ),
         ),
         Column("origin", "客商来源", "choice", ("来源地", "投资方来源"), choice=ORIGIN),
-        Column("industry", "产业", aliases=("所属产业", "行业", "产业类别", "所属行业", "产业类型")),
+        Column(
+            "industry", "产业", aliases=("所属产业", "行业", "产业类别", "所属行业", "产业类型")
+        ),
         Column("industrial", "工业项目", "bool", ("是否工业项目",), note=N_("yes or no")),
         Column(
             "contract",

@@ -143,11 +143,13 @@ def import_projects(
     """New projects are added; a project already in the ledger (by code, else by investor and
     name) gets what the row changes (``refresh``). ``history`` (from an export's 阶段记录)
     replays every stage move; without it the dated stages are walked."""
+    from zhaoshang_cli.progress import rows as progress
     from zhaoshang_cli.spreadsheets.refresh import Matcher, PlanRow, apply_changes, plan_changes
 
     matcher = Matcher(session, by_key=history is None and not replay(session))
     seen: dict[Any, int] = {}
-    for row in table.good_rows():
+    good = table.good_rows()
+    for row in progress(good, len(good), _("Importing projects")):
         values = row.values
         code, name = values["code"], values["name"]
         if ("code", code) in seen:

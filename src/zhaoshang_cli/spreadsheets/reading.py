@@ -277,7 +277,11 @@ def read_table(grid: list[list[Any]], kind: Kind, file: str, sheet: str | None) 
     headed = {index for index, cell in enumerate(grid[header_index]) if not is_blank(cell)}
     keys = [column.key for column in kind.columns]
     reported_unheaded: set[int] = set()
-    for number, cells in enumerate(grid[header_index + 1 :], start=header_index + 2):
+    from zhaoshang_cli.progress import rows as progress
+
+    body = enumerate(grid[header_index + 1 :], start=header_index + 2)
+    what = _("Reading {file}").format(file=file)
+    for number, cells in progress(body, len(grid) - header_index - 1, what):
         if all(is_blank(cell) for cell in cells):
             table.pass_over("blank")
             continue
@@ -313,9 +317,7 @@ def summary_notes(table: Table) -> list[str]:
     """One line for the columns not read, one for the rows passed over, with counts."""
     notes = []
     if table.ignored:
-        notes.append(
-            _("columns not read: {columns}").format(columns=_("、").join(table.ignored))
-        )
+        notes.append(_("columns not read: {columns}").format(columns=_("、").join(table.ignored)))
     counts = table.passed
     parts = []
     if counts.get("blank"):

@@ -176,11 +176,7 @@ def plan_changes(
         if key == "origin":
             new = ORIGIN.parse(new)
         old = getattr(project, attribute)
-        same = (
-            duplicate_key(old, "") == duplicate_key(new, "")
-            if key == "investor"
-            else old == new
-        )
+        same = duplicate_key(old, "") == duplicate_key(new, "") if key == "investor" else old == new
         if not same:
             changes.append(Change(attribute, old, new))
     credit = credit_change(session, table, row, project)
@@ -224,9 +220,7 @@ def stage_changes(table: Table, row: Row, project: Project, changes: list[Change
     if wanted == "terminated":
         if not given["terminated"] or not values["termination_reason"]:
             column = "terminated_on" if not given["terminated"] else "termination_reason"
-            table.problem(
-                row, column, _("a terminated project needs its date and reason")
-            )
+            table.problem(row, column, _("a terminated project needs its date and reason"))
             return False
     elif wanted is not None and STAGE_ORDER.index(wanted) < STAGE_ORDER.index(current):
         if values["stage"]:
