@@ -247,7 +247,11 @@ def show_plan(outcome: "Outcome", dry_run: bool) -> None:
     shown = sorted(changed + new[:LISTED], key=lambda line: line.row)
     if shown:
         statuses = {"new": _("new"), "changed": _("changed")}
-        rows = [line.record() | {"status": statuses[line.status]} for line in shown]
+        rows: list[dict] = []
+        for line in shown:  # one change a line, under its row
+            first, *more = line.lines() or [""]
+            rows.append(line.record() | {"status": statuses[line.status], "changes": first})
+            rows += [{"changes": change} for change in more]
         columns = [
             Col("row", N_("Row"), "int"),
             Col("status", N_("Plan")),

@@ -317,7 +317,7 @@ def summary_notes(table: Table) -> list[str]:
     """One line for the columns not read, one for the rows passed over, with counts."""
     notes = []
     if table.ignored:
-        notes.append(_("columns not read: {columns}").format(columns=_("、").join(table.ignored)))
+        notes.append(_("columns not read: {columns}").format(columns=_(", ").join(table.ignored)))
     counts = table.passed
     parts = []
     if counts.get("blank"):

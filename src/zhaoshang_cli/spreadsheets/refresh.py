@@ -79,6 +79,9 @@ class PlanRow:
     changes: list[Change] = field(default_factory=list)
     stage: str | None = None  # a new project's
 
+    def lines(self) -> list[str]:
+        return [change.shown() for change in self.changes]
+
     def record(self) -> dict[str, Any]:
         stage = f" ({STAGE.shown(self.stage)})" if self.stage else ""
         return {
@@ -151,7 +154,7 @@ class Matcher:
             if not investor or not project.investor
         ]
         if len(found) > 1:
-            codes = _("、").join(project.code for project in found)
+            codes = _(", ").join(project.code for project in found)
             table.problem(
                 row,
                 "name",
