@@ -100,7 +100,6 @@ IncreaseDateOption = Annotated[
 ]
 
 
-@import_app.command("projects")
 def import_projects_command(
     file: FileArgument,
     dry_run: DryRunOption = False,
@@ -274,6 +273,7 @@ def register(app: typer.Typer) -> None:
     app.command()(template)
     app.command()(export)
     for name in IMPORT_KINDS:
-        if name != "projects":  # its own command, with the monthly refresh's options
-            import_app.command(name)(import_command(name))
+        # projects: its own command, with the monthly refresh's options
+        command = import_projects_command if name == "projects" else import_command(name)
+        import_app.command(name)(command)
     app.add_typer(import_app, name="import")
