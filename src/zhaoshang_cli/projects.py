@@ -30,6 +30,7 @@ STAGE_DATE_FIELD = {
     "terminated": "terminated_on",
 }
 _CODE = re.compile(r"^(\d{4})-(\d{4,})$")
+MATCHED = "duplicates_matched"  # session.info: the caller has matched investor and name itself
 NOT_AUDITED_ON_ADD = {
     "id",
     "created_at",
@@ -60,9 +61,19 @@ def find_project(session: Session, code: str) -> Project:
 
 
 def next_code(session: Session, year: int) -> str:
-    codes = session.exec(select(Project.code).where(col(Project.code).like(f"{year}-%")))
-    numbers = [int(m[2]) for code in codes if (m := _CODE.match(code))]
-    return f"{year}-{max(numbers, default=0) + 1:04d}"
+    """YEAR-NNNN, one past the year's highest. The codes are read once per session (an
+    import adds thousands; each code it takes or is given is counted by ``took_code``)."""
+    numbers = session.info.setdefault("last_code", {})
+    if year not in numbers:
+        codes = session.exec(select(Project.code).where(col(Project.code).like(f"{year}-%")))
+        numbers[year] = max((int(m[2]) for code in codes if (m := _CODE.match(code))), default=0)
+    return f"{year}-{numbers[year] + 1:04d}"
+
+
+def took_code(session: Session, code: str) -> None:
+    numbers = session.info.get("last_code", {})
+    if (match := _CODE.match(code)) and int(match[1]) in numbers:
+        numbers[int(match[1])] = max(numbers[int(match[1])], int(match[2]))
 
 
 def add_project(
@@ -134,7 +145,9 @@ def add_project(
         code = next_code(session, (signed_on or entered_on or dates.today()).year)
     event_date = signed_on or entered_on or dates.today()
     twin = None
-    if not session.info.get("replay"):  # a ledger read back keeps the duplicates it had
+    # A ledger read back keeps the duplicates it had; an import has matched every row against
+    # the ledger's projects already (a match is a refresh, never an add).
+    if not session.info.get("replay") and not session.info.get(MATCHED):
         twin = check_duplicate(session, investor, name, duplicate_ok=duplicate_ok, reason=reason)
     contract: dict = {"contract_fen": contract_fen}
     if contract_fen is not None and contract_currency not in (None, "CNY"):
@@ -166,6 +179,7 @@ def add_project(
     )
     session.add(project)
     session.flush()
+    took_code(session, code)
     for unit, share in credit:
         session.add(ProjectUnit(project_id=project.id, unit_id=unit.id, share_bp=share))
     if contact:

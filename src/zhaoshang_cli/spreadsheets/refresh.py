@@ -21,7 +21,7 @@ from zhaoshang_cli import dates
 from zhaoshang_cli.errors import ZsError
 from zhaoshang_cli.glossary import ORIGIN, STAGE
 from zhaoshang_cli.i18n import _
-from zhaoshang_cli.models import Project, ProjectUnit
+from zhaoshang_cli.models import Project, ProjectUnit, Unit
 from zhaoshang_cli.money import format_amount
 from zhaoshang_cli.projects import STAGE_DATE_FIELD, STAGE_ORDER
 from zhaoshang_cli.spreadsheets.reading import Row, Table
@@ -122,6 +122,13 @@ class Matcher:
         self.use_keys = by_key
         for project in session.exec(select(Project)):
             self.add(project)
+        # Each project's credit, read once: (unit id, share, unit name).
+        self.credit: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+        query = select(ProjectUnit.project_id, ProjectUnit.unit_id, ProjectUnit.share_bp, Unit.name)
+        for project_id, unit_id, share, name in session.exec(
+            query.join(Unit, col(Unit.id) == col(ProjectUnit.unit_id))
+        ):
+            self.credit[project_id].append((unit_id, share, name))
 
     def add(self, project: Project) -> None:
         self.by_code[project.code] = project
@@ -166,7 +173,12 @@ class Matcher:
 
 
 def plan_changes(
-    session: Session, table: Table, row: Row, project: Project, amount_change: str
+    session: Session,
+    table: Table,
+    row: Row,
+    project: Project,
+    amount_change: str,
+    credit: list[tuple[int, int, str]],
 ) -> list[Change] | None:
     """What the row changes in the project, in the order it is applied; None: a problem."""
     values = row.values
@@ -182,11 +194,11 @@ def plan_changes(
         same = duplicate_key(old, "") == duplicate_key(new, "") if key == "investor" else old == new
         if not same:
             changes.append(Change(attribute, old, new))
-    credit = credit_change(session, table, row, project)
-    if credit is False:
+    new_credit = credit_change(session, table, row, credit)
+    if new_credit is False:
         ok = False
-    elif credit is not None:
-        changes.append(credit)
+    elif new_credit is not None:
+        changes.append(new_credit)
     new_amount = values.get("contract")
     if new_amount is not None and project.contract_currency in (None, "CNY"):
         old_amount = project.contract_fen
@@ -298,12 +310,14 @@ def stage_changes(table: Table, row: Row, project: Project, changes: list[Change
     return True
 
 
-def credit_change(session: Session, table: Table, row: Row, project: Project) -> Any:
-    """The credit the row's 责任单位 gives, if it differs from the ledger's (False: a problem)."""
+def credit_change(
+    session: Session, table: Table, row: Row, current: list[tuple[int, int, str]]
+) -> Any:
+    """The credit the row's 责任单位 gives, if it differs from ``current``, the ledger's
+    (False: a problem)."""
     import re
 
     from zhaoshang_cli.credit import credit_from, credit_text
-    from zhaoshang_cli.models import Unit
 
     specs = [part for part in re.split(r"[、,，;；\n]+", row.values["units"]) if part.strip()]
     try:
@@ -311,11 +325,6 @@ def credit_change(session: Session, table: Table, row: Row, project: Project) ->
     except ZsError as exc:
         table.problem(row, "units", str(exc))
         return False
-    current = session.exec(
-        select(ProjectUnit.unit_id, ProjectUnit.share_bp, Unit.name)
-        .join(Unit, col(Unit.id) == col(ProjectUnit.unit_id))
-        .where(ProjectUnit.project_id == project.id)
-    ).all()
     if sorted((u, s) for u, s, _n in current) == sorted((u.id, s) for u, s in credit):
         return None
     old = credit_text([(name, share) for _u, share, name in current])
