@@ -236,15 +236,23 @@ def sheet_money_unit(lines: list[list[Any]]) -> str | None:
 
 
 def passed_over(cells: list[Any]) -> str | None:
-    """Why a row is not a row of data: a total, a footnote (注/填报人 …) or a section heading."""
-    filled = [cell for cell in cells if not is_blank(cell)]
-    texts = ["".join(cell.split()) for cell in filled if isinstance(cell, str)]
-    if any(text in TOTAL_ROW_MARKS or text.rstrip(":：") in TOTAL_ROW_MARKS for text in texts):
-        return "total"
-    first = texts[0] if texts and isinstance(filled[0], str) else ""
-    if first and FOOTNOTE.match(first):
+    """Why a row is not a row of data: a total, a footnote (注/填报人 …) or a section heading.
+    (Once per row of a sheet of 100,000: one pass, strings only looked at when short.)"""
+    first: Any = None
+    for cell in cells:
+        if cell is None or (type(cell) is str and not cell.strip()):
+            continue
+        if first is None:
+            first = cell
+        short = type(cell) is str and len(cell) <= 12
+        if short and "".join(cell.split()).rstrip(":：") in TOTAL_ROW_MARKS:
+            return "total"
+    if not isinstance(first, str):
+        return None
+    text = "".join(first.split())
+    if FOOTNOTE.match(text):
         return "footnote"
-    if len(set(map(str, filled))) == 1 and first and SECTION.match(first):
+    if SECTION.match(text) and len({str(c) for c in cells if not is_blank(c)}) == 1:
         return "section"
     return None
 
