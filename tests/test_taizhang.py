@@ -99,6 +99,21 @@ def test_an_office_taizhang_is_imported_as_it_is(ledger: Path, tmp_path: Path) -
     assert "13800138000" not in zs("export", "-o", tmp_path / "e.xlsx").stdout
 
 
+def test_notes_go_out_in_the_export_and_come_back(
+    ledger: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, new_location: Any
+) -> None:
+    zs("import", "projects", office_sheet(tmp_path / "甲县台账.xlsx"))
+    zs("project", "edit", "2026-0002", "--note", "客商已到访", "--reason", "补记")
+    zs("export", "-o", tmp_path / "台账.xlsx")
+    notes = {row["code"]: as_json("project", "show", row["code"])["note"]
+             for row in as_json("project", "list")}  # fmt: skip
+    assert notes["2026-0002"] == "客商已到访"
+    monkeypatch.setenv("ZS_DB", str(new_location("copy.db")))
+    zs("init")
+    zs("import", "ledger", tmp_path / "台账.xlsx")
+    assert {code: as_json("project", "show", code)["note"] for code in notes} == notes
+
+
 def test_a_gbk_csv_with_its_unit_in_the_header(ledger: Path, tmp_path: Path) -> None:
     """Chinese Excel saves CSV in GBK; 合同金额（亿元） puts its column in 亿 whatever the
     单位 line says."""
