@@ -64,7 +64,17 @@ class Problem:
         return _("{where}: {reason}").format(where=place, reason=self.reason)
 
 
-@dataclass
+class Values(dict):  # type: ignore[type-arg]
+    """A row's parsed cells; a column the sheet lacks, or a blank cell, reads as None (only
+    what a cell holds is kept: 100,000 rows of 14 columns are no 1.4 million entries)."""
+
+    __slots__ = ()
+
+    def __missing__(self, key: str) -> None:
+        return None
+
+
+@dataclass(slots=True)
 class Row:
     number: int
     values: dict[str, Any]
@@ -283,20 +293,21 @@ def read_table(grid: list[list[Any]], kind: Kind, file: str, sheet: str | None) 
                 _("the required column {column} is missing").format(column=required.named)
             )
     headed = {index for index, cell in enumerate(grid[header_index]) if not is_blank(cell)}
-    keys = [column.key for column in kind.columns]
     reported_unheaded: set[int] = set()
     from zhaoshang_cli.progress import rows as progress
 
-    body = enumerate(grid[header_index + 1 :], start=header_index + 2)
+    body = range(header_index + 1, len(grid))
     what = _("Reading {file}").format(file=file)
-    for number, cells in progress(body, len(grid) - header_index - 1, what):
+    for index in progress(body, len(body), what):
+        number, cells = index + 1, grid[index]
+        grid[index] = None  # type: ignore[call-overload]  # read once: let it go
         if all(is_blank(cell) for cell in cells):
             table.pass_over("blank")
             continue
         if why := passed_over(cells):
             table.pass_over(why)
             continue
-        row = Row(number, dict.fromkeys(keys))
+        row = Row(number, Values())
         for index, column, parse in parsers:
             value = cells[index] if index < len(cells) else None
             if is_blank(value):
