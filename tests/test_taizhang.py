@@ -114,6 +114,24 @@ def test_notes_go_out_in_the_export_and_come_back(
     assert {code: as_json("project", "show", code)["note"] for code in notes} == notes
 
 
+def test_a_header_of_two_rows_under_merged_group_headings(ledger: Path, tmp_path: Path) -> None:
+    """签约情况 over 合同金额 and 签约时间; 项目名称 merged down both header rows."""
+    path = write_book(
+        tmp_path / "两行表头.xlsx",
+        [
+            ["序号", "项目名称", "责任单位", "签约情况", None, "建设情况"],
+            [None, None, None, "合同金额（亿元）", "签约时间", "开工时间"],
+            [1, "高端装备", "甲县", 1.5, "2026-03-02", "2026-04-01"],
+            [2, "绿色食品", "乙县", 0.2, "2026-03-03", None],
+        ],
+        merged=("A1:A2", "B1:B2", "C1:C2", "D1:E1"),
+    )
+    zs("import", "projects", path)
+    rows = {row["name"]: row for row in as_json("project", "list")}
+    assert (rows["高端装备"]["contract_wan"], rows["高端装备"]["stage"]) == (15000, "started")
+    assert (rows["绿色食品"]["contract_wan"], rows["绿色食品"]["signed_on"]) == (2000, "2026-03-03")
+
+
 def test_a_gbk_csv_with_its_unit_in_the_header(ledger: Path, tmp_path: Path) -> None:
     """Chinese Excel saves CSV in GBK; 合同金额（亿元） puts its column in 亿 whatever the
     单位 line says."""
