@@ -64,3 +64,73 @@ def in_chinese(*args: Any) -> Any:
             del os.environ["ZS_LANG"]
         else:
             os.environ["ZS_LANG"] = before
+
+
+def write_ods(
+    path: Path, sheets: dict[str, list[list[Any]]], spans: dict[str, int] | None = None
+) -> Path:
+    """A minimal OpenDocument spreadsheet (.ods), as LibreOffice or WPS saves an office's
+    台账: text, numbers and dates; ``spans`` merges a sheet's first row across that many
+    columns (a title). Written by hand: no ODS writer is installed."""
+    import zipfile
+    from datetime import date
+    from xml.sax.saxutils import escape
+
+    def cell(value: Any) -> str:
+        if value is None:
+            return "<table:table-cell/>"
+        if isinstance(value, date):
+            return (
+                f'<table:table-cell office:value-type="date" office:date-value="{value.isoformat()}">'
+                f"<text:p>{value.isoformat()}</text:p></table:table-cell>"
+            )
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return (
+                f'<table:table-cell office:value-type="float" office:value="{value}">'
+                f"<text:p>{value}</text:p></table:table-cell>"
+            )
+        return (
+            f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}</text:p>'
+            "</table:table-cell>"
+        )
+
+    tables = []
+    for title, rows in sheets.items():
+        lines = []
+        for index, row in enumerate(rows):
+            span = (spans or {}).get(title) if index == 0 else None
+            if span:
+                first = cell(row[0]).replace(
+                    "<table:table-cell",
+                    f'<table:table-cell table:number-columns-spanned="{span}"',
+                    1,
+                )
+                cells = first + "<table:covered-table-cell/>" * (span - 1)
+            else:
+                cells = "".join(cell(value) for value in row)
+            lines.append(f"<table:table-row>{cells}</table:table-row>")
+        tables.append(f'<table:table table:name="{escape(title)}">{"".join(lines)}</table:table>')
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+        ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f"<office:body><office:spreadsheet>{''.join(tables)}</office:spreadsheet></office:body>"
+        "</office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"'
+        ' manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type='
+        '"application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(
+            zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet"
+        )
+        archive.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
+        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+    return path

@@ -164,7 +164,7 @@ def test_headers_in_english_any_order_and_amount_and_date_forms(
         },
     )
     result = zs("import", "projects", path)
-    assert "row 7: a total row, not imported" in result.stdout
+    assert "passed over: 1 total row (合计/小计)" in result.stdout
     rows = {row["code"]: row for row in as_json("project", "list")}
     assert {code: (row["signed_on"], row["contract_wan"]) for code, row in rows.items()} == {
         "P-1": ("2026-03-01", 4700.5),
@@ -184,7 +184,7 @@ def test_dry_run_says_what_would_be_added_and_writes_nothing(ledger: Path, tmp_p
     result = zs("import", "projects", path, "--dry-run")
     assert snapshot(ledger) == before
     assert "projects: would add 1" in result.stdout
-    assert "row 2: project P-1 A (signed)" in result.stdout
+    assert "  2  new   P-1 A (signed)" in result.stdout
     assert "Dry run: nothing was written." in result.stdout
 
 
@@ -212,8 +212,7 @@ def test_reimport_adds_nothing_twice(ledger: Path, tmp_path: Path) -> None:
     zs("import", "arrivals", arrivals)
     before = snapshot(ledger)
     again = zs("import", "projects", projects)
-    assert "projects: added 0, skipped 2 already in the ledger." in again.stdout
-    assert "row 3: project 无编号项目" in again.stdout
+    assert "projects: added 0, changed 0; 2 unchanged." in again.stdout
     again = zs("import", "arrivals", arrivals)
     assert "arrivals: added 0, skipped 3 already in the ledger." in again.stdout
     assert "row 2: arrival 100.00万 CNY for P-1 on 2026-04-01 (V-1)" in again.stdout
@@ -512,7 +511,12 @@ def test_imported_arrivals_are_audited_like_recorded_ones(ledger: Path, tmp_path
     recorded, imported = [
         entry["after"] for entry in as_json("history") if entry["action"] == "arrival.record"
     ]
-    assert imported == {**recorded, "ref": "V-2"}
+    # Another voucher on the same day and amount: added, with the warning `zs arrive` gives.
+    twin = (
+        "the same project, date and amount as arrival 1; if it was entered twice, "
+        "reverse one with `zs arrival reverse`"
+    )
+    assert imported == {**recorded, "ref": "V-2", "warnings": twin}
     entries = [e for e in as_json("history") if e["action"] == "arrival.record"]
     assert [e["entity_id"] for e in entries] == [1, 2]
 

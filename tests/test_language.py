@@ -47,7 +47,10 @@ DATA = [
 ]
 # In English too: what the user typed (quoted back), a column as the file heads it, and the
 # Chinese spellings of a value listed beside its code (signed/签约).
-ECHOES = re.compile(r"'[^']*'|\([^)]*\)|column [^:,]+|[a-z_]+/[\u3400-\u9fff]+")
+# …, and the headers of a sheet's columns zs did not read, as the file names them.
+ECHOES = re.compile(
+    r"'[^']*'|\([^)]*\)|column [^:,]+|columns not read: .+|[a-z_]+/[\u3400-\u9fff]+"
+)
 # What a Chinese line may hold in English: codes, names of things, commands and their options.
 CODES = {
     "zs", "id", "USD", "CNY", "UTC", "ISO", "SQLite", "PostgreSQL", "Excel", "Word", "CSV",

@@ -186,7 +186,14 @@ def test_init_upgrades_a_populated_ledger_and_keeps_a_checked_backup(ledger_path
         if table not in ("alembic_version", "audit"):  # new columns come after the old ones
             assert [row[: len(rows[0])] for row in after[table]] == rows, table
     # 0006: the project's duplicate key is filled in, nothing voided, no changes yet.
-    assert after["project"][0][len(before["project"][0]) :] == (None, None, "|新材料", None, None)
+    assert after["project"][0][len(before["project"][0]) :] == (
+        None,
+        None,
+        "|新材料",
+        None,
+        None,
+        None,
+    )
     assert after["project_change"] == [] and after["credit_before"] == []
     if ON_POSTGRES:  # one transaction; pg_dump makes the copies
         assert "in one transaction; back it up with: pg_dump --format=custom" in out

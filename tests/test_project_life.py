@@ -609,7 +609,9 @@ def test_shares_come_in_from_a_sheet_and_go_out_in_the_export(
     assert [u["share"] for u in show("2026-0001")["units"]] == [0.7, 0.3]
     twin = write_csv(tmp_path / "再录.csv", [["项目名称", "责任单位", "投资方"],
                                             ["光伏 组件项目", "乙县", "某某新能源有限公司"]])  # fmt: skip
-    assert "同一项目不重复统计" in zs("import", "projects", twin, code=1).stderr
+    plan = zs("import", "projects", twin, "--dry-run").stdout  # the same project: a change
+    assert "项目：拟新增 0 个，变更 1 个；0 个未变。" in plan and "2026-0001 光伏组件" in plan
+    assert "甲县=70%、经开区=30% → 乙县" in plan
     zs("export", "-o", tmp_path / "台账.xlsx")
     exported = {row[1]: row[2] for row in read_xlsx(tmp_path / "台账.xlsx")["项目"][1:]}
     assert exported == {"光伏组件": "经开区=30%、甲县=70%", "冷链": "甲县、乙县"}  # largest last

@@ -85,6 +85,7 @@ def test_add_project_with_every_option_round_trips(ledger: Path) -> None:
         "contract_original_wan": None,
         "voided_at": None,
         "void_reason": None,
+        "note": None,
         "changes": [],
     }
     (event,) = detail["stages"]

@@ -228,3 +228,9 @@ TARGET_STATUS = Terms(
         "no own target": "无本级目标",
     },
 )
+# How a re-imported 台账's new contract amount is taken (``zs import projects --amount-change``).
+AMOUNT_CHANGE = Terms(
+    N_("amount change"),
+    {"correction": "更正", "increase": "增资"},
+    {"修正": "correction", "更正金额": "correction"},
+)

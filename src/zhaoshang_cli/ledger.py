@@ -28,7 +28,7 @@ from zhaoshang_cli.i18n import N_, _
 from zhaoshang_cli.text import clean_text
 
 # Kept in step with migrations/versions by a test, so the start-up check needs no alembic.
-SCHEMA_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006")
+SCHEMA_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
 # A writer waits this long for another (an import's bulk insert, a clerk's arrival) ...
 BUSY_TIMEOUT_MS = 30_000

@@ -69,6 +69,7 @@ class Project(SQLModel, table=True):
     # void was entered) it leaves every figure of every period.
     voided_at: datetime | None = None
     void_reason: str | None = None
+    note: str | None = None  # 备注, as the office's 台账 writes it
 
 
 class ProjectContact(SQLModel, table=True):

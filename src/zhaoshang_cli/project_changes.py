@@ -36,6 +36,7 @@ TEXT_FIELDS = frozenset(
         "termination_reason",
         "contact",
         "credit",
+        "note",
     }
 )
 NUMBER_FIELDS = frozenset({"contract_fen", "contract_minor", "total_investment_fen", "industrial"})

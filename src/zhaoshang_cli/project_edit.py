@@ -75,6 +75,8 @@ def cleaned(values: dict[str, Any]) -> dict[str, Any]:
             out[key] = text
         elif key == "origin":
             out[key] = check_origin(value) if value not in (None, "") else None
+        elif key == "note":
+            out[key] = clean_text(value, "note", limit=NOTE_MAX, lines=True)
         elif key == "industrial":
             out[key] = bool(value)
         elif key == "total_investment_fen":

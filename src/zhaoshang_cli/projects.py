@@ -30,6 +30,7 @@ STAGE_DATE_FIELD = {
     "terminated": "terminated_on",
 }
 _CODE = re.compile(r"^(\d{4})-(\d{4,})$")
+MATCHED = "duplicates_matched"  # session.info: the caller has matched investor and name itself
 NOT_AUDITED_ON_ADD = {
     "id",
     "created_at",
@@ -60,9 +61,19 @@ def find_project(session: Session, code: str) -> Project:
 
 
 def next_code(session: Session, year: int) -> str:
-    codes = session.exec(select(Project.code).where(col(Project.code).like(f"{year}-%")))
-    numbers = [int(m[2]) for code in codes if (m := _CODE.match(code))]
-    return f"{year}-{max(numbers, default=0) + 1:04d}"
+    """YEAR-NNNN, one past the year's highest. The codes are read once per session (an
+    import adds thousands; each code it takes or is given is counted by ``took_code``)."""
+    numbers = session.info.setdefault("last_code", {})
+    if year not in numbers:
+        codes = session.exec(select(Project.code).where(col(Project.code).like(f"{year}-%")))
+        numbers[year] = max((int(m[2]) for code in codes if (m := _CODE.match(code))), default=0)
+    return f"{year}-{numbers[year] + 1:04d}"
+
+
+def took_code(session: Session, code: str) -> None:
+    numbers = session.info.get("last_code", {})
+    if (match := _CODE.match(code)) and int(match[1]) in numbers:
+        numbers[int(match[1])] = max(numbers[int(match[1])], int(match[2]))
 
 
 def add_project(
@@ -84,6 +95,7 @@ def add_project(
     recruiter: str | None = None,
     informant: str | None = None,
     contact: str | None = None,
+    note: str | None = None,
     contract_currency: str | None = None,
     duplicate_ok: bool = False,
     reason: str | None = None,
@@ -105,6 +117,7 @@ def add_project(
     recruiter = clean_text(recruiter, N_("recruiter"))
     informant = clean_text(informant, N_("informant"))
     contact = clean_text(contact, N_("contact"), limit=NOTE_MAX, lines=True)
+    note = clean_text(note, N_("note"), limit=NOTE_MAX, lines=True)
     reason = clean_text(reason, N_("reason"), limit=NOTE_MAX, lines=True)
     credit = credit_from(session, units)
     stage = check_stage(stage if stage is not None else ("signed" if signed_on else "lead"))
@@ -132,7 +145,9 @@ def add_project(
         code = next_code(session, (signed_on or entered_on or dates.today()).year)
     event_date = signed_on or entered_on or dates.today()
     twin = None
-    if not session.info.get("replay"):  # a ledger read back keeps the duplicates it had
+    # A ledger read back keeps the duplicates it had; an import has matched every row against
+    # the ledger's projects already (a match is a refresh, never an add).
+    if not session.info.get("replay") and not session.info.get(MATCHED):
         twin = check_duplicate(session, investor, name, duplicate_ok=duplicate_ok, reason=reason)
     contract: dict = {"contract_fen": contract_fen}
     if contract_fen is not None and contract_currency not in (None, "CNY"):
@@ -157,12 +172,14 @@ def add_project(
         leader=leader,
         recruiter=recruiter,
         informant=informant,
+        note=note,
         created_at=dates.utcnow(),
         duplicate_key=duplicate_key(investor, name),
         **contract,
     )
     session.add(project)
     session.flush()
+    took_code(session, code)
     for unit, share in credit:
         session.add(ProjectUnit(project_id=project.id, unit_id=unit.id, share_bp=share))
     if contact:
@@ -176,7 +193,7 @@ def add_project(
             entered_at=dates.utcnow(),
         )
     )
-    after = project.model_dump(exclude=NOT_AUDITED_ON_ADD)
+    after = project.model_dump(exclude=NOT_AUDITED_ON_ADD | ({"note"} if note is None else set()))
     if project.contract_currency is not None:
         after |= {"contract_currency": project.contract_currency}
         after |= {"contract_minor": project.contract_minor}

@@ -5,12 +5,14 @@ report without ``--unit`` and the cron bulletin know whose figures to give. Kind
 fixed order, each strictly below its parent (see ``KIND_LEVEL``).
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
 from zhaoshang_cli import audit, dates
-from zhaoshang_cli.errors import Invalid, NotFound
+from zhaoshang_cli.errors import Invalid, NotFound, ZsError
 from zhaoshang_cli.glossary import UNIT_KIND
 from zhaoshang_cli.i18n import N_, _, is_english
 from zhaoshang_cli.models import Unit
@@ -53,7 +55,36 @@ def check_kind(kind: str) -> str:
 
 
 def find_unit(session: Session, name: str) -> Unit:
-    """By name, or by path (甲县/城关镇) where a name is used under several parents."""
+    """By name, or by path (甲县/城关镇) where a name is used under several parents. Inside
+    ``units_cached`` (an import, which adds no units) each name is looked up once."""
+    cache = session.info.get(UNIT_CACHE)
+    if cache is not None:
+        if name not in cache:
+            try:
+                cache[name] = _find_unit(session, name)
+            except ZsError as exc:
+                cache[name] = exc
+        found = cache[name]
+        if isinstance(found, ZsError):
+            raise found
+        return found
+    return _find_unit(session, name)
+
+
+UNIT_CACHE = "unit_cache"
+
+
+@contextmanager
+def units_cached(session: Session) -> Iterator[None]:
+    """Units looked up once each while a sheet is applied (a unit added meanwhile is not)."""
+    session.info[UNIT_CACHE] = {}
+    try:
+        yield
+    finally:
+        session.info.pop(UNIT_CACHE, None)
+
+
+def _find_unit(session: Session, name: str) -> Unit:
     parts = [part for part in name.strip().split("/") if part]
     if not parts:
         raise NotFound(_("A unit name is needed."))

@@ -51,6 +51,7 @@ def project_edit(
     contact: Annotated[
         str | None, typer.Option(help="Investor contact; private, never in reports or exports.")
     ] = None,
+    note: Annotated[str | None, typer.Option(help="A note (备注); '' clears it.")] = None,
     date: Annotated[
         str | None,
         typer.Option(
@@ -83,6 +84,7 @@ def project_edit(
         "recruiter": recruiter,
         "informant": informant,
         "industrial": industrial,
+        "note": note,
     }
     values = {key: value for key, value in given.items() if value is not None}
     if total_investment is not None:

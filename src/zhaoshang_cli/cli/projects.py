@@ -73,6 +73,7 @@ DETAIL_COLUMNS = [
     Col("contract_minor", "contract_original", "money", json_key="contract_original_wan"),
     Col("voided_at", "voided_at"),
     Col("void_reason", "void_reason"),
+    Col("note", "note"),
 ]
 # A change of a project (project_change) as scripts read it; money in 万.
 CHANGE_KEYS = (
@@ -146,6 +147,7 @@ def add_project_command(
     contact: Annotated[
         str | None, typer.Option(help="Investor contact; private, never in reports or exports.")
     ] = None,
+    note: Annotated[str | None, typer.Option(help="A note (备注).")] = None,
     duplicate_ok: Annotated[
         bool,
         typer.Option(
@@ -196,6 +198,7 @@ def add_project_command(
             recruiter=recruiter,
             informant=informant,
             contact=contact,
+            note=note,
             contract_currency=contract_currency,
             duplicate_ok=duplicate_ok,
             reason=reason,
@@ -295,6 +298,7 @@ def project_show(
         (_("Leader in charge"), detail["leader"]),
         (_("Recruiter"), detail["recruiter"]),
         (_("Termination reason"), detail["termination_reason"]),
+        (_("Note"), detail["note"]),
         (
             _("Voided"),
             f"{detail['voided_at']:%Y-%m-%d} {detail['void_reason']}"

@@ -8,10 +8,12 @@ import typer
 
 from zhaoshang_cli.cli.common import DbOption, OperatorOption, opened, reading, say, warn, writing
 from zhaoshang_cli.errors import Invalid
-from zhaoshang_cli.i18n import _, ngettext
+from zhaoshang_cli.glossary import AMOUNT_CHANGE
+from zhaoshang_cli.i18n import N_, _, ngettext
 from zhaoshang_cli.spreadsheets.columns import IMPORT_KINDS
 
 if TYPE_CHECKING:
+    from zhaoshang_cli.spreadsheets.importers import Outcome
     from zhaoshang_cli.spreadsheets.importing import ImportResult
 
 LISTED = 20  # rows named one by one; past that, a count
@@ -35,12 +37,23 @@ def template(
         Path | None,
         typer.Option("--output", "-o", help="Where to write it (default: 项目导入模板.xlsx …)."),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite the file if it exists.")
+    ] = False,
 ) -> None:
-    """Write an empty spreadsheet to fill in and import: headers, drop-downs, a 说明 sheet."""
+    """Write an empty spreadsheet to fill in and import: headers, drop-downs, a 说明 sheet.
+    An existing file is never overwritten without --force (it may be a filled-in 台账)."""
     from zhaoshang_cli.spreadsheets.writing import check_xlsx, write_template
 
     spec = IMPORT_KINDS[kind.value]
     path = check_xlsx(output or Path(_("{kind}-template.xlsx").format(kind=spec.shown)))
+    if path.exists() and not force:
+        raise Invalid(
+            _(
+                "{path} already exists and may hold filled-in rows; name another file with "
+                "-o, or add --force to overwrite it."
+            ).format(path=path)
+        )
     write_template(path, spec)
     say(
         _("Wrote the {title} template to {path}; fill it in, then `zs import {kind}`.").format(
@@ -70,6 +83,55 @@ def export(
     say(_("Exported the ledger to {path} ({counts}).").format(path=path, counts=counts))
     if not with_contacts:
         say(_("Investor contacts are left out; add --with-contacts to include them."))
+
+
+AmountChangeOption = Annotated[
+    str,
+    typer.Option(
+        "--amount-change",
+        help=f"A project's contract amount changed in the sheet: {AMOUNT_CHANGE.both()} "
+        "(增资, counted in the period of --increase-date).",
+        autocompletion=AMOUNT_CHANGE.complete,
+    ),
+]
+IncreaseDateOption = Annotated[
+    str | None,
+    typer.Option("--increase-date", help="The day increases (增资) were signed (default: today)."),
+]
+
+
+def import_projects_command(
+    file: FileArgument,
+    dry_run: DryRunOption = False,
+    amount_change: AmountChangeOption = "correction",
+    increase_date: IncreaseDateOption = None,
+    db: DbOption = None,
+    operator: OperatorOption = None,
+) -> None:
+    """Import projects (项目) from the sheet named 项目 (or the first), an office's own 台账 as
+    it is; projects already in the ledger (by code, else investor and name) get what changed.
+    See `zs template projects`."""
+    from zhaoshang_cli import dates
+    from zhaoshang_cli.spreadsheets.importing import import_sheet
+    from zhaoshang_cli.spreadsheets.reading import Book
+
+    how = AMOUNT_CHANGE.parse(amount_change)
+    increase_on = dates.parse_date(increase_date) if increase_date is not None else None
+    if increase_on is not None and how != "increase":
+        raise Invalid(_("--increase-date goes with --amount-change increase."))
+    table = Book(file).table(IMPORT_KINDS["projects"])
+    if table is None:
+        raise Invalid(_("{file} has no sheets.").format(file=file.name))
+    with opened(db) as ledger:
+        result = import_sheet(
+            ledger,
+            table,
+            operator=operator,
+            dry_run=dry_run,
+            amount_change=how,
+            increase_on=increase_on,
+        )
+    report(result, dry_run)
 
 
 def import_command(kind: str):  # type: ignore[no-untyped-def]
@@ -131,6 +193,9 @@ def report(result: "ImportResult", dry_run: bool) -> None:
             ).format(count=len(problems), file=result.file)
         )
     for outcome in result.outcomes:
+        if outcome.plan:
+            show_plan(outcome, dry_run)
+            continue
         sentence = (
             _("{kind}: would add {added}, skipped {skipped} already in the ledger.")
             if dry_run
@@ -161,6 +226,42 @@ def report(result: "ImportResult", dry_run: bool) -> None:
     )
 
 
+def show_plan(outcome: "Outcome", dry_run: bool) -> None:
+    """The plan as a table: every changed row, the first new ones; unchanged rows counted."""
+    from zhaoshang_cli.cli.common import Col, Listing, OutputFormat, render
+
+    new = [line for line in outcome.plan if line.status == "new"]
+    changed = [line for line in outcome.plan if line.status == "changed"]
+    unchanged = len(outcome.plan) - len(new) - len(changed)
+    sentence = (
+        _("{kind}: would add {new}, change {changed}; {unchanged} unchanged.")
+        if dry_run
+        else _("{kind}: added {new}, changed {changed}; {unchanged} unchanged.")
+    )
+    say(
+        sentence.format(
+            kind=outcome.kind.shown, new=len(new), changed=len(changed), unchanged=unchanged
+        )
+    )
+    shown = sorted(changed + new[:LISTED], key=lambda line: line.row)
+    if shown:
+        statuses = {"new": _("new"), "changed": _("changed")}
+        rows: list[dict] = []
+        for line in shown:  # one change a line, under its row
+            first, *more = line.lines() or [""]
+            rows.append(line.record() | {"status": statuses[line.status], "changes": first})
+            rows += [{"changes": change} for change in more]
+        columns = [
+            Col("row", N_("Row"), "int"),
+            Col("status", N_("Plan")),
+            Col("project", N_("Project"), wrap="text"),
+            Col("changes", N_("Changes (old → new)"), wrap="text"),
+        ]
+        render(Listing(columns, rows), OutputFormat.table)
+    if len(new) > LISTED:
+        say("    " + _("… and {count} more new projects").format(count=len(new) - LISTED))
+
+
 def listing(lines: list[str]) -> None:
     for line in lines[:LISTED]:
         say(f"    {line}")
@@ -172,5 +273,7 @@ def register(app: typer.Typer) -> None:
     app.command()(template)
     app.command()(export)
     for name in IMPORT_KINDS:
-        import_app.command(name)(import_command(name))
+        # projects: its own command, with the monthly refresh's options
+        command = import_projects_command if name == "projects" else import_command(name)
+        import_app.command(name)(command)
     app.add_typer(import_app, name="import")

@@ -60,8 +60,11 @@ def plan_arrivals(
             )
         )
         return plan
+    from zhaoshang_cli.progress import rows as progress
+
     run = ArrivalPlanner(session, plan, only)
-    for row in table.good_rows():
+    good = table.good_rows()
+    for row in progress(good, len(good) if only is None else 0, _("Checking arrivals")):
         project = run.projects.find(table, row)
         if project is None or (only is not None and project.id not in only):
             continue
@@ -152,9 +155,9 @@ class ArrivalPlanner:
         self.planned: dict[ArrivalKey, Step] = {}  # arrivals this import adds
         self.reversed_keys: set[ArrivalKey] = set()
 
-    def say(self, row: Row, project: Project, kind: str, text: str) -> None:
-        line = _("row {row}: {text}").format(row=row.number, text=text)
-        self.plan.said.append(Said(row.number, project.id, kind, line))  # type: ignore[arg-type]
+    def say(self, row: Row, project: Project, kind: str, text: "str | Described") -> None:
+        """A line of the outcome; an arrival's is worked out only if it is printed."""
+        self.plan.said.append(Said(row.number, project.id, kind, text))  # type: ignore[arg-type]
 
     def step(self, row: Row, project: Project, key: ArrivalKey, **what: Any) -> Step:
         provenance: dict[str, Any] = {}
@@ -195,7 +198,7 @@ class ArrivalPlanner:
         if values["id"] is not None:
             self.by_file_id[values["id"]] = FileArrival(key, amount, row.number, file_key)
         if key in self.in_ledger:
-            self.say(row, project, "skipped", describe(values, project))
+            self.say(row, project, "skipped", Skipped(values, project.code, self.in_ledger[key]))
             return
         prepared = table.attempt(
             row,
@@ -215,6 +218,17 @@ class ArrivalPlanner:
         )
         if prepared is None:
             return
+        twin = self.in_ledger.get(arrival_key(project.id, None, values["date"], currency, amount))  # type: ignore[arg-type]
+        if values["ref"] and twin is not None and not self.plan.keep_provenance:
+            # Another voucher, but the project, date and amount of one in the ledger: added,
+            # with the warning `zs arrive` gives.
+            prepared.warnings.append(
+                _(
+                    "the same project, date and amount as arrival {id}; if it was entered "
+                    "twice, reverse one with `zs arrival reverse`"
+                ).format(id=twin)
+            )
+            prepared.values["warnings"] = "; ".join(prepared.warnings)
         if self.plan.keep_provenance:  # a ledger read back: the warnings given back then
             prepared.values["warnings"] = values.get("warnings") or None
         else:
@@ -223,7 +237,7 @@ class ArrivalPlanner:
         for warning in prepared.warnings:
             self.say(row, project, "warnings", warning)
         self.planned[file_key] = self.step(row, project, file_key, prepared=prepared)
-        self.say(row, project, "added", describe(values, project))
+        self.say(row, project, "added", Described(values, project.code))
 
     def reversal(self, row: Row, project: Project) -> None:
         original = self.by_file_id.get(row.values["reverses"])
@@ -254,13 +268,41 @@ class ArrivalPlanner:
         self.say(row, project, "added", _("reversal of row {row}").format(row=original.row))
 
 
-def describe(values: dict[str, Any], project: Project) -> str:
-    currency = values["currency"] or "CNY"
-    ref = f" ({values['ref']})" if values["ref"] else ""
-    amount = format_amount(values["amount"])
-    return _("arrival {amount}万 {currency} for {project} on {date}{ref}").format(
-        amount=amount, currency=currency, project=project.code, date=values["date"], ref=ref
-    )
+class Described:
+    """An arrival row as the outcome names it, written out only when shown (an import of
+    100,000 rows lists 20; the rest are counted)."""
+
+    __slots__ = ("code", "values")
+
+    def __init__(self, values: dict[str, Any], code: str) -> None:
+        self.values, self.code = values, code
+
+    def __str__(self) -> str:
+        values = self.values
+        currency = values["currency"] or "CNY"
+        ref = f" ({values['ref']})" if values["ref"] else ""
+        amount = format_amount(values["amount"])
+        return _("arrival {amount}万 {currency} for {project} on {date}{ref}").format(
+            amount=amount, currency=currency, project=self.code, date=values["date"], ref=ref
+        )
+
+
+class Skipped(Described):
+    """A row already in the ledger; without a voucher, the arrival it matches is named."""
+
+    __slots__ = ("twin",)
+
+    def __init__(self, values: dict[str, Any], code: str, twin: int) -> None:
+        super().__init__(values, code)
+        self.twin = twin
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        if self.values["ref"]:
+            return text
+        return _("{arrival}: the same project, date and amount as arrival {id}").format(
+            arrival=text, id=self.twin
+        )
 
 
 def reversal_fits(table: Table, row: Row, original: FileArrival, project: Project) -> bool:

@@ -10,10 +10,12 @@ from datetime import date, datetime
 from typing import Any
 
 from zhaoshang_cli.arrivals import Prepared
+from zhaoshang_cli.i18n import _
 from zhaoshang_cli.spreadsheets.importers import Outcome
 from zhaoshang_cli.spreadsheets.reading import Table
 
 ArrivalKey = tuple[Any, ...]
+SHOWN = 100  # lines of an outcome written out (the command lists 20 of each)
 
 
 def arrival_key(
@@ -58,7 +60,7 @@ class Said:
     row: int
     project_id: int
     kind: str
-    text: str
+    text: Any  # str() gives the line's text: worked out only for the lines printed
 
 
 @dataclass
@@ -70,9 +72,15 @@ class ArrivalPlan:
     said: list[Said] = field(default_factory=list)
     originals: dict[ArrivalKey, int] = field(default_factory=dict)  # in the ledger: their ids
 
-    def tell(self, out: Outcome) -> None:
+    def tell(self, out: Outcome, shown: int = SHOWN) -> None:
+        """The outcome's lines: the first ``shown`` of each kind written out, the rest only
+        counted (an empty line each), so 100,000 rows cost no 100,000 sentences."""
         for said in sorted(self.said, key=lambda said: said.row):
-            getattr(out, said.kind).append(said.text)
+            lines = getattr(out, said.kind)
+            text = ""
+            if len(lines) < shown or said.kind == "warnings":
+                text = _("row {row}: {text}").format(row=said.row, text=said.text)
+            lines.append(text)
 
     def merge(self, again: "ArrivalPlan", projects: set[int] | None) -> None:
         """Take ``again``'s steps and lines for ``projects`` (None: all) instead of this plan's."""

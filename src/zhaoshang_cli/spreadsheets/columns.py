@@ -76,7 +76,7 @@ class Kind:
 
 
 # Columns every office sheet may carry that mean nothing to the ledger.
-IGNORED_HEADERS = frozenset({"序号", "no", "no."})
+IGNORED_HEADERS = frozenset({"序号", "编号序号", "no", "no.", "#"})
 _PARENTHESES = re.compile(r"[(（][^)）]*[)）]$")
 
 
@@ -105,52 +105,78 @@ PROJECTS = Kind(
     "项目",
     (
         Column("code", "项目编号", aliases=("编号",), note=N_("unique; blank: YEAR-NNNN is given")),
-        Column("name", "项目名称", required=True),
+        Column("name", "项目名称", required=True, aliases=("名称", "项目", "项目全称")),
         Column(
             "units",
             "责任单位",
+            aliases=("引进单位", "牵头单位", "招商单位", "承办单位", "责任主体", "签约单位"),
             required=True,
             note=N_(
                 "several (joint credit) joined by 、, with shares as 甲县=70%、经开区=30% (else even)"
             ),
         ),
-        Column("investor", "投资方", aliases=("客商", "投资企业", "投资主体")),
+        Column(
+            "investor",
+            "投资方",
+            aliases=(
+                "客商",
+                "投资企业",
+                "投资主体",
+                "投资方名称",
+                "投资单位",
+                "投资商",
+                "客商名称",
+            ),
+        ),
         Column("origin", "客商来源", "choice", ("来源地", "投资方来源"), choice=ORIGIN),
-        Column("industry", "产业", aliases=("所属产业", "行业")),
+        Column(
+            "industry", "产业", aliases=("所属产业", "行业", "产业类别", "所属行业", "产业类型")
+        ),
         Column("industrial", "工业项目", "bool", ("是否工业项目",), note=N_("yes or no")),
         Column(
             "contract",
             "合同金额(万元)",
             "amount",
-            ("合同额", "合同引资额", "协议引资额", "合同及协议引资额", "签约金额", "contract_wan"),
+            (
+                "合同额",
+                "协议金额",
+                "合同引资额",
+                "协议引资额",
+                "合同及协议引资额",
+                "签约金额",
+                "签约额",
+                "合同投资额",
+                "contract_wan",
+            ),
             note=AMOUNT_NOTE,
         ),
         Column(
             "total_investment",
             "总投资(万元)",
             "amount",
-            ("总投资额", "计划总投资", "total_investment_wan"),
+            ("总投资额", "计划总投资", "项目总投资", "total_investment_wan"),
             note=AMOUNT_NOTE,
         ),
         Column(
             "stage",
             "阶段",
             "choice",
-            ("项目阶段", "项目状态"),
+            ("项目阶段", "项目状态", "当前阶段"),
             choice=STAGE,
             note=N_("blank: from the latest date given"),
         ),
-        Column("signed_on", "签约日期", "date", ("签约时间",)),
+        Column("signed_on", "签约日期", "date", ("签约时间", "签约日")),
         Column("started_on", "开工日期", "date", ("开工时间",)),
         Column("completed_on", "竣工日期", "date", ("竣工时间",)),
         Column("producing_on", "投产日期", "date", ("投产时间", "达产日期")),
         Column("terminated_on", "终止日期", "date", ("终止时间",)),
         Column("termination_reason", "终止原因"),
         Column("occasion", "签约活动", aliases=("签约平台",), note=N_("e.g. 投洽会")),
-        Column("leader", "包保领导", aliases=("包抓领导", "牵头领导")),
+        Column("leader", "包保领导", aliases=("包抓领导", "牵头领导", "包联领导", "联系领导")),
         Column("recruiter", "招商人", aliases=("引资人",)),
         Column("informant", "信息提供者", aliases=("信息提供人",)),
         Column("contact", "联系人", aliases=("客商联系人",), note=N_("private: never exported")),
+        Column("note", "备注"),
         Column("created_at", "录入时间", template=False),
         Column("contract_currency", "合同币种", template=False),
         Column("contract_original", "原币合同额(万)", "amount", template=False),
@@ -170,11 +196,17 @@ ARRIVALS = Kind(
             "amount",
             "到位金额(万元)",
             "signed_amount",
-            ("到位资金", "实际到位资金", "金额", "amount_original_wan"),
+            ("到位资金", "实际到位资金", "金额", "到账金额", "到位额", "amount_original_wan"),
             required=True,
             note=N_("万 of the currency; text may carry its unit: 4700万, 47000000元"),
         ),
-        Column("date", "到位日期", "date", ("到账日期", "到位时间", "日期"), required=True),
+        Column(
+            "date",
+            "到位日期",
+            "date",
+            ("到账日期", "到位时间", "到账时间", "资金到位时间", "日期"),
+            required=True,
+        ),
         Column("currency", "币种", note=N_("blank: CNY; others need `zs rate set`")),
         Column("source", "资金来源", "choice", ("境内外", "来源"), choice=SOURCE),
         Column("ref", "凭证号", aliases=("凭证编号", "回单号", "银行回单号")),

@@ -23,12 +23,13 @@ from zhaoshang_cli.glossary import LEVEL, METRIC
 from zhaoshang_cli.i18n import _
 from zhaoshang_cli.models import Activity, ExchangeRate, Project, StageEvent, Target, Unit
 from zhaoshang_cli.money import format_rate
-from zhaoshang_cli.projects import STAGE_DATE_FIELD, STAGE_ORDER, add_project, move_stage
+from zhaoshang_cli.projects import MATCHED, STAGE_DATE_FIELD, STAGE_ORDER, add_project, move_stage
 from zhaoshang_cli.spreadsheets.columns import STAGE, UNIT_KIND, Kind
 from zhaoshang_cli.spreadsheets.provenance import keep, replay
 from zhaoshang_cli.spreadsheets.reading import Row, Table, text_of
 from zhaoshang_cli.targets import add_target, check_year, parse_target_amount
-from zhaoshang_cli.units import add_unit, find_unit
+from zhaoshang_cli.text import duplicate_key
+from zhaoshang_cli.units import add_unit, find_unit, units_cached
 
 
 @dataclass
@@ -39,6 +40,8 @@ class Outcome:
     added: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    plan: list[Any] = field(default_factory=list)  # projects: a ``refresh.PlanRow`` per row
 
 
 def import_units(session: Session, table: Table, out: Outcome) -> None:
@@ -134,100 +137,161 @@ def import_projects(
     *,
     history: dict[str, list[dict[str, Any]]] | None = None,
     contacts: dict[str, str] | None = None,
+    amount_change: str = "correction",
+    increase_on: date | None = None,
 ) -> None:
-    """Projects matched by code (or by name where the file gives none). ``history`` (from an
-    export's 阶段记录) replays every stage move; without it the dated stages are walked."""
-    codes = dict(session.exec(select(Project.code, Project.name)).all())
-    names = set(codes.values())
-    seen: dict[str, int] = {}
-    for row in table.good_rows():
-        values = row.values
-        code, name = values["code"], values["name"]
-        key, what = (code, "code") if code else (name, "name")
-        if key in seen:
-            message = (
-                _("duplicate code {value!r} (also row {row})")
-                if code
-                else _("duplicate name {value!r} (also row {row}); give each a project code")
-            )
-            table.problem(row, what, message.format(value=key, row=seen[key]))
-            continue
-        seen[key] = row.number
-        if code in codes and codes[code] != name:
-            table.problem(
-                row,
-                "code",
-                _("the code {code!r} is already in the ledger for {name!r}").format(
-                    code=code, name=codes[code]
-                ),
-            )
-            continue
-        if code in codes or (not code and name in names):
-            out.skipped.append(
-                _("row {row}: project {project}").format(row=row.number, project=code or name)
-            )
-            continue
-        units = [part for part in re.split(r"[、,，;；\n]+", values["units"]) if part.strip()]
-        named = [table.attempt(row, "units", split_spec, unit) for unit in units]
-        if not all(named) or not all(
-            table.attempt(row, "units", find_unit, session, unit) for unit, _share in named
-        ):
-            continue
-        events = (history or {}).get(code or "")
-        plan = replay_plan(events) if events else walk_plan(table, row)
-        if plan is None:
-            continue
-        stage, signed_on, moves = plan
-        first_day = events[0]["on_date"] if events and signed_on is None else None
-        try:
-            project = add_project(
-                session,
-                name=name,
-                units=units,
-                code=code,
-                stage=stage,
-                signed_on=signed_on,
-                contract_fen=values["contract"],
-                total_investment_fen=values["total_investment"],
-                investor=values["investor"],
-                origin=values["origin"],
-                industry=values["industry"],
-                industrial=bool(values["industrial"]),
-                occasion=values["occasion"],
-                leader=values["leader"],
-                recruiter=values["recruiter"],
-                informant=values["informant"],
-                contact=values["contact"] or (contacts or {}).get(code or ""),
-                entered_on=first_day,  # a lead keeps the day it came in
-            )
-            for move, on, correct, reason in moves:
-                move_stage(session, project.code, move, on, correct=correct, reason=reason)
-        except ZsError as exc:
-            table.problem(row, None, str(exc))
-            continue
-        if events and not matches_row(project, values):
-            table.problem(row, "stage", _("the stage history ends elsewhere than this row"))
-            continue
-        keep(session, values, project, created_at="created_at", voided_at="voided_at")
-        if replay(session):  # as the export had them: a USD contract, a void
-            project.contract_currency = values.get("contract_currency")
-            project.contract_minor = values.get("contract_original")
-            project.void_reason = values.get("void_reason")
-        if events and replay(session):
-            kept_events = session.exec(
-                select(StageEvent)
-                .where(StageEvent.project_id == project.id)
-                .order_by(col(StageEvent.id))
-            ).all()
-            for event, recorded in zip(kept_events, events, strict=True):
-                keep(session, recorded, event, operator="operator", entered_at="entered_at")
-        codes[project.code] = name
-        names.add(name)
-        out.added.append(
-            _("row {row}: project {code} {name} ({stage})").format(
-                row=row.number, code=project.code, name=name, stage=STAGE.shown(project.stage)
-            )
+    """New projects are added; a project already in the ledger (by code, else by investor and
+    name) gets what the row changes (``refresh``). ``history`` (from an export's 阶段记录)
+    replays every stage move; without it the dated stages are walked."""
+    from zhaoshang_cli.progress import rows as progress
+    from zhaoshang_cli.spreadsheets.refresh import Matcher
+
+    matcher = Matcher(session, by_key=history is None and not replay(session))
+    seen: dict[Any, int] = {}
+    good = table.good_rows()
+    session.info[MATCHED] = matcher.use_keys
+    try:
+        with units_cached(session):
+            for row in progress(good, len(good), _("Importing projects")):
+                import_project_row(session, table, out, row, matcher, seen, history, contacts,
+                                   amount_change, increase_on)  # fmt: skip
+    finally:
+        session.info.pop(MATCHED, None)
+
+
+def import_project_row(
+    session: Session,
+    table: Table,
+    out: Outcome,
+    row: Row,
+    matcher: Any,
+    seen: dict[Any, int],
+    history: dict[str, list[dict[str, Any]]] | None,
+    contacts: dict[str, str] | None,
+    amount_change: str,
+    increase_on: date | None,
+) -> None:
+    """One row of a projects sheet: a new project, or what changed in one already entered."""
+    from zhaoshang_cli.spreadsheets.refresh import PlanRow, apply_changes, plan_changes
+
+    values = row.values
+    code, name = values["code"], values["name"]
+    if ("code", code) in seen:
+        message = _("duplicate code {value!r} (also row {row})")
+        table.problem(row, "code", message.format(value=code, row=seen["code", code]))
+        return
+    project_or_not = matcher.find(table, row)
+    if project_or_not is False:
+        return
+    existing = project_or_not if isinstance(project_or_not, Project) else None
+    if existing is not None and ("id", existing.id) in seen:
+        message = (
+            _("duplicate name {value!r} (also row {row}); give each a project code")
+            if duplicate_key(None, name) == duplicate_key(None, existing.name)
+            and not existing.investor
+            else _("the same project as row {row} (same investor and name)")
         )
+        row_before = seen["id", existing.id]
+        table.problem(row, "name", message.format(value=name, row=row_before))
+        return
+    if code:
+        seen["code", code] = row.number
+    if existing is not None:
+        credit = matcher.credit[existing.id]
+        changes = plan_changes(session, table, row, existing, amount_change, credit)
+        if changes is None:
+            return
+        seen["id", existing.id] = row.number
+        line = PlanRow(row.number, "changed" if changes else "unchanged", existing.code,
+                       existing.name, changes)  # fmt: skip
+        if changes:
+            units = [u for u in re.split(r"[、,，;；\n]+", values["units"]) if u.strip()]
+            reason = _("from {file}, row {row}").format(file=table.file, row=row.number)
+            try:
+                apply_changes(
+                    session,
+                    existing,
+                    changes,
+                    units=units,
+                    reason=reason,
+                    increase_on=increase_on,
+                    termination_reason=values["termination_reason"],
+                )
+            except ZsError as exc:
+                table.problem(row, None, str(exc))
+                return
+            out.changed.append(
+                _("row {row}: project {project}").format(row=row.number, project=existing.code)
+            )
+        else:
+            out.skipped.append(
+                _("row {row}: project {project}").format(row=row.number, project=existing.code)
+            )
+        out.plan.append(line)
+        return
+    units = [part for part in re.split(r"[、,，;；\n]+", values["units"]) if part.strip()]
+    named = [table.attempt(row, "units", split_spec, unit) for unit in units]
+    if not all(named) or not all(
+        table.attempt(row, "units", find_unit, session, unit) for unit, _share in named
+    ):
+        return
+    events = (history or {}).get(code or "")
+    plan = replay_plan(events) if events else walk_plan(table, row)
+    if plan is None:
+        return
+    stage, signed_on, moves = plan
+    first_day = events[0]["on_date"] if events and signed_on is None else None
+    try:
+        project = add_project(
+            session,
+            name=name,
+            units=units,
+            code=code,
+            stage=stage,
+            signed_on=signed_on,
+            contract_fen=values["contract"],
+            total_investment_fen=values["total_investment"],
+            investor=values["investor"],
+            origin=values["origin"],
+            industry=values["industry"],
+            industrial=bool(values["industrial"]),
+            occasion=values["occasion"],
+            leader=values["leader"],
+            recruiter=values["recruiter"],
+            informant=values["informant"],
+            contact=values["contact"] or (contacts or {}).get(code or ""),
+            note=values["note"],
+            entered_on=first_day,  # a lead keeps the day it came in
+        )
+        for move, on, correct, reason in moves:
+            move_stage(session, project.code, move, on, correct=correct, reason=reason)
+    except ZsError as exc:
+        table.problem(row, None, str(exc))
+        return
+    if events and not matches_row(project, values):
+        table.problem(row, "stage", _("the stage history ends elsewhere than this row"))
+        return
+    keep(session, values, project, created_at="created_at", voided_at="voided_at")
+    if replay(session):  # as the export had them: a USD contract, a void
+        project.contract_currency = values.get("contract_currency")
+        project.contract_minor = values.get("contract_original")
+        project.void_reason = values.get("void_reason")
+    if events and replay(session):
+        kept_events = session.exec(
+            select(StageEvent)
+            .where(StageEvent.project_id == project.id)
+            .order_by(col(StageEvent.id))
+        ).all()
+        for event, recorded in zip(kept_events, events, strict=True):
+            keep(session, recorded, event, operator="operator", entered_at="entered_at")
+    matcher.add(project)
+    seen["id", project.id] = row.number
+    out.plan.append(PlanRow(row.number, "new", project.code, name, stage=project.stage))
+    out.added.append(
+        _("row {row}: project {code} {name} ({stage})").format(
+            row=row.number, code=project.code, name=name, stage=STAGE.shown(project.stage)
+        )
+    )
 
 
 def walk_plan(table: Table, row: Row) -> tuple[str, date | None, list[Move]] | None:

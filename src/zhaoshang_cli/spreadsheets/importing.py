@@ -82,22 +82,28 @@ class ImportResult:
         ]
 
 
-def import_kind(session: Session, table: Table) -> ImportResult:
+def import_kind(session: Session, table: Table, **options: Any) -> ImportResult:
+    """``options`` go to the kind's importer (projects: ``amount_change``, ``increase_on``)."""
     result = ImportResult(table.file, [table], notes=list(table.notes))
     outcome = Outcome(table.kind)
     if table.readable:
-        IMPORTERS[table.kind.name](session, table, outcome)
+        IMPORTERS[table.kind.name](session, table, outcome, **options)
     result.outcomes.append(outcome)
     return result
 
 
 def import_sheet(
-    ledger: Ledger, table: Table, *, operator: str | None = None, dry_run: bool = False
+    ledger: Ledger,
+    table: Table,
+    *,
+    operator: str | None = None,
+    dry_run: bool = False,
+    **options: Any,
 ) -> ImportResult:
     """One kind's sheet into the ledger: all rows or none; a dry run writes nothing."""
     if table.kind is not ARRIVALS or not table.readable:
         with ledger.write(operator) as session:
-            result = import_kind(session, table)
+            result = import_kind(session, table, **options)
             settle(session, result, dry_run)
         return result
     result = ImportResult(table.file, [table], notes=list(table.notes))

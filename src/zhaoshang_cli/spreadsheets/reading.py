@@ -10,26 +10,37 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from zhaoshang_cli import dates
 from zhaoshang_cli.errors import Invalid, ZsError
-from zhaoshang_cli.i18n import _
+from zhaoshang_cli.i18n import _, ngettext
 from zhaoshang_cli.money import parse_amount, parse_rate
 from zhaoshang_cli.spreadsheets.columns import (
     IGNORED_HEADERS,
-    IMPORT_KINDS,
     Column,
     Kind,
     normalise,
 )
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
-HEADER_SEARCH_ROWS = 10  # a title row or two may stand above the headers
-TOTAL_ROW_MARKS = frozenset({"合计", "总计", "小计"})
+HEADER_SEARCH_ROWS = 20  # title, 填报单位 and 单位：万元 lines may stand above the headers
+TOTAL_ROW_MARKS = frozenset({"合计", "总计", "小计", "共计", "累计"})
+# Lines under (or within) an office's table that are no project: 注：…, 填报人：… 审核人：….
+FOOTNOTE = re.compile(
+    r"^(注|说明|备注|附注|填报人|填表人|制表人|审核人|审核|负责人|联系人|联系电话|填报日期|"
+    r"填报时间|制表日期|统计人|领导签字|单位负责人)\s*[0-9一二三四五六七八九十]*\s*[:：、.．]"
+)
+# A section heading inside the table: 一、新签约项目, （二）续建项目.
+SECTION = re.compile(r"^[(（]?[一二三四五六七八九十]+[)）、.．]")
+# The money unit of a sheet (单位：亿元) or of one column (合同金额(亿元)); bare numbers are in it.
+MONEY_UNIT_LINE = re.compile(r"单位\s*[:：]\s*(万元|亿元|元|万美元|美元)")
+MONEY_UNIT_HEADER = re.compile(r"[(（]\s*(万元|亿元|元|万美元|美元)\s*[)）]\s*\**$")
+UNIT_SUFFIX = {"万元": "", "万美元": "", "亿元": "亿", "元": "元", "美元": "元"}
+EXCEL_EPOCH = date(1899, 12, 30)  # a date typed into Excel is a number of days from here
 MAX_INT_DIGITS = 12  # whole numbers in a sheet (years, counts, ids) fit a 64-bit column
 
 
@@ -53,7 +64,17 @@ class Problem:
         return _("{where}: {reason}").format(where=place, reason=self.reason)
 
 
-@dataclass
+class Values(dict):  # type: ignore[type-arg]
+    """A row's parsed cells; a column the sheet lacks, or a blank cell, reads as None (only
+    what a cell holds is kept: 100,000 rows of 14 columns are no 1.4 million entries)."""
+
+    __slots__ = ()
+
+    def __missing__(self, key: str) -> None:
+        return None
+
+
+@dataclass(slots=True)
 class Row:
     number: int
     values: dict[str, Any]
@@ -71,6 +92,13 @@ class Table:
     rows: list[Row] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # rows passed over on purpose
+    # Rows passed over by what they are (blank, total, footnote, section) → how many.
+    passed: dict[str, int] = field(default_factory=dict)
+    ignored: list[str] = field(default_factory=list)  # headers of columns not read
+    money_units: dict[str, str] = field(default_factory=dict)  # column key → 万元, 亿元, 元
+
+    def pass_over(self, what: str) -> None:
+        self.passed[what] = self.passed.get(what, 0) + 1
 
     def problem(self, row: Row | None, key: str | None, reason: str) -> None:
         column = None
@@ -152,7 +180,14 @@ class Book:
     def grid(self, sheet: str | None) -> list[list[Any]]:
         if self._workbook is None:
             return read_csv(self.path)
-        return self._workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        data = self._workbook.get_sheet_by_name(sheet)
+        grid = data.to_python(skip_empty_area=False)
+        try:
+            merged = data.merged_cell_ranges or []
+        except Exception:  # not every format knows its merged cells
+            merged = []
+        fill_merged(grid, merged)
+        return grid
 
     def table(self, kind: Kind, *, first_sheet_fallback: bool = True) -> Table | None:
         """The sheet named as the kind (项目 or projects), else the first sheet."""
@@ -185,6 +220,53 @@ def read_csv(path: Path) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text, newline="")))
 
 
+def fill_merged(grid: list[list[Any]], merged: list[Any]) -> None:
+    """A merged cell's value stands in every cell it covers (责任单位 merged over its projects'
+    rows); a row merged across its whole width is a title or a section heading."""
+    for (top, left), (bottom, right) in merged:
+        if top >= len(grid) or left >= len(grid[top]):
+            continue
+        value = grid[top][left]
+        if top == bottom:  # merged across one row: a title, a heading, a 注 line
+            continue
+        for number in range(top + 1, min(bottom, len(grid) - 1) + 1):
+            cells = grid[number]
+            for index in range(left, min(right, len(cells) - 1) + 1):
+                if is_blank(cells[index]):
+                    cells[index] = value
+
+
+def sheet_money_unit(lines: list[list[Any]]) -> str | None:
+    """单位：万元 (or 亿元, 元) written on a line above the headers."""
+    for cells in lines:
+        for cell in cells:
+            if isinstance(cell, str) and (match := MONEY_UNIT_LINE.search(cell)):
+                return match[1]
+    return None
+
+
+def passed_over(cells: list[Any]) -> str | None:
+    """Why a row is not a row of data: a total, a footnote (注/填报人 …) or a section heading.
+    (Once per row of a sheet of 100,000: one pass, strings only looked at when short.)"""
+    first: Any = None
+    for cell in cells:
+        if cell is None or (type(cell) is str and not cell.strip()):
+            continue
+        if first is None:
+            first = cell
+        short = type(cell) is str and len(cell) <= 12
+        if short and "".join(cell.split()).rstrip(":：") in TOTAL_ROW_MARKS:
+            return "total"
+    if not isinstance(first, str):
+        return None
+    text = "".join(first.split())
+    if FOOTNOTE.match(text):
+        return "footnote"
+    if SECTION.match(text) and len({str(c) for c in cells if not is_blank(c)}) == 1:
+        return "section"
+    return None
+
+
 def read_table(grid: list[list[Any]], kind: Kind, file: str, sheet: str | None) -> Table:
     table = Table(kind, file, sheet)
     header_index = find_header_row(grid, kind)
@@ -197,23 +279,35 @@ def read_table(grid: list[list[Any]], kind: Kind, file: str, sheet: str | None) 
         )
         return table
     parsers = map_columns(table, grid[header_index])
+    sheet_unit = sheet_money_unit(grid[:header_index])
+    for index, column, _parse in parsers:
+        if column.type in ("amount", "signed_amount"):
+            header = str(grid[header_index][index])
+            match = MONEY_UNIT_HEADER.search(header.strip())
+            unit = match[1] if match else sheet_unit
+            if unit:
+                table.money_units[column.key] = unit
     for required in (column for column in kind.columns if column.required):
         if required.key not in table.headers:
             table.sheet_problem(
                 _("the required column {column} is missing").format(column=required.named)
             )
     headed = {index for index, cell in enumerate(grid[header_index]) if not is_blank(cell)}
-    keys = [column.key for column in kind.columns]
     reported_unheaded: set[int] = set()
-    for number, cells in enumerate(grid[header_index + 1 :], start=header_index + 2):
+    from zhaoshang_cli.progress import rows as progress
+
+    body = range(header_index + 1, len(grid))
+    what = _("Reading {file}").format(file=file)
+    for index in progress(body, len(body), what):
+        number, cells = index + 1, grid[index]
+        grid[index] = None  # type: ignore[call-overload]  # read once: let it go
         if all(is_blank(cell) for cell in cells):
+            table.pass_over("blank")
             continue
-        if any(
-            isinstance(cell, str) and "".join(cell.split()) in TOTAL_ROW_MARKS for cell in cells
-        ):
-            table.notes.append(_("row {row}: a total row, not imported").format(row=number))
+        if why := passed_over(cells):
+            table.pass_over(why)
             continue
-        row = Row(number, dict.fromkeys(keys))
+        row = Row(number, Values())
         for index, column, parse in parsers:
             value = cells[index] if index < len(cells) else None
             if is_blank(value):
@@ -221,6 +315,8 @@ def read_table(grid: list[list[Any]], kind: Kind, file: str, sheet: str | None) 
                     table.problem(row, column.key, _("a value is required"))
                 continue
             try:
+                if column.key in table.money_units and not isinstance(value, bool):
+                    value = in_unit(value, table.money_units[column.key])
                 row.values[column.key] = parse(column, value)
             except Invalid as exc:
                 table.problem(row, column.key, str(exc))
@@ -232,16 +328,66 @@ def read_table(grid: list[list[Any]], kind: Kind, file: str, sheet: str | None) 
                     Problem(file, sheet, number, where, _("a value under no column header"))
                 )
         table.rows.append(row)
+    table.notes.extend(summary_notes(table))
     return table
 
 
+def summary_notes(table: Table) -> list[str]:
+    """One line for the columns not read, one for the rows passed over, with counts."""
+    notes = []
+    if table.ignored:
+        notes.append(_("columns not read: {columns}").format(columns=_(", ").join(table.ignored)))
+    counts = table.passed
+    parts = []
+    if counts.get("blank"):
+        parts.append(
+            ngettext("{count} blank row", "{count} blank rows", counts["blank"]).format(
+                count=counts["blank"]
+            )
+        )
+    if counts.get("total"):
+        parts.append(
+            ngettext(
+                "{count} total row (合计/小计)", "{count} total rows (合计/小计)", counts["total"]
+            ).format(count=counts["total"])
+        )
+    if counts.get("section"):
+        parts.append(
+            ngettext(
+                "{count} section heading", "{count} section headings", counts["section"]
+            ).format(count=counts["section"])
+        )
+    if counts.get("footnote"):
+        parts.append(
+            ngettext(
+                "{count} line of notes or signatures (注/填报人)",
+                "{count} lines of notes or signatures (注/填报人)",
+                counts["footnote"],
+            ).format(count=counts["footnote"])
+        )
+    if parts:
+        notes.append(_("passed over: {rows}").format(rows=_(", ").join(parts)))
+    return notes
+
+
 def find_header_row(grid: list[list[Any]], kind: Kind) -> int | None:
+    """The row naming the most of the kind's columns, among the first rows (a title, a
+    填报单位 line and a 单位：万元 line may stand above it)."""
     best, best_count = None, 0
     for index, cells in enumerate(grid[:HEADER_SEARCH_ROWS]):
-        count = sum(1 for cell in cells if not is_blank(cell) and kind.match(str(cell)))
+        matched = (kind.match(str(cell)) for cell in cells if not is_blank(cell))
+        count = len({column.key for column in matched if column is not None})
         if count > best_count:
             best, best_count = index, count
     return best
+
+
+def in_unit(value: Any, unit: str) -> Any:
+    """A bare number under 合同金额(亿元), or below 单位：亿元, is in 亿 (万 is the default)."""
+    text = text_of(value)
+    if not re.fullmatch(r"-?[0-9][0-9,]*(\.[0-9]+)?", text):
+        return value  # carries its own unit (4.7亿), or is not a number at all
+    return text + UNIT_SUFFIX[unit]
 
 
 Parser = Callable[[Column, Any], Any]
@@ -258,12 +404,7 @@ def map_columns(table: Table, header_cells: list[Any]) -> list[tuple[int, Column
         column = table.kind.match(header)
         if column is None:
             if normalise(header) not in IGNORED_HEADERS:
-                table.sheet_problem(
-                    _("unknown column (see `zs template {kind}`)").format(kind=table.kind.name)
-                    if table.kind.name in IMPORT_KINDS
-                    else _("unknown column"),
-                    header,
-                )
+                table.ignored.append(header)
             continue
         if column.key in seen:
             table.sheet_problem(
@@ -325,11 +466,19 @@ def parse_amount_cell(column: Column, value: Any) -> int:
 
 
 def parse_date_cell(_column: Column, value: Any) -> date:
+    """An Excel date, a date typed as text (2026-3-9, 2026/3/9, 2026.3.9, 2026年3月9日), or an
+    Excel date serial (46090) where the cell lost its date format."""
     if isinstance(value, datetime):
         return dates.check_date(value.date())
     if isinstance(value, date):
         return dates.check_date(value)
-    return dates.parse_date(text_of(value))
+    text = text_of(value)
+    if re.fullmatch(r"[0-9]{5}(\.0+)?", text):
+        return dates.check_date(EXCEL_EPOCH + timedelta(days=int(float(text))))
+    compact = re.fullmatch(r"([0-9]{4})([0-9]{2})([0-9]{2})", text)  # 20260309
+    if compact:
+        text = "-".join(compact.groups())
+    return dates.parse_date(text)
 
 
 YES = frozenset({"是", "y", "yes", "true", "1", "√", "✓"})

@@ -55,6 +55,7 @@ def write_workbook(path: Path, sheets: list[Sheet], office: str | None = None) -
     """An export: one sheet per table, header row frozen and printed atop every page (landscape,
     as wide as one page), money shown to the fen in 万 (the cell keeps the exact value),
     formula-looking text kept as text, the issuing office in the footer."""
+    from zhaoshang_cli.progress import rows as progress
     from zhaoshang_cli.xlsx import Sheet as OutSheet
     from zhaoshang_cli.xlsx import Style, save_sheets
 
@@ -67,7 +68,8 @@ def write_workbook(path: Path, sheets: list[Sheet], office: str | None = None) -
         for column_index, column in enumerate(sheet.columns, start=1):
             target.min_widths[column_index] = 2 * len(column.shown) + 2
         kinds = ["money" if is_money(column) else column.type for column in sheet.columns]
-        for row in sheet.rows:
+        what = _("Exporting {sheet}").format(sheet=sheet.kind.shown)
+        for row in progress(sheet.rows, len(sheet.rows), what):
             target.rows.append(
                 [
                     (cell_value(column, row.get(column.key)), formats[kind])

@@ -1,0 +1,397 @@
+"""The monthly refresh: a 台账 imported again matches the projects already in the ledger and
+applies what changed, through the same audited operations as `zs project stage`, `zs project
+edit` and `zs project increase` — never a second project (不重复统计).
+
+A row matches a project by its 项目编号, else by its investor and name as 不重复统计 compares
+them (``text.duplicate_key``), else by name alone where the sheet gives no investor (or the
+ledger has none) and one project bears it. What a matched row changes is worked out first
+(``Change``), shown as the plan, then applied exactly so; a dry run is the same run rolled
+back, so its plan is the one a real run applies. A blank cell changes nothing: only values
+the sheet gives are compared.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from zhaoshang_cli import dates
+from zhaoshang_cli.errors import ZsError
+from zhaoshang_cli.glossary import ORIGIN, STAGE
+from zhaoshang_cli.i18n import _
+from zhaoshang_cli.models import Project, ProjectUnit, Unit
+from zhaoshang_cli.money import format_amount
+from zhaoshang_cli.projects import STAGE_DATE_FIELD, STAGE_ORDER
+from zhaoshang_cli.spreadsheets.reading import Row, Table
+from zhaoshang_cli.text import duplicate_key
+
+AMOUNT_CHANGES = ("correction", "increase")
+# Fields a sheet may correct, as `zs project edit` takes them (sheet key → project field).
+EDITED = {
+    "investor": "investor",
+    "origin": "origin",
+    "industry": "industry",
+    "industrial": "industrial",
+    "total_investment": "total_investment_fen",
+    "occasion": "occasion",
+    "leader": "leader",
+    "recruiter": "recruiter",
+    "informant": "informant",
+    "note": "note",
+}
+FORWARD = ("started", "completed", "producing")
+
+
+@dataclass
+class Change:
+    """One field of a project: old → new, and how it is applied."""
+
+    field: str  # the project's field (or "credit")
+    old: Any
+    new: Any
+    how: str = "edit"  # edit, increase, stage (a move on ``on``), correct (a stage's date)
+    on: date | None = None
+
+    def shown(self) -> str:
+        label = _(field_label(self.field))
+        if self.how == "increase":
+            mark = _(" (增资)")
+        elif self.how == "stage":
+            mark = f" ({self.on})"
+        else:
+            mark = ""
+        return _("{field}: {old} → {new}{mark}").format(
+            field=label, old=display(self.field, self.old), new=display(self.field, self.new),
+            mark=mark,
+        )  # fmt: skip
+
+
+@dataclass
+class PlanRow:
+    """A line of the plan: a row of the sheet and what it does to the ledger."""
+
+    row: int
+    status: str  # new, changed, unchanged
+    code: str
+    name: str
+    changes: list[Change] = field(default_factory=list)
+    stage: str | None = None  # a new project's
+
+    def lines(self) -> list[str]:
+        return [change.shown() for change in self.changes]
+
+    def record(self) -> dict[str, Any]:
+        stage = f" ({STAGE.shown(self.stage)})" if self.stage else ""
+        return {
+            "row": self.row,
+            "status": self.status,
+            "project": f"{self.code} {self.name}{stage}",
+            "changes": _("; ").join(change.shown() for change in self.changes),
+        }
+
+
+def field_label(name: str) -> str:
+    from zhaoshang_cli.project_changes import field_label as label
+
+    return {"credit": "credit"}.get(name) or label(name)
+
+
+def display(name: str, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if name in ("contract_fen", "total_investment_fen"):
+        return f"{format_amount(value)}万"
+    if name == "stage":
+        return STAGE.shown(value)
+    if name == "origin":
+        return ORIGIN.shown(value)
+    if name == "industrial":
+        return _("yes") if value else _("no")
+    return str(value)
+
+
+class Matcher:
+    """Every project loaded once: by code, by investor and name, by name alone."""
+
+    def __init__(self, session: Session, *, by_key: bool = True) -> None:
+        self.by_code: dict[str, Project] = {}
+        self.by_key: dict[str, list[Project]] = defaultdict(list)
+        self.by_title: dict[str, list[Project]] = defaultdict(list)
+        self.use_keys = by_key
+        for project in session.exec(select(Project)):
+            self.add(project)
+        # Each project's credit, read once: (unit id, share, unit name).
+        self.credit: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+        query = select(ProjectUnit.project_id, ProjectUnit.unit_id, ProjectUnit.share_bp, Unit.name)
+        for project_id, unit_id, share, name in session.exec(
+            query.join(Unit, col(Unit.id) == col(ProjectUnit.unit_id))
+        ):
+            self.credit[project_id].append((unit_id, share, name))
+
+    def add(self, project: Project) -> None:
+        self.by_code[project.code] = project
+        if project.voided_at is None:
+            key = duplicate_key(project.investor, project.name)
+            self.by_key[key].append(project)
+            self.by_title[key.split("|", 1)[1]].append(project)
+
+    def find(self, table: Table, row: Row) -> Project | bool | None:
+        """The project the row stands for; None: a new one; False: a problem was reported."""
+        code, name, investor = (row.values[key] for key in ("code", "name", "investor"))
+        if code and code in self.by_code:
+            project = self.by_code[code]
+            if duplicate_key(None, project.name) != duplicate_key(None, name):
+                table.problem(
+                    row,
+                    "code",
+                    _("the code {code!r} is already in the ledger for {name!r}").format(
+                        code=code, name=project.name
+                    ),
+                )
+                return False
+            return project
+        if not self.use_keys:
+            return None
+        key = duplicate_key(investor, name)
+        found = self.by_key.get(key) or [
+            project
+            for project in self.by_title.get(key.split("|", 1)[1], [])
+            if not investor or not project.investor
+        ]
+        if len(found) > 1:
+            codes = _(", ").join(project.code for project in found)
+            table.problem(
+                row,
+                "name",
+                _("several projects in the ledger match {name!r} ({codes}); give the {column}")
+                .format(name=name, codes=codes, column=table.column_name("code")),
+            )  # fmt: skip
+            return False
+        return found[0] if found else None
+
+
+def plan_changes(
+    session: Session,
+    table: Table,
+    row: Row,
+    project: Project,
+    amount_change: str,
+    credit: list[tuple[int, int, str]],
+) -> list[Change] | None:
+    """What the row changes in the project, in the order it is applied; None: a problem."""
+    values = row.values
+    changes: list[Change] = []
+    ok = stage_changes(table, row, project, changes)
+    for key, attribute in EDITED.items():
+        new = values.get(key)
+        if new is None or new == "":
+            continue
+        if key == "origin":
+            new = ORIGIN.parse(new)
+        old = getattr(project, attribute)
+        same = duplicate_key(old, "") == duplicate_key(new, "") if key == "investor" else old == new
+        if not same:
+            changes.append(Change(attribute, old, new))
+    new_credit = credit_change(session, table, row, credit)
+    if new_credit is False:
+        ok = False
+    elif new_credit is not None:
+        changes.append(new_credit)
+    new_amount = values.get("contract")
+    if new_amount is not None and project.contract_currency in (None, "CNY"):
+        old_amount = project.contract_fen
+        if old_amount != new_amount:
+            how = "edit"
+            if amount_change == "increase" and old_amount is not None:
+                how = "increase"
+                if new_amount < old_amount:
+                    table.problem(
+                        row,
+                        "contract",
+                        _(
+                            "the contract amount went down ({old}万 → {new}万); an increase "
+                            "(增资) only adds: import it with --amount-change correction"
+                        ).format(old=format_amount(old_amount), new=format_amount(new_amount)),
+                    )
+                    ok = False
+            changes.append(Change("contract_fen", old_amount, new_amount, how))
+    return changes if ok else None
+
+
+def stage_changes(table: Table, row: Row, project: Project, changes: list[Change]) -> bool:
+    """Stage moves the row's stage and dates ask for: forward moves with their dates, a
+    corrected date of the stage the project is at. Going back is left to `zs project stage
+    --correct`, so a sheet never undoes a start by leaving its date blank."""
+    values = row.values
+    if project.stage == "terminated":
+        return True  # the ledger's word; un-terminating is a correction by hand
+    given = {stage: values[STAGE_DATE_FIELD[stage]] for stage in STAGE_DATE_FIELD}
+    latest = next((s for s in reversed(STAGE_ORDER) if given.get(s)), None)
+    wanted = values["stage"] or latest
+    current = project.stage
+    ok = True
+    if wanted == "terminated":
+        if not given["terminated"] or not values["termination_reason"]:
+            column = "terminated_on" if not given["terminated"] else "termination_reason"
+            table.problem(row, column, _("a terminated project needs its date and reason"))
+            return False
+    elif wanted is not None and STAGE_ORDER.index(wanted) < STAGE_ORDER.index(current):
+        if values["stage"]:
+            table.problem(
+                row,
+                "stage",
+                _(
+                    "project {code} is at stage {current} in the ledger; moving it back is a "
+                    "correction: `zs project stage {code} {stage} --correct --reason …`"
+                ).format(
+                    code=project.code, current=STAGE.shown(current), stage=STAGE.shown(wanted)
+                ),
+            )
+            ok = False
+        wanted = current
+    for stage, on in given.items():
+        if on is None or stage == "terminated":
+            continue
+        held = getattr(project, STAGE_DATE_FIELD[stage])
+        reached = STAGE_ORDER.index(stage) <= STAGE_ORDER.index(current)
+        if reached and held is not None and held != on and stage != current:
+            table.problem(
+                row,
+                STAGE_DATE_FIELD[stage],
+                _(
+                    "the ledger has {old} for project {code}, which has moved on to {current}; "
+                    "correct it with `zs project stage {code} {stage} --date {new} --correct`"
+                ).format(
+                    old=held,
+                    new=on,
+                    code=project.code,
+                    current=STAGE.shown(current),
+                    stage=STAGE.shown(stage),
+                ),
+            )
+            ok = False
+    if not ok or wanted is None:
+        return ok
+    if wanted == current and current in STAGE_DATE_FIELD:
+        held, on = getattr(project, STAGE_DATE_FIELD[current]), given[current]
+        if on is not None and held != on:
+            changes.append(Change(STAGE_DATE_FIELD[current], held, on, "correct"))
+        return True
+    if wanted == current:
+        return True
+    # Forward: through each stage between, each with its date.
+    if wanted == "terminated":
+        changes.append(Change("stage", current, "terminated", "stage", given["terminated"]))
+        return True
+    path = [s for s in STAGE_ORDER if STAGE_ORDER.index(s) > STAGE_ORDER.index(current)]
+    before = current
+    for stage in path[: path.index(wanted) + 1]:
+        if stage == "negotiating":
+            if wanted == "negotiating":
+                changes.append(Change("stage", before, stage, "stage", dates.today()))
+            continue
+        on = given.get(stage)
+        if on is None and (stage == wanted or stage == "signed"):
+            column = STAGE_DATE_FIELD[stage]
+            table.problem(
+                row,
+                column,
+                _("a project at stage {stage} needs {column}").format(
+                    stage=STAGE.shown(wanted), column=table.column_name(column)
+                ),
+            )
+            return False
+        if on is None:
+            continue  # a stage passed over: the move goes straight on
+        changes.append(Change("stage", before, stage, "stage", on))
+        before = stage
+    return True
+
+
+def credit_change(
+    session: Session, table: Table, row: Row, current: list[tuple[int, int, str]]
+) -> Any:
+    """The credit the row's 责任单位 gives, if it differs from ``current``, the ledger's
+    (False: a problem)."""
+    import re
+
+    from zhaoshang_cli.credit import credit_from, credit_text
+
+    specs = [part for part in re.split(r"[、,，;；\n]+", row.values["units"]) if part.strip()]
+    try:
+        credit = credit_from(session, specs)
+    except ZsError as exc:
+        table.problem(row, "units", str(exc))
+        return False
+    if sorted((u, s) for u, s, _n in current) == sorted((u.id, s) for u, s in credit):
+        return None
+    old = credit_text([(name, share) for _u, share, name in current])
+    return Change("credit", old, credit_text([(u.name, s) for u, s in credit]), "credit")
+
+
+def apply_changes(
+    session: Session,
+    project: Project,
+    changes: list[Change],
+    *,
+    units: list[str],
+    reason: str,
+    increase_on: date | None,
+    termination_reason: str | None = None,
+) -> None:
+    """Each change through the operation that makes it by hand, each one audited."""
+    from zhaoshang_cli.project_changes import increase_contract
+    from zhaoshang_cli.project_edit import edit_project
+    from zhaoshang_cli.projects import move_stage
+
+    field_stage = {value: key for key, value in STAGE_DATE_FIELD.items()}
+    contract = next((c.new for c in changes if c.field == "contract_fen"), None)
+    edits: dict[str, Any] = {}
+    amount: int | None = None
+    credit = False
+    signed_amount = None
+    for change in changes:
+        if change.how in ("stage", "correct"):
+            stage = change.new if change.how == "stage" else field_stage[change.field]
+            on = change.on if change.how == "stage" else change.new
+            if stage == "signed" and project.contract_fen is None:
+                signed_amount = contract  # the amount signed, as `zs project stage` records it
+            if stage == "terminated":
+                why = termination_reason
+            else:
+                why = reason if change.how == "correct" else None
+            move_stage(
+                session,
+                project.code,
+                stage,
+                on,
+                correct=change.how == "correct",
+                reason=why,
+                contract_fen=signed_amount if stage == "signed" else None,
+            )
+        elif change.how == "credit":
+            credit = True
+        elif change.how == "increase":
+            increase_contract(
+                session,
+                project.code,
+                change.new - change.old,
+                increase_on or dates.today(),
+                reason=reason,
+            )
+        elif change.field == "contract_fen":
+            if signed_amount is None:
+                amount = change.new
+        else:
+            edits[change.field] = change.new
+    if edits or amount is not None or credit:
+        edit_project(
+            session,
+            project.code,
+            values=edits,
+            amount_minor=amount,
+            units=units if credit else None,
+            reason=reason,
+        )
