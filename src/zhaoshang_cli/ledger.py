@@ -271,9 +271,16 @@ def read_options(backend_name: str) -> dict[str, object]:
 def schema_revision(engine: Engine) -> str | None:
     """The ledger's alembic revision, or None when it has no zs tables at all."""
     with engine.connect().execution_options(**read_options(engine.dialect.name)) as conn:
-        tables = set(inspect(conn).get_table_names())
-        if "alembic_version" not in tables:
-            if tables:
+        # One cheap look for the version table first: the inspector's catalogue queries cost
+        # more than the command they guard, on every command.
+        if engine.dialect.name == "sqlite":
+            present = conn.exec_driver_sql(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+            ).first()
+        else:
+            present = conn.exec_driver_sql("SELECT to_regclass('alembic_version')").scalar()
+        if present is None:
+            if inspect(conn).get_table_names():
                 raise LedgerError("not-zs")
             return None
         row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
@@ -330,7 +337,10 @@ class Ledger:
     def revision(self) -> str | None:
         """Read through a probe that does not switch to WAL, so a file that turns out not
         to be a zs ledger (or an empty one) is left byte for byte as it was."""
-        probe = make_engine(self.url, wal=False, read_only=self.read_only)
+        sqlite = is_sqlite(self.url)  # a server has no file to leave as it was: no probe
+        probe = (
+            make_engine(self.url, wal=False, read_only=self.read_only) if sqlite else self.engine
+        )
         try:
             return schema_revision(probe)
         except LedgerError as exc:
@@ -352,7 +362,8 @@ class Ledger:
                 ) from None
             raise
         finally:
-            probe.dispose()
+            if probe is not self.engine:
+                probe.dispose()
 
     def has_sqlite_header(self) -> bool:
         path = self.path
