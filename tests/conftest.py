@@ -10,6 +10,7 @@ the README's tours) are marked ``one_backend`` and run on SQLite only, so the se
 short.
 """
 
+import contextlib
 import datetime as dt
 import functools
 import itertools
@@ -19,6 +20,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 import typer.testing
@@ -330,3 +332,77 @@ def ledger(ledger_path: Location, request: pytest.FixtureRequest) -> Location:
     else:
         shutil.copyfile(request.getfixturevalue("city_file"), ledger_path)
     return ledger_path
+
+
+@pytest.fixture(scope="session")
+def built_ledgers(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[dict[str, Location]]:
+    """The ledgers fixtures built once in this test process (``built_once``), by name: a file
+    to copy on SQLite, a template database on our own PostgreSQL server."""
+    built: dict[str, Location] = {}
+    yield built
+    if ON_POSTGRES and built:
+        with _admin(request.getfixturevalue("postgres_database")) as conn:
+            for name in built.values():
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextlib.contextmanager
+def _admin(database_url: str) -> Iterator[Any]:
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    admin = create_engine(make_url(database_url), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            yield conn
+    finally:
+        admin.dispose()
+
+
+def _drop_connections(conn: Any, database: str) -> None:
+    conn.exec_driver_sql(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+        f" WHERE datname = '{database}' AND pid <> pg_backend_pid()"
+    )
+
+
+def built_once(
+    request: pytest.FixtureRequest, location: Location, key: str, build: Callable[[], None]
+) -> Location:
+    """A fixture's ledger, built through the CLI by ``build`` once per test process and copied
+    for each test that asks for it (the build is what costs: dozens of commands)."""
+    if ON_POSTGRES and "://" in TEST_DB:  # a database of the user's own: build every time
+        build()
+        return location
+    built: dict[str, Location] = request.getfixturevalue("built_ledgers")
+    if not ON_POSTGRES:
+        import sqlite3
+
+        if key not in built:
+            build()
+            connection = sqlite3.connect(location)  # everything in the file, none in a -wal
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            connection.close()
+            copy = request.getfixturevalue("tmp_path_factory").mktemp("built") / "ledger.db"
+            shutil.copyfile(location, copy)
+            built[key] = copy
+        else:
+            shutil.copyfile(built[key], location)
+        return location
+    from sqlalchemy.engine import make_url
+
+    database = make_url(str(location)).database
+    with _admin(request.getfixturevalue("postgres_database")) as conn:
+        if key not in built:
+            build()
+            template = f"zs_built_{os.getpid()}_{len(built)}"
+            _drop_connections(conn, database)
+            conn.exec_driver_sql(f'CREATE DATABASE "{template}" TEMPLATE "{database}"')
+            built[key] = template
+        else:
+            _drop_connections(conn, built[key])
+            conn.exec_driver_sql(f'DROP DATABASE "{database}" WITH (FORCE)')
+            conn.exec_driver_sql(f'CREATE DATABASE "{database}" TEMPLATE "{built[key]}"')
+    return location

@@ -13,7 +13,7 @@ import pytest
 from docx import Document
 from filelock import FileLock
 
-from conftest import fails, snapshot, zs
+from conftest import built_once, fails, snapshot, zs
 from test_report import set_target
 from zhaoshang_cli.bulletin.weeks import Week, last_complete_week, parse_week, week_of
 from zhaoshang_cli.errors import Invalid
@@ -40,54 +40,56 @@ def test_week_boundaries():
 
 
 @pytest.fixture
-def city(ledger: Path) -> Path:
-    zs(
-        "add-project",
-        "--name",
-        "装备项目",
-        "--unit",
-        "甲县",
-        "--amount",
-        "1亿",
-        "--industry",
-        "装备制造",
-        "--signed",
-        "2026-04-14",
-        "--contact",
-        "李四 13900000000",
-    )
-    zs("project", "stage", "2026-0001", "started", "--date", "2026-04-16")
-    zs("arrive", "2026-0001", "2000万", "--date", "2026-03-02")  # before W16 (warned)
-    zs("arrive", "2026-0001", "500万", "--date", "2026-04-15")  # in W16 (13–19 April)
-    zs(
-        "add-project",
-        "--name",
-        "旧项目",
-        "--unit",
-        "乙县",
-        "--amount",
-        "800万",
-        "--signed",
-        "2025-02-01",
-    )
-    zs("arrive", "2025-0001", "300万", "--date", "2025-04-15")  # W16 a year earlier (by date)
-    zs(
-        "activity",
-        "add",
-        "甲县",
-        "--date",
-        "2026-04-14",
-        "--trip-days",
-        "3",
-        "--visits",
-        "5",
-        "--note",
-        "赴苏州招商",
-    )
-    zs("activity", "add", "甲县", "--date", "2026-02-10", "--trip-days", "2", "--visits", "1")
-    set_target(ledger, "全市", 10000)
-    set_target(ledger, "甲县", 5000)
-    return ledger
+def city(ledger: Path, request: pytest.FixtureRequest) -> Path:
+    def build() -> None:
+        zs(
+            "add-project",
+            "--name",
+            "装备项目",
+            "--unit",
+            "甲县",
+            "--amount",
+            "1亿",
+            "--industry",
+            "装备制造",
+            "--signed",
+            "2026-04-14",
+            "--contact",
+            "李四 13900000000",
+        )
+        zs("project", "stage", "2026-0001", "started", "--date", "2026-04-16")
+        zs("arrive", "2026-0001", "2000万", "--date", "2026-03-02")  # before W16 (warned)
+        zs("arrive", "2026-0001", "500万", "--date", "2026-04-15")  # in W16 (13–19 April)
+        zs(
+            "add-project",
+            "--name",
+            "旧项目",
+            "--unit",
+            "乙县",
+            "--amount",
+            "800万",
+            "--signed",
+            "2025-02-01",
+        )
+        zs("arrive", "2025-0001", "300万", "--date", "2025-04-15")  # W16 a year earlier (by date)
+        zs(
+            "activity",
+            "add",
+            "甲县",
+            "--date",
+            "2026-04-14",
+            "--trip-days",
+            "3",
+            "--visits",
+            "5",
+            "--note",
+            "赴苏州招商",
+        )
+        zs("activity", "add", "甲县", "--date", "2026-02-10", "--trip-days", "2", "--visits", "1")
+        set_target(ledger, "全市", 10000)
+        set_target(ledger, "甲县", 5000)
+
+    return built_once(request, ledger, "bulletin.city", build)
 
 
 def test_bulletin_figures(chinese, city, tmp_path):

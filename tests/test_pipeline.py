@@ -6,45 +6,48 @@ import json
 
 import pytest
 
-from conftest import fails, snapshot, zs
+from conftest import built_once, fails, snapshot, zs
 from test_report import set_target
 from test_warn import lead, project
 
 
 @pytest.fixture
-def flow(ledger, monkeypatch):
+def flow(ledger, monkeypatch, request: pytest.FixtureRequest):
     """甲县: L1 lead 1 Feb → signed 3 Mar (30 days); L2 lead 1 Mar → 在谈 1 Apr; L3 lead 1 Apr →
     signed 10 Jun (70 days); L4 lead 1 Dec 2025 → signed 10 Feb (71 days); L5 lead 1 Oct, still
     a lead; P1 signed 1 May without a lead. 乙县: L6 lead 5 Jan → signed 15 Jan (10 days); L7 lead
     1 Feb → signed 21 Feb (20 days). L8, a lead of 1 May, credited to both."""
-    zs("unit", "add", "张三", "--kind", "person", "--parent", "市商务局")
-    zs("unit", "add", "李四", "--kind", "person", "--parent", "市商务局")
-    for code, unit, entered in (
-        ("L1", "甲县", "2026-02-01"),
-        ("L2", "甲县", "2026-03-01"),
-        ("L3", "甲县", "2026-04-01"),
-        ("L4", "甲县", "2025-12-01"),
-        ("L5", "甲县", "2026-10-01"),
-        ("L6", "乙县", "2026-01-05"),
-        ("L7", "乙县", "2026-02-01"),
-        ("Z1", "张三", "2026-03-01"),
-        ("Z2", "李四", "2026-03-02"),
-    ):
-        lead(monkeypatch, code, unit, entered)
-    lead(monkeypatch, "L8", "甲县", "2026-05-01", "--unit", "乙县")
-    for code, signed in (
-        ("L1", "2026-03-03"),
-        ("L3", "2026-06-10"),
-        ("L4", "2026-02-10"),
-        ("L6", "2026-01-15"),
-        ("L7", "2026-02-21"),
-    ):
-        zs("project", "stage", code, "signed", "--date", signed)
-    zs("project", "stage", "L2", "negotiating", "--date", "2026-04-01")
-    project("P1", "甲县", "--amount", "1000万", "--signed", "2026-05-01")
-    set_target(ledger, "甲县", 10, metric="leads")
-    set_target(ledger, "李四", 1, metric="leads")
-    return ledger
+
+    def build() -> None:
+        zs("unit", "add", "张三", "--kind", "person", "--parent", "市商务局")
+        zs("unit", "add", "李四", "--kind", "person", "--parent", "市商务局")
+        for code, unit, entered in (
+            ("L1", "甲县", "2026-02-01"),
+            ("L2", "甲县", "2026-03-01"),
+            ("L3", "甲县", "2026-04-01"),
+            ("L4", "甲县", "2025-12-01"),
+            ("L5", "甲县", "2026-10-01"),
+            ("L6", "乙县", "2026-01-05"),
+            ("L7", "乙县", "2026-02-01"),
+            ("Z1", "张三", "2026-03-01"),
+            ("Z2", "李四", "2026-03-02"),
+        ):
+            lead(monkeypatch, code, unit, entered)
+        lead(monkeypatch, "L8", "甲县", "2026-05-01", "--unit", "乙县")
+        for code, signed in (
+            ("L1", "2026-03-03"),
+            ("L3", "2026-06-10"),
+            ("L4", "2026-02-10"),
+            ("L6", "2026-01-15"),
+            ("L7", "2026-02-21"),
+        ):
+            zs("project", "stage", code, "signed", "--date", signed)
+        zs("project", "stage", "L2", "negotiating", "--date", "2026-04-01")
+        project("P1", "甲县", "--amount", "1000万", "--signed", "2026-05-01")
+        set_target(ledger, "甲县", 10, metric="leads")
+        set_target(ledger, "李四", 1, metric="leads")
+
+    return built_once(request, ledger, "pipeline.flow", build)
 
 
 def rows(*args: str) -> dict[str, dict]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import fails, snapshot, sql, zs
+from conftest import built_once, fails, snapshot, sql, zs
 from zhaoshang_cli.ledger import Ledger
 from zhaoshang_cli.report.compute import Row, finish_row, rank_rows
 from zhaoshang_cli.targets import add_target
@@ -47,87 +47,90 @@ def set_target(
 
 
 @pytest.fixture
-def city(ledger: Path) -> Path:
+def city(ledger: Path, request: pytest.FixtureRequest) -> Path:
     """全市 → 甲县 (→ 城关镇), 乙县, 经开区, 市商务局, with the projects worked out below."""
-    zs("unit", "add", "城关镇", "--kind", "town", "--parent", "甲县")
-    # P1 2026-0001: 城关镇 (so 甲县), 2亿, industrial, started in March.
-    zs(
-        "add-project",
-        "--name",
-        "新材料项目",
-        "--unit",
-        "城关镇",
-        "--amount",
-        "2亿",
-        "--industrial",
-        "--signed",
-        "2026-02-01",
-        "--contact",
-        "张三 13800138000",
-    )
-    zs("project", "stage", "2026-0001", "started", "--date", "2026-03-01")
-    zs("arrive", "2026-0001", "3000万", "--date", "2026-03-10")
-    zs("arrive", "2026-0001", "1500万", "--date", "2026-04-30")
-    zs("arrive", "2026-0001", "999万", "--date", "2026-05-02")
-    zs("arrive", "2026-0001", "200万", "--date", "2026-04-05")  # arrival 4, reversed below
-    zs("arrival", "reverse", "4", "--reason", "重复录入")
-    # P2 2025-0001: 乙县, carried over from 2025.
-    zs(
-        "add-project",
-        "--name",
-        "食品项目",
-        "--unit",
-        "乙县",
-        "--amount",
-        "3000万",
-        "--signed",
-        "2025-01-10",
-    )
-    zs("project", "stage", "2025-0001", "started", "--date", "2025-06-01")
-    zs("arrive", "2025-0001", "500万", "--date", "2025-04-10")
-    zs("arrive", "2025-0001", "700万", "--date", "2025-06-01")
-    zs("arrive", "2025-0001", "800万", "--date", "2026-03-01")
-    # P3 2026-0002: a local investor: not 招商引资, left out everywhere.
-    zs(
-        "add-project",
-        "--name",
-        "本地项目",
-        "--unit",
-        "经开区",
-        "--amount",
-        "5000万",
-        "--signed",
-        "2026-03-01",
-        "--origin",
-        "local",
-    )
-    zs("arrive", "2026-0002", "1000万", "--date", "2026-04-01")
-    # P4 2026-0003: brought in jointly by 甲县 and 乙县: each is credited half.
-    zs(
-        "add-project",
-        "--name",
-        '=HYPERLINK("http://x")',
-        "--unit",
-        "甲县",
-        "--unit",
-        "乙县",
-        "--amount",
-        "1000万",
-        "--signed",
-        "2026-04-15",
-    )
-    zs("arrive", "2026-0003", "600万", "--date", "2026-04-20")
-    for unit, wan in (
-        ("全市", 20000),
-        ("甲县", 6000),
-        ("乙县", 4000),
-        ("经开区", 3000),
-        ("市商务局", 1000),
-    ):
-        set_target(ledger, unit, wan)
-    set_target(ledger, "甲县", 7000, level="strive")
-    set_target(ledger, "乙县", 5000, effective_from=date(2026, 5, 1))  # 年中调整
-    return ledger
+
+    def build() -> None:
+        zs("unit", "add", "城关镇", "--kind", "town", "--parent", "甲县")
+        # P1 2026-0001: 城关镇 (so 甲县), 2亿, industrial, started in March.
+        zs(
+            "add-project",
+            "--name",
+            "新材料项目",
+            "--unit",
+            "城关镇",
+            "--amount",
+            "2亿",
+            "--industrial",
+            "--signed",
+            "2026-02-01",
+            "--contact",
+            "张三 13800138000",
+        )
+        zs("project", "stage", "2026-0001", "started", "--date", "2026-03-01")
+        zs("arrive", "2026-0001", "3000万", "--date", "2026-03-10")
+        zs("arrive", "2026-0001", "1500万", "--date", "2026-04-30")
+        zs("arrive", "2026-0001", "999万", "--date", "2026-05-02")
+        zs("arrive", "2026-0001", "200万", "--date", "2026-04-05")  # arrival 4, reversed below
+        zs("arrival", "reverse", "4", "--reason", "重复录入")
+        # P2 2025-0001: 乙县, carried over from 2025.
+        zs(
+            "add-project",
+            "--name",
+            "食品项目",
+            "--unit",
+            "乙县",
+            "--amount",
+            "3000万",
+            "--signed",
+            "2025-01-10",
+        )
+        zs("project", "stage", "2025-0001", "started", "--date", "2025-06-01")
+        zs("arrive", "2025-0001", "500万", "--date", "2025-04-10")
+        zs("arrive", "2025-0001", "700万", "--date", "2025-06-01")
+        zs("arrive", "2025-0001", "800万", "--date", "2026-03-01")
+        # P3 2026-0002: a local investor: not 招商引资, left out everywhere.
+        zs(
+            "add-project",
+            "--name",
+            "本地项目",
+            "--unit",
+            "经开区",
+            "--amount",
+            "5000万",
+            "--signed",
+            "2026-03-01",
+            "--origin",
+            "local",
+        )
+        zs("arrive", "2026-0002", "1000万", "--date", "2026-04-01")
+        # P4 2026-0003: brought in jointly by 甲县 and 乙县: each is credited half.
+        zs(
+            "add-project",
+            "--name",
+            '=HYPERLINK("http://x")',
+            "--unit",
+            "甲县",
+            "--unit",
+            "乙县",
+            "--amount",
+            "1000万",
+            "--signed",
+            "2026-04-15",
+        )
+        zs("arrive", "2026-0003", "600万", "--date", "2026-04-20")
+        for unit, wan in (
+            ("全市", 20000),
+            ("甲县", 6000),
+            ("乙县", 4000),
+            ("经开区", 3000),
+            ("市商务局", 1000),
+        ):
+            set_target(ledger, unit, wan)
+        set_target(ledger, "甲县", 7000, level="strive")
+        set_target(ledger, "乙县", 5000, effective_from=date(2026, 5, 1))  # 年中调整
+
+    return built_once(request, ledger, "report.city", build)
 
 
 def report_json(*args: str) -> dict:

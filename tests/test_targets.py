@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import fails, snapshot, zs
+from conftest import built_once, fails, snapshot, zs
 
 YEAR = "2026"
 
@@ -40,12 +40,15 @@ def target(*args: str) -> str:
 
 
 @pytest.fixture
-def bureau(ledger):
+def bureau(ledger, request: pytest.FixtureRequest):
     """市商务局 with three offices (办公室, 招商科, 外资科) and a target of 1亿."""
-    for office in ("办公室", "招商科", "外资科"):
-        unit(office, "office", "市商务局")
-    target("set", "市商务局", "1亿", "--year", YEAR)
-    return ledger
+
+    def build() -> None:
+        for office in ("办公室", "招商科", "外资科"):
+            unit(office, "office", "市商务局")
+        target("set", "市商务局", "1亿", "--year", YEAR)
+
+    return built_once(request, ledger, "targets.bureau", build)
 
 
 # --- target set ------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from conftest import fails, snapshot, zs
+from conftest import built_once, fails, snapshot, zs
 from test_report import set_target
 
 TODAY = date(2026, 11, 23)
@@ -32,40 +32,42 @@ def lead(monkeypatch: pytest.MonkeyPatch, code: str, unit: str, entered: str, *a
 
 
 @pytest.fixture
-def chased(ledger, monkeypatch):
-    # signed_not_started (90d): S1 signed 90 days ago is due today; S2, 89 days ago, is not.
-    project("S1", "甲县", "--amount", "1000万", "--signed", ago(90), "--leader", "王县长")
-    project("S2", "甲县", "--amount", "1000万", "--signed", ago(89), "--leader", "王县长")
-    # started_no_money (90d): M1 started 90 days ago with nothing arrived; M2 89 days ago;
-    # M3 long ago but money arrived.
-    for code, started in (("M1", 90), ("M2", 89), ("M3", 200)):
-        project(code, "乙县", "--amount", "1000万", "--signed", ago(250))
-        zs("project", "stage", code, "started", "--date", ago(started))
-    zs("arrive", "M3", "500万", "--date", ago(100))
-    # low_funds (12m, 30%): F1 signed 12 months ago with 29.9% in; F2 a day short of 12
-    # months with 10%; F3 12 months with exactly 30%. All started, so only this rule applies.
-    for code, signed, money in (
-        ("F1", "2025-11-23", "299万"),
-        ("F2", "2025-11-24", "100万"),
-        ("F3", "2025-11-23", "300万"),
-    ):
-        project(code, "经开区", "--amount", "1000万", "--signed", signed, "--leader", "李局长")
-        zs("project", "stage", code, "started", "--date", "2025-12-20")
-        zs("arrive", code, money, "--date", "2026-01-05")
-    # stalled (60d): L1 a lead entered 60 days ago; L2 59 days ago; N1 a lead moved to 在谈
-    # 60 days ago (its last move is what counts).
-    lead(monkeypatch, "L1", "甲县", ago(60))
-    lead(monkeypatch, "L2", "甲县", ago(59))
-    lead(monkeypatch, "N1", "乙县", ago(200))
-    zs("project", "stage", "N1", "negotiating", "--date", ago(60))
-    # no_amount: signed yesterday without a contract amount (also signed_not_started? no:
-    # one day is not 90).
-    project("A1", "市商务局", "--signed", ago(1))
-    # Never chased: terminated, or a local investor's.
-    project("T1", "甲县", "--amount", "1000万", "--signed", ago(300))
-    zs("project", "stage", "T1", "terminated", "--date", ago(10), "--reason", "投资方撤资")
-    project("X1", "甲县", "--amount", "1000万", "--signed", ago(300), "--origin", "local")
-    return ledger
+def chased(ledger, monkeypatch, request: pytest.FixtureRequest):
+    def build() -> None:
+        # signed_not_started (90d): S1 signed 90 days ago is due today; S2, 89 days ago, is not.
+        project("S1", "甲县", "--amount", "1000万", "--signed", ago(90), "--leader", "王县长")
+        project("S2", "甲县", "--amount", "1000万", "--signed", ago(89), "--leader", "王县长")
+        # started_no_money (90d): M1 started 90 days ago with nothing arrived; M2 89 days ago;
+        # M3 long ago but money arrived.
+        for code, started in (("M1", 90), ("M2", 89), ("M3", 200)):
+            project(code, "乙县", "--amount", "1000万", "--signed", ago(250))
+            zs("project", "stage", code, "started", "--date", ago(started))
+        zs("arrive", "M3", "500万", "--date", ago(100))
+        # low_funds (12m, 30%): F1 signed 12 months ago with 29.9% in; F2 a day short of 12
+        # months with 10%; F3 12 months with exactly 30%. All started, so only this rule applies.
+        for code, signed, money in (
+            ("F1", "2025-11-23", "299万"),
+            ("F2", "2025-11-24", "100万"),
+            ("F3", "2025-11-23", "300万"),
+        ):
+            project(code, "经开区", "--amount", "1000万", "--signed", signed, "--leader", "李局长")
+            zs("project", "stage", code, "started", "--date", "2025-12-20")
+            zs("arrive", code, money, "--date", "2026-01-05")
+        # stalled (60d): L1 a lead entered 60 days ago; L2 59 days ago; N1 a lead moved to 在谈
+        # 60 days ago (its last move is what counts).
+        lead(monkeypatch, "L1", "甲县", ago(60))
+        lead(monkeypatch, "L2", "甲县", ago(59))
+        lead(monkeypatch, "N1", "乙县", ago(200))
+        zs("project", "stage", "N1", "negotiating", "--date", ago(60))
+        # no_amount: signed yesterday without a contract amount (also signed_not_started? no:
+        # one day is not 90).
+        project("A1", "市商务局", "--signed", ago(1))
+        # Never chased: terminated, or a local investor's.
+        project("T1", "甲县", "--amount", "1000万", "--signed", ago(300))
+        zs("project", "stage", "T1", "terminated", "--date", ago(10), "--reason", "投资方撤资")
+        project("X1", "甲县", "--amount", "1000万", "--signed", ago(300), "--origin", "local")
+
+    return built_once(request, ledger, "warn.chased", build)
 
 
 def listed(*args: str) -> dict[str, list[str]]:
