@@ -282,12 +282,10 @@ def city_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def city_template(postgres_database: str) -> Iterator[str]:
     """On our own server: the small city built once per test process, in a database that each
     test copies (CREATE DATABASE … TEMPLATE: some 60 ms, where building it costs 0.85 s)."""
-    from sqlalchemy import create_engine
     from sqlalchemy.engine import make_url
 
     name = f"zs_city_{os.getpid()}"
-    admin = create_engine(make_url(postgres_database), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
+    with _admin(postgres_database) as conn:
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     url = make_url(postgres_database).set(database=name).render_as_string(hide_password=False)
     with pytest.MonkeyPatch.context() as monkeypatch:
@@ -296,31 +294,24 @@ def city_template(postgres_database: str) -> Iterator[str]:
     try:
         yield name
     finally:
-        with admin.connect() as conn:
+        with _admin(postgres_database) as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
 
 
 @pytest.fixture
 def city_database(postgres_database: str, city_template: str) -> Iterator[str]:
     """A fresh copy of the city template: a database of the test's own."""
-    from sqlalchemy import create_engine
     from sqlalchemy.engine import make_url
 
     name = f"zs_test_{os.getpid()}_{next(_numbers)}"
-    admin = create_engine(make_url(postgres_database), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:  # a template takes no connections while it is copied
-        conn.exec_driver_sql(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-            f" WHERE datname = '{city_template}' AND pid <> pg_backend_pid()"
-        )
+    with _admin(postgres_database) as conn:
+        _drop_connections(conn, city_template)  # a template takes none while it is copied
         conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{city_template}"')
     try:
         yield make_url(postgres_database).set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.connect() as conn:
+        with _admin(postgres_database) as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
 
 
 @pytest.fixture
