@@ -17,6 +17,7 @@ from sqlmodel import Session
 from zhaoshang_cli import audit, dates
 from zhaoshang_cli.arrivals import Prepared
 from zhaoshang_cli.models import Arrival
+from zhaoshang_cli.projects import NewProject
 
 ARRIVAL_COLUMNS = (
     "id",
@@ -115,6 +116,62 @@ def insert_returning(session: Session, arrivals: list[Prepared]) -> list[int]:
             project_id=prepared.values["project_id"],
         )
         for arrival_id, prepared in zip(ids, arrivals, strict=True)
+    ]
+    audit.record_many(session, entries)
+    return ids
+
+
+def insert_projects(session: "Session", projects: list["NewProject"]) -> list[int]:
+    """Write checked projects (``projects.new_project``) as ``add_project`` writes them: the
+    project, its credit, contact, first stage event and ``project.add`` audit entry, each
+    table in one statement, in order. Ids come from the database (``RETURNING``)."""
+    from zhaoshang_cli.models import Project, ProjectContact, ProjectUnit, StageEvent
+
+    if not projects:
+        return []
+    session.flush()
+    connection = session.connection()
+    table = Project.__table__
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)  # type: ignore[attr-defined]
+    ids = list(connection.execute(statement, [new.values for new in projects]).scalars())
+    credit = [
+        {"project_id": project_id, "unit_id": unit.id, "share_bp": share}
+        for project_id, new in zip(ids, projects, strict=True)
+        for unit, share in new.credit
+    ]
+    connection.execute(insert(ProjectUnit.__table__), credit)  # type: ignore[arg-type]
+    contacts = [
+        {"project_id": project_id, "contact": new.contact}
+        for project_id, new in zip(ids, projects, strict=True)
+        if new.contact
+    ]
+    if contacts:
+        connection.execute(insert(ProjectContact.__table__), contacts)  # type: ignore[arg-type]
+    operator, now = session.info.get("operator", "unknown"), dates.utcnow()
+    events = [
+        {
+            "project_id": project_id,
+            "stage": new.stage,
+            "previous_stage": None,
+            "on_date": new.event_date,
+            "correction": False,
+            "reason": None,
+            "operator": operator,
+            "entered_at": now,
+        }
+        for project_id, new in zip(ids, projects, strict=True)
+    ]
+    connection.execute(insert(StageEvent.__table__), events)  # type: ignore[arg-type]
+    entries = [
+        audit.entry(
+            session,
+            "project.add",
+            "project",
+            project_id,
+            after=new.audit_after(new.values),
+            project_id=project_id,
+        )
+        for project_id, new in zip(ids, projects, strict=True)
     ]
     audit.record_many(session, entries)
     return ids
