@@ -124,7 +124,7 @@ def record_arrival(
     return Recorded(arrival, prepared.warnings)
 
 
-@dataclass
+@dataclass(slots=True)
 class Prepared:
     """An arrival that passed the checks: its columns (no id yet) and its warnings; an import
     also keeps its audit entry's text, worked out before the write lock (``bulk``)."""
