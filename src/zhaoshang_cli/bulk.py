@@ -39,6 +39,7 @@ ARRIVAL_COLUMNS = (
 )
 AUDITED_KEYS = frozenset(ARRIVAL_COLUMNS[1:])  # an arrival's values; entered_at not audited
 AUDITED_ORDER = sorted(AUDITED_KEYS - {"entered_at"})
+CHUNK = 10_000  # rows written per statement
 AUDIT_COLUMNS = ("at", "operator", "action", "entity", "entity_id", "project_id", "after")
 
 
@@ -97,19 +98,34 @@ def insert_arrivals(session: Session, arrivals: list[Prepared]) -> list[int]:
             times[moment] = sqlite_time(moment)
         return times[moment]
 
-    rows = [
-        (
-            arrival_id,
-            *(values[key] for key in ARRIVAL_COLUMNS[1:2]),
-            values["arrived_on"].isoformat(),
-            *(values[key] for key in ARRIVAL_COLUMNS[3:-1]),
-            at(values["entered_at"]),
-        )
-        for arrival_id, values in zip(ids, (prepared.values for prepared in arrivals), strict=True)
-    ]
-    connection.exec_driver_sql(insert_sql("arrival", ARRIVAL_COLUMNS), rows)  # type: ignore[arg-type]
-    if not session.info.get("replay"):
-        now, operator = at(dates.utcnow()), session.info.get("operator", "unknown")
+    replaying = bool(session.info.get("replay"))
+    now, operator = at(dates.utcnow()), session.info.get("operator", "unknown")
+    days: dict[date, str] = {}
+    arrival_sql, audit_sql = (
+        insert_sql("arrival", ARRIVAL_COLUMNS),
+        insert_sql("audit", AUDIT_COLUMNS),
+    )
+    # In chunks: the rows as tuples are built a chunk at a time (memory), in the same order.
+    for begin in range(0, len(arrivals), CHUNK):
+        chunk = arrivals[begin : begin + CHUNK]
+        rows = []
+        for arrival_id, prepared in zip(ids[begin : begin + CHUNK], chunk, strict=True):
+            values = prepared.values
+            on = values["arrived_on"]
+            if on not in days:
+                days[on] = on.isoformat()
+            rows.append(
+                (
+                    arrival_id,
+                    values["project_id"],
+                    days[on],
+                    *(values[key] for key in ARRIVAL_COLUMNS[3:-1]),
+                    at(values["entered_at"]),
+                )
+            )
+        connection.exec_driver_sql(arrival_sql, rows)  # type: ignore[arg-type]
+        if replaying:
+            continue
         entries = [
             (
                 now,
@@ -120,9 +136,9 @@ def insert_arrivals(session: Session, arrivals: list[Prepared]) -> list[int]:
                 prepared.values["project_id"],
                 prepared.after or audit_text(prepared.values),
             )
-            for arrival_id, prepared in zip(ids, arrivals, strict=True)
+            for arrival_id, prepared in zip(ids[begin : begin + CHUNK], chunk, strict=True)
         ]
-        connection.exec_driver_sql(insert_sql("audit", AUDIT_COLUMNS), entries)  # type: ignore[arg-type]
+        connection.exec_driver_sql(audit_sql, entries)  # type: ignore[arg-type]
     return ids
 
 
