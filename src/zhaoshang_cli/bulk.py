@@ -173,8 +173,18 @@ def insert_projects(session: "Session", projects: list["NewProject"]) -> list[in
     session.flush()
     connection = session.connection()
     table = Project.__table__
-    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)  # type: ignore[attr-defined]
-    ids = list(connection.execute(statement, [new.values for new in projects]).scalars())
+    if connection.dialect.name == "sqlite":
+        # Under the write lock the next ids are known; RETURNING in file order would cost
+        # SQLite one statement per row.
+        first_id = (connection.execute(select(func.max(Project.id))).scalar() or 0) + 1
+        ids = list(range(first_id, first_id + len(projects)))
+        rows = [
+            {"id": project_id, **new.values} for project_id, new in zip(ids, projects, strict=True)
+        ]
+        connection.execute(insert(table), rows)  # type: ignore[arg-type]
+    else:
+        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)  # type: ignore[attr-defined]
+        ids = list(connection.execute(statement, [new.values for new in projects]).scalars())
     credit = [
         {"project_id": project_id, "unit_id": unit.id, "share_bp": share}
         for project_id, new in zip(ids, projects, strict=True)
