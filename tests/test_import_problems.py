@@ -247,3 +247,40 @@ def test_rate_problems(ledger: Path, tmp_path: Path) -> None:
         "汇率.csv, row 7, column 月份: The month '2026-13' is not a month; write it as YYYY-MM.",
         "zs: 5 problems in 汇率.csv; nothing was imported.",
     ]
+
+
+def test_a_bad_cell_repeated_is_reported_on_every_row(ledger: Path, tmp_path: Path) -> None:
+    """Amounts and dates are parsed once per distinct cell; a refusal is reported each time."""
+    zs("add-project", "--name", "A", "--unit", "甲县", "--signed", "2026-03-01", "--code", "P-1")
+    path = write_csv(
+        tmp_path / "到位资金.csv",
+        [
+            ["项目编号", "到位金额", "到位日期", "凭证号"],
+            ["P-1", "abc", "2026-04-01", "V-1"],
+            ["P-1", "100", "2026-13-01", "V-2"],
+            ["P-1", "abc", "2026-04-01", "V-3"],
+            ["P-1", "100", "2026-13-01", "V-4"],
+        ],
+    )
+    problems = refused(ledger, "import", "arrivals", path)
+    assert [problem.split(":")[0] for problem in problems[:-1]] == [
+        "到位资金.csv, row 2, column 到位金额",
+        "到位资金.csv, row 3, column 到位日期",
+        "到位资金.csv, row 4, column 到位金额",
+        "到位资金.csv, row 5, column 到位日期",
+    ]
+
+
+def test_the_bulk_audit_text_is_the_trails_own() -> None:
+    from datetime import date
+
+    from zhaoshang_cli import audit
+    from zhaoshang_cli.bulk import ARRIVAL_COLUMNS, audit_text
+
+    for text in (None, "", 'a"b\\c', "银行回单", "x\ny\t\u2028\x01😀"):
+        values = dict.fromkeys(ARRIVAL_COLUMNS[1:], text)
+        values |= {"project_id": 7, "arrived_on": date(2026, 4, 1), "amount_minor": 10**12}
+        values |= {"entered_at": None, "rate_micro": None, "reverses_id": 3}
+        assert audit_text(values) == audit.entry_text(
+            {key: value for key, value in values.items() if key != "entered_at"}
+        )

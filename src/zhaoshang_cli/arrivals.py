@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import func
@@ -22,6 +23,7 @@ from zhaoshang_cli.units import descendant_ids, find_unit
 CURRENCY_ALIASES = {"RMB": "CNY", "人民币": "CNY", "美元": "USD", "美金": "USD"}
 
 
+@lru_cache(maxsize=64)  # once per row of an import: a few currencies, ever
 def check_currency(currency: str) -> str:
     code = CURRENCY_ALIASES.get(currency.strip(), currency.strip().upper())
     code = CURRENCY_ALIASES.get(code, code)
@@ -122,7 +124,7 @@ def record_arrival(
     return Recorded(arrival, prepared.warnings)
 
 
-@dataclass
+@dataclass(slots=True)
 class Prepared:
     """An arrival that passed the checks: its columns (no id yet) and its warnings; an import
     also keeps its audit entry's text, worked out before the write lock (``bulk``)."""

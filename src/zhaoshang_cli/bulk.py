@@ -8,7 +8,8 @@ PostgreSQL the database's sequence gives the ids (``INSERT … RETURNING``), so 
 insert never collides with them.
 """
 
-from datetime import datetime
+from datetime import date, datetime
+from json.encoder import encode_basestring as encode_text  # json.dumps(ensure_ascii=False)
 from typing import Any
 
 from sqlalchemy import func, insert, select
@@ -17,6 +18,7 @@ from sqlmodel import Session
 from zhaoshang_cli import audit, dates
 from zhaoshang_cli.arrivals import Prepared
 from zhaoshang_cli.models import Arrival
+from zhaoshang_cli.projects import NewProject
 
 ARRIVAL_COLUMNS = (
     "id",
@@ -35,6 +37,9 @@ ARRIVAL_COLUMNS = (
     "operator",
     "entered_at",
 )
+AUDITED_KEYS = frozenset(ARRIVAL_COLUMNS[1:])  # an arrival's values; entered_at not audited
+AUDITED_ORDER = sorted(AUDITED_KEYS - {"entered_at"})
+CHUNK = 10_000  # rows written per statement
 AUDIT_COLUMNS = ("at", "operator", "action", "entity", "entity_id", "project_id", "after")
 
 
@@ -43,8 +48,30 @@ def insert_sql(table: str, columns: tuple[str, ...]) -> str:
 
 
 def audit_text(values: dict[str, Any]) -> str | None:
-    """The audit entry's ``after`` for an arrival, as ``record_arrival`` writes it."""
-    return audit.entry_text({key: value for key, value in values.items() if key != "entered_at"})
+    """The audit entry's ``after`` for an arrival, as ``record_arrival`` writes it: the same
+    text as ``audit.entry_text``, put together here from the known columns (a tenth of the
+    time json.dumps takes, once per row of an import). Anything unexpected goes the long way."""
+    if values.keys() != AUDITED_KEYS or type(values["arrived_on"]) is not date:
+        return audit.entry_text(
+            {key: value for key, value in values.items() if key != "entered_at"}
+        )
+    parts = []
+    for key in AUDITED_ORDER:
+        value = values[key]
+        if value is None:
+            text = "null"
+        elif type(value) is str:
+            text = encode_text(value)
+        elif type(value) is int:
+            text = str(value)
+        elif type(value) is date:
+            text = f'"{value.isoformat()}"'
+        else:
+            return audit.entry_text(
+                {key: value for key, value in values.items() if key != "entered_at"}
+            )
+        parts.append(f'"{key}": {text}')
+    return "{" + ", ".join(parts) + "}"
 
 
 def sqlite_time(value: datetime) -> str:
@@ -71,19 +98,34 @@ def insert_arrivals(session: Session, arrivals: list[Prepared]) -> list[int]:
             times[moment] = sqlite_time(moment)
         return times[moment]
 
-    rows = [
-        (
-            arrival_id,
-            *(values[key] for key in ARRIVAL_COLUMNS[1:2]),
-            values["arrived_on"].isoformat(),
-            *(values[key] for key in ARRIVAL_COLUMNS[3:-1]),
-            at(values["entered_at"]),
-        )
-        for arrival_id, values in zip(ids, (prepared.values for prepared in arrivals), strict=True)
-    ]
-    connection.exec_driver_sql(insert_sql("arrival", ARRIVAL_COLUMNS), rows)  # type: ignore[arg-type]
-    if not session.info.get("replay"):
-        now, operator = at(dates.utcnow()), session.info.get("operator", "unknown")
+    replaying = bool(session.info.get("replay"))
+    now, operator = at(dates.utcnow()), session.info.get("operator", "unknown")
+    days: dict[date, str] = {}
+    arrival_sql, audit_sql = (
+        insert_sql("arrival", ARRIVAL_COLUMNS),
+        insert_sql("audit", AUDIT_COLUMNS),
+    )
+    # In chunks: the rows as tuples are built a chunk at a time (memory), in the same order.
+    for begin in range(0, len(arrivals), CHUNK):
+        chunk = arrivals[begin : begin + CHUNK]
+        rows = []
+        for arrival_id, prepared in zip(ids[begin : begin + CHUNK], chunk, strict=True):
+            values = prepared.values
+            on = values["arrived_on"]
+            if on not in days:
+                days[on] = on.isoformat()
+            rows.append(
+                (
+                    arrival_id,
+                    values["project_id"],
+                    days[on],
+                    *(values[key] for key in ARRIVAL_COLUMNS[3:-1]),
+                    at(values["entered_at"]),
+                )
+            )
+        connection.exec_driver_sql(arrival_sql, rows)  # type: ignore[arg-type]
+        if replaying:
+            continue
         entries = [
             (
                 now,
@@ -94,9 +136,9 @@ def insert_arrivals(session: Session, arrivals: list[Prepared]) -> list[int]:
                 prepared.values["project_id"],
                 prepared.after or audit_text(prepared.values),
             )
-            for arrival_id, prepared in zip(ids, arrivals, strict=True)
+            for arrival_id, prepared in zip(ids[begin : begin + CHUNK], chunk, strict=True)
         ]
-        connection.exec_driver_sql(insert_sql("audit", AUDIT_COLUMNS), entries)  # type: ignore[arg-type]
+        connection.exec_driver_sql(audit_sql, entries)  # type: ignore[arg-type]
     return ids
 
 
@@ -115,6 +157,72 @@ def insert_returning(session: Session, arrivals: list[Prepared]) -> list[int]:
             project_id=prepared.values["project_id"],
         )
         for arrival_id, prepared in zip(ids, arrivals, strict=True)
+    ]
+    audit.record_many(session, entries)
+    return ids
+
+
+def insert_projects(session: "Session", projects: list["NewProject"]) -> list[int]:
+    """Write checked projects (``projects.new_project``) as ``add_project`` writes them: the
+    project, its credit, contact, first stage event and ``project.add`` audit entry, each
+    table in one statement, in order. Ids come from the database (``RETURNING``)."""
+    from zhaoshang_cli.models import Project, ProjectContact, ProjectUnit, StageEvent
+
+    if not projects:
+        return []
+    session.flush()
+    connection = session.connection()
+    table = Project.__table__
+    if connection.dialect.name == "sqlite":
+        # Under the write lock the next ids are known; RETURNING in file order would cost
+        # SQLite one statement per row.
+        first_id = (connection.execute(select(func.max(Project.id))).scalar() or 0) + 1
+        ids = list(range(first_id, first_id + len(projects)))
+        rows = [
+            {"id": project_id, **new.values} for project_id, new in zip(ids, projects, strict=True)
+        ]
+        connection.execute(insert(table), rows)  # type: ignore[arg-type]
+    else:
+        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)  # type: ignore[attr-defined]
+        ids = list(connection.execute(statement, [new.values for new in projects]).scalars())
+    credit = [
+        {"project_id": project_id, "unit_id": unit.id, "share_bp": share}
+        for project_id, new in zip(ids, projects, strict=True)
+        for unit, share in new.credit
+    ]
+    connection.execute(insert(ProjectUnit.__table__), credit)  # type: ignore[arg-type]
+    contacts = [
+        {"project_id": project_id, "contact": new.contact}
+        for project_id, new in zip(ids, projects, strict=True)
+        if new.contact
+    ]
+    if contacts:
+        connection.execute(insert(ProjectContact.__table__), contacts)  # type: ignore[arg-type]
+    operator, now = session.info.get("operator", "unknown"), dates.utcnow()
+    events = [
+        {
+            "project_id": project_id,
+            "stage": new.stage,
+            "previous_stage": None,
+            "on_date": new.event_date,
+            "correction": False,
+            "reason": None,
+            "operator": operator,
+            "entered_at": now,
+        }
+        for project_id, new in zip(ids, projects, strict=True)
+    ]
+    connection.execute(insert(StageEvent.__table__), events)  # type: ignore[arg-type]
+    entries = [
+        audit.entry(
+            session,
+            "project.add",
+            "project",
+            project_id,
+            after=new.audit_after(new.values),
+            project_id=project_id,
+        )
+        for project_id, new in zip(ids, projects, strict=True)
     ]
     audit.record_many(session, entries)
     return ids

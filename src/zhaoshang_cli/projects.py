@@ -1,7 +1,9 @@
 """Projects (项目): adding them, moving them through stages, listing and showing them."""
 
 import re
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -70,13 +72,75 @@ def next_code(session: Session, year: int) -> str:
     return f"{year}-{numbers[year] + 1:04d}"
 
 
-def took_code(session: Session, code: str) -> None:
+def took_code(session: Session, code: str, *, prime: bool = False) -> None:
+    """``prime``: the code is not in the database yet (an import writes its projects in
+    bulk), so its year's codes are read now, before the ledger could miss it."""
     numbers = session.info.get("last_code", {})
+    if prime and (match := _CODE.match(code)) and int(match[1]) not in numbers:
+        next_code(session, int(match[1]))
+        numbers = session.info["last_code"]
     if (match := _CODE.match(code)) and int(match[1]) in numbers:
         numbers[int(match[1])] = max(numbers[int(match[1])], int(match[2]))
 
 
-def add_project(
+def add_project(session: Session, **arguments: Any) -> Project:
+    """A project added (``new_project``'s arguments), its credit, contact, first stage event
+    and audit entry written."""
+    new = new_project(session, **arguments)
+    project = Project(**new.values)
+    session.add(project)
+    session.flush()
+    took_code(session, project.code)
+    for unit, share in new.credit:
+        session.add(ProjectUnit(project_id=project.id, unit_id=unit.id, share_bp=share))
+    if new.contact:
+        session.add(ProjectContact(project_id=project.id, contact=new.contact))
+    session.add(
+        StageEvent(
+            project_id=project.id,
+            stage=new.stage,
+            on_date=new.event_date,
+            operator=session.info.get("operator", "unknown"),
+            entered_at=dates.utcnow(),
+        )
+    )
+    after = new.audit_after(project.model_dump())
+    audit.record(session, "project.add", "project", project.id, after=after, project_id=project.id)
+    return project
+
+
+@dataclass
+class NewProject:
+    """A project checked and not yet written: its columns, credit, contact, first stage."""
+
+    values: dict[str, Any]
+    credit: list[tuple[Unit, int]]
+    contact: str | None
+    stage: str
+    event_date: date
+    twin: Project | None = None
+    reason: str | None = None
+
+    def audit_after(self, columns: dict[str, Any]) -> dict[str, Any]:
+        """The ``project.add`` entry's ``after``, from the project's columns."""
+        from zhaoshang_cli.credit import credit_text, even_shares
+
+        left_out = NOT_AUDITED_ON_ADD | ({"note"} if columns.get("note") is None else set())
+        after = {key: value for key, value in columns.items() if key not in left_out}
+        if columns.get("contract_currency") is not None:
+            after |= {"contract_currency": columns["contract_currency"]}
+            after |= {"contract_minor": columns["contract_minor"]}
+        credit = self.credit
+        after["units"] = [unit.name for unit, _share in credit]
+        if [share for _unit, share in credit] != even_shares(len(credit)):
+            after["units"] = credit_text([(unit.name, share) for unit, share in credit])
+        after["contact"] = self.contact
+        if self.twin is not None:
+            after |= {"duplicate_of": self.twin.code, "reason": self.reason}
+        return after
+
+
+def new_project(
     session: Session,
     *,
     name: str,
@@ -100,12 +164,17 @@ def add_project(
     duplicate_ok: bool = False,
     reason: str | None = None,
     entered_on: date | None = None,
-) -> Project:
+    code_checked: bool = False,
+) -> "NewProject":
     """Units share credit evenly (共同引进) unless shares are stated (``甲县=70%``). A second
     project with the same investor and name is refused (不重复统计) unless ``duplicate_ok``
     with a reason; ``contract_fen`` is then in ``contract_currency`` (USD: 合同外资).
-    ``entered_on``: the day a lead (线索) or negotiation came in, if not today."""
-    from zhaoshang_cli.credit import credit_from, credit_text, even_shares
+    ``entered_on``: the day a lead (线索) or negotiation came in, if not today.
+
+    Only the checks and the values: nothing is written (``add_project`` writes one,
+    ``bulk.insert_projects`` many). ``code_checked``: the caller knows the code is free (an
+    import has every project's code at hand)."""
+    from zhaoshang_cli.credit import credit_from
 
     if not name.strip():
         raise Invalid(_("A project needs a --name."))
@@ -139,7 +208,8 @@ def add_project(
         raise Invalid(_("A signed project is dated by --signed; leave out --date."))
     if code is not None:
         code = clean_text(code, N_("project code"), limit=CODE_MAX, required=True)
-        if session.exec(select(Project.id).where(Project.code == code)).first():
+        taken = not code_checked and session.exec(select(Project.id).where(Project.code == code))
+        if taken and taken.first():
             raise Invalid(_("A project with code {code!r} already exists.").format(code=code))
     else:
         code = next_code(session, (signed_on or entered_on or dates.today()).year)
@@ -155,7 +225,7 @@ def add_project(
 
         on = signed_on or dates.today()
         contract = contract_values(session, contract_fen, contract_currency, on)  # type: ignore[arg-type]
-    project = Project(
+    values: dict[str, Any] = dict(
         code=code,
         name=name,
         investor=investor,
@@ -175,36 +245,15 @@ def add_project(
         note=note,
         created_at=dates.utcnow(),
         duplicate_key=duplicate_key(investor, name),
-        **contract,
+        terminated_on=None,
+        termination_reason=None,
+        contract_currency=None,
+        contract_minor=None,
+        voided_at=None,
+        void_reason=None,
     )
-    session.add(project)
-    session.flush()
-    took_code(session, code)
-    for unit, share in credit:
-        session.add(ProjectUnit(project_id=project.id, unit_id=unit.id, share_bp=share))
-    if contact:
-        session.add(ProjectContact(project_id=project.id, contact=contact))
-    session.add(
-        StageEvent(
-            project_id=project.id,
-            stage=stage,
-            on_date=event_date,
-            operator=session.info.get("operator", "unknown"),
-            entered_at=dates.utcnow(),
-        )
-    )
-    after = project.model_dump(exclude=NOT_AUDITED_ON_ADD | ({"note"} if note is None else set()))
-    if project.contract_currency is not None:
-        after |= {"contract_currency": project.contract_currency}
-        after |= {"contract_minor": project.contract_minor}
-    after["units"] = [unit.name for unit, _share in credit]
-    if [share for _unit, share in credit] != even_shares(len(credit)):
-        after["units"] = credit_text([(unit.name, share) for unit, share in credit])
-    after["contact"] = contact
-    if twin is not None:
-        after |= {"duplicate_of": twin.code, "reason": reason}
-    audit.record(session, "project.add", "project", project.id, after=after, project_id=project.id)
-    return project
+    values |= contract
+    return NewProject(values, credit, contact, stage, event_date, twin, reason)
 
 
 def move_stage(

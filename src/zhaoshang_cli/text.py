@@ -7,6 +7,7 @@ zero-width space makes two equal-looking units), or names that show as nothing a
 """
 
 import unicodedata
+from functools import lru_cache
 
 from zhaoshang_cli.errors import Invalid
 from zhaoshang_cli.i18n import N_, _
@@ -132,6 +133,7 @@ def _folded(text: str | None) -> str:
     return "".join(char for char in folded if not char.isspace())
 
 
+@lru_cache(maxsize=1024)  # an import asks for each row's key three times in a row
 def duplicate_key(investor: str | None, name: str) -> str:
     """What 不重复统计 compares: the investor without its company form (某某新能源有限公司 is
     某某新能源) and the project name without a closing 项目, each folded (``_folded``)."""

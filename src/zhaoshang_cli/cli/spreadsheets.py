@@ -112,6 +112,7 @@ def import_projects_command(
     it is; projects already in the ledger (by code, else investor and name) get what changed.
     See `zs template projects`."""
     from zhaoshang_cli import dates
+    from zhaoshang_cli.progress import collector_paused
     from zhaoshang_cli.spreadsheets.importing import import_sheet
     from zhaoshang_cli.spreadsheets.reading import Book
 
@@ -119,18 +120,19 @@ def import_projects_command(
     increase_on = dates.parse_date(increase_date) if increase_date is not None else None
     if increase_on is not None and how != "increase":
         raise Invalid(_("--increase-date goes with --amount-change increase."))
-    table = Book(file).table(IMPORT_KINDS["projects"])
-    if table is None:
-        raise Invalid(_("{file} has no sheets.").format(file=file.name))
-    with opened(db) as ledger:
-        result = import_sheet(
-            ledger,
-            table,
-            operator=operator,
-            dry_run=dry_run,
-            amount_change=how,
-            increase_on=increase_on,
-        )
+    with collector_paused():
+        table = Book(file).table(IMPORT_KINDS["projects"])
+        if table is None:
+            raise Invalid(_("{file} has no sheets.").format(file=file.name))
+        with opened(db) as ledger:
+            result = import_sheet(
+                ledger,
+                table,
+                operator=operator,
+                dry_run=dry_run,
+                amount_change=how,
+                increase_on=increase_on,
+            )
     report(result, dry_run)
 
 
@@ -143,14 +145,16 @@ def import_command(kind: str):  # type: ignore[no-untyped-def]
         db: DbOption = None,
         operator: OperatorOption = None,
     ) -> None:
+        from zhaoshang_cli.progress import collector_paused
         from zhaoshang_cli.spreadsheets.importing import import_sheet
         from zhaoshang_cli.spreadsheets.reading import Book
 
-        table = Book(file).table(spec)
-        if table is None:
-            raise Invalid(_("{file} has no sheets.").format(file=file.name))
-        with opened(db) as ledger:
-            result = import_sheet(ledger, table, operator=operator, dry_run=dry_run)
+        with collector_paused():
+            table = Book(file).table(spec)
+            if table is None:
+                raise Invalid(_("{file} has no sheets.").format(file=file.name))
+            with opened(db) as ledger:
+                result = import_sheet(ledger, table, operator=operator, dry_run=dry_run)
         report(result, dry_run)
 
     command.__doc__ = (

@@ -26,7 +26,7 @@ def arrival_key(
     return ("ref", project_id, ref) if ref else ("same", project_id, on, currency, amount)
 
 
-@dataclass
+@dataclass(slots=True)
 class FileArrival:
     """An arrival row of the file: ``key`` finds it in the ledger; ``step`` names its step (the
     key with the file's 到位编号, so two equal arrivals of an export stay two)."""
@@ -37,7 +37,7 @@ class FileArrival:
     step: ArrivalKey
 
 
-@dataclass
+@dataclass(slots=True)
 class Step:
     """One row to write: an arrival (``prepared``), or a reversal of the arrival ``original``.
     ``operator`` and ``entered_at`` are set only when a whole ledger is read back."""
@@ -52,7 +52,7 @@ class Step:
     entered_at: datetime | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Said:
     """A line of the outcome (added, skipped or warning), kept with its row and project so
     that re-planning a project replaces exactly its lines."""
@@ -63,7 +63,7 @@ class Said:
     text: Any  # str() gives the line's text: worked out only for the lines printed
 
 
-@dataclass
+@dataclass(slots=True)
 class ArrivalPlan:
     table: Table
     mark: int  # the last audit entry the snapshot saw

@@ -23,7 +23,16 @@ from zhaoshang_cli.glossary import LEVEL, METRIC
 from zhaoshang_cli.i18n import _
 from zhaoshang_cli.models import Activity, ExchangeRate, Project, StageEvent, Target, Unit
 from zhaoshang_cli.money import format_rate
-from zhaoshang_cli.projects import MATCHED, STAGE_DATE_FIELD, STAGE_ORDER, add_project, move_stage
+from zhaoshang_cli.projects import (
+    MATCHED,
+    STAGE_DATE_FIELD,
+    STAGE_ORDER,
+    NewProject,
+    add_project,
+    move_stage,
+    new_project,
+    took_code,
+)
 from zhaoshang_cli.spreadsheets.columns import STAGE, UNIT_KIND, Kind
 from zhaoshang_cli.spreadsheets.provenance import keep, replay
 from zhaoshang_cli.spreadsheets.reading import Row, Table, text_of
@@ -150,13 +159,42 @@ def import_projects(
     seen: dict[Any, int] = {}
     good = table.good_rows()
     session.info[MATCHED] = matcher.use_keys
+    session.info[NEW_PROJECTS] = []
     try:
         with units_cached(session):
             for row in progress(good, len(good), _("Importing projects")):
                 import_project_row(session, table, out, row, matcher, seen, history, contacts,
                                    amount_change, increase_on)  # fmt: skip
+            write_new_projects(session)
     finally:
+        session.info.pop(NEW_PROJECTS, None)
         session.info.pop(MATCHED, None)
+
+
+NEW_PROJECTS = "new_projects"  # session.info: projects checked, to be written in bulk
+
+
+class PendingProject:
+    """A project of this import not written yet, as the matcher and the outcome see it. Its
+    ``id`` only tells it apart: any later row that matches it is a duplicate of its row."""
+
+    __slots__ = ("code", "id", "investor", "name", "stage", "voided_at")
+
+    def __init__(self, values: dict[str, Any], row: int) -> None:
+        self.id: Any = ("new", row)
+        self.code, self.name, self.investor = values["code"], values["name"], values["investor"]
+        self.stage, self.voided_at = values["stage"], None
+
+
+def write_new_projects(session: Session) -> None:
+    """The projects checked so far, written in one go (before any other write, so the ledger
+    holds its rows, ids and audit entries in file order as one by one)."""
+    from zhaoshang_cli.bulk import insert_projects
+
+    pending = session.info.get(NEW_PROJECTS)
+    if pending:
+        insert_projects(session, pending)
+        pending.clear()
 
 
 def import_project_row(
@@ -205,6 +243,7 @@ def import_project_row(
         line = PlanRow(row.number, "changed" if changes else "unchanged", existing.code,
                        existing.name, changes)  # fmt: skip
         if changes:
+            write_new_projects(session)
             units = [u for u in re.split(r"[、,，;；\n]+", values["units"]) if u.strip()]
             reason = _("from {file}, row {row}").format(file=table.file, row=row.number)
             try:
@@ -241,8 +280,11 @@ def import_project_row(
         return
     stage, signed_on, moves = plan
     first_day = events[0]["on_date"] if events and signed_on is None else None
+    in_bulk = not events and not moves and not replay(session) and NEW_PROJECTS in session.info
+    if not in_bulk:
+        write_new_projects(session)
     try:
-        project = add_project(
+        project = (new_project if in_bulk else add_project)(
             session,
             name=name,
             units=units,
@@ -262,7 +304,12 @@ def import_project_row(
             contact=values["contact"] or (contacts or {}).get(code or ""),
             note=values["note"],
             entered_on=first_day,  # a lead keeps the day it came in
+            **({"code_checked": True} if in_bulk else {}),
         )
+        if isinstance(project, NewProject):  # written with the others (write_new_projects)
+            took_code(session, project.values["code"], prime=True)
+            session.info[NEW_PROJECTS].append(project)
+            project = PendingProject(project.values, row.number)  # type: ignore[assignment]
         for move, on, correct, reason in moves:
             move_stage(session, project.code, move, on, correct=correct, reason=reason)
     except ZsError as exc:

@@ -254,7 +254,7 @@ def passed_over(cells: list[Any]) -> str | None:
             continue
         if first is None:
             first = cell
-        short = type(cell) is str and len(cell) <= 12
+        short = type(cell) is str and len(cell) <= 12 and "计" in cell  # 合计, 小计 …
         if short and "".join(cell.split()).rstrip(":：") in TOTAL_ROW_MARKS:
             return "total"
     if not isinstance(first, str):
@@ -293,7 +293,12 @@ def read_table(grid: list[list[Any]], kind: Kind, file: str, sheet: str | None) 
                 _("the required column {column} is missing").format(column=required.named)
             )
     headed = {index for index, cell in enumerate(grid[header_index]) if not is_blank(cell)}
+    width = max(headed, default=-1) + 1
+    gaps = [index for index in range(width) if index not in headed]  # cells under no header
     reported_unheaded: set[int] = set()
+    # Amounts and dates repeat down a sheet: each distinct cell is parsed once (a refusal is
+    # not kept, so each of its rows is reported).
+    memo: dict[tuple[str, type, Any], Any] = {}
     from zhaoshang_cli.progress import rows as progress
 
     body = range(header_index + 1, len(grid))
@@ -314,14 +319,22 @@ def read_table(grid: list[list[Any]], kind: Kind, file: str, sheet: str | None) 
                 if column.required:
                     table.problem(row, column.key, _("a value is required"))
                 continue
+            key = (column.key, type(value), value)
+            if key in memo:
+                row.values[column.key] = memo[key]
+                continue
             try:
                 if column.key in table.money_units and not isinstance(value, bool):
                     value = in_unit(value, table.money_units[column.key])
-                row.values[column.key] = parse(column, value)
+                row.values[column.key] = parsed = parse(column, value)
             except Invalid as exc:
                 table.problem(row, column.key, str(exc))
-        for index, cell in enumerate(cells):
-            if index not in headed and index not in reported_unheaded and not is_blank(cell):
+                continue
+            if column.type in MEMO_TYPES:
+                memo[key] = parsed
+        for index in [*gaps, *range(width, len(cells))] if gaps or len(cells) > width else ():
+            cell = cells[index] if index < len(cells) else None
+            if index not in reported_unheaded and not is_blank(cell):
                 reported_unheaded.add(index)
                 where = column_letter(index)
                 table.problems.append(
@@ -391,6 +404,7 @@ def in_unit(value: Any, unit: str) -> Any:
 
 
 Parser = Callable[[Column, Any], Any]
+MEMO_TYPES = frozenset({"amount", "signed_amount", "date"})  # parsed from the cell alone
 
 
 def map_columns(table: Table, header_cells: list[Any]) -> list[tuple[int, Column, Parser]]:
@@ -439,6 +453,8 @@ def decimal_of(value: int | float) -> Decimal:
 
 
 def text_of(value: Any) -> str:
+    if type(value) is str:  # the common case first
+        return value.strip()
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, int | float):
