@@ -19,6 +19,8 @@ from zhaoshang_cli.dataframe import (  # noqa: E402
     to_dataframe,
 )
 
+pytestmark = pytest.mark.one_backend  # frames of the JSON figures test_report checks on both
+
 
 @pytest.fixture
 def city(ledger: Location) -> Location:

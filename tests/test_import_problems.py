@@ -9,6 +9,8 @@ import pytest
 from conftest import fails, snapshot, zs
 from sheets import in_chinese, write_csv, write_xlsx
 
+pytestmark = pytest.mark.one_backend  # refusals found in the file before anything is written
+
 
 def problems_of(result) -> list[str]:  # type: ignore[no-untyped-def]
     """The problem lines, then the closing sentence."""

@@ -19,6 +19,8 @@ from zhaoshang_cli.report import build_report
 from zhaoshang_cli.report.periods import month_period
 from zhaoshang_cli.report.prose import prose
 
+pytestmark = pytest.mark.one_backend  # rendering; the figures are test_report's, run on both
+
 ONE_PLACE = Decimal("0.1")
 
 

@@ -261,10 +261,13 @@ def same_arrival(
             Arrival.arrived_on == on,
             Arrival.currency == currency,
             Arrival.amount_minor == amount_minor,
-            col(Arrival.reverses_id).is_(None),
+            # Not "reverses_id IS NULL": the planner would take the unique index on
+            # reverses_id for it and walk every arrival that reverses none.
+            func.coalesce(col(Arrival.reverses_id), 0) == 0,
             col(reversal.id).is_(None),
         )
         .order_by(col(Arrival.id))
+        .limit(1)  # without it SQLite walks the table in id order rather than sort a few
     )
     return session.exec(query).first()
 
