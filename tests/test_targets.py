@@ -338,14 +338,17 @@ def test_bad_weights_change_nothing(bureau, weights):
 
 
 @pytest.fixture
-def staffed(bureau):
+def staffed(bureau, request: pytest.FixtureRequest):
     """市商务局: 张三 directly; 办公室 with 李四 and 王五; 招商科 with a 外联组 holding 赵六."""
-    unit("张三", "person", "市商务局", "副科级以上")
-    unit("李四", "person", "办公室", "科员")
-    unit("王五", "person", "办公室", "副科级以上")
-    unit("外联组", "office", "招商科")
-    unit("赵六", "person", "外联组", "科员")
-    return bureau
+
+    def build() -> None:
+        unit("张三", "person", "市商务局", "副科级以上")
+        unit("李四", "person", "办公室", "科员")
+        unit("王五", "person", "办公室", "副科级以上")
+        unit("外联组", "office", "招商科")
+        unit("赵六", "person", "外联组", "科员")
+
+    return built_once(request, bureau, "targets.staffed", build)
 
 
 def test_by_rank_gives_persons_their_rank_and_offices_the_sum(staffed):
