@@ -272,7 +272,7 @@ def leaders_view(rows: list[dict[str, Any]], period: Any, day: date) -> tuple[Li
         Col("trip_days", _("Trip days"), "int", drop=1),
         Col("visits", _("Visits"), "int", drop=1),
     ]
-    title = _("包保领导, {period}").format(period=period_words(period))
+    title = _("Leaders in charge (包保领导), {period}").format(period=period_words(period))
     caption = _(
         "Projects in hand: signed by {day} and not terminated; started: of those, started by "
         "then; arrived: money in the period; to chase: projects on the 督查清单 on {day}; trip "
