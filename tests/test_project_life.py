@@ -118,6 +118,24 @@ def joint(ledger: Path) -> Path:
     return ledger
 
 
+def test_the_city_holds_every_project_whole_and_a_county_its_share(joint: Path) -> None:
+    """The top of the tree takes each project whole without adding up credit; a county reads
+    its share through its subtree. Both must give the figures worked out by hand."""
+    zs("add-project", "--name", "无额项目", "--unit", "乙县", "--signed", "2026-04-02")
+    city, jia = report("--month", "4"), report("--month", "4", "--unit", "甲县")
+    yi = report("--month", "4", "--unit", "乙县")
+    assert city["projects"]["introduced"] == {"count": 3, "contract": 12000}
+    assert jia["projects"]["introduced"] == {
+        "count": 2,
+        "contract": 8000,
+    }  # 70% of 1亿, 50% of 2000万
+    assert yi["projects"]["introduced"] == {"count": 2, "contract": 3000}
+    assert city["projects"]["arrived"] == 1000 and jia["projects"]["arrived"] == 700
+    warned = {name: [w["project"] for w in data["warnings"]] for name, data in
+              (("city", city), ("甲县", jia), ("乙县", yi))}  # fmt: skip
+    assert warned == {"city": ["2026-0003"], "甲县": [], "乙县": ["2026-0003"]}
+
+
 def test_money_is_credited_by_the_stated_shares(joint: Path) -> None:
     figures = actual(report("--month", "4"))
     assert (figures["甲县"], figures["乙县"], figures["县区小计"]) == (700, 300, 1000)
