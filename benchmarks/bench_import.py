@@ -18,6 +18,7 @@ from pathlib import Path
 
 
 def build_ledger(db: Path, projects: int) -> None:
+    """A city of five counties and ``projects`` signed projects."""
     from zhaoshang_cli.ledger import Ledger
     from zhaoshang_cli.migrate import init_ledger
     from zhaoshang_cli.projects import add_project
@@ -35,6 +36,7 @@ def build_ledger(db: Path, projects: int) -> None:
                 session,
                 name=f"项目{number}",
                 units=[counties[number % len(counties)]],
+                investor=f"某某{number}有限公司",
                 code=f"B-{number:05d}",
                 contract_fen=50_000_000_000,
                 signed_on=date(2025, 1, 1),

@@ -26,6 +26,8 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from bench_import import build_ledger  # this script's folder is on sys.path
+
 FLOOR = (
     "import sys\n"
     "from python_calamine import CalamineWorkbook\n"
@@ -47,33 +49,6 @@ def run(args: list[str], env: dict[str, str]) -> tuple[float, float, float]:
 
 def zs(env: dict[str, str], *args: str) -> list[str]:
     return [sys.executable, "-m", "zhaoshang_cli", *args]
-
-
-def build_ledger(db: Path, projects: int) -> None:
-    """A city of five counties and ``projects`` signed projects, written in bulk."""
-    from zhaoshang_cli.ledger import Ledger
-    from zhaoshang_cli.migrate import init_ledger
-    from zhaoshang_cli.projects import add_project
-    from zhaoshang_cli.units import add_unit
-
-    init_ledger(str(db))
-    ledger = Ledger.open(str(db))
-    with ledger.write("bench") as session:
-        add_unit(session, "全市", "city")
-        counties = [f"{n}县" for n in "甲乙丙丁戊"]
-        for county in counties:
-            add_unit(session, county, "county", "全市")
-        for number in range(projects):
-            add_project(
-                session,
-                name=f"项目{number}",
-                units=[counties[number % len(counties)]],
-                investor=f"某某{number}有限公司",
-                code=f"B-{number:05d}",
-                contract_fen=50_000_000_000,
-                signed_on=date(2025, 1, 1),
-            )
-    ledger.dispose()
 
 
 def write_sheet(path: Path, header: list[str], rows) -> None:  # type: ignore[no-untyped-def]
