@@ -34,6 +34,10 @@ SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
 BUSY_TIMEOUT_MS = 30_000
 # ... and is told it is waiting once the lock has not come within this.
 WAIT_NOTICE_MS = 300
+# SQLite's page cache per connection, allocated only as used. With the default 2 MB an import
+# of 100,000 arrivals, inserted into four indexes out of their order, spills and re-reads
+# pages over and over: 32 MB takes a tenth off its CPU time.
+CACHE_KIB = 32_768
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # How SQLite words a damaged file: a bad page, a bad header.
 DAMAGE_MARKS = ("malformed", "not a database", "corrupt")
@@ -158,6 +162,7 @@ def make_engine(
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
         if wal:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
