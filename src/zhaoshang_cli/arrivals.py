@@ -126,12 +126,10 @@ def record_arrival(
 
 @dataclass(slots=True)
 class Prepared:
-    """An arrival that passed the checks: its columns (no id yet) and its warnings; an import
-    also keeps its audit entry's text, worked out before the write lock (``bulk``)."""
+    """An arrival that passed the checks: its columns (no id yet) and its warnings."""
 
     values: dict[str, Any]
     warnings: list[str]
-    after: str | None = None
 
 
 def prepare_arrival(

@@ -1,8 +1,9 @@
 """Writing arrivals by the hundred thousand (an import) while clerks wait for the write lock.
 
-Whatever can be worked out before the lock is taken already is (the checks, the columns, the
-audit entry's text: ``Prepared``). Under the lock only the ids and the entry time are given,
-and on SQLite the rows go in as plain tuples, two ``executemany`` calls in all: about twice
+Whatever can be worked out before the lock is taken already is (the checks, the columns:
+``Prepared``). Under the lock the ids and the entry time are given and the audit entries'
+text is put together a chunk at a time (kept for every row beforehand, the texts of 100,000
+arrivals took 60 MB), and on SQLite the rows go in as plain tuples, two ``executemany`` calls in all: about twice
 as fast as ``insert()`` with 100,000 parameter dicts, which converts every date again. On
 PostgreSQL the database's sequence gives the ids (``INSERT … RETURNING``), so a later single
 insert never collides with them.
@@ -134,7 +135,7 @@ def insert_arrivals(session: Session, arrivals: list[Prepared]) -> list[int]:
                 "arrival",
                 arrival_id,
                 prepared.values["project_id"],
-                prepared.after or audit_text(prepared.values),
+                audit_text(prepared.values),
             )
             for arrival_id, prepared in zip(ids[begin : begin + CHUNK], chunk, strict=True)
         ]

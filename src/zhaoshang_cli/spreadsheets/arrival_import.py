@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from zhaoshang_cli import dates
 from zhaoshang_cli.arrivals import check_currency, prepare_arrival, reverse_arrival
-from zhaoshang_cli.bulk import audit_text, insert_arrivals
+from zhaoshang_cli.bulk import insert_arrivals
 from zhaoshang_cli.i18n import _
 from zhaoshang_cli.models import Arrival, AuditEntry, Project
 from zhaoshang_cli.money import format_amount
@@ -231,8 +231,6 @@ class ArrivalPlanner:
             prepared.values["warnings"] = "; ".join(prepared.warnings)
         if self.plan.keep_provenance:  # a ledger read back: the warnings given back then
             prepared.values["warnings"] = values.get("warnings") or None
-        else:
-            prepared.after = audit_text(prepared.values)  # worked out now, not under the lock
         self.so_far[project.id] = self.so_far.get(project.id, 0) + prepared.values["cny_fen"]  # type: ignore[index]
         for warning in prepared.warnings:
             self.say(row, project, "warnings", warning)
