@@ -130,7 +130,7 @@ COMPANY_SUFFIXES = (
 def _folded(text: str | None) -> str:
     """Full-width as half-width (NFKC), case folded, without any space."""
     folded = unicodedata.normalize("NFKC", text or "").casefold()
-    return "".join(char for char in folded if not char.isspace())
+    return "".join(folded.split())  # split() cuts at exactly the characters isspace() knows
 
 
 @lru_cache(maxsize=1024)  # an import asks for each row's key three times in a row
@@ -139,7 +139,7 @@ def duplicate_key(investor: str | None, name: str) -> str:
     某某新能源) and the project name without a closing 项目, each folded (``_folded``)."""
     company = _folded(investor)
     stripped = True
-    while stripped:
+    while stripped and company.endswith(COMPANY_SUFFIXES):  # one test when none is left
         stripped = False
         for suffix in COMPANY_SUFFIXES:
             if company.endswith(suffix) and len(company) > len(suffix):
