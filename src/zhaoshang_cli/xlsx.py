@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +72,14 @@ class Sheet:
 def display_width(value: Any) -> int:
     """Columns a value takes on screen: CJK characters count about double."""
     text = str(value) if value is not None else ""
+    if text.isascii():  # most cells of a report: numbers and codes
+        return _ascii_width(len(text))
     return round(sum(2.2 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in text))
+
+
+@cache
+def _ascii_width(length: int) -> int:
+    return round(sum(1.1 for _ in range(length)))  # as the sum above adds it up, to the bit
 
 
 def _wordlike(ch: str) -> bool:
@@ -182,12 +190,19 @@ def _write_sheet(workbook: Any, sheet: Sheet, formats: dict[Style, Any]) -> None
     if sheet.title_rows:
         ws.repeat_rows(*_title_rows(sheet.title_rows))
 
+    # By identity first: the rows hold the few styles of a report over and over, and hashing a
+    # frozen dataclass for every cell adds up (the rows keep them alive, so no id is reused).
+    by_id: dict[int, Any] = {}
+
     def fmt(style: Style | None) -> Any:
         if style is None:
             return None
-        if style not in formats:
-            formats[style] = workbook.add_format(format_properties(style))
-        return formats[style]
+        found = by_id.get(id(style))
+        if found is None:
+            if style not in formats:
+                formats[style] = workbook.add_format(format_properties(style))
+            found = by_id[id(style)] = formats[style]
+        return found
 
     write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
     heights = sheet.heights

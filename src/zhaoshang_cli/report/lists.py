@@ -68,26 +68,25 @@ def project_lists(
     a = Arrival.__table__
     p = project_at(session, period.end, as_of)
     credit = credit_at(session, period.end, as_of)
-    scope = project_scope(parent_id, credit, is_top(session, parent_id))
     before = entered_before(as_of)
-    # Every project on any list, read once; each list then sorts its own from these, and the
-    # money is summed for the few hundred chosen only.
-    candidates = (
-        select(*(p.c[key] for key in (*SHOWN, "completed_on", "terminated_on")))
-        .select_from(p.join(scope, scope.c.id == p.c.id))
-        .where(func.coalesce(p.c.origin, "") != "local", or_(*_conditions(p, period).values()))
+    # Every project on any list, read once with only what the lists choose by; each list
+    # then sorts its own from these, and the rest of each row (its stage, its money) is
+    # worked out for the few hundred chosen only. At the top of the tree every project is
+    # in scope: nothing to join.
+    by = ("id", "code", "contract_fen", "signed_on", "started_on", "completed_on", "terminated_on")
+    candidates = select(*(p.c[key] for key in by)).where(
+        func.coalesce(p.c.origin, "") != "local", or_(*_conditions(p, period).values())
     )
+    if not is_top(session, parent_id):
+        scope = project_scope(parent_id, credit)
+        candidates = candidates.join(scope, scope.c.id == p.c.id)
     if before is not None:
         candidates = candidates.where(p.c.created_at < before)
     c = candidates.cte("candidates")
     parts = []
     for name, condition in _conditions(c, period).items():
         part = (
-            select(
-                literal(name).label("list"),
-                *(c.c[key] for key in SHOWN if key != "started_on"),
-                reached_by(c.c.started_on, period.end).label("started_on"),
-            )
+            select(literal(name).label("list"), c.c.id)
             .where(condition)
             .order_by(c.c.contract_fen.desc().nulls_last(), c.c.code)
             .limit(limit)
@@ -99,7 +98,12 @@ def project_lists(
     )
     if before is not None:
         money = money.where(a.c.entered_at < before)
-    query = select(chosen, money.scalar_subquery().label("arrived_fen"))
+    query = select(
+        chosen.c.list,
+        *(p.c[key] for key in SHOWN if key != "started_on"),
+        reached_by(p.c.started_on, period.end).label("started_on"),
+        money.scalar_subquery().label("arrived_fen"),
+    ).join(p, p.c.id == chosen.c.id)
     lists: dict[str, list[dict[str, Any]]] = {name: [] for name in LIST_COUNTS}
     for row in session.connection().execute(query):
         data = dict(row._mapping)
