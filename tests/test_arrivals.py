@@ -1,6 +1,8 @@
 """Capital arrivals: recording (CNY and foreign), warnings, refusals, reversals, rates, audit."""
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -422,3 +424,26 @@ def test_every_write_is_audited_with_its_operator(
     ]
     # Every row written is mirrored by an audit entry: 5 units + 2 projects + 4 writes here.
     assert len(entries) == 11
+
+
+def test_arrive_loads_neither_pydantic_nor_the_orm(signed: Path) -> None:
+    """The command a clerk runs most starts at SQLAlchemy's own cost (``recording``)."""
+    code = (
+        "import sys\n"
+        "from zhaoshang_cli.cli import main\n"
+        "sys.argv = ['zs', 'arrive', '2026-0001', '10万', '--date', '2026-04-10']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exit:\n"
+        "    assert not exit.code, exit.code\n"
+        "heavy = ('sqlmodel', 'pydantic', 'sqlalchemy.orm', 'zhaoshang_cli.models')\n"
+        "print(sorted(m for m in sys.modules if m in heavy))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Recorded arrival 1: 10.00万元 for 2026-0001" in result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+    assert [(a["id"], a["cny_wan"]) for a in arrivals()] == [(1, 10)]
+    assert history()[-1]["action"] == "arrival.record"

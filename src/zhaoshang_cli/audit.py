@@ -1,15 +1,19 @@
 """The audit trail: every write records what changed, before and after, when and by whom."""
 
+from __future__ import annotations
+
 import json
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert
-from sqlmodel import Session, col, select
 
 from zhaoshang_cli import dates
-from zhaoshang_cli.models import AuditEntry, Project
 from zhaoshang_cli.money import format_rate, to_unit
+from zhaoshang_cli.tables import AUDIT
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 PRIVATE = "«private»"
 PRIVATE_FIELDS = frozenset({"contact"})
@@ -72,13 +76,35 @@ def record(
     values = entry(
         session, action, entity, entity_id, before=before, after=after, project_id=project_id
     )
+    from zhaoshang_cli.models import AuditEntry
+
     session.add(AuditEntry(**values))
+
+
+def record_core(
+    db: Any,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    project_id: int | None = None,
+) -> None:
+    """``record`` for a write made in SQLAlchemy Core (``recording``): the entry is inserted at
+    once, on a connection or on a session's connection."""
+    from zhaoshang_cli.recording import connection_of
+
+    if db.info.get("replay"):
+        return
+    values = entry(db, action, entity, entity_id, before=before, after=after, project_id=project_id)
+    connection_of(db).execute(insert(AUDIT).values(values))
 
 
 def record_many(session: Session, entries: list[dict[str, Any]]) -> None:
     """Rows made by ``entry``, in one bulk insert (an import of 100,000 arrivals)."""
     if entries and not session.info.get("replay"):
-        session.connection().execute(insert(AuditEntry.__table__), entries)  # type: ignore[arg-type]
+        session.connection().execute(insert(AUDIT), entries)
 
 
 # A target's amounts are in its metric's minor unit: money (分, US cents) only for these.
@@ -112,6 +138,10 @@ def history(
 ) -> list[dict]:
     """The trail, oldest first: ``at`` a UTC datetime, ``project`` the project's code,
     ``before``/``after`` the changed values (``plain``)."""
+    from sqlmodel import col, select
+
+    from zhaoshang_cli.models import AuditEntry, Project
+
     query = (
         select(AuditEntry, Project.code)
         .outerjoin(Project, col(Project.id) == col(AuditEntry.project_id))

@@ -17,9 +17,9 @@ from sqlalchemy import func, insert, select
 from sqlmodel import Session
 
 from zhaoshang_cli import audit, dates
-from zhaoshang_cli.arrivals import Prepared
 from zhaoshang_cli.models import Arrival
 from zhaoshang_cli.projects import NewProject
+from zhaoshang_cli.recording import Prepared
 
 ARRIVAL_COLUMNS = (
     "id",

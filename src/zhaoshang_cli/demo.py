@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from zhaoshang_cli import dates
 from zhaoshang_cli.activities import add_activity
-from zhaoshang_cli.arrivals import Prepared, prepare_arrival, set_rate
+from zhaoshang_cli.arrivals import set_rate
 from zhaoshang_cli.bulk import insert_arrivals
 from zhaoshang_cli.demo_names import investor_name, project_name
 from zhaoshang_cli.errors import Invalid
@@ -23,6 +23,7 @@ from zhaoshang_cli.models import AuditEntry
 from zhaoshang_cli.money import WAN, YI
 from zhaoshang_cli.project_changes import find_duplicate
 from zhaoshang_cli.projects import add_project, move_stage
+from zhaoshang_cli.recording import Prepared, prepare_arrival
 from zhaoshang_cli.report.periods import latest_complete_month, month_period
 from zhaoshang_cli.settings import set_setting
 from zhaoshang_cli.targets import add_target, targets_in_force

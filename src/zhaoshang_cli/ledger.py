@@ -17,15 +17,18 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import event, inspect
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import create_engine, event, inspect
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
-from sqlmodel import Session, create_engine
 
 from zhaoshang_cli.errors import LedgerBusy, LedgerDamaged, LedgerError
 from zhaoshang_cli.i18n import N_, _
 from zhaoshang_cli.text import clean_text
+
+if TYPE_CHECKING:  # the ORM's session: loaded by the commands that use it, not by `zs arrive`
+    from sqlmodel import Session
 
 # Kept in step with migrations/versions by a test, so the start-up check needs no alembic.
 SCHEMA_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
@@ -414,8 +417,10 @@ class Ledger:
             )
 
     @contextmanager
-    def write(self, operator: str | None = None) -> Iterator[Session]:
+    def write(self, operator: str | None = None) -> Iterator["Session"]:
         """One write transaction: commits whole, or rolls back and changes nothing."""
+        from sqlmodel import Session
+
         with self.refusing_damage(), Session(self.engine, expire_on_commit=False) as session:
             session.info["operator"] = clean_text(operator, N_("operator")) or default_operator()
             try:
@@ -426,8 +431,21 @@ class Ledger:
                 raise
 
     @contextmanager
-    def read(self) -> Iterator[Session]:
+    def transaction(self, operator: str | None = None) -> Iterator[Connection]:
+        """``write`` on a Core connection, for a command written in Core (`zs arrive`): the
+        same lock, the same all-or-nothing, the operator in the connection's ``info``."""
+        with self.refusing_damage(), self.engine.begin() as connection:
+            connection.info["operator"] = clean_text(operator, N_("operator")) or default_operator()
+            try:
+                yield connection
+            finally:
+                connection.info.pop("operator", None)
+
+    @contextmanager
+    def read(self) -> Iterator["Session"]:
         """One read snapshot (a deferred transaction): never takes the write lock."""
+        from sqlmodel import Session
+
         engine = self.engine.execution_options(**read_options(self.engine.dialect.name))
         # Closing the session ends the transaction; the objects read stay loaded.
         with self.refusing_damage(), Session(engine) as session:

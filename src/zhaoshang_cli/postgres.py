@@ -1,10 +1,11 @@
 """PostgreSQL for a shared (province-wide) ledger: the engine's settings, the writers' lock,
 and the sequences behind the ids. Imported only for a PostgreSQL URL."""
 
-from sqlalchemy import event
+from typing import Any
+
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
-from sqlmodel import Session, create_engine
 
 from zhaoshang_cli.errors import LedgerError
 from zhaoshang_cli.i18n import _
@@ -75,7 +76,7 @@ def connection_problem(shown: str, exc: OperationalError) -> LedgerError:
     return LedgerError(_("Cannot open {shown}: {reason}.").format(shown=shown, reason=reason))
 
 
-def restart_ids(session: Session) -> None:
+def restart_ids(session: Any) -> None:
     """On PostgreSQL, each table's id sequence goes on from its largest id (1 when empty).
     Sequences ignore rollbacks, so a dry run or a refused import would leave an empty ledger
     numbering from 9; SQLite already numbers from the largest id. Call it under the write

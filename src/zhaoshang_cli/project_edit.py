@@ -49,8 +49,8 @@ def contract_values(session: Session, amount_minor: int, currency: str, on: date
     converted at the rate of ``on``'s month (the signing month, or this month before)."""
     if currency == "CNY":
         return {"contract_fen": amount_minor, "contract_currency": None, "contract_minor": None}
-    from zhaoshang_cli.arrivals import rate_for
     from zhaoshang_cli.money import convert
+    from zhaoshang_cli.recording import rate_for
 
     rate = rate_for(session, currency, on)
     return {

@@ -12,6 +12,7 @@ from zhaoshang_cli.cli.common import (
     OperatorOption,
     list_command,
     reading,
+    recording,
     say,
     warn,
     writing,
@@ -62,29 +63,31 @@ def arrive(
     operator: OperatorOption = None,
 ) -> None:
     """Record money that actually arrived for a project."""
-    from zhaoshang_cli.arrivals import check_currency, record_arrival
+    from zhaoshang_cli.recording import check_currency, record_arrival
 
     minor = parse_amount(amount, currency=check_currency(currency))
     on = dates.parse_date(date) if date is not None else dates.today()
-    with writing(db, operator) as session:
+    with recording(db, operator) as connection:
         recorded = record_arrival(
-            session, project, minor, on=on, currency=currency, ref=ref, note=note, source=source
+            connection, project, minor, on=on, currency=currency, ref=ref, note=note, source=source
         )
-    arrival = recorded.arrival
+    arrival = recorded.values
     for warning in recorded.warnings:
-        warn(_("arrival {id}: {warning} (recorded anyway).").format(id=arrival.id, warning=warning))
+        warn(
+            _("arrival {id}: {warning} (recorded anyway).").format(id=recorded.id, warning=warning)
+        )
     original = (
-        f" ({format_amount(arrival.amount_minor)}万 {arrival.currency})"
-        if arrival.currency != "CNY"
+        f" ({format_amount(arrival['amount_minor'])}万 {arrival['currency']})"
+        if arrival["currency"] != "CNY"
         else ""
     )
     say(
         _("Recorded arrival {id}: {amount}万元{original} for {project} on {date}.").format(
-            id=arrival.id,
-            amount=format_amount(arrival.cny_fen),
+            id=recorded.id,
+            amount=format_amount(arrival["cny_fen"]),
             original=original,
             project=project,
-            date=arrival.arrived_on,
+            date=arrival["arrived_on"],
         )
     )
 

@@ -137,6 +137,13 @@ def writing(db: str | None, operator: str | None) -> Iterator[Any]:
 
 
 @contextmanager
+def recording(db: str | None, operator: str | None) -> Iterator[Any]:
+    """``writing`` on a Core connection, for a command that loads no ORM (`zs arrive`)."""
+    with opened(db) as ledger, ledger.transaction(operator) as connection:
+        yield connection
+
+
+@contextmanager
 def reading(db: str | None) -> Iterator[Any]:
     """One read snapshot; needs no write access to the ledger or its folder."""
     from zhaoshang_cli.ledger import Ledger

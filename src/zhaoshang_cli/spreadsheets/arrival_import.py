@@ -17,11 +17,12 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from zhaoshang_cli import dates
-from zhaoshang_cli.arrivals import check_currency, prepare_arrival, reverse_arrival
+from zhaoshang_cli.arrivals import reverse_arrival
 from zhaoshang_cli.bulk import insert_arrivals
 from zhaoshang_cli.i18n import _
 from zhaoshang_cli.models import Arrival, AuditEntry, Project
 from zhaoshang_cli.money import format_amount
+from zhaoshang_cli.recording import check_currency, prepare_arrival
 from zhaoshang_cli.spreadsheets.arrival_plan import (
     ArrivalKey,
     ArrivalPlan,

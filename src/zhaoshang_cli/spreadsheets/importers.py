@@ -16,7 +16,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from zhaoshang_cli.activities import add_activity
-from zhaoshang_cli.arrivals import check_currency, set_rate
+from zhaoshang_cli.arrivals import set_rate
 from zhaoshang_cli.credit import split_spec
 from zhaoshang_cli.errors import ZsError
 from zhaoshang_cli.glossary import LEVEL, METRIC
@@ -33,6 +33,7 @@ from zhaoshang_cli.projects import (
     new_project,
     took_code,
 )
+from zhaoshang_cli.recording import check_currency
 from zhaoshang_cli.spreadsheets.columns import STAGE, UNIT_KIND, Kind
 from zhaoshang_cli.spreadsheets.provenance import keep, replay
 from zhaoshang_cli.spreadsheets.reading import Row, Table, text_of

@@ -1,0 +1,44 @@
+"""The Core clauses `zs arrive` writes through (``tables``) are the ledger's own tables."""
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy.dialects import postgresql, sqlite
+
+from zhaoshang_cli import tables
+from zhaoshang_cli.models import SQLModel
+
+pytestmark = pytest.mark.one_backend  # compiles for both dialects itself
+
+MOMENT = datetime(2026, 4, 30, 23, 59, 59, 123456, tzinfo=timezone(timedelta(hours=8)))
+SAMPLES = {
+    "DATETIME": [MOMENT],
+    "TIMESTAMP WITH TIME ZONE": [MOMENT],
+    "DATE": [date(2026, 4, 30)],
+}
+CLAUSES = [tables.PROJECT, tables.ARRIVAL, tables.EXCHANGE_RATE, tables.AUDIT]
+
+
+@pytest.mark.parametrize("clause", CLAUSES, ids=lambda clause: clause.name)
+@pytest.mark.parametrize("dialect", [sqlite.dialect(), postgresql.dialect()], ids=["sqlite", "pg"])
+def test_every_column_is_the_models_with_its_type(clause, dialect) -> None:  # type: ignore[no-untyped-def]
+    model = SQLModel.metadata.tables[clause.name]
+    for column in clause.c:
+        assert column.name in model.c, f"{clause.name}.{column.name} is not in the schema"
+        ours, theirs = column.type.compile(dialect), model.c[column.name].type.compile(dialect)
+        assert ours == theirs, f"{clause.name}.{column.name}: {ours} here, {theirs} in models"
+        for value in SAMPLES.get(ours, []):  # and a value is bound alike
+            processors = [
+                kind.dialect_impl(dialect).bind_processor(dialect)
+                for kind in (column.type, model.c[column.name].type)
+            ]
+            bound = [process(value) if process else value for process in processors]
+            assert bound[0] == bound[1], f"{clause.name}.{column.name} binds {value!r} otherwise"
+
+
+def test_an_arrival_and_its_audit_entry_have_every_column_written() -> None:
+    """A column added to the arrival or the audit trail must be added here too, or `zs arrive`
+    would leave it empty."""
+    for clause in (tables.ARRIVAL, tables.AUDIT):
+        model = SQLModel.metadata.tables[clause.name]
+        assert {column.name for column in clause.c} == {column.name for column in model.c}
