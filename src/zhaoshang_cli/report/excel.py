@@ -315,14 +315,17 @@ def list_sheet(
     }
     for index, header in enumerate(names, start=1):
         sheet.min_widths[index] = display_width(header)
+    # Words looked up once per sheet, not once per row (a list has up to 500).
+    yes_no = {True: _("yes"), False: _("no")}
+    stages = {stage: STAGE.shown(stage) for stage in STAGE.labels}
     for item in items:
         cells = []
         for key, _header in headers:
             value = item[key]
             if key == "industrial":
-                value = _("yes") if value else _("no")
+                value = yes_no[bool(value)]
             elif key == "stage":
-                value = STAGE.shown(value) if value in STAGE.labels else value
+                value = stages.get(value, value)
             cells.append((value, styles[key]) if key in styles else value)
         sheet.rows.append(cells)
     return sheet
