@@ -150,7 +150,7 @@ def import_command(kind: str):  # type: ignore[no-untyped-def]
         from zhaoshang_cli.spreadsheets.reading import Book
 
         with collector_paused():
-            table = Book(file).table(spec)
+            table = Book(file).table(spec, may_stream=kind == "arrivals")
             if table is None:
                 raise Invalid(_("{file} has no sheets.").format(file=file.name))
             with opened(db) as ledger:

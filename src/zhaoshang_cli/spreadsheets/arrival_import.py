@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from zhaoshang_cli import dates
 from zhaoshang_cli.arrivals import reverse_arrival
-from zhaoshang_cli.bulk import insert_arrivals
+from zhaoshang_cli.bulk import CHUNK, insert_arrivals
 from zhaoshang_cli.i18n import _
 from zhaoshang_cli.models import Arrival, AuditEntry, Project
 from zhaoshang_cli.money import format_amount
@@ -54,26 +54,66 @@ def plan_arrivals(
     """Check every row (or only those of the projects in ``only``); write nothing."""
     mark = session.exec(select(func.max(AuditEntry.id))).one() or 0
     plan = ArrivalPlan(table, mark, keep_provenance)
-    if "project" not in table.headers and "project_name" not in table.headers:
-        table.sheet_problem(
-            _("a {code} (or {name}) column is needed").format(
-                code=table.column_name("project"), name=table.column_name("project_name")
-            )
-        )
+    if not names_projects(table):
         return plan
     from zhaoshang_cli.progress import rows as progress
 
     run = ArrivalPlanner(session, plan, only)
     good = table.good_rows()
     for row in progress(good, len(good) if only is None else 0, _("Checking arrivals")):
-        project = run.projects.find(table, row)
-        if project is None or (only is not None and project.id not in only):
-            continue
-        if row.values["reverses"] is not None:
-            run.reversal(row, project)
-        else:
-            run.arrival(row, project)
+        run.plan_row(row, only)
     return plan
+
+
+def names_projects(table: Table) -> bool:
+    if "project" in table.headers or "project_name" in table.headers:
+        return True
+    table.sheet_problem(
+        _("a {code} (or {name}) column is needed").format(
+            code=table.column_name("project"), name=table.column_name("project_name")
+        )
+    )
+    return False
+
+
+def import_streamed(session: Session, table: Table, out: Outcome) -> None:
+    """A sheet too big to hold (``reading.stream_table``), in the write transaction from its
+    first row: each chunk of rows is checked, then written at once, and let go; only the keys
+    that find a row's twin further down stay. The first problem stops the writing (the checks
+    go on, so all are reported) and the caller rolls everything back. Unlike ``apply_plan``
+    the write lock is held while the file is read: clerks wait for an import this size."""
+    plan = ArrivalPlan(table, 0, replay(session))
+    if not names_projects(table):
+        return
+    assert table.stream is not None
+    run = ArrivalPlanner(session, plan, None)
+    # Reversals name their originals by the file's 到位编号: only such a file keeps them.
+    keep_originals = "id" in table.headers
+    ids: dict[ArrivalKey, int] = {}
+    for row in table.stream:
+        if row.ok:
+            run.plan_row(row, None)
+        if len(plan.steps) >= CHUNK:
+            write_chunk(session, plan, ids, out, keep_originals, run)
+    write_chunk(session, plan, ids, out, keep_originals, run)
+
+
+def write_chunk(
+    session: Session,
+    plan: ArrivalPlan,
+    ids: dict[ArrivalKey, int],
+    out: Outcome,
+    keep_originals: bool,
+    run: "ArrivalPlanner",
+) -> None:
+    if not plan.table.problems:
+        write_steps(session, plan, plan.steps, ids)
+    plan.tell(out)
+    plan.steps.clear()
+    plan.said.clear()
+    if not keep_originals:
+        ids.clear()
+        run.planned.clear()
 
 
 def apply_plan(session: Session, plan: ArrivalPlan) -> None:
@@ -87,9 +127,16 @@ def apply_plan(session: Session, plan: ArrivalPlan) -> None:
         plan.merge(again, changed)
     if plan.table.problems:
         return
-    ids = dict(plan.originals)
+    write_steps(session, plan, plan.steps, dict(plan.originals))
+
+
+def write_steps(
+    session: Session, plan: ArrivalPlan, steps: list[Step], ids: dict[ArrivalKey, int]
+) -> None:
+    """Arrivals in bulk, reversals one by one, in file order; ``ids`` gains the new ids."""
+    ids.update(plan.originals)
     batch: list[Step] = []
-    for step in plan.steps:
+    for step in steps:
         if step.prepared is not None:
             batch.append(step)
             continue
@@ -155,6 +202,15 @@ class ArrivalPlanner:
         self.by_file_id: dict[int, FileArrival] = {}  # the file's 到位编号 → its row
         self.planned: dict[ArrivalKey, Step] = {}  # arrivals this import adds
         self.reversed_keys: set[ArrivalKey] = set()
+
+    def plan_row(self, row: Row, only: set[int] | None) -> None:
+        project = self.projects.find(self.table, row)
+        if project is None or (only is not None and project.id not in only):
+            return
+        if row.values["reverses"] is not None:
+            self.reversal(row, project)
+        else:
+            self.arrival(row, project)
 
     def say(self, row: Row, project: Project, kind: str, text: "str | Described") -> None:
         """A line of the outcome; an arrival's is worked out only if it is printed."""

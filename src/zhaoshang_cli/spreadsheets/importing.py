@@ -28,7 +28,12 @@ from zhaoshang_cli.models import (
     Unit,
 )
 from zhaoshang_cli.postgres import restart_ids
-from zhaoshang_cli.spreadsheets.arrival_import import apply_plan, import_arrivals, plan_arrivals
+from zhaoshang_cli.spreadsheets.arrival_import import (
+    apply_plan,
+    import_arrivals,
+    import_streamed,
+    plan_arrivals,
+)
 from zhaoshang_cli.spreadsheets.change_import import replace_changes
 from zhaoshang_cli.spreadsheets.columns import (
     ACTIVITIES,
@@ -101,6 +106,13 @@ def import_sheet(
     **options: Any,
 ) -> ImportResult:
     """One kind's sheet into the ledger: all rows or none; a dry run writes nothing."""
+    if table.stream is not None and table.readable:
+        outcome = Outcome(table.kind)
+        with ledger.write(operator) as session:
+            import_streamed(session, table, outcome)
+            result = ImportResult(table.file, [table], [outcome], notes=list(table.notes))
+            settle(session, result, dry_run)
+        return result
     if table.kind is not ARRIVALS or not table.readable:
         with ledger.write(operator) as session:
             result = import_kind(session, table, **options)

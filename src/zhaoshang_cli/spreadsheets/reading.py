@@ -7,8 +7,9 @@ column, never raised at the first one, so a county fixes its file in one pass.
 import csv
 import functools
 import io
+import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -27,6 +28,10 @@ from zhaoshang_cli.spreadsheets.columns import (
 )
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+# Above this size an arrivals workbook is read a row at a time (``Book.lines``): calamine holds
+# a whole sheet in memory, half a gigabyte for a million rows. Some 450,000 rows of six columns.
+STREAM_BYTES = 16_000_000
+STREAMED_SUFFIXES = (".xlsx", ".xlsm")
 HEADER_SEARCH_ROWS = 20  # title, 填报单位 and 单位：万元 lines may stand above the headers
 TOTAL_ROW_MARKS = frozenset({"合计", "总计", "小计", "共计", "累计"})
 # Lines under (or within) an office's table that are no project: 注：…, 填报人：… 审核人：….
@@ -96,6 +101,7 @@ class Table:
     passed: dict[str, int] = field(default_factory=dict)
     ignored: list[str] = field(default_factory=list)  # headers of columns not read
     money_units: dict[str, str] = field(default_factory=dict)  # column key → 万元, 亿元, 元
+    stream: Iterator[Row] | None = None  # rows still to read, when not kept (``stream_table``)
 
     def pass_over(self, what: str) -> None:
         self.passed[what] = self.passed.get(what, 0) + 1
@@ -189,8 +195,12 @@ class Book:
         fill_merged(grid, merged)
         return grid
 
-    def table(self, kind: Kind, *, first_sheet_fallback: bool = True) -> Table | None:
-        """The sheet named as the kind (项目 or projects), else the first sheet."""
+    def table(
+        self, kind: Kind, *, first_sheet_fallback: bool = True, may_stream: bool = False
+    ) -> Table | None:
+        """The sheet named as the kind (项目 or projects), else the first sheet. ``may_stream``:
+        the caller takes ``table.stream``, and a workbook too big to hold (``STREAM_BYTES``)
+        is read a row at a time."""
         if self.is_csv:
             return read_table(self.grid(None), kind, self.name, None)
         sheet = self.find_sheet(kind)
@@ -198,7 +208,41 @@ class Book:
             sheet = self.sheet_names[0]
         if sheet is None:
             return None
+        if may_stream and self.streams:
+            lines, total = self.lines(sheet)
+            return stream_table(lines, kind, self.name, sheet, total)
         return read_table(self.grid(sheet), kind, self.name, sheet)
+
+    @property
+    def streams(self) -> bool:
+        return (
+            self.path.suffix.lower() in STREAMED_SUFFIXES
+            and self.path.stat().st_size > STREAM_BYTES
+        )
+
+    def lines(self, sheet: str) -> tuple[Iterator[Sequence[Any]], int]:
+        """A sheet's rows of cell values, read as they are asked for (openpyxl's read-only
+        mode: memory stays flat where calamine would hold the whole sheet), and how many the
+        sheet says it has."""
+        from openpyxl import load_workbook
+
+        try:
+            workbook = load_workbook(self.path, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises its own error types per fault
+            raise Invalid(
+                _("{file} could not be read as a spreadsheet ({reason}).").format(
+                    file=self.name, reason=exc
+                )
+            ) from None
+        worksheet = workbook[sheet]
+
+        def lines() -> Iterator[Sequence[Any]]:
+            try:
+                yield from worksheet.iter_rows(values_only=True)
+            finally:
+                workbook.close()
+
+        return lines(), worksheet.max_row or 0
 
 
 def read_csv(path: Path) -> list[list[str]]:
@@ -236,7 +280,7 @@ def fill_merged(grid: list[list[Any]], merged: list[Any]) -> None:
                     cells[index] = value
 
 
-def sheet_money_unit(lines: list[list[Any]]) -> str | None:
+def sheet_money_unit(lines: Sequence[Sequence[Any]]) -> str | None:
     """单位：万元 (or 亿元, 元) written on a line above the headers."""
     for cells in lines:
         for cell in cells:
@@ -245,7 +289,7 @@ def sheet_money_unit(lines: list[list[Any]]) -> str | None:
     return None
 
 
-def passed_over(cells: list[Any]) -> str | None:
+def passed_over(cells: Sequence[Any]) -> str | None:
     """Why a row is not a row of data: a total, a footnote (注/填报人 …) or a section heading.
     (Once per row of a sheet of 100,000: one pass, strings only looked at when short.)"""
     first: Any = None
@@ -268,8 +312,55 @@ def passed_over(cells: list[Any]) -> str | None:
 
 
 def read_table(grid: list[list[Any]], kind: Kind, file: str, sheet: str | None) -> Table:
+    """A sheet read whole: every row parsed and kept in ``table.rows``."""
+    table, reader = open_table(grid[:HEADER_SEARCH_ROWS], kind, file, sheet)
+    if reader is None:
+        return table
+    from zhaoshang_cli.progress import rows as progress
+
+    body = range(reader.header_index + 1, len(grid))
+    for index in progress(body, len(body), _("Reading {file}").format(file=file)):
+        cells = grid[index]
+        grid[index] = None  # type: ignore[call-overload]  # read once: let it go
+        row = reader.row(index + 1, cells)
+        if row is not None:
+            table.rows.append(row)
+    table.notes.extend(summary_notes(table))
+    return table
+
+
+def stream_table(
+    lines: Iterator[Sequence[Any]], kind: Kind, file: str, sheet: str | None, total: int
+) -> Table:
+    """A sheet read as it is consumed: ``table.stream`` yields its rows one by one and none is
+    kept (an import of a million arrivals), the summary notes added once it is exhausted."""
+    head = list(itertools.islice(lines, HEADER_SEARCH_ROWS))
+    table, reader = open_table(head, kind, file, sheet)
+    if reader is None:
+        return table
+
+    def body() -> Iterator[Row]:
+        number = reader.header_index + 1
+        for cells in itertools.chain(head[number:], lines):
+            number += 1
+            row = reader.row(number, cells)
+            if row is not None:
+                yield row
+        table.notes.extend(summary_notes(table))
+
+    from zhaoshang_cli.progress import rows as progress
+
+    table.stream = progress(body(), total, _("Importing {file}").format(file=file))
+    return table
+
+
+def open_table(
+    head: list[Sequence[Any]], kind: Kind, file: str, sheet: str | None
+) -> tuple[Table, "RowReader | None"]:
+    """The table as its header row (found among the first lines) says; no reader when there
+    is none."""
     table = Table(kind, file, sheet)
-    header_index = find_header_row(grid, kind)
+    header_index = find_header_row(head, kind)
     if header_index is None:
         example = _(", ").join(column.shown for column in kind.columns[:3])
         table.sheet_problem(
@@ -277,12 +368,13 @@ def read_table(grid: list[list[Any]], kind: Kind, file: str, sheet: str | None) 
                 example=example
             )
         )
-        return table
-    parsers = map_columns(table, grid[header_index])
-    sheet_unit = sheet_money_unit(grid[:header_index])
+        return table, None
+    header_cells = head[header_index]
+    parsers = map_columns(table, header_cells)
+    sheet_unit = sheet_money_unit(head[:header_index])
     for index, column, _parse in parsers:
         if column.type in ("amount", "signed_amount"):
-            header = str(grid[header_index][index])
+            header = str(header_cells[index])
             match = MONEY_UNIT_HEADER.search(header.strip())
             unit = match[1] if match else sheet_unit
             if unit:
@@ -292,28 +384,40 @@ def read_table(grid: list[list[Any]], kind: Kind, file: str, sheet: str | None) 
             table.sheet_problem(
                 _("the required column {column} is missing").format(column=required.named)
             )
-    headed = {index for index, cell in enumerate(grid[header_index]) if not is_blank(cell)}
-    width = max(headed, default=-1) + 1
-    gaps = [index for index in range(width) if index not in headed]  # cells under no header
-    reported_unheaded: set[int] = set()
-    # Amounts and dates repeat down a sheet: each distinct cell is parsed once (a refusal is
-    # not kept, so each of its rows is reported).
-    memo: dict[tuple[str, type, Any], Any] = {}
-    from zhaoshang_cli.progress import rows as progress
+    return table, RowReader(table, header_index, header_cells, parsers)
 
-    body = range(header_index + 1, len(grid))
-    what = _("Reading {file}").format(file=file)
-    for index in progress(body, len(body), what):
-        number, cells = index + 1, grid[index]
-        grid[index] = None  # type: ignore[call-overload]  # read once: let it go
+
+class RowReader:
+    """Turns a sheet's lines below the header into rows of parsed values, one at a time."""
+
+    def __init__(
+        self,
+        table: Table,
+        header_index: int,
+        header_cells: Sequence[Any],
+        parsers: "list[tuple[int, Column, Parser]]",
+    ) -> None:
+        self.table, self.header_index, self.parsers = table, header_index, parsers
+        headed = {index for index, cell in enumerate(header_cells) if not is_blank(cell)}
+        self.width = max(headed, default=-1) + 1
+        self.gaps = [i for i in range(self.width) if i not in headed]  # cells under no header
+        self.reported_unheaded: set[int] = set()
+        # Amounts and dates repeat down a sheet: each distinct cell is parsed once (a refusal
+        # is not kept, so each of its rows is reported).
+        self.memo: dict[tuple[str, type, Any], Any] = {}
+
+    def row(self, number: int, cells: Sequence[Any]) -> Row | None:
+        """The line numbered ``number`` (as the user sees it) as a row; None when it is passed
+        over (blank, a total, a footnote, a section heading)."""
+        table, memo = self.table, self.memo
         if all(is_blank(cell) for cell in cells):
             table.pass_over("blank")
-            continue
+            return None
         if why := passed_over(cells):
             table.pass_over(why)
-            continue
+            return None
         row = Row(number, Values())
-        for index, column, parse in parsers:
+        for index, column, parse in self.parsers:
             value = cells[index] if index < len(cells) else None
             if is_blank(value):
                 if column.required:
@@ -332,17 +436,21 @@ def read_table(grid: list[list[Any]], kind: Kind, file: str, sheet: str | None) 
                 continue
             if column.type in MEMO_TYPES:
                 memo[key] = parsed
+        gaps, width = self.gaps, self.width
         for index in [*gaps, *range(width, len(cells))] if gaps or len(cells) > width else ():
             cell = cells[index] if index < len(cells) else None
-            if index not in reported_unheaded and not is_blank(cell):
-                reported_unheaded.add(index)
-                where = column_letter(index)
+            if index not in self.reported_unheaded and not is_blank(cell):
+                self.reported_unheaded.add(index)
                 table.problems.append(
-                    Problem(file, sheet, number, where, _("a value under no column header"))
+                    Problem(
+                        table.file,
+                        table.sheet,
+                        number,
+                        column_letter(index),
+                        _("a value under no column header"),
+                    )
                 )
-        table.rows.append(row)
-    table.notes.extend(summary_notes(table))
-    return table
+        return row
 
 
 def summary_notes(table: Table) -> list[str]:
@@ -383,7 +491,7 @@ def summary_notes(table: Table) -> list[str]:
     return notes
 
 
-def find_header_row(grid: list[list[Any]], kind: Kind) -> int | None:
+def find_header_row(grid: Sequence[Sequence[Any]], kind: Kind) -> int | None:
     """The row naming the most of the kind's columns, among the first rows (a title, a
     填报单位 line and a 单位：万元 line may stand above it)."""
     best, best_count = None, 0
@@ -407,7 +515,7 @@ Parser = Callable[[Column, Any], Any]
 MEMO_TYPES = frozenset({"amount", "signed_amount", "date"})  # parsed from the cell alone
 
 
-def map_columns(table: Table, header_cells: list[Any]) -> list[tuple[int, Column, Parser]]:
+def map_columns(table: Table, header_cells: Sequence[Any]) -> list[tuple[int, Column, Parser]]:
     """Which cell holds which column; unknown and repeated headers are problems."""
     parsers = []
     seen: dict[str, int] = {}

@@ -1,0 +1,132 @@
+"""An arrivals workbook too big to hold is read a row at a time (issue 14: a million rows in
+under 500 MB): the same rows, refusals, warnings and outcome as the sheet read whole, all or
+nothing, written chunk by chunk inside one transaction. Here every workbook counts as big
+(``STREAM_BYTES`` = 0) and a chunk is three rows, so a few rows span several chunks."""
+
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from conftest import snapshot, zs
+from sheets import as_json
+from zhaoshang_cli.spreadsheets.columns import ARRIVALS
+from zhaoshang_cli.spreadsheets.reading import Book
+
+HEADER = ["序号", "项目编号", "到位金额", "到位日期", "凭证号", "备注"]
+
+
+@pytest.fixture
+def projects(ledger: Path) -> Path:
+    for code in ("P-1", "P-2"):
+        zs("add-project", "--name", code, "--unit", "甲县", "--signed", "2026-01-05", "--code",
+           code, "--amount", "1亿")  # fmt: skip
+    return ledger
+
+
+@pytest.fixture(params=["whole", "streamed"])
+def reading(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    if request.param == "streamed":
+        import zhaoshang_cli.spreadsheets.arrival_import as arrival_import
+        import zhaoshang_cli.spreadsheets.reading as reading_module
+
+        monkeypatch.setattr(reading_module, "STREAM_BYTES", 0)
+        monkeypatch.setattr(arrival_import, "CHUNK", 3)
+    return request.param
+
+
+def office_book(path: Path, rows: list[list[Any]], header: list[str] = HEADER) -> Path:
+    """The office's own sheet: a title, a 单位 line, the header, the rows, a 合计 and a 注."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in [["2026年到位资金台账"], ["填报单位：甲县招商局", "单位：万元"], header, *rows,
+                [None, "合计"], ["注：以银行回单为准。"]]:  # fmt: skip
+        sheet.append(row)
+    workbook.save(path)
+    return path
+
+
+ROWS = [
+    [1, "P-1", 100, "2026-02-01", "V-1", "首笔"],
+    [2, "P-2", 50, "2026-02-03", None, None],
+    [3, "P-1", 20.5, "2026-03-01", "V-3", None],
+    [],
+    [4, "P-2", 30, "2026-03-09", "V-4", None],
+    [5, "P-1", 10, "2027-01-02", "V-5", None],  # after ZS_TODAY: a warning, accepted
+    [6, "P-2", 40, "2026-04-01", "V-6", None],
+    [7, "P-1", 8, "2026-04-02", "V-7", None],
+]
+
+
+def test_the_same_rows_and_outcome_whichever_way_it_is_read(
+    projects: Path, tmp_path: Path, reading: str
+) -> None:
+    path = office_book(tmp_path / "到位.xlsx", ROWS)
+    table = Book(path).table(ARRIVALS, may_stream=True)
+    assert table is not None and (table.stream is not None) == (reading == "streamed")
+    assert (len(table.rows) == 0) == (reading == "streamed")  # nothing is kept
+    result = zs("import", "arrivals", path)
+    assert "arrivals: added 7, skipped 0 already in the ledger." in result.stdout
+    assert "passed over: 1 blank row, 1 total row (合计/小计), 1 line of notes" in result.stdout
+    assert "row 9: dated in the future (2027-01-02)" in result.stderr
+    rows = [(a["id"], a["project"], a["cny_wan"], a["date"], a["ref"]) for a in
+            as_json("arrival", "list")]  # fmt: skip
+    assert sorted(rows) == [
+        (1, "P-1", 100, "2026-02-01", "V-1"),
+        (2, "P-2", 50, "2026-02-03", None),
+        (3, "P-1", 20.5, "2026-03-01", "V-3"),
+        (4, "P-2", 30, "2026-03-09", "V-4"),
+        (5, "P-1", 10, "2027-01-02", "V-5"),
+        (6, "P-2", 40, "2026-04-01", "V-6"),
+        (7, "P-1", 8, "2026-04-02", "V-7"),
+    ]
+    recorded = [e for e in as_json("history") if e["action"] == "arrival.record"]
+    assert [e["entity_id"] for e in recorded] == [1, 2, 3, 4, 5, 6, 7]
+    again = zs("import", "arrivals", tmp_path / "到位.xlsx")
+    assert "arrivals: added 0, skipped 7 already in the ledger." in again.stdout
+
+
+def test_a_problem_in_a_late_chunk_leaves_the_ledger_as_it_was(
+    projects: Path, tmp_path: Path, reading: str
+) -> None:
+    """Three chunks were written before row 10 is reached: all of it is rolled back, and
+    every problem is told, the one of row 4 and the duplicate voucher far below it."""
+    rows = [*ROWS, [8, "P-9", 5, "2026-04-03", "V-8", None], [9, "P-2", 6, "2026-04-04", "V-4",
+            None]]  # fmt: skip
+    path = office_book(tmp_path / "到位.xlsx", [[0, "P-1", "十块", "2026-01-09", "V-0", None],
+                                               *rows])  # fmt: skip
+    before = snapshot(projects)
+    result = zs("import", "arrivals", path, code=1)
+    assert "row 4, column 到位金额: " in result.stderr
+    assert "row 13, column 项目编号: there is no project with code 'P-9'" in result.stderr
+    assert "row 14, column 凭证号: the same 凭证号 as row 9" in result.stderr
+    assert "3 problems in 到位.xlsx; nothing was imported." in result.stderr
+    assert snapshot(projects) == before
+
+
+def test_a_dry_run_tells_and_writes_nothing(projects: Path, tmp_path: Path, reading: str) -> None:
+    before = snapshot(projects)
+    result = zs("import", "arrivals", office_book(tmp_path / "到位.xlsx", ROWS), "--dry-run")
+    assert "arrivals: would add 7, skipped 0 already in the ledger." in result.stdout
+    assert "Dry run: nothing was written." in result.stdout
+    assert snapshot(projects) == before
+
+
+def test_a_reversal_finds_its_arrival_chunks_above(
+    projects: Path, tmp_path: Path, reading: str
+) -> None:
+    """An export's rows carry their 到位编号, and a reversal names the one it cancels."""
+    header = ["到位编号", "项目编号", "到位金额", "到位日期", "凭证号", "备注", "冲销编号"]
+    rows = [
+        [1, "P-1", 100, "2026-02-01", "V-1", None, None],
+        [2, "P-2", 50, "2026-02-03", "V-2", None, None],
+        [3, "P-1", 20, "2026-03-01", "V-3", None, None],
+        [4, "P-2", 30, "2026-03-09", "V-4", None, None],
+        [5, "P-1", -100, "2026-02-01", "V-1", "重复录入", 1],
+    ]
+    zs("import", "arrivals", office_book(tmp_path / "到位.xlsx", rows, header))
+    listed = {a["id"]: (a["cny_wan"], a["reverses"]) for a in as_json("arrival", "list")}
+    assert listed == {1: (100, None), 2: (50, None), 3: (20, None), 4: (30, None), 5: (-100, 1)}
+    total = sum(cny for cny, _ in listed.values())
+    assert total == 100
