@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert
+from sqlalchemy.engine import Connection
 
 from zhaoshang_cli import dates
 from zhaoshang_cli.money import format_rate, to_unit
@@ -38,7 +39,7 @@ def entry_text(values: dict[str, Any] | None) -> str | None:
 
 
 def entry(
-    session: Session,
+    session: Session | Connection,
     action: str,
     entity: str,
     entity_id: int | None,
@@ -62,7 +63,7 @@ def entry(
 
 
 def record(
-    session: Session,
+    db: Session | Connection,
     action: str,
     entity: str,
     entity_id: int | None,
@@ -71,34 +72,17 @@ def record(
     after: dict[str, Any] | None = None,
     project_id: int | None = None,
 ) -> None:
-    if session.info.get("replay"):
+    """On a session the entry is added with the session's other writes; on a Core connection
+    (``recording``: `zs arrive` loads no ORM) it is inserted at once."""
+    if db.info.get("replay"):
         return  # a ledger read back: its trail comes from the file (spreadsheets.provenance)
-    values = entry(
-        session, action, entity, entity_id, before=before, after=after, project_id=project_id
-    )
+    values = entry(db, action, entity, entity_id, before=before, after=after, project_id=project_id)
+    if isinstance(db, Connection):
+        db.execute(insert(AUDIT).values(values))
+        return
     from zhaoshang_cli.models import AuditEntry
 
-    session.add(AuditEntry(**values))
-
-
-def record_core(
-    db: Any,
-    action: str,
-    entity: str,
-    entity_id: int | None,
-    *,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-    project_id: int | None = None,
-) -> None:
-    """``record`` for a write made in SQLAlchemy Core (``recording``): the entry is inserted at
-    once, on a connection or on a session's connection."""
-    from zhaoshang_cli.recording import connection_of
-
-    if db.info.get("replay"):
-        return
-    values = entry(db, action, entity, entity_id, before=before, after=after, project_id=project_id)
-    connection_of(db).execute(insert(AUDIT).values(values))
+    db.add(AuditEntry(**values))
 
 
 def record_many(session: Session, entries: list[dict[str, Any]]) -> None:

@@ -115,9 +115,7 @@ def record_arrival(
         insert(ARRIVAL).values(values).returning(ARRIVAL.c.id)
     ).scalar_one()
     after = {key: value for key, value in values.items() if key != "entered_at"}
-    audit.record_core(
-        db, "arrival.record", "arrival", arrival_id, after=after, project_id=project.id
-    )
+    audit.record(db, "arrival.record", "arrival", arrival_id, after=after, project_id=project.id)
     return Recorded(arrival_id, values, prepared.warnings)
 
 
