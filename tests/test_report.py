@@ -387,3 +387,35 @@ def test_follow_through_for_one_occasion(city):
     assert rates["cohort"] == "投洽会" and rates["signed"] == 2
     assert rates["start_rate"] == 0.5 and rates["performance_rate"] == 0.5
     assert rates["funds_rate"] == pytest.approx(500 / 3000, abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("limit", "signed", "major"),
+    [
+        (10, ["3亿", "2亿", "1亿", "0.5亿"], ["3亿", "2亿", "1亿"]),  # 1亿 itself is 亿元以上
+        (2, ["3亿", "2亿"], ["3亿", "2亿"]),  # both lists cut at the limit
+    ],
+)
+def test_the_lists_largest_first_and_the_major_list_is_the_signed_lists_own(
+    ledger: Path, limit: int, signed: list[str], major: list[str]
+) -> None:
+    """亿元以上 is not queried apart: its rows are the signed list's rows of 1亿 and more."""
+    from zhaoshang_cli.report.lists import project_lists
+    from zhaoshang_cli.report.periods import Period
+
+    for name, amount, day in [("甲", "0.5亿", "2026-02-01"), ("乙", "2亿", "2026-03-01"),
+                              ("丙", "1亿", "2026-04-01"), ("丁", "3亿", "2026-01-09"),
+                              ("戊", "9亿", "2025-12-30")]:  # fmt: skip
+        zs("add-project", "--name", name, "--unit", "甲县", "--amount", amount, "--signed", day)
+    ledger_ = Ledger.open(str(ledger))
+    with ledger_.read() as session:
+        city_id = find_unit(session, "全市").id
+        lists = project_lists(session, city_id, Period(date(2026, 1, 1), date(2026, 4, 30)), None,
+                              limit=limit)  # fmt: skip
+    ledger_.dispose()
+    names = {"甲": "0.5亿", "乙": "2亿", "丙": "1亿", "丁": "3亿", "戊": "9亿"}
+    assert [names[row["name"]] for row in lists["signed"]] == signed
+    assert [names[row["name"]] for row in lists["major"]] == major
+    assert [row["contract"] for row in lists["major"]] == [
+        Decimal(amount.removesuffix("亿")) * 10000 for amount in major
+    ]

@@ -51,8 +51,7 @@ def _conditions(p: Any, period: Period) -> dict[str, Any]:
             or_(p.c.completed_on.is_(None), p.c.completed_on >= s),
             or_(p.c.terminated_on.is_(None), p.c.terminated_on >= s),
         ),
-        "major": and_(signed, p.c.contract_fen >= MAJOR_FEN),  # 亿元以上
-    }
+    }  # 亿元以上: the signed list's own rows of 1亿 and more (``project_lists``)
 
 
 def project_lists(
@@ -110,6 +109,11 @@ def project_lists(
         lists[data.pop("list")].append(data)
     for rows in lists.values():  # a union keeps no order of its own
         rows.sort(key=lambda r: (r["contract_fen"] is None, -(r["contract_fen"] or 0), r["code"]))
+    # Every 亿元以上 project ranks above every smaller one of the signed list, largest contract
+    # first: the largest ``limit`` of them are the signed list's rows of 1亿 and more.
+    lists["major"] = [
+        dict(row) for row in lists["signed"] if (row["contract_fen"] or 0) >= MAJOR_FEN
+    ]
     _name_units(session, lists, credit)
     return lists
 
