@@ -492,3 +492,15 @@ def test_history_of_one_project(ledger: Path) -> None:
     latest = json.loads(zs("history", "--limit", "2", "--format", "json").stdout)
     assert [e["action"] for e in latest] == ["project.add", "project.stage"]
     assert "no project with code 'nope'" in fails("history", "--project", "nope").stderr
+
+
+def test_a_list_names_a_town_by_its_county_where_the_name_is_not_unique(ledger: Path) -> None:
+    """`project list` names credited units as the report's lists do: 乙县城关镇, not 城关镇."""
+    for county in ("甲县", "乙县"):
+        zs("unit", "add", "城关镇", "--kind", "town", "--parent", county)
+    zs("unit", "add", "东关街道", "--kind", "town", "--parent", "乙县")
+    zs("add-project", "--name", "镇上", "--unit", "乙县/城关镇", "--unit", "东关街道",
+       "--code", "T-1")  # fmt: skip
+    (row,) = [r for r in json.loads(zs("project", "list", "--format", "json").stdout)
+              if r["code"] == "T-1"]  # fmt: skip
+    assert row["units"] == "乙县城关镇、东关街道"

@@ -420,7 +420,9 @@ def list_projects(
         credited = select(ProjectUnit.project_id).where(col(ProjectUnit.unit_id).in_(ids))
         query = query.where(col(Project.id).in_(credited))
     found = list(session.exec(query))
-    names = unit_names(session, [project.id for project, _ in found])  # type: ignore[misc]
+    from zhaoshang_cli.report.names import credited_labels
+
+    names = credited_labels(session, [project.id for project, _ in found])  # type: ignore[misc]
     return [
         {
             "id": project.id,
@@ -438,21 +440,6 @@ def list_projects(
         for project, arrived_fen in found
         if project.id in names
     ]
-
-
-def unit_names(session: Session, project_ids: list[int]) -> dict[int, str]:
-    """Each project's credited units, "甲县、乙县", in unit order on every backend."""
-    query = (
-        select(ProjectUnit.project_id, Unit.name)
-        .join(Unit, col(Unit.id) == col(ProjectUnit.unit_id))
-        .order_by(col(ProjectUnit.project_id), col(Unit.id))
-    )
-    if len(project_ids) < 10_000:  # else one pass over all credit beats a long IN list
-        query = query.where(col(ProjectUnit.project_id).in_(project_ids))
-    names: dict[int, list[str]] = {}
-    for project_id, name in session.exec(query):
-        names.setdefault(project_id, []).append(name)
-    return {project_id: "、".join(units) for project_id, units in names.items()}
 
 
 def project_detail(session: Session, code: str, *, with_contacts: bool = False) -> dict:

@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from zhaoshang_cli.models import Arrival
 from zhaoshang_cli.report.breakdowns import entered_before, is_top, project_scope, share_within
-from zhaoshang_cli.report.names import unit_labels
+from zhaoshang_cli.report.names import credited_labels
 from zhaoshang_cli.report.periods import Period
 from zhaoshang_cli.report.sql import MAJOR_FEN, wan
 from zhaoshang_cli.report.state import credit_at, project_at, reached_by
@@ -120,22 +120,11 @@ def project_lists(
 
 def _name_units(session: Session, lists: dict[str, list[dict[str, Any]]], credit: Any) -> None:
     """Fill in each row's units, contract and money in 万; ids stay out of the rows."""
-    ids = {row["id"] for rows in lists.values() for row in rows}
-    labels = unit_labels(session)
-    credited: dict[int, list[str]] = {}
-    chosen = sorted(ids)
-    for start in range(0, len(chosen), 500):  # within every database's parameter limit
-        batch = chosen[start : start + 500]
-        query = (
-            select(credit.c.project_id, credit.c.unit_id)
-            .where(credit.c.project_id.in_(batch))
-            .order_by(credit.c.project_id, credit.c.unit_id)
-        )
-        for project_id, unit_id in session.connection().execute(query):
-            credited.setdefault(project_id, []).append(labels[unit_id])
+    ids = sorted({row["id"] for rows in lists.values() for row in rows})
+    credited = credited_labels(session, ids, credit)
     for rows in lists.values():
         for row in rows:
-            row["units"] = "、".join(credited.get(row.pop("id"), []))
+            row["units"] = credited.get(row.pop("id"), "")
             row["industrial"] = bool(row["industrial"])
             contract = row.pop("contract_fen")
             row["contract"] = wan(contract) if contract is not None else None

@@ -9,12 +9,11 @@ from sqlalchemy import ColumnElement, case, func, or_, select, true
 from sqlmodel import Session
 
 from zhaoshang_cli.models import Unit
-from zhaoshang_cli.report.names import unit_labels
+from zhaoshang_cli.report.names import credited_labels
 from zhaoshang_cli.report.periods import Period
 from zhaoshang_cli.report.sql import (
     ARRIVAL,
     PROJECT,
-    PROJECT_UNIT,
     count_if,
     entered_by,
     not_local,
@@ -189,17 +188,3 @@ def projects_where(
             }
         )
     return projects
-
-
-def credited_labels(session: Session, project_ids: list[int], credit: Any = None) -> dict[int, str]:
-    """Each project's credited units as a list names them ("甲县、甲县城关镇"), in unit order
-    (by ``credit``: the credit as it stood on a period's end)."""
-    pu = PROJECT_UNIT if credit is None else credit
-    query = select(pu.c.project_id, pu.c.unit_id).order_by(pu.c.project_id, pu.c.unit_id)
-    if len(project_ids) < 10_000:  # else one pass over all credit beats a long IN list
-        query = query.where(pu.c.project_id.in_(project_ids))
-    labels = unit_labels(session)
-    names: dict[int, list[str]] = {}
-    for project_id, unit_id in session.connection().execute(query):
-        names.setdefault(project_id, []).append(labels[unit_id])
-    return {project_id: "、".join(units) for project_id, units in names.items()}

@@ -26,7 +26,7 @@ from zhaoshang_cli.errors import NotFound
 from zhaoshang_cli.glossary import Terms
 from zhaoshang_cli.i18n import N_, _
 from zhaoshang_cli.models import Unit
-from zhaoshang_cli.report.projects import credited_labels
+from zhaoshang_cli.report.names import credited_labels
 from zhaoshang_cli.report.sql import ARRIVAL, PROJECT, PROJECT_UNIT, counted
 from zhaoshang_cli.units import subtree
 from zhaoshang_cli.watch.counts import EVENT, alive_on
