@@ -3,6 +3,8 @@ under 500 MB): the same rows, refusals, warnings and outcome as the sheet read w
 nothing, written chunk by chunk inside one transaction. Here every workbook counts as big
 (``STREAM_BYTES`` = 0) and a chunk is three rows, so a few rows span several chunks."""
 
+import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +12,7 @@ import openpyxl
 import pytest
 
 from conftest import snapshot, zs
-from sheets import as_json
+from sheets import as_json, write_csv
 from zhaoshang_cli.spreadsheets.columns import ARRIVALS
 from zhaoshang_cli.spreadsheets.reading import Book
 
@@ -130,3 +132,90 @@ def test_a_reversal_finds_its_arrival_chunks_above(
     assert listed == {1: (100, None), 2: (50, None), 3: (20, None), 4: (30, None), 5: (-100, 1)}
     total = sum(cny for cny, _ in listed.values())
     assert total == 100
+
+
+def test_a_gbk_csv_is_read_a_line_at_a_time_too(
+    projects: Path, tmp_path: Path, reading: str
+) -> None:
+    path = tmp_path / "到位.csv"
+    lines = [["2026年到位资金台账"], HEADER, *[[str(c) if c is not None else "" for c in row]
+             for row in ROWS], ["", "合计"]]  # fmt: skip
+    write_csv(path, lines, encoding="gbk")
+    table = Book(path).table(ARRIVALS, may_stream=True)
+    assert table is not None and (table.stream is not None) == (reading == "streamed")
+    result = zs("import", "arrivals", path)
+    assert "arrivals: added 7, skipped 0 already in the ledger." in result.stdout
+    assert "passed over: 1 blank row, 1 total row (合计/小计)" in result.stdout
+    assert sorted(a["cny_wan"] for a in as_json("arrival", "list")) == [8, 10, 20.5, 30, 40, 50,
+                                                                        100]  # fmt: skip
+
+
+def test_a_csv_neither_utf8_nor_gb18030_is_refused_either_way(
+    projects: Path, tmp_path: Path, reading: str
+) -> None:
+    path = tmp_path / "到位.csv"
+    path.write_bytes("项目编号,到位金额\nP-1,1\n".encode() + b"\x81\x20\xff\xfe\n")
+    before = snapshot(projects)
+    result = zs("import", "arrivals", path, code=1)
+    assert "到位.csv is neither UTF-8 nor GB18030 text (a bad byte at position 32)" in (
+        result.stderr
+    )
+    assert snapshot(projects) == before
+
+
+def test_a_value_merged_down_rows_stands_in_each(
+    projects: Path, tmp_path: Path, reading: str
+) -> None:
+    """币种 美元 merged over two rows: both arrivals are in US dollars, read either way (read-only
+    openpyxl does not give merged ranges; they are read from the sheet's XML)."""
+    zs("rate", "set", "USD", "7.10", "--month", "2026-02")
+    header = ["项目编号", "到位金额", "到位日期", "币种", "凭证号"]
+    rows = [["P-1", 10, "2026-02-01", "美元", "V-1"], ["P-1", 20, "2026-02-02", None, "V-2"],
+            ["P-2", 5, "2026-02-03", None, "V-3"]]  # fmt: skip
+    path = office_book(tmp_path / "到位.xlsx", rows, header)
+    workbook = openpyxl.load_workbook(path)
+    workbook.active.merge_cells("D4:D5")  # the title, the 单位 line, the header, then the rows
+    workbook.save(path)
+    zs("import", "arrivals", path)
+    rows = {a["ref"]: (a["currency"], a["cny_wan"]) for a in as_json("arrival", "list")}
+    assert rows == {"V-1": ("USD", 71), "V-2": ("USD", 142), "V-3": ("CNY", 5)}
+
+
+def test_every_row_is_read_whatever_size_the_file_claims(
+    projects: Path, tmp_path: Path, reading: str
+) -> None:
+    """A writer may leave the sheet's recorded size (its <dimension>) stale: the rows and
+    columns beyond it are read all the same."""
+    path = office_book(tmp_path / "到位.xlsx", ROWS)
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    members[sheet] = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:C3"', members[sheet])
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    result = zs("import", "arrivals", path)
+    assert "arrivals: added 7, skipped 0 already in the ledger." in result.stdout
+    assert sorted(filter(None, (a["ref"] for a in as_json("arrival", "list")))) == [
+        "V-1",
+        "V-3",
+        "V-4",
+        "V-5",
+        "V-6",
+        "V-7",
+    ]
+
+
+def test_rows_only_formatted_below_the_table_are_not_counted(
+    projects: Path, tmp_path: Path, reading: str
+) -> None:
+    path = office_book(tmp_path / "到位.xlsx", ROWS[:3])
+    workbook = openpyxl.load_workbook(path)
+    for row in range(20, 40):  # a clerk shaded rows for next month's entries
+        workbook.active.cell(row=row, column=2).fill = openpyxl.styles.PatternFill(
+            "solid", "FFFF00"
+        )
+    workbook.save(path)
+    result = zs("import", "arrivals", path)
+    assert "arrivals: added 3, skipped 0 already in the ledger." in result.stdout
+    assert "passed over: 1 total row (合计/小计), 1 line of notes" in result.stdout

@@ -110,10 +110,11 @@ def record_arrival(
         db, project, amount_minor, on=on, currency=currency, ref=ref, note=note, source=source
     )
     values = prepared.values
-    connection = connection_of(db)
-    arrival_id = connection.execute(
-        insert(ARRIVAL).values(values).returning(ARRIVAL.c.id)
-    ).scalar_one()
+    connection, statement = connection_of(db), insert(ARRIVAL).values(values)
+    if connection.dialect.name == "sqlite":  # RETURNING needs SQLite 3.35; Debian 11 has 3.34
+        arrival_id = connection.execute(statement).lastrowid
+    else:
+        arrival_id = connection.execute(statement.returning(ARRIVAL.c.id)).scalar_one()
     after = {key: value for key, value in values.items() if key != "entered_at"}
     audit.record(db, "arrival.record", "arrival", arrival_id, after=after, project_id=project.id)
     return Recorded(arrival_id, values, prepared.warnings)

@@ -4,6 +4,7 @@ Every problem is collected with its sheet, row (as the user sees it: the first r
 column, never raised at the first one, so a county fixes its file in one pass.
 """
 
+import codecs
 import csv
 import functools
 import io
@@ -28,10 +29,11 @@ from zhaoshang_cli.spreadsheets.columns import (
 )
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
-# Above this size an arrivals workbook is read a row at a time (``Book.lines``): calamine holds
-# a whole sheet in memory, half a gigabyte for a million rows. Some 450,000 rows of six columns.
+# Above this size an arrivals workbook (or CSV) is read a row at a time (``Book.lines``,
+# ``csv_lines``): calamine holds a whole sheet in memory, half a gigabyte for a million rows.
+# Some 450,000 rows of six columns in an xlsx, 300,000 in a CSV.
 STREAM_BYTES = 16_000_000
-STREAMED_SUFFIXES = (".xlsx", ".xlsm")
+STREAMED_SUFFIXES = (".xlsx", ".xlsm", ".csv")
 HEADER_SEARCH_ROWS = 20  # title, 填报单位 and 单位：万元 lines may stand above the headers
 TOTAL_ROW_MARKS = frozenset({"合计", "总计", "小计", "共计", "累计"})
 # Lines under (or within) an office's table that are no project: 注：…, 填报人：… 审核人：….
@@ -103,8 +105,8 @@ class Table:
     money_units: dict[str, str] = field(default_factory=dict)  # column key → 万元, 亿元, 元
     stream: Iterator[Row] | None = None  # rows still to read, when not kept (``stream_table``)
 
-    def pass_over(self, what: str) -> None:
-        self.passed[what] = self.passed.get(what, 0) + 1
+    def pass_over(self, what: str, count: int = 1) -> None:
+        self.passed[what] = self.passed.get(what, 0) + count
 
     def problem(self, row: Row | None, key: str | None, reason: str) -> None:
         column = None
@@ -201,6 +203,8 @@ class Book:
         """The sheet named as the kind (项目 or projects), else the first sheet. ``may_stream``:
         the caller takes ``table.stream``, and a workbook too big to hold (``STREAM_BYTES``)
         is read a row at a time."""
+        if self.is_csv and may_stream and self.streams:
+            return stream_table(csv_lines(self.path), kind, self.name, None, 0)
         if self.is_csv:
             return read_table(self.grid(None), kind, self.name, None)
         sheet = self.find_sheet(kind)
@@ -235,33 +239,60 @@ class Book:
                 )
             ) from None
         worksheet = workbook[sheet]
+        total = worksheet.max_row or 0  # as the file says: for the progress bar only
+        merged = merged_ranges(self.path, worksheet._worksheet_path)
+        # Read every row there is, not only the size the file claims (a writer may leave it
+        # stale); calamine, for a whole sheet, reads what is there too.
+        worksheet.reset_dimensions()
 
         def lines() -> Iterator[Sequence[Any]]:
             try:
-                yield from worksheet.iter_rows(values_only=True)
+                yield from fill_merged_lines(worksheet.iter_rows(values_only=True), merged)
             finally:
                 workbook.close()
 
-        return lines(), worksheet.max_row or 0
+        return lines(), total
 
 
 def read_csv(path: Path) -> list[list[str]]:
     """UTF-8 (with or without BOM), else GB18030: what Excel on a Chinese Windows saves."""
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = raw.decode("gb18030")
-        except UnicodeDecodeError as exc:
-            raise Invalid(
-                _(
-                    "{file} is neither UTF-8 nor GB18030 text (a bad byte at position "
-                    "{position}); save it again from Excel as CSV UTF-8 or as .xlsx."
-                ).format(file=path.name, position=exc.start)
-            ) from None
+    text = path.read_bytes().decode(csv_encoding(path))
     # newline="": a quoted cell keeps its line breaks (and a lone CR) for the checks to see.
     return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def csv_lines(path: Path) -> Iterator[list[str]]:
+    """``read_csv`` a line at a time, for a file too big to hold (``STREAM_BYTES``)."""
+    encoding = csv_encoding(path)
+
+    def lines() -> Iterator[list[str]]:
+        with path.open(encoding=encoding, newline="") as handle:
+            yield from csv.reader(handle)
+
+    return lines()
+
+
+def csv_encoding(path: Path) -> str:
+    """utf-8-sig, else gb18030, whichever decodes the whole file (read a megabyte at a time)."""
+    position = 0
+    for encoding in ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        offset = 0
+        try:
+            with path.open("rb") as handle:
+                while chunk := handle.read(1 << 20):
+                    decoder.decode(chunk)
+                    offset += len(chunk)
+                decoder.decode(b"", final=True)
+            return encoding
+        except UnicodeDecodeError as exc:
+            position = offset + exc.start
+    raise Invalid(
+        _(
+            "{file} is neither UTF-8 nor GB18030 text (a bad byte at position "
+            "{position}); save it again from Excel as CSV UTF-8 or as .xlsx."
+        ).format(file=path.name, position=position)
+    )
 
 
 def fill_merged(grid: list[list[Any]], merged: list[Any]) -> None:
@@ -278,6 +309,62 @@ def fill_merged(grid: list[list[Any]], merged: list[Any]) -> None:
             for index in range(left, min(right, len(cells) - 1) + 1):
                 if is_blank(cells[index]):
                     cells[index] = value
+
+
+MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)([0-9]+):([A-Z]+)([0-9]+)"')
+
+
+def merged_ranges(path: Path, member: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """A worksheet's merged ranges as ``fill_merged`` takes them ((top, left), (bottom, right),
+    from 0), read from its XML a megabyte at a time: read-only openpyxl does not give them."""
+    import zipfile
+
+    found, tail = [], b""
+    with zipfile.ZipFile(path) as archive, archive.open(member.lstrip("/")) as xml:
+        while chunk := xml.read(1 << 20):
+            text = tail + chunk
+            cut = text.rfind(b"<")  # a tag cut by the chunk's end is read with the next one
+            text, tail = (text[:cut], text[cut:]) if cut > 0 else (text, b"")
+            found.extend(MERGE_CELL.findall(text))
+        found.extend(MERGE_CELL.findall(tail))
+    return [
+        ((int(top) - 1, column_index(left)), (int(bottom) - 1, column_index(right)))
+        for left, top, right, bottom in found
+    ]
+
+
+def column_index(letters: bytes) -> int:
+    """A column's index from 0 (A → 0, AA → 26)."""
+    index = 0
+    for letter in letters:
+        index = index * 26 + letter - ord("A") + 1
+    return index - 1
+
+
+def fill_merged_lines(
+    lines: Iterator[Sequence[Any]], merged: list[tuple[tuple[int, int], tuple[int, int]]]
+) -> Iterator[Sequence[Any]]:
+    """``fill_merged`` for lines read one by one: a value merged down several rows stands in
+    each of them."""
+    starts: dict[int, list[tuple[int, int, int]]] = {}
+    for (top, left), (bottom, right) in merged:
+        if top != bottom:  # merged across one row: a title, a heading, a 注 line
+            starts.setdefault(top, []).append((left, bottom, right))
+    if not starts:
+        yield from lines
+        return
+    active: list[tuple[int, int, int, Any]] = []  # (bottom, left, right, value)
+    for index, line in enumerate(lines):
+        cells = list(line)
+        active = [merge for merge in active if merge[0] >= index]
+        for _bottom, left, right, value in active:
+            for column in range(left, min(right, len(cells) - 1) + 1):
+                if is_blank(cells[column]):
+                    cells[column] = value
+        for left, bottom, right in starts.get(index, ()):
+            if left < len(cells):
+                active.append((bottom, left, right, cells[left]))
+        yield cells
 
 
 def sheet_money_unit(lines: Sequence[Sequence[Any]]) -> str | None:
@@ -341,8 +428,15 @@ def stream_table(
 
     def body() -> Iterator[Row]:
         number = reader.header_index + 1
-        for cells in itertools.chain(head[number:], lines):
+        blank = 0  # blank lines are counted once a line follows them: a file read row by row
+        for cells in itertools.chain(head[number:], lines):  # ends in rows only formatted
             number += 1
+            if all(is_blank(cell) for cell in cells):
+                blank += 1
+                continue
+            if blank:
+                table.pass_over("blank", blank)
+                blank = 0
             row = reader.row(number, cells)
             if row is not None:
                 yield row
