@@ -4,6 +4,7 @@ nothing, written chunk by chunk inside one transaction. Here every workbook coun
 (``STREAM_BYTES`` = 0) and a chunk is three rows, so a few rows span several chunks."""
 
 import re
+import threading
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -219,3 +220,26 @@ def test_rows_only_formatted_below_the_table_are_not_counted(
     result = zs("import", "arrivals", path)
     assert "arrivals: added 3, skipped 0 already in the ledger." in result.stdout
     assert "passed over: 1 total row (合计/小计), 1 line of notes" in result.stdout
+
+
+@pytest.mark.sqlite_only  # SQLite's write lock, held by another connection
+def test_a_streamed_dry_run_needs_no_write_lock(
+    projects: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checked in a read snapshot: a dry run of a million rows keeps no clerk waiting."""
+    import zhaoshang_cli.spreadsheets.reading as reading_module
+    from test_concurrency import hold_the_write_lock
+
+    monkeypatch.setattr(reading_module, "STREAM_BYTES", 0)
+    monkeypatch.setattr("zhaoshang_cli.ledger.BUSY_TIMEOUT_MS", 400)
+    path = office_book(tmp_path / "到位.xlsx", ROWS)
+    let_go = threading.Event()
+    holder = hold_the_write_lock(projects, let_go)
+    try:
+        result = zs("import", "arrivals", path, "--dry-run")
+        refused = zs("import", "arrivals", path, code=1)
+    finally:
+        let_go.set()
+        holder.join()
+    assert "arrivals: would add 7, skipped 0 already in the ledger." in result.stdout
+    assert "The ledger is busy with another writer" in refused.stderr

@@ -76,12 +76,14 @@ def names_projects(table: Table) -> bool:
     return False
 
 
-def import_streamed(session: Session, table: Table, out: Outcome) -> None:
+def import_streamed(session: Session, table: Table, out: Outcome, *, write: bool = True) -> None:
     """A sheet too big to hold (``reading.stream_table``), in the write transaction from its
     first row: each chunk of rows is checked, then written at once, and let go; only the keys
     that find a row's twin further down stay. The first problem stops the writing (the checks
     go on, so all are reported) and the caller rolls everything back. Unlike ``apply_plan``
-    the write lock is held while the file is read: clerks wait for an import this size."""
+    the write lock is held while the file is read: clerks wait for an import this size.
+    ``write=False`` (a dry run, in a read snapshot): the same checks and outcome, nothing
+    written, no lock taken."""
     plan = ArrivalPlan(table, 0, replay(session))
     if not names_projects(table):
         return
@@ -94,8 +96,8 @@ def import_streamed(session: Session, table: Table, out: Outcome) -> None:
         if row.ok:
             run.plan_row(row, None)
         if len(plan.steps) >= CHUNK:
-            write_chunk(session, plan, ids, out, keep_originals, run)
-    write_chunk(session, plan, ids, out, keep_originals, run)
+            write_chunk(session, plan, ids, out, keep_originals, run, write)
+    write_chunk(session, plan, ids, out, keep_originals, run, write)
 
 
 def write_chunk(
@@ -105,8 +107,9 @@ def write_chunk(
     out: Outcome,
     keep_originals: bool,
     run: "ArrivalPlanner",
+    write: bool,
 ) -> None:
-    if not plan.table.problems:
+    if write and not plan.table.problems:
         write_steps(session, plan, plan.steps, ids)
     plan.tell(out)
     plan.steps.clear()

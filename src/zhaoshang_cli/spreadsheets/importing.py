@@ -108,11 +108,15 @@ def import_sheet(
     """One kind's sheet into the ledger: all rows or none; a dry run writes nothing."""
     if table.stream is not None and table.readable:
         outcome = Outcome(table.kind)
-        with ledger.write(operator) as session:
-            import_streamed(session, table, outcome)
-            result = ImportResult(table.file, [table], [outcome], notes=list(table.notes))
-            settle(session, result, dry_run)
-        return result
+        if dry_run:  # checked in a read snapshot: no lock, no id taken
+            with ledger.read() as session:
+                session.info["operator"] = operator or default_operator()
+                import_streamed(session, table, outcome, write=False)
+        else:
+            with ledger.write(operator) as session:
+                import_streamed(session, table, outcome)
+                settle(session, ImportResult(table.file, [table]), dry_run)
+        return ImportResult(table.file, [table], [outcome], notes=list(table.notes))
     if table.kind is not ARRIVALS or not table.readable:
         with ledger.write(operator) as session:
             result = import_kind(session, table, **options)
