@@ -240,6 +240,7 @@ class Book:
             ) from None
         worksheet = workbook[sheet]
         total = worksheet.max_row or 0  # as the file says: for the progress bar only
+        # The sheet's part in the zip, as openpyxl found it through the workbook's relations.
         merged = merged_ranges(self.path, worksheet._worksheet_path)
         # Read every row there is, not only the size the file claims (a writer may leave it
         # stale); calamine, for a whole sheet, reads what is there too.
