@@ -9,7 +9,14 @@ from sqlmodel import select
 
 from conftest import ON_POSTGRES, Location, engine_for, fails, snapshot, sql, zs
 from zhaoshang_cli import migrate, models
-from zhaoshang_cli.ledger import BUSY_TIMEOUT_MS, SCHEMA_HEAD, SCHEMA_REVISIONS, Ledger, shown
+from zhaoshang_cli.ledger import (
+    BUSY_TIMEOUT_MS,
+    CACHE_KIB,
+    SCHEMA_HEAD,
+    SCHEMA_REVISIONS,
+    Ledger,
+    shown,
+)
 from zhaoshang_cli.units import add_unit
 
 TABLES_AT_0001 = {
@@ -216,7 +223,7 @@ def test_init_upgrades_a_populated_ledger_and_keeps_a_checked_backup(ledger_path
 
 
 @pytest.mark.sqlite_only
-def test_engine_turns_on_wal_foreign_keys_and_busy_timeout(ledger: Path) -> None:
+def test_engine_turns_on_wal_foreign_keys_busy_timeout_and_its_page_cache(ledger: Path) -> None:
     opened = Ledger.open()
     try:
         with opened.read() as session:
@@ -224,6 +231,10 @@ def test_engine_turns_on_wal_foreign_keys_and_busy_timeout(ledger: Path) -> None
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
             assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == BUSY_TIMEOUT_MS
+            assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -CACHE_KIB  # KiB
+        with opened.transaction("clerk") as connection:  # zs arrive's Core transaction too
+            assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == -CACHE_KIB
+            assert connection.info["operator"] == "clerk"
     finally:
         opened.dispose()
 

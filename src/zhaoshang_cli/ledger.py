@@ -130,6 +130,12 @@ def sqlite_path(url: str) -> Path | None:
     return Path(database) if database and database != ":memory:" else None
 
 
+def operator_name(operator: str | None) -> str:
+    """Who a write is recorded as: the one given (``--operator``, ``ZS_OPERATOR``), checked
+    as text, else the login."""
+    return clean_text(operator, N_("operator")) or default_operator()
+
+
 def default_operator() -> str:
     try:
         return getpass.getuser()
@@ -422,7 +428,7 @@ class Ledger:
         from sqlmodel import Session
 
         with self.refusing_damage(), Session(self.engine, expire_on_commit=False) as session:
-            session.info["operator"] = clean_text(operator, N_("operator")) or default_operator()
+            session.info["operator"] = operator_name(operator)
             try:
                 yield session
                 session.commit()
@@ -435,7 +441,7 @@ class Ledger:
         """``write`` on a Core connection, for a command written in Core (`zs arrive`): the
         same lock, the same all-or-nothing, the operator in the connection's ``info``."""
         with self.refusing_damage(), self.engine.begin() as connection:
-            connection.info["operator"] = clean_text(operator, N_("operator")) or default_operator()
+            connection.info["operator"] = operator_name(operator)
             try:
                 yield connection
             finally:

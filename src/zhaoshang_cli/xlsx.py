@@ -43,6 +43,13 @@ class Style:
     wrap: bool = False
     color: str | None = None  # font colour, RGB
 
+    def __post_init__(self) -> None:
+        # A report looks its few styles up once per cell: hashed once, not ten fields each time.
+        object.__setattr__(self, "_hash", hash(tuple(self.__dict__.values())))
+
+    def __hash__(self) -> int:
+        return self._hash  # type: ignore[attr-defined,no-any-return]
+
 
 @dataclass
 class Sheet:
@@ -190,19 +197,12 @@ def _write_sheet(workbook: Any, sheet: Sheet, formats: dict[Style, Any]) -> None
     if sheet.title_rows:
         ws.repeat_rows(*_title_rows(sheet.title_rows))
 
-    # By identity first: the rows hold the few styles of a report over and over, and hashing a
-    # frozen dataclass for every cell adds up (the rows keep them alive, so no id is reused).
-    by_id: dict[int, Any] = {}
-
     def fmt(style: Style | None) -> Any:
         if style is None:
             return None
-        found = by_id.get(id(style))
-        if found is None:
-            if style not in formats:
-                formats[style] = workbook.add_format(format_properties(style))
-            found = by_id[id(style)] = formats[style]
-        return found
+        if style not in formats:
+            formats[style] = workbook.add_format(format_properties(style))
+        return formats[style]
 
     write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
     heights = sheet.heights

@@ -89,34 +89,12 @@ def import_streamed(session: Session, table: Table, out: Outcome, *, write: bool
         return
     assert table.stream is not None
     run = ArrivalPlanner(session, plan, None)
-    # Reversals name their originals by the file's 到位编号: only such a file keeps them.
-    keep_originals = "id" in table.headers
-    ids: dict[ArrivalKey, int] = {}
     for row in table.stream:
         if row.ok:
             run.plan_row(row, None)
         if len(plan.steps) >= CHUNK:
-            write_chunk(session, plan, ids, out, keep_originals, run, write)
-    write_chunk(session, plan, ids, out, keep_originals, run, write)
-
-
-def write_chunk(
-    session: Session,
-    plan: ArrivalPlan,
-    ids: dict[ArrivalKey, int],
-    out: Outcome,
-    keep_originals: bool,
-    run: "ArrivalPlanner",
-    write: bool,
-) -> None:
-    if write and not plan.table.problems:
-        write_steps(session, plan, plan.steps, ids)
-    plan.tell(out)
-    plan.steps.clear()
-    plan.said.clear()
-    if not keep_originals:
-        ids.clear()
-        run.planned.clear()
+            run.write_chunk(out, write)
+    run.write_chunk(out, write)
 
 
 def apply_plan(session: Session, plan: ArrivalPlan) -> None:
@@ -204,6 +182,7 @@ class ArrivalPlanner:
         self.in_file: dict[ArrivalKey, int] = {}  # key → row number
         self.by_file_id: dict[int, FileArrival] = {}  # the file's 到位编号 → its row
         self.planned: dict[ArrivalKey, Step] = {}  # arrivals this import adds
+        self.written: dict[ArrivalKey, int] = {}  # … and their ids, once written (streamed)
         self.reversed_keys: set[ArrivalKey] = set()
 
     def plan_row(self, row: Row, only: set[int] | None) -> None:
@@ -214,6 +193,20 @@ class ArrivalPlanner:
             self.reversal(row, project)
         else:
             self.arrival(row, project)
+
+    def write_chunk(self, out: Outcome, write: bool) -> None:
+        """A streamed import's rows checked so far: written (unless a problem was found, or
+        ``write`` is off), told, and let go. Reversals name their originals by the file's
+        到位编号: only a file with that column keeps the ids and steps of the rows above."""
+        plan = self.plan
+        if write and not self.table.problems:
+            write_steps(self.session, plan, plan.steps, self.written)
+        plan.tell(out)
+        plan.steps.clear()
+        plan.said.clear()
+        if "id" not in self.table.headers:
+            self.written.clear()
+            self.planned.clear()
 
     def say(self, row: Row, project: Project, kind: str, text: "str | Described") -> None:
         """A line of the outcome; an arrival's is worked out only if it is printed."""

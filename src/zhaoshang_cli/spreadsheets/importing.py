@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from zhaoshang_cli import audit
 from zhaoshang_cli.errors import Invalid
 from zhaoshang_cli.i18n import _
-from zhaoshang_cli.ledger import Ledger, default_operator
+from zhaoshang_cli.ledger import Ledger, operator_name
 from zhaoshang_cli.models import (
     Activity,
     Arrival,
@@ -110,7 +110,7 @@ def import_sheet(
         outcome = Outcome(table.kind)
         if dry_run:  # checked in a read snapshot: no lock, no id taken
             with ledger.read() as session:
-                session.info["operator"] = operator or default_operator()
+                session.info["operator"] = operator_name(operator)
                 import_streamed(session, table, outcome, write=False)
         else:
             with ledger.write(operator) as session:
@@ -126,7 +126,7 @@ def import_sheet(
     outcome = Outcome(table.kind)
     result.outcomes.append(outcome)
     with ledger.read() as session:
-        session.info["operator"] = operator or default_operator()
+        session.info["operator"] = operator_name(operator)
         plan = plan_arrivals(session, table)
     if result.problems or dry_run:
         plan.tell(outcome)

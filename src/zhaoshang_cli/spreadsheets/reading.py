@@ -312,13 +312,15 @@ def fill_merged(grid: list[list[Any]], merged: list[Any]) -> None:
                     cells[index] = value
 
 
-MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)([0-9]+):([A-Z]+)([0-9]+)"')
+MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
 
 
 def merged_ranges(path: Path, member: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
     """A worksheet's merged ranges as ``fill_merged`` takes them ((top, left), (bottom, right),
     from 0), read from its XML a megabyte at a time: read-only openpyxl does not give them."""
     import zipfile
+
+    from openpyxl.utils.cell import range_boundaries
 
     found, tail = [], b""
     with zipfile.ZipFile(path) as archive, archive.open(member.lstrip("/")) as xml:
@@ -328,18 +330,11 @@ def merged_ranges(path: Path, member: str) -> list[tuple[tuple[int, int], tuple[
             text, tail = (text[:cut], text[cut:]) if cut > 0 else (text, b"")
             found.extend(MERGE_CELL.findall(text))
         found.extend(MERGE_CELL.findall(tail))
-    return [
-        ((int(top) - 1, column_index(left)), (int(bottom) - 1, column_index(right)))
-        for left, top, right, bottom in found
-    ]
-
-
-def column_index(letters: bytes) -> int:
-    """A column's index from 0 (A → 0, AA → 26)."""
-    index = 0
-    for letter in letters:
-        index = index * 26 + letter - ord("A") + 1
-    return index - 1
+    ranges = []
+    for ref in found:
+        left, top, right, bottom = range_boundaries(ref.decode())  # from 1
+        ranges.append(((top - 1, left - 1), (bottom - 1, right - 1)))
+    return ranges
 
 
 def fill_merged_lines(
@@ -429,15 +424,8 @@ def stream_table(
 
     def body() -> Iterator[Row]:
         number = reader.header_index + 1
-        blank = 0  # blank lines are counted once a line follows them: a file read row by row
-        for cells in itertools.chain(head[number:], lines):  # ends in rows only formatted
+        for cells in itertools.chain(head[number:], lines):
             number += 1
-            if all(is_blank(cell) for cell in cells):
-                blank += 1
-                continue
-            if blank:
-                table.pass_over("blank", blank)
-                blank = 0
             row = reader.row(number, cells)
             if row is not None:
                 yield row
@@ -500,14 +488,20 @@ class RowReader:
         # Amounts and dates repeat down a sheet: each distinct cell is parsed once (a refusal
         # is not kept, so each of its rows is reported).
         self.memo: dict[tuple[str, type, Any], Any] = {}
+        # Blank lines are counted once a line follows them: a sheet read row by row may end
+        # in rows only formatted, which are no part of the table.
+        self.blank = 0
 
     def row(self, number: int, cells: Sequence[Any]) -> Row | None:
         """The line numbered ``number`` (as the user sees it) as a row; None when it is passed
         over (blank, a total, a footnote, a section heading)."""
         table, memo = self.table, self.memo
         if all(is_blank(cell) for cell in cells):
-            table.pass_over("blank")
+            self.blank += 1
             return None
+        if self.blank:
+            table.pass_over("blank", self.blank)
+            self.blank = 0
         if why := passed_over(cells):
             table.pass_over(why)
             return None
