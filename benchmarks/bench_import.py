@@ -19,10 +19,11 @@ from pathlib import Path
 
 def build_ledger(db: Path, projects: int) -> None:
     """A city of five counties and ``projects`` signed projects."""
-    from zhaoshang_cli.ledger import Ledger
-    from zhaoshang_cli.migrate import init_ledger
-    from zhaoshang_cli.projects import add_project
-    from zhaoshang_cli.units import add_unit
+    from zhaoshang_cli.projects.register import add_project
+    from zhaoshang_cli.units.tree import add_unit
+
+    from zhaoshang_cli.store.ledger import Ledger
+    from zhaoshang_cli.store.migrate import init_ledger
 
     init_ledger(str(db))
     ledger = Ledger.open(str(db))

@@ -143,7 +143,7 @@ def cached_ledger(cache: Path, projects: int, arrivals: int, rebuild: bool) -> P
     sys.path.insert(0, str(Path(__file__).parent))
     import bench_report
 
-    from zhaoshang_cli.ledger import SCHEMA_HEAD
+    from zhaoshang_cli.store.ledger import SCHEMA_HEAD
 
     code = hashlib.sha256(inspect.getsource(bench_report.build).encode()).hexdigest()[:10]
     path = cache / f"ledger-{projects}-{arrivals}-{SCHEMA_HEAD}-{code}.db"
@@ -178,9 +178,10 @@ def same_figures(report: dict, figures: list) -> list[str]:
 def listing_render_seconds(path: Path, runs: int) -> tuple[float, int]:
     """CPU seconds to lay out and print the table of `zs project list` (rows already read)."""
     os.environ["COLUMNS"] = "120"
+    from zhaoshang_cli.projects.register import list_projects
+
     from zhaoshang_cli.cli.common import Col, Listing, OutputFormat, reading, render
     from zhaoshang_cli.cli.projects import PROJECT_COLUMNS
-    from zhaoshang_cli.projects import list_projects
 
     with reading(str(path)) as session:
         rows = list_projects(session, unit=None, stage=None, year=None)

@@ -1,4 +1,4 @@
-"""Alembic environment for zs: runs on the connection zs hands it (see zhaoshang_cli.migrate)."""
+"""Alembic environment for zs: runs on the connection zs hands it (see zhaoshang_cli.store.migrate)."""
 
 from alembic import context
 

@@ -67,7 +67,7 @@ def postgres_database() -> Iterator[str]:
     """The URL of a database for this test process: in our own bundled server, or the
     database that ZS_TEST_DB names. Each test then works in a schema of its own."""
     if "://" in TEST_DB:
-        from zhaoshang_cli.ledger import database_url
+        from zhaoshang_cli.store.ledger import database_url
 
         yield database_url(TEST_DB)
         return
@@ -203,7 +203,7 @@ def engine_for(location: Location):  # type: ignore[no-untyped-def]
     from sqlalchemy import create_engine
     from sqlalchemy.pool import NullPool
 
-    from zhaoshang_cli.ledger import database_url
+    from zhaoshang_cli.store.ledger import database_url
 
     return create_engine(database_url(str(location)), poolclass=NullPool)
 

@@ -436,7 +436,7 @@ def test_arrive_loads_neither_pydantic_nor_the_orm(signed: Path) -> None:
         "    main()\n"
         "except SystemExit as exit:\n"
         "    assert not exit.code, exit.code\n"
-        "heavy = ('sqlmodel', 'pydantic', 'sqlalchemy.orm', 'zhaoshang_cli.models')\n"
+        "heavy = ('sqlmodel', 'pydantic', 'sqlalchemy.orm', 'zhaoshang_cli.store.models')\n"
         "print(sorted(m for m in sys.modules if m in heavy))\n"
     )
     result = subprocess.run(

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import fails, snapshot, sql, zs
-from zhaoshang_cli.backup import copy_problem, table_counts
-from zhaoshang_cli.ledger import SCHEMA_HEAD
+from zhaoshang_cli.store.backup import copy_problem, table_counts
+from zhaoshang_cli.store.ledger import SCHEMA_HEAD
 
 DAMAGED = "is damaged; run `zs check` and restore it from a backup."
 

@@ -16,7 +16,7 @@ from filelock import FileLock
 from conftest import built_once, fails, snapshot, zs
 from test_report import set_target
 from zhaoshang_cli.bulletin.weeks import Week, last_complete_week, parse_week, week_of
-from zhaoshang_cli.errors import Invalid
+from zhaoshang_cli.core.errors import Invalid
 
 
 def test_week_boundaries():
@@ -235,8 +235,8 @@ def test_failures_exit_nonzero_and_leave_no_file(city, tmp_path):
 
 
 def test_ledger_needing_migration_is_refused(ledger_path, tmp_path):
-    from zhaoshang_cli.ledger import Ledger
-    from zhaoshang_cli.migrate import upgrade
+    from zhaoshang_cli.store.ledger import Ledger
+    from zhaoshang_cli.store.migrate import upgrade
 
     upgrade(Ledger(str(ledger_path)), "0002")  # a ledger one revision behind
     out = tmp_path / "out"
@@ -352,7 +352,7 @@ def test_the_run_is_recorded_before_any_file_is_put_in_place(read_only, tmp_path
     """Past the up-front check (as if the ledger turned read-only mid-run): the record fails
     first, and the rendered pair is thrown away."""
     from zhaoshang_cli.bulletin.run import write_week
-    from zhaoshang_cli.ledger import Ledger
+    from zhaoshang_cli.store.ledger import Ledger
 
     out = tmp_path / "out"
     out.mkdir()

@@ -14,7 +14,7 @@ import typer.main
 
 from conftest import ON_POSTGRES, RUNNER, fails, snapshot, sql, zs
 from zhaoshang_cli.cli import app, needed
-from zhaoshang_cli.ledger import shown
+from zhaoshang_cli.store.ledger import shown
 
 pytestmark = pytest.mark.one_backend  # not about the database
 
@@ -93,7 +93,7 @@ def loaded_by(*command_lines: tuple[str, ...]) -> list[str]:
         "        pass\n"
         f"heavy = {HEAVY!r}\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy"
-        " or m == 'zhaoshang_cli.models'), file=sys.stderr)\n"
+        " or m == 'zhaoshang_cli.store.models'), file=sys.stderr)\n"
     )
     result = run_python("-c", code)
     assert result.returncode == 0, result.stderr

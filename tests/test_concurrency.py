@@ -13,12 +13,12 @@ import pytest
 
 from conftest import fails, snapshot, sql, zs
 from sheets import as_json, write_csv
-from zhaoshang_cli.ledger import Ledger
 from zhaoshang_cli.spreadsheets.arrival_import import apply_plan, plan_arrivals
 from zhaoshang_cli.spreadsheets.columns import ARRIVALS
 from zhaoshang_cli.spreadsheets.importers import Outcome
 from zhaoshang_cli.spreadsheets.reading import Book
-from zhaoshang_cli.units import add_unit
+from zhaoshang_cli.store.ledger import Ledger
+from zhaoshang_cli.units.tree import add_unit
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
 from bench_writers import run
@@ -223,7 +223,7 @@ def test_in_a_log_the_wait_is_not_announced(ledger: Path) -> None:
 def test_a_writer_that_waits_too_long_is_refused_in_one_sentence(
     ledger: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("zhaoshang_cli.ledger.BUSY_TIMEOUT_MS", 400)
+    monkeypatch.setattr("zhaoshang_cli.store.ledger.BUSY_TIMEOUT_MS", 400)
     before = snapshot(ledger)
     holder = hold_the_write_lock(ledger, 1.5)
     err = fails("unit", "add", "丙县", "--kind", "county", "--parent", "全市").stderr

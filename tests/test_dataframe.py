@@ -8,11 +8,11 @@ from decimal import Decimal
 import pytest
 
 from conftest import Location, zs
-from zhaoshang_cli.errors import MissingExtra
+from zhaoshang_cli.core.errors import MissingExtra
 
 pd = pytest.importorskip("pandas")
 
-from zhaoshang_cli.dataframe import (  # noqa: E402
+from zhaoshang_cli.report.dataframe import (  # noqa: E402
     arrivals_frame,
     projects_frame,
     report_frame,
@@ -106,10 +106,10 @@ def test_the_arrival_frame_is_the_arrival_list(city: Location) -> None:
 
 
 def test_to_dataframe_takes_what_the_library_returns(city: Location) -> None:
-    from zhaoshang_cli.dataframe import reading
-    from zhaoshang_cli.projects import list_projects
+    from zhaoshang_cli.core.periods import month_period
+    from zhaoshang_cli.projects.register import list_projects
     from zhaoshang_cli.report import build_report
-    from zhaoshang_cli.report.periods import month_period
+    from zhaoshang_cli.report.dataframe import reading
 
     with reading(str(city)) as session:
         report = build_report(session, month_period(2026, 4))
@@ -138,7 +138,7 @@ def test_pandas_is_not_imported_by_the_library_without_a_frame() -> None:
     import subprocess
 
     code = (
-        "import sys, zhaoshang_cli.dataframe, zhaoshang_cli.report, zhaoshang_cli.projects; "
+        "import sys, zhaoshang_cli.report.dataframe, zhaoshang_cli.report, zhaoshang_cli.projects.register; "
         "print('pandas' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -11,7 +11,16 @@ from rich.console import Console
 from rich.text import Text
 
 from conftest import zs
-from zhaoshang_cli.fit import ListingTable, Spec, make_table, pick, plan, show, table_width, wrap
+from zhaoshang_cli.output.fit import (
+    ListingTable,
+    Spec,
+    make_table,
+    pick,
+    plan,
+    show,
+    table_width,
+    wrap,
+)
 
 pytestmark = pytest.mark.one_backend  # not about the database
 

@@ -5,7 +5,7 @@ import gettext
 import pytest
 
 from conftest import zs
-from zhaoshang_cli.i18n import resolve_language
+from zhaoshang_cli.core.i18n import resolve_language
 
 pytestmark = pytest.mark.one_backend  # not about the database
 
@@ -29,7 +29,7 @@ def test_language_from_the_environment(environ: dict[str, str], expected: str) -
 
 def test_catalog_translates_every_message_and_holds_no_stale_ones() -> None:
     pytest.importorskip("babel")
-    from zhaoshang_cli.catalog import problems
+    from catalog import problems
 
     assert problems() == []
 
@@ -39,8 +39,7 @@ def test_compiled_catalog_matches_the_po() -> None:
     import io
 
     from babel.messages.mofile import write_mo
-
-    from zhaoshang_cli.catalog import MO_PATH, _read_catalog
+    from catalog import MO_PATH, _read_catalog
 
     def translations(compiled: bytes) -> dict[object, str]:
         """What gettext reads from a compiled catalog, without its header (whose
@@ -51,7 +50,7 @@ def test_compiled_catalog_matches_the_po() -> None:
     buffer = io.BytesIO()
     write_mo(buffer, _read_catalog())
     assert translations(MO_PATH.read_bytes()) == translations(buffer.getvalue()), (
-        "run python -m zhaoshang_cli.catalog compile"
+        "run python tools/catalog.py compile"
     )
 
 

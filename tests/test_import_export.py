@@ -577,7 +577,7 @@ def test_stages_are_walked_from_the_dates(ledger: Path, tmp_path: Path) -> None:
 
 
 def test_files_are_written_beside_the_target_then_renamed(tmp_path: Path) -> None:
-    from zhaoshang_cli.errors import CannotWrite
+    from zhaoshang_cli.core.errors import CannotWrite
     from zhaoshang_cli.spreadsheets.writing import write_atomically
 
     target = tmp_path / "全市台账.xlsx"

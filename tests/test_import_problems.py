@@ -276,8 +276,8 @@ def test_a_bad_cell_repeated_is_reported_on_every_row(ledger: Path, tmp_path: Pa
 def test_the_bulk_audit_text_is_the_trails_own() -> None:
     from datetime import date
 
-    from zhaoshang_cli import audit
-    from zhaoshang_cli.bulk import ARRIVAL_COLUMNS, audit_text
+    from zhaoshang_cli.arrivals.bulk import ARRIVAL_COLUMNS, audit_text
+    from zhaoshang_cli.store import audit
 
     for text in (None, "", 'a"b\\c', "银行回单", "x\ny\t\u2028\x01😀"):
         values = dict.fromkeys(ARRIVAL_COLUMNS[1:], text)

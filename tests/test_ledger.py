@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from conftest import ON_POSTGRES, Location, engine_for, fails, snapshot, sql, zs
-from zhaoshang_cli import migrate, models
-from zhaoshang_cli.ledger import (
+from zhaoshang_cli.store import migrate, models
+from zhaoshang_cli.store.ledger import (
     BUSY_TIMEOUT_MS,
     CACHE_KIB,
     SCHEMA_HEAD,
@@ -17,7 +17,7 @@ from zhaoshang_cli.ledger import (
     Ledger,
     shown,
 )
-from zhaoshang_cli.units import add_unit
+from zhaoshang_cli.units.tree import add_unit
 
 TABLES_AT_0001 = {
     "alembic_version",
@@ -282,7 +282,7 @@ def test_write_transactions_take_the_write_lock_at_once(ledger: Path) -> None:
 def test_a_locked_ledger_is_reported_in_one_sentence(
     ledger: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("zhaoshang_cli.ledger.BUSY_TIMEOUT_MS", 50)
+    monkeypatch.setattr("zhaoshang_cli.store.ledger.BUSY_TIMEOUT_MS", 50)
     before = snapshot(ledger)
     other = sqlite3.connect(ledger, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")

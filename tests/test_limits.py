@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from conftest import fails, snapshot, sql, zs
-from zhaoshang_cli.errors import Invalid
-from zhaoshang_cli.money import parse_amount
-from zhaoshang_cli.text import clean_text
+from zhaoshang_cli.core.errors import Invalid
+from zhaoshang_cli.core.money import parse_amount
+from zhaoshang_cli.core.text import clean_text
 
 pytestmark = pytest.mark.one_backend  # not about the database
 

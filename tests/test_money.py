@@ -2,8 +2,8 @@
 
 import pytest
 
-from zhaoshang_cli.errors import Invalid
-from zhaoshang_cli.money import convert, format_amount, parse_amount, parse_rate
+from zhaoshang_cli.core.errors import Invalid
+from zhaoshang_cli.core.money import convert, format_amount, parse_amount, parse_rate
 
 pytestmark = pytest.mark.one_backend  # not about the database
 

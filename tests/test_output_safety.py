@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ON_POSTGRES, sql, zs
-from zhaoshang_cli.safety import csv_safe
+from zhaoshang_cli.core.safety import csv_safe
 
 pytestmark = pytest.mark.one_backend  # not about the database
 
@@ -68,7 +68,7 @@ def test_the_stored_text_comes_back_whole_but_guarded(legacy: Path) -> None:
 
 def test_csv_quotes_a_lone_carriage_return() -> None:
     out = io.StringIO()
-    from zhaoshang_cli.safety import CsvWriter
+    from zhaoshang_cli.core.safety import CsvWriter
 
     CsvWriter(out).writerow(["a\rb", "c\nd", "e", 1])
     assert out.getvalue() == '"a\rb","c\nd",e,1\n'

@@ -8,7 +8,7 @@ import platformdirs
 import pytest
 
 from conftest import zs
-from zhaoshang_cli.ledger import default_db_path
+from zhaoshang_cli.store.ledger import default_db_path
 
 
 @pytest.fixture

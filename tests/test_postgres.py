@@ -29,7 +29,7 @@ def test_other_databases_are_refused_in_one_line() -> None:
 
 
 def test_postgresql_urls_use_the_psycopg_driver() -> None:
-    from zhaoshang_cli.ledger import database_url, shown
+    from zhaoshang_cli.store.ledger import database_url, shown
 
     for scheme in ("postgres", "postgresql", "postgresql+psycopg"):
         url = database_url(f"{scheme}://clerk:s3cret@db.example:5433/zs")
@@ -49,7 +49,7 @@ def other_session(location: str) -> Iterator:  # type: ignore[type-arg]
     """Another client of the same database, as on another machine."""
     from sqlalchemy import create_engine
 
-    from zhaoshang_cli.ledger import database_url
+    from zhaoshang_cli.store.ledger import database_url
 
     engine = create_engine(database_url(location))
     try:
@@ -101,9 +101,9 @@ def test_a_database_of_something_else_is_not_a_ledger(ledger_path: str) -> None:
 def test_a_writer_waits_for_another_and_gives_up_in_one_sentence(
     ledger: str, monkeypatch: pytest.MonkeyPatch, new_location
 ) -> None:
-    from zhaoshang_cli.postgres import WRITE_LOCK, lock_keys
+    from zhaoshang_cli.store.postgres import WRITE_LOCK, lock_keys
 
-    monkeypatch.setattr("zhaoshang_cli.postgres.LOCK_WAIT_SECONDS", 1)
+    monkeypatch.setattr("zhaoshang_cli.store.postgres.LOCK_WAIT_SECONDS", 1)
     before = snapshot(ledger)
     with other_session(ledger) as other:
         other.exec_driver_sql(f"SELECT pg_advisory_xact_lock({lock_keys(WRITE_LOCK)})")
@@ -118,7 +118,7 @@ def test_a_writer_waits_for_another_and_gives_up_in_one_sentence(
 
 @postgres_only
 def test_one_bulletin_run_per_shared_ledger(ledger: str, tmp_path: Path) -> None:
-    from zhaoshang_cli.postgres import BULLETIN_LOCK, lock_keys
+    from zhaoshang_cli.store.postgres import BULLETIN_LOCK, lock_keys
 
     out = tmp_path / "on-another-machine"
     out.mkdir()

@@ -11,10 +11,10 @@ import openpyxl
 import pytest
 
 from conftest import built_once, fails, snapshot, sql, zs
-from zhaoshang_cli.ledger import Ledger
 from zhaoshang_cli.report.compute import Row, finish_row, rank_rows
-from zhaoshang_cli.targets import add_target
-from zhaoshang_cli.units import find_unit
+from zhaoshang_cli.store.ledger import Ledger
+from zhaoshang_cli.targets.setting import add_target
+from zhaoshang_cli.units.tree import find_unit
 
 WAN_FEN = 1_000_000
 
@@ -400,8 +400,8 @@ def test_the_lists_largest_first_and_the_major_list_is_the_signed_lists_own(
     ledger: Path, limit: int, signed: list[str], major: list[str]
 ) -> None:
     """亿元以上 is not queried apart: its rows are the signed list's rows of 1亿 and more."""
+    from zhaoshang_cli.core.periods import Period
     from zhaoshang_cli.report.lists import project_lists
-    from zhaoshang_cli.report.periods import Period
 
     for name, amount, day in [("甲", "0.5亿", "2026-02-01"), ("乙", "2亿", "2026-03-01"),
                               ("丙", "1亿", "2026-04-01"), ("丁", "3亿", "2026-01-09"),

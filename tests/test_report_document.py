@@ -14,10 +14,10 @@ from docx import Document
 
 from conftest import fails, snapshot, zs
 from test_report import city, report_json  # noqa: F401  (the fixture with figures by hand)
-from zhaoshang_cli.ledger import Ledger
+from zhaoshang_cli.core.periods import month_period
 from zhaoshang_cli.report import build_report
-from zhaoshang_cli.report.periods import month_period
 from zhaoshang_cli.report.prose import prose
+from zhaoshang_cli.store.ledger import Ledger
 
 pytestmark = pytest.mark.one_backend  # rendering; the figures are test_report's, run on both
 

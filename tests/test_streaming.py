@@ -231,7 +231,7 @@ def test_a_streamed_dry_run_needs_no_write_lock(
     from test_concurrency import hold_the_write_lock
 
     monkeypatch.setattr(reading_module, "STREAM_BYTES", 0)
-    monkeypatch.setattr("zhaoshang_cli.ledger.BUSY_TIMEOUT_MS", 400)
+    monkeypatch.setattr("zhaoshang_cli.store.ledger.BUSY_TIMEOUT_MS", 400)
     path = office_book(tmp_path / "到位.xlsx", ROWS)
     let_go = threading.Event()
     holder = hold_the_write_lock(projects, let_go)

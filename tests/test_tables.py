@@ -5,8 +5,8 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy.dialects import postgresql, sqlite
 
-from zhaoshang_cli import tables
-from zhaoshang_cli.models import SQLModel
+from zhaoshang_cli.store import tables
+from zhaoshang_cli.store.models import SQLModel
 
 pytestmark = pytest.mark.one_backend  # compiles for both dialects itself
 

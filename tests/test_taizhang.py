@@ -362,7 +362,7 @@ def test_template_never_overwrites_a_file(ledger: Path, tmp_path: Path) -> None:
 def test_the_progress_bar_is_drawn_only_on_a_terminal(ledger: Path, tmp_path: Path) -> None:
     from rich.console import Console
 
-    from zhaoshang_cli.progress import rows
+    from zhaoshang_cli.output.progress import rows
 
     screen = io.StringIO()
     console = Console(file=screen, force_terminal=True, width=80)

@@ -7,8 +7,8 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from zhaoshang_cli.errors import Invalid
-from zhaoshang_cli.xlsx import Sheet, Style, footer_text, save_sheets, wrap_text
+from zhaoshang_cli.core.errors import Invalid
+from zhaoshang_cli.output.xlsx import Sheet, Style, footer_text, save_sheets, wrap_text
 
 pytestmark = pytest.mark.one_backend  # not about the database
 

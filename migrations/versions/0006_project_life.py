@@ -9,7 +9,7 @@ Revises: 0005
 import sqlalchemy as sa
 from alembic import op
 
-from zhaoshang_cli.text import duplicate_key
+from zhaoshang_cli.core.text import duplicate_key
 
 revision = "0006"
 down_revision = "0005"

@@ -9,8 +9,9 @@ from typing import Any
 
 from zhaoshang_cli.bulletin.chase import chase_markdown, chase_sheet
 from zhaoshang_cli.bulletin.compute import EVENTS, Bulletin
-from zhaoshang_cli.glossary import STAGE
-from zhaoshang_cli.i18n import CHINESE, N_, _, in_language
+from zhaoshang_cli.core.glossary import STAGE
+from zhaoshang_cli.core.i18n import CHINESE, N_, _, in_language
+from zhaoshang_cli.output.xlsx import Sheet, Style
 from zhaoshang_cli.report.compute import Row
 from zhaoshang_cli.report.text import (
     amount,
@@ -22,7 +23,6 @@ from zhaoshang_cli.report.text import (
     subtotal_label,
     total_label,
 )
-from zhaoshang_cli.xlsx import Sheet, Style
 
 # Headers and titles follow the user's language; the headline and the 通报 text are Chinese.
 EFFORT_HEADERS = [
@@ -209,8 +209,8 @@ def markdown(bulletin: Bulletin) -> str:
 
 def workbook(bulletin: Bulletin) -> Callable[[Path], None]:
     """What writes the bulletin's workbook to a path (once)."""
+    from zhaoshang_cli.output.xlsx import workbook_writer
     from zhaoshang_cli.report.excel import completion_sheet, list_sheet
-    from zhaoshang_cli.xlsx import workbook_writer
 
     issuer, week = bulletin.issuer, title(bulletin)
     main = completion_sheet(

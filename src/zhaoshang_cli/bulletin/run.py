@@ -23,14 +23,15 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from zhaoshang_cli import audit, dates
 from zhaoshang_cli.bulletin.weeks import Week, check_complete, last_complete_week, parse_week
-from zhaoshang_cli.errors import CannotWrite, Invalid
-from zhaoshang_cli.i18n import N_, _, os_reason
-from zhaoshang_cli.ledger import Ledger
-from zhaoshang_cli.models import BulletinRun
-from zhaoshang_cli.text import clean_text
-from zhaoshang_cli.xlsx import check_writable_folder
+from zhaoshang_cli.core import dates
+from zhaoshang_cli.core.errors import CannotWrite, Invalid
+from zhaoshang_cli.core.i18n import N_, _, os_reason
+from zhaoshang_cli.core.text import clean_text
+from zhaoshang_cli.output.xlsx import check_writable_folder
+from zhaoshang_cli.store import audit
+from zhaoshang_cli.store.ledger import Ledger
+from zhaoshang_cli.store.models import BulletinRun
 
 LOCK_NAME = ".zs-bulletin.lock"
 MAX_WAIT = 3600
@@ -84,7 +85,7 @@ def exclusive_in_ledger(ledger: Ledger, wait_seconds: float) -> Iterator[None]:
     if ledger.backend != "postgresql":
         yield
         return
-    from zhaoshang_cli.postgres import BULLETIN_LOCK, lock_keys
+    from zhaoshang_cli.store.postgres import BULLETIN_LOCK, lock_keys
 
     deadline = time.monotonic() + wait_seconds
     options = {"zs_begin": "DEFERRED", "isolation_level": "AUTOCOMMIT"}

@@ -4,9 +4,9 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from zhaoshang_cli import dates
-from zhaoshang_cli.errors import Invalid
-from zhaoshang_cli.i18n import _
+from zhaoshang_cli.core import dates
+from zhaoshang_cli.core.errors import Invalid
+from zhaoshang_cli.core.i18n import _
 
 _WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
 

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from zhaoshang_cli.i18n import _, activate, os_reason
+from zhaoshang_cli.core.i18n import _, activate, os_reason
 
 activate()  # before typer is imported: its module-level strings follow the language
 
@@ -18,7 +18,7 @@ from typer.core import TyperGroup  # noqa: E402
 from zhaoshang_cli.cli.coercion import defer_coercion  # noqa: E402
 from zhaoshang_cli.cli.common import SIGPIPE_EXIT, reader_went_away  # noqa: E402
 from zhaoshang_cli.cli.localize import localize_tree, localize_usage_error  # noqa: E402
-from zhaoshang_cli.errors import ZsError  # noqa: E402
+from zhaoshang_cli.core.errors import ZsError  # noqa: E402
 
 DEBUG_ENV = "ZS_DEBUG"
 
@@ -67,7 +67,7 @@ class ZsGroup(TyperGroup):
         except database_errors() as exc:
             if debugging():
                 raise
-            from zhaoshang_cli.ledger import is_damage
+            from zhaoshang_cli.store.ledger import is_damage
 
             if is_damage(exc):
                 typer.echo(

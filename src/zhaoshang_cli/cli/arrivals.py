@@ -4,7 +4,6 @@ from typing import Annotated
 
 import typer
 
-from zhaoshang_cli import dates
 from zhaoshang_cli.cli.common import (
     Col,
     DbOption,
@@ -17,9 +16,10 @@ from zhaoshang_cli.cli.common import (
     warn,
     writing,
 )
-from zhaoshang_cli.glossary import SOURCE
-from zhaoshang_cli.i18n import N_, _
-from zhaoshang_cli.money import format_amount, parse_amount
+from zhaoshang_cli.core import dates
+from zhaoshang_cli.core.glossary import SOURCE
+from zhaoshang_cli.core.i18n import N_, _
+from zhaoshang_cli.core.money import format_amount, parse_amount
 
 arrival_app = typer.Typer(help="Capital arrivals (资金到位): list and reverse.")
 
@@ -63,7 +63,7 @@ def arrive(
     operator: OperatorOption = None,
 ) -> None:
     """Record money that actually arrived for a project."""
-    from zhaoshang_cli.recording import check_currency, record_arrival
+    from zhaoshang_cli.arrivals.recording import check_currency, record_arrival
 
     minor = parse_amount(amount, currency=check_currency(currency))
     on = dates.parse_date(date) if date is not None else dates.today()
@@ -104,7 +104,7 @@ def arrival_list(
     db: DbOption = None,
 ) -> Listing:
     """Arrivals, reversals included and linked to what they reverse."""
-    from zhaoshang_cli.arrivals import list_arrivals
+    from zhaoshang_cli.arrivals.entries import list_arrivals
 
     start = dates.parse_date(date_from, what=N_("--from date")) if date_from is not None else None
     end = dates.parse_date(date_to, what=N_("--to date")) if date_to is not None else None
@@ -129,7 +129,7 @@ def arrival_reverse(
     operator: OperatorOption = None,
 ) -> None:
     """Cancel an arrival with a linked reversing entry; the original stays in the ledger."""
-    from zhaoshang_cli.arrivals import reverse_arrival
+    from zhaoshang_cli.arrivals.entries import reverse_arrival
 
     with writing(db, operator) as session:
         reversal = reverse_arrival(session, arrival_id, reason)

@@ -5,7 +5,6 @@ from typing import Annotated
 
 import typer
 
-from zhaoshang_cli import dates
 from zhaoshang_cli.cli.common import (
     Col,
     DbOption,
@@ -16,7 +15,8 @@ from zhaoshang_cli.cli.common import (
     say,
     writing,
 )
-from zhaoshang_cli.i18n import N_, _
+from zhaoshang_cli.core import dates
+from zhaoshang_cli.core.i18n import N_, _
 
 activity_app = typer.Typer(help="Effort records (招商工作量): trip days and companies visited.")
 
@@ -80,7 +80,7 @@ def activity_add(
     operator: OperatorOption = None,
 ) -> None:
     """Record a trip or visits for the weekly effort table."""
-    from zhaoshang_cli.activities import add_activity
+    from zhaoshang_cli.units.activities import add_activity
 
     on = dates.parse_date(date)
     with writing(db, operator) as session:
@@ -100,8 +100,8 @@ def activity_list(
     db: DbOption = None,
 ) -> Listing:
     """Effort records."""
-    from zhaoshang_cli.activities import list_activities
     from zhaoshang_cli.bulletin.weeks import parse_week
+    from zhaoshang_cli.units.activities import list_activities
 
     chosen = parse_week(week) if week is not None else None
     with reading(db) as session:

@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from zhaoshang_cli.dates import local
-from zhaoshang_cli.errors import Invalid
-from zhaoshang_cli.glossary import Terms
-from zhaoshang_cli.i18n import N_, _
-from zhaoshang_cli.money import format_amount, to_unit
+from zhaoshang_cli.core.dates import local
+from zhaoshang_cli.core.errors import Invalid
+from zhaoshang_cli.core.glossary import Terms
+from zhaoshang_cli.core.i18n import N_, _
+from zhaoshang_cli.core.money import format_amount, to_unit
 
 if TYPE_CHECKING:
-    from zhaoshang_cli.ledger import Ledger
+    from zhaoshang_cli.store.ledger import Ledger
 
 DbOption = Annotated[
     str | None,
@@ -38,7 +38,7 @@ DbOption = Annotated[
 
 def _checked_operator(value: str | None) -> str | None:
     """Checked as it is parsed, so no command can write (even a backup) under a bad name."""
-    from zhaoshang_cli.text import clean_text
+    from zhaoshang_cli.core.text import clean_text
 
     return clean_text(value, N_("operator"))
 
@@ -120,7 +120,7 @@ def waiting_notice() -> None:
 @contextmanager
 def opened(db: str | None) -> Iterator["Ledger"]:
     """The ledger for a command that manages its own transactions (imports)."""
-    from zhaoshang_cli.ledger import Ledger
+    from zhaoshang_cli.store.ledger import Ledger
 
     ledger = Ledger.open(db, on_wait=waiting_notice)
     try:
@@ -146,7 +146,7 @@ def recording(db: str | None, operator: str | None) -> Iterator[Any]:
 @contextmanager
 def reading(db: str | None) -> Iterator[Any]:
     """One read snapshot; needs no write access to the ledger or its folder."""
-    from zhaoshang_cli.ledger import Ledger
+    from zhaoshang_cli.store.ledger import Ledger
 
     ledger = Ledger.open(db, read_only=True)
     try:
@@ -271,7 +271,7 @@ def console(wide: bool = False):  # type: ignore[no-untyped-def]
     styles are given as Text objects, never as [bold] inside strings."""
     from rich.console import Console
 
-    from zhaoshang_cli.fit import terminal_width
+    from zhaoshang_cli.output.fit import terminal_width
 
     class ZsConsole(Console):
         def on_broken_pipe(self) -> None:  # Rich would exit 1; a pipe's end is 141
@@ -284,7 +284,7 @@ def console(wide: bool = False):  # type: ignore[no-untyped-def]
 
 def fit_width(wide: bool = False) -> int | None:
     """The width tables fit into: None keeps every column (--wide, a pipe, a file)."""
-    from zhaoshang_cli.fit import terminal_width
+    from zhaoshang_cli.output.fit import terminal_width
 
     return None if wide else terminal_width()
 
@@ -297,7 +297,7 @@ def machine_rows(listing: Listing) -> list[dict[str, Any]]:
 
 
 def csv_text(header: list[str], rows: list[list[Any]]) -> str:
-    from zhaoshang_cli.safety import CsvWriter, csv_safe
+    from zhaoshang_cli.core.safety import CsvWriter, csv_safe
 
     buffer = io.StringIO()
     writer = CsvWriter(buffer)
@@ -315,7 +315,7 @@ def emit(text: str, out: Output) -> None:
     if out.file is None:
         typer.echo(("\ufeff" if csv_file and out.bom else "") + text, nl=False)
         return
-    from zhaoshang_cli.xlsx import write_atomically
+    from zhaoshang_cli.output.xlsx import write_atomically
 
     encoding = "utf-8-sig" if csv_file else "utf-8"
     write_atomically(out.file, lambda path: path.write_text(text, encoding=encoding))
@@ -330,7 +330,7 @@ def render(listing: Listing, output_format: OutputFormat, out: Output | None = N
         rows = [[machine_value(c, row.get(c.key)) for c in listing.columns] for row in listing.rows]
         emit(csv_text([c.out_key for c in listing.columns], rows), out)
     else:
-        from zhaoshang_cli.fit import ListingTable, Spec, plan, show
+        from zhaoshang_cli.output.fit import ListingTable, Spec, plan, show
 
         specs = [
             Spec(

@@ -14,8 +14,8 @@ from zhaoshang_cli.cli.common import (
     say,
     writing,
 )
-from zhaoshang_cli.i18n import N_, _
-from zhaoshang_cli.settings import KEYS, list_settings, set_setting, unset_setting
+from zhaoshang_cli.core.i18n import N_, _
+from zhaoshang_cli.settings.config import KEYS, list_settings, set_setting, unset_setting
 
 config_app = typer.Typer(
     help="Ledger settings: the issuing office (发文单位) and document numbers (文号), "

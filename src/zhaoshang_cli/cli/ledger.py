@@ -25,17 +25,17 @@ from zhaoshang_cli.cli.common import (
     say,
     writing,
 )
-from zhaoshang_cli.errors import Invalid, LedgerError
-from zhaoshang_cli.i18n import N_, _, ngettext
-from zhaoshang_cli.money import parse_rate
+from zhaoshang_cli.core.errors import Invalid, LedgerError
+from zhaoshang_cli.core.i18n import N_, _, ngettext
+from zhaoshang_cli.core.money import parse_rate
 
 rate_app = typer.Typer(help="Exchange rates (CNY per unit of currency), one per month.")
 
 
 def init(db: DbOption = None, operator: OperatorOption = None) -> None:
     """Create the ledger, or upgrade an existing one (after a backup), and say where it is."""
-    from zhaoshang_cli.ledger import resolve_location
-    from zhaoshang_cli.migrate import init_ledger, pg_dump_command
+    from zhaoshang_cli.store.ledger import resolve_location
+    from zhaoshang_cli.store.migrate import init_ledger, pg_dump_command
 
     result = init_ledger(resolve_location(db), operator)
     if result.before is None:
@@ -89,9 +89,9 @@ def info(db: DbOption = None) -> None:
     holds, and when it was last backed up."""
     from sqlalchemy import func, select, table
 
-    from zhaoshang_cli.backup import last_backup
-    from zhaoshang_cli.ledger import Ledger, resolve_location, shown, sqlite_version
-    from zhaoshang_cli.migrate import pg_dump_command
+    from zhaoshang_cli.store.backup import last_backup
+    from zhaoshang_cli.store.ledger import Ledger, resolve_location, shown, sqlite_version
+    from zhaoshang_cli.store.migrate import pg_dump_command
 
     location = resolve_location(db)
     say(_("ledger:   {location}").format(location=shown(location)))
@@ -136,8 +136,8 @@ def backup(
     operator: OperatorOption = None,
 ) -> None:
     """Write a checked copy of the ledger (safe while others write); never overwrites a file."""
-    from zhaoshang_cli.backup import backup_ledger
-    from zhaoshang_cli.ledger import Ledger
+    from zhaoshang_cli.store.backup import backup_ledger
+    from zhaoshang_cli.store.ledger import Ledger
 
     ledger = Ledger.open(db)
     try:
@@ -155,8 +155,8 @@ def backup(
 def check(db: DbOption = None) -> None:
     """Check the file (SQLite integrity, references) and the ledger's rules: shares, reversals,
     stage history, audit trail. Each problem is one line; exits 1 if there is any."""
-    from zhaoshang_cli.integrity import check_ledger
-    from zhaoshang_cli.ledger import Ledger, resolve_location
+    from zhaoshang_cli.store.integrity import check_ledger
+    from zhaoshang_cli.store.ledger import Ledger, resolve_location
 
     ledger = Ledger(resolve_location(db))
     try:
@@ -191,8 +191,8 @@ def history(
 ) -> None:
     """The audit trail as a log: when (local time), who, what, and what changed (old → new).
     Contacts show as «private». JSON gives before/after as objects, money in 万元."""
-    from zhaoshang_cli import audit, trail
-    from zhaoshang_cli.projects import find_project
+    from zhaoshang_cli.projects.register import find_project
+    from zhaoshang_cli.store import audit, trail
 
     if limit is not None and limit < 1:
         raise Invalid(
@@ -236,7 +236,7 @@ def rate_set(
     operator: OperatorOption = None,
 ) -> None:
     """Set the exchange rate used for arrivals in a month."""
-    from zhaoshang_cli.arrivals import set_rate
+    from zhaoshang_cli.arrivals.entries import set_rate
 
     rate_micro = parse_rate(rate)
     with writing(db, operator) as session:
@@ -251,7 +251,7 @@ def rate_set(
 @list_command
 def rate_list(db: DbOption = None) -> Listing:
     """The exchange rates kept in the ledger."""
-    from zhaoshang_cli.arrivals import list_rates
+    from zhaoshang_cli.arrivals.entries import list_rates
 
     with reading(db) as session:
         rows = list_rates(session)

@@ -12,7 +12,7 @@ from typing import Any
 from typer import _click as click
 from typer._click.exceptions import UsageError
 
-from zhaoshang_cli.i18n import N_, _
+from zhaoshang_cli.core.i18n import N_, _
 
 HELP_OPTION_TEXT = N_("Show this message and exit.")
 USAGE_PREFIX = N_("Usage: ")

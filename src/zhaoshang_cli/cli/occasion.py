@@ -20,8 +20,8 @@ from zhaoshang_cli.cli.common import (
     render,
 )
 from zhaoshang_cli.cli.watching import XlsxOption, check_xlsx, show, wrote
-from zhaoshang_cli.errors import Invalid
-from zhaoshang_cli.i18n import N_, _
+from zhaoshang_cli.core.errors import Invalid
+from zhaoshang_cli.core.i18n import N_, _
 
 LIST_HELP = (
     "Show one list alone: unfulfilled (未履约: not started, no money), not_started (未开工: "
@@ -59,11 +59,11 @@ def occasion(
 ) -> None:
     """Projects signed at occasions per unit against the quota (各县区确保签约1个), the cohort's
     履约率, 开工率, 资金到位率 and 建成投产率, and its projects 未履约, 未开工 and 未投产."""
-    from zhaoshang_cli import dates
+    from zhaoshang_cli.core import dates
     from zhaoshang_cli.report.compute import root_unit
-    from zhaoshang_cli.settings import get_settings, issuer
+    from zhaoshang_cli.settings.config import get_settings, issuer
+    from zhaoshang_cli.settings.thresholds import parse_count, thresholds
     from zhaoshang_cli.watch.occasions import LISTS, occasion_cohort
-    from zhaoshang_cli.watch.thresholds import parse_count, thresholds
 
     if only is not None and only not in LISTS:
         raise Invalid(
@@ -125,7 +125,7 @@ LIST_TITLES = {
 
 
 def units_view(found: Any) -> tuple[Listing, dict[str, Any]]:
-    from zhaoshang_cli.glossary import UNIT_KINDS, Terms
+    from zhaoshang_cli.core.glossary import UNIT_KINDS, Terms
     from zhaoshang_cli.report.text import percent
 
     kinds = Terms("unit kind", {**UNIT_KINDS, "total": "合计"})
@@ -188,7 +188,7 @@ def units_view(found: Any) -> tuple[Listing, dict[str, Any]]:
 
 
 def _cohort(rates: dict[str, Any]) -> dict[str, Any]:
-    from zhaoshang_cli.report.sql import wan
+    from zhaoshang_cli.store.queries import wan
     from zhaoshang_cli.watch.periods import fraction
 
     data = {key: value for key, value in rates.items() if not key.endswith(("_fen", "_rate"))}
@@ -200,7 +200,7 @@ def _cohort(rates: dict[str, Any]) -> dict[str, Any]:
 
 
 def list_view(found: Any, name: str) -> Listing:
-    from zhaoshang_cli.glossary import STAGE
+    from zhaoshang_cli.core.glossary import STAGE
 
     columns = [
         Col("code", _("Code")),

@@ -29,8 +29,8 @@ from zhaoshang_cli.cli.watching import (
     show,
     wrote,
 )
-from zhaoshang_cli.errors import Invalid
-from zhaoshang_cli.i18n import _
+from zhaoshang_cli.core.errors import Invalid
+from zhaoshang_cli.core.i18n import _
 
 
 def pipeline(
@@ -70,10 +70,10 @@ def show_pipeline(
 ) -> None:
     """Computed in one read snapshot, then shown (also for `zs report --pipeline`)."""
     from zhaoshang_cli.report.compute import root_unit
-    from zhaoshang_cli.settings import get_settings, issuer
+    from zhaoshang_cli.settings.config import get_settings, issuer
+    from zhaoshang_cli.settings.thresholds import thresholds
     from zhaoshang_cli.watch.periods import reference_day
     from zhaoshang_cli.watch.pipeline import pipeline as compute
-    from zhaoshang_cli.watch.thresholds import thresholds
 
     with reading(db) as session:
         limits = thresholds(get_settings(session))
@@ -103,7 +103,7 @@ def show_pipeline(
 
 
 def pipeline_view(found: Any, limits: Any) -> tuple[Listing, dict[str, Any]]:
-    from zhaoshang_cli.glossary import UNIT_KINDS, Terms
+    from zhaoshang_cli.core.glossary import UNIT_KINDS, Terms
     from zhaoshang_cli.watch.periods import period_words, progress_note
 
     kinds = Terms("unit kind", {**UNIT_KINDS, "total": "合计"})

@@ -4,11 +4,11 @@ from typing import Annotated
 
 import typer
 
-from zhaoshang_cli import dates
 from zhaoshang_cli.cli.common import DbOption, OperatorOption, say, writing
-from zhaoshang_cli.glossary import ORIGIN
-from zhaoshang_cli.i18n import _
-from zhaoshang_cli.money import format_amount, parse_amount
+from zhaoshang_cli.core import dates
+from zhaoshang_cli.core.glossary import ORIGIN
+from zhaoshang_cli.core.i18n import _
+from zhaoshang_cli.core.money import format_amount, parse_amount
 
 ReasonOption = Annotated[
     str | None, typer.Option(help="Why: kept with the change and in the audit trail.")
@@ -71,8 +71,8 @@ def project_edit(
     operator: OperatorOption = None,
 ) -> None:
     """Correct or change a project's fields; each change is kept with its old value."""
-    from zhaoshang_cli.project_edit import edit_project
-    from zhaoshang_cli.recording import check_currency
+    from zhaoshang_cli.arrivals.recording import check_currency
+    from zhaoshang_cli.projects.edit import edit_project
 
     given = {
         "name": name,
@@ -118,7 +118,7 @@ def project_edit(
 
 
 def field_word(key: str) -> str:
-    from zhaoshang_cli.project_changes import field_label
+    from zhaoshang_cli.projects.changes import field_label
 
     return field_label(key)
 
@@ -132,7 +132,7 @@ def project_increase(
     operator: OperatorOption = None,
 ) -> None:
     """增资: an agreement adding capital to a signed project; it stays one project."""
-    from zhaoshang_cli.project_changes import increase_contract
+    from zhaoshang_cli.projects.changes import increase_contract
 
     added = parse_amount(amount, what="increase", currency="CNY")
     on = dates.parse_date(date)
@@ -156,7 +156,7 @@ def project_void(
     operator: OperatorOption = None,
 ) -> None:
     """作废: a project entered by mistake leaves every figure of every period."""
-    from zhaoshang_cli.project_changes import void_project
+    from zhaoshang_cli.projects.changes import void_project
 
     with writing(db, operator) as session:
         project = void_project(session, code, reason)
@@ -175,7 +175,7 @@ def register(project_app: typer.Typer) -> None:
 
 def change_line(change: dict) -> str:
     """One change as `project show` lists it: 2026-04-01 起 合同额: 8000.00万元 → 1.1亿 (增资)."""
-    from zhaoshang_cli.glossary import ORIGIN, STAGE
+    from zhaoshang_cli.core.glossary import ORIGIN, STAGE
 
     def value(raw: object) -> str:
         key = change["field"]

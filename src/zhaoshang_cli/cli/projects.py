@@ -5,7 +5,6 @@ from typing import Annotated, Any
 
 import typer
 
-from zhaoshang_cli import dates
 from zhaoshang_cli.cli.common import (
     BomOption,
     Col,
@@ -27,9 +26,10 @@ from zhaoshang_cli.cli.common import (
     say,
     writing,
 )
-from zhaoshang_cli.glossary import ORIGIN, STAGE
-from zhaoshang_cli.i18n import N_, _
-from zhaoshang_cli.money import format_amount, parse_amount
+from zhaoshang_cli.core import dates
+from zhaoshang_cli.core.glossary import ORIGIN, STAGE
+from zhaoshang_cli.core.i18n import N_, _
+from zhaoshang_cli.core.money import format_amount, parse_amount
 
 project_app = typer.Typer(help="Projects (项目): list, show, move through stages.")
 
@@ -163,8 +163,8 @@ def add_project_command(
 ) -> None:
     """Add a project the office brought in (a second with the same investor and name is
     refused: 不重复统计)."""
-    from zhaoshang_cli.projects import add_project
-    from zhaoshang_cli.recording import check_currency
+    from zhaoshang_cli.arrivals.recording import check_currency
+    from zhaoshang_cli.projects.register import add_project
 
     contract_currency = check_currency(currency) if currency is not None else "CNY"
     contract = (
@@ -230,7 +230,7 @@ def project_list(
     db: DbOption = None,
 ) -> Listing:
     """Projects with their contract amount and money arrived so far."""
-    from zhaoshang_cli.projects import list_projects
+    from zhaoshang_cli.projects.register import list_projects
 
     with reading(db) as session:
         rows = list_projects(session, unit=unit, stage=stage, year=year, voided=voided)
@@ -252,9 +252,9 @@ def project_show(
     bom: BomOption = False,
 ) -> None:
     """A project's fields, stage history, arrivals, and money arrived against the contract."""
-    from zhaoshang_cli.arrivals import list_arrivals
+    from zhaoshang_cli.arrivals.entries import list_arrivals
     from zhaoshang_cli.cli.arrivals import ARRIVAL_COLUMNS
-    from zhaoshang_cli.projects import project_detail
+    from zhaoshang_cli.projects.register import project_detail
 
     with reading(db) as session:
         detail = project_detail(session, code, with_contacts=with_contacts)
@@ -343,7 +343,7 @@ def project_show(
 
 
 def change_record(change: dict[str, Any]) -> dict[str, Any]:
-    from zhaoshang_cli.money import to_unit
+    from zhaoshang_cli.core.money import to_unit
 
     record = {key: machine_scalar(change[key]) for key in CHANGE_KEYS}
     if change["field"] in ("contract_fen", "contract_minor", "total_investment_fen"):
@@ -394,7 +394,7 @@ def project_stage(
     operator: OperatorOption = None,
 ) -> None:
     """Move a project to a stage on a date; the history is kept."""
-    from zhaoshang_cli.projects import move_stage
+    from zhaoshang_cli.projects.register import move_stage
 
     on = dates.parse_date(date)
     contract = (

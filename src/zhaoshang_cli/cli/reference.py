@@ -28,7 +28,7 @@ def walk(command: Any, path: list[str]) -> list[tuple[list[str], Any]]:
 @contextmanager
 def language(lang: str) -> Iterator[None]:
     """Help in one language, whatever the environment says; the old setting comes back."""
-    from zhaoshang_cli.i18n import activate
+    from zhaoshang_cli.core.i18n import activate
 
     saved = {name: os.environ.get(name) for name in ("ZS_LANG", "LANGUAGE")}
     os.environ["ZS_LANG"] = lang

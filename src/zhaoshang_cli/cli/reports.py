@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from zhaoshang_cli import dates
 from zhaoshang_cli.cli.common import (
     BomOption,
     DbOption,
@@ -24,9 +23,10 @@ from zhaoshang_cli.cli.common import (
     warn,
 )
 from zhaoshang_cli.cli.watching import FromOption, QuarterOption, ToOption, chosen_period
-from zhaoshang_cli.errors import Invalid
-from zhaoshang_cli.glossary import METRIC
-from zhaoshang_cli.i18n import N_, _
+from zhaoshang_cli.core import dates
+from zhaoshang_cli.core.errors import Invalid
+from zhaoshang_cli.core.glossary import METRIC
+from zhaoshang_cli.core.i18n import N_, _
 
 SCALES = ("万", "亿", "元")
 BY_WORDS = {
@@ -130,8 +130,8 @@ def report(
 ) -> None:
     """Completion by unit for 1 January to the end of a month (or a quarter, or any range),
     against the annual targets."""
+    from zhaoshang_cli.core.periods import latest_complete_month, month_period
     from zhaoshang_cli.report import build_report
-    from zhaoshang_cli.report.periods import latest_complete_month, month_period
     from zhaoshang_cli.report.tables import BREAKDOWNS
 
     if yuan not in SCALES:
@@ -168,7 +168,7 @@ def report(
         period = month_period(year if year is not None else today.year, month)
     if flagged or pipeline or by == ["leader"]:
         from zhaoshang_cli.cli.warn import watch_report
-        from zhaoshang_cli.targets import check_metric
+        from zhaoshang_cli.targets.setting import check_metric
 
         if check_metric(metric).key != "funds":
             raise Invalid(
@@ -188,8 +188,8 @@ def report(
     as_of_date = dates.parse_date(as_of, what=N_("--as-of date")) if as_of is not None else None
     with reading(db) as session:
         if cut is None:
-            from zhaoshang_cli.settings import get_settings
-            from zhaoshang_cli.watch.thresholds import thresholds
+            from zhaoshang_cli.settings.config import get_settings
+            from zhaoshang_cli.settings.thresholds import thresholds
 
             cut = thresholds(get_settings(session)).yellow_card
         result = build_report(
@@ -278,11 +278,11 @@ def demo(
     ] = "zs-demo.db",
 ) -> None:
     """Build a realistic demo city ledger and print its report for the last complete month."""
-    from zhaoshang_cli.demo import create_demo
-    from zhaoshang_cli.ledger import shown
+    from zhaoshang_cli.core.periods import month_period
+    from zhaoshang_cli.demo.city import create_demo
     from zhaoshang_cli.report import build_report
-    from zhaoshang_cli.report.periods import month_period
     from zhaoshang_cli.report.terminal import print_report
+    from zhaoshang_cli.store.ledger import shown
 
     made = create_demo(db)
     where = shown(made.location)

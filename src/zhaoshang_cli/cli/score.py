@@ -29,7 +29,7 @@ from zhaoshang_cli.cli.watching import (
     show,
     wrote,
 )
-from zhaoshang_cli.i18n import _
+from zhaoshang_cli.core.i18n import _
 
 
 def score(
@@ -74,7 +74,7 @@ def score(
     check_xlsx(xlsx)
     period = chosen_period("quarter", year, month, quarter, start, end)
     out = Output(output_format, wide, output, bom).resolved()
-    from zhaoshang_cli.settings import issuer
+    from zhaoshang_cli.settings.config import issuer
     from zhaoshang_cli.watch.score import score_units
 
     with reading(db) as session:
@@ -100,7 +100,7 @@ def score(
 
 
 def score_view(found: Any) -> tuple[Listing, dict[str, Any]]:
-    from zhaoshang_cli.glossary import UNIT_KIND, Terms
+    from zhaoshang_cli.core.glossary import UNIT_KIND, Terms
     from zhaoshang_cli.watch.periods import fraction, period_words, progress_basis, progress_note
     from zhaoshang_cli.watch.score import measure, score_data
     from zhaoshang_cli.watch.weights import MEASURE

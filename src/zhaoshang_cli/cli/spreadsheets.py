@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from zhaoshang_cli.cli.common import DbOption, OperatorOption, opened, reading, say, warn, writing
-from zhaoshang_cli.errors import Invalid
-from zhaoshang_cli.glossary import AMOUNT_CHANGE
-from zhaoshang_cli.i18n import N_, _, ngettext
+from zhaoshang_cli.core.errors import Invalid
+from zhaoshang_cli.core.glossary import AMOUNT_CHANGE
+from zhaoshang_cli.core.i18n import N_, _, ngettext
 from zhaoshang_cli.spreadsheets.columns import IMPORT_KINDS
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ def export(
     db: DbOption = None,
 ) -> None:
     """Every table of the ledger, one sheet each; `zs import ledger` reads it back."""
-    from zhaoshang_cli.settings import get_settings
+    from zhaoshang_cli.settings.config import get_settings
     from zhaoshang_cli.spreadsheets.exporting import ledger_sheets
     from zhaoshang_cli.spreadsheets.writing import check_xlsx, write_workbook
 
@@ -111,8 +111,8 @@ def import_projects_command(
     """Import projects (项目) from the sheet named 项目 (or the first), an office's own 台账 as
     it is; projects already in the ledger (by code, else investor and name) get what changed.
     See `zs template projects`."""
-    from zhaoshang_cli import dates
-    from zhaoshang_cli.progress import collector_paused
+    from zhaoshang_cli.core import dates
+    from zhaoshang_cli.output.progress import collector_paused
     from zhaoshang_cli.spreadsheets.importing import import_sheet
     from zhaoshang_cli.spreadsheets.reading import Book
 
@@ -145,7 +145,7 @@ def import_command(kind: str):  # type: ignore[no-untyped-def]
         db: DbOption = None,
         operator: OperatorOption = None,
     ) -> None:
-        from zhaoshang_cli.progress import collector_paused
+        from zhaoshang_cli.output.progress import collector_paused
         from zhaoshang_cli.spreadsheets.importing import import_sheet
         from zhaoshang_cli.spreadsheets.reading import Book
 

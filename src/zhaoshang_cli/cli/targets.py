@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from zhaoshang_cli import dates
 from zhaoshang_cli.cli.common import (
     BomOption,
     Col,
@@ -25,9 +24,10 @@ from zhaoshang_cli.cli.common import (
     warn,
     writing,
 )
-from zhaoshang_cli.errors import Invalid
-from zhaoshang_cli.glossary import BASIS, LEVEL, METRIC, TARGET_STATUS, UNIT_KIND
-from zhaoshang_cli.i18n import N_, _
+from zhaoshang_cli.core import dates
+from zhaoshang_cli.core.errors import Invalid
+from zhaoshang_cli.core.glossary import BASIS, LEVEL, METRIC, TARGET_STATUS, UNIT_KIND
+from zhaoshang_cli.core.i18n import N_, _
 
 target_app = typer.Typer(
     help="Targets (目标任务): set them, allocate them down the unit tree (分解), check the gaps."
@@ -63,7 +63,7 @@ def _from_date(text: str | None) -> date | None:
 
 def _year(year: int | None) -> int:
     """Every target command defaults to the current year."""
-    from zhaoshang_cli.targets import check_year
+    from zhaoshang_cli.targets.setting import check_year
 
     return check_year(year if year is not None else dates.today().year)
 
@@ -90,7 +90,7 @@ def target_set(
     operator: OperatorOption = None,
 ) -> None:
     """Set a unit's target; an earlier one stays in the history."""
-    from zhaoshang_cli.targets import check_level, check_metric, describe_amount, set_target
+    from zhaoshang_cli.targets.setting import check_level, check_metric, describe_amount, set_target
 
     year, metric, level = _year(year), check_metric(metric).key, check_level(level)
     on = _from_date(date_from)
@@ -167,8 +167,8 @@ def target_allocate(
     operator: OperatorOption = None,
 ) -> None:
     """Hand a unit's target down to the units under it, all rows in one transaction."""
-    from zhaoshang_cli.allocation import METHODS, allocate_target, step_name
-    from zhaoshang_cli.targets import (
+    from zhaoshang_cli.targets.allocation import METHODS, allocate_target, step_name
+    from zhaoshang_cli.targets.setting import (
         METRICS,
         check_level,
         check_metric,
@@ -255,14 +255,14 @@ def target_allocate(
 
 def _shown_unit(metric: str) -> str:
     """万元 or 万美元 for money; counts are counts."""
-    from zhaoshang_cli.targets import METRICS
+    from zhaoshang_cli.targets.setting import METRICS
 
     info = METRICS[metric]
     return info.unit if info.money else _("count")
 
 
 def _tree_columns(metric: str) -> list[Col]:
-    from zhaoshang_cli.targets import METRICS
+    from zhaoshang_cli.targets.setting import METRICS
 
     info = METRICS[metric]
     kind = "money" if info.money else "int"
@@ -298,8 +298,8 @@ def target_list(
 ) -> None:
     """Each unit's target, the sum of its children's and the gap (children minus own:
     below zero it handed out less than it received)."""
-    from zhaoshang_cli.allocation import target_tree
-    from zhaoshang_cli.targets import check_metric, date_in_year, metrics_with_targets
+    from zhaoshang_cli.targets.allocation import target_tree
+    from zhaoshang_cli.targets.setting import check_metric, date_in_year, metrics_with_targets
 
     year, metric = _year(year), check_metric(metric).key
     out = Output(output_format, wide, output, bom).resolved()
@@ -360,7 +360,7 @@ def target_history_command(
 ) -> Listing:
     """Every target row of the year, superseded ones included: the target on date D is the
     latest row in force from a date on or before D."""
-    from zhaoshang_cli.targets import check_metric, target_history
+    from zhaoshang_cli.targets.setting import check_metric, target_history
 
     year = _year(year)
     info = check_metric(metric)

@@ -20,8 +20,8 @@ from zhaoshang_cli.cli.common import (
     say,
     writing,
 )
-from zhaoshang_cli.glossary import UNIT_KIND
-from zhaoshang_cli.i18n import _
+from zhaoshang_cli.core.glossary import UNIT_KIND
+from zhaoshang_cli.core.i18n import _
 
 unit_app = typer.Typer(help="Responsible units (责任单位): the city's tree down to persons.")
 
@@ -45,7 +45,7 @@ def unit_add(
     operator: OperatorOption = None,
 ) -> None:
     """Add a unit under its parent; the first unit (the city, or your county) is the top."""
-    from zhaoshang_cli.units import add_unit
+    from zhaoshang_cli.units.tree import add_unit
 
     with writing(db, operator) as session:
         unit = add_unit(session, name, kind, parent, rank)
@@ -64,7 +64,7 @@ def unit_list(
     bom: BomOption = False,
 ) -> None:
     """The unit tree; --format json or csv gives one row per unit with its path."""
-    from zhaoshang_cli.units import unit_tree
+    from zhaoshang_cli.units.tree import unit_tree
 
     out = Output(output_format, file=output, bom=bom).resolved()
     with reading(db) as session:
@@ -119,7 +119,7 @@ def unit_rename(
     operator: OperatorOption = None,
 ) -> None:
     """Give a unit a new name; its projects, targets and history stay with it."""
-    from zhaoshang_cli.unit_changes import rename_unit
+    from zhaoshang_cli.units.changes import rename_unit
 
     with writing(db, operator) as session:
         unit = rename_unit(session, name, new_name)
@@ -146,8 +146,8 @@ def unit_move(
 
     Reports follow the tree as it is: the unit's figures, past ones too, count under its new
     parent. A move that breaks the kind order or makes a loop is refused."""
-    from zhaoshang_cli.unit_changes import move_unit
-    from zhaoshang_cli.units import path_of
+    from zhaoshang_cli.units.changes import move_unit
+    from zhaoshang_cli.units.tree import path_of
 
     with writing(db, operator) as session:
         unit = move_unit(session, name, parent, kind)
@@ -167,7 +167,7 @@ def unit_remove(
 ) -> None:
     """Remove a unit entered by mistake: only one with no units under it, no projects, no
     targets and no effort records."""
-    from zhaoshang_cli.unit_changes import remove_unit
+    from zhaoshang_cli.units.changes import remove_unit
 
     with writing(db, operator) as session:
         unit = remove_unit(session, name)

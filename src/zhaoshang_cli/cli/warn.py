@@ -31,8 +31,8 @@ from zhaoshang_cli.cli.watching import (
     show,
     wrote,
 )
-from zhaoshang_cli.errors import Invalid
-from zhaoshang_cli.i18n import _
+from zhaoshang_cli.core.errors import Invalid
+from zhaoshang_cli.core.i18n import _
 
 RULE_HELP = (
     "Only this rule (repeatable): signed_not_started/签约未开工, started_no_money/开工未到资, "
@@ -80,7 +80,7 @@ def warn(
     """The 督查清单: projects to chase, each with its unit, leader, stage, the day its clock
     started and the days since, under the rule that lists it (thresholds: zs config set
     warn.…). As it stands today, or at the end of a period given."""
-    from zhaoshang_cli.watch.thresholds import parse_share
+    from zhaoshang_cli.settings.thresholds import parse_share
 
     if by is not None and by != "leader":
         raise Invalid(_("--by takes leader, not {value!r}.").format(value=by))
@@ -110,10 +110,10 @@ def watch_report(
     """One watch table in one read snapshot, shown (and written to Excel): ``what`` is projects
     (the 督查清单), flagged (the yellow-card list), leader (包保领导) or pipeline. `zs report
     --flagged/--pipeline/--by leader` come here too."""
-    from zhaoshang_cli.settings import get_settings, issuer
-    from zhaoshang_cli.units import find_unit, top_unit
+    from zhaoshang_cli.settings.config import get_settings, issuer
+    from zhaoshang_cli.settings.thresholds import thresholds
+    from zhaoshang_cli.units.tree import find_unit, top_unit
     from zhaoshang_cli.watch.periods import reference_day
-    from zhaoshang_cli.watch.thresholds import thresholds
     from zhaoshang_cli.watch.warnings import project_warnings
 
     if what == "pipeline":
@@ -160,7 +160,7 @@ def watch_report(
 
 
 def warnings_view(found: Any) -> tuple[Listing, dict[str, Any]]:
-    from zhaoshang_cli.glossary import STAGE
+    from zhaoshang_cli.core.glossary import STAGE
     from zhaoshang_cli.watch.warnings import RULE
 
     columns = [
@@ -210,9 +210,9 @@ def rule_shown(code: str) -> str:
 
 
 def flagged_view(flagged: Any) -> tuple[Listing, dict[str, Any]]:
-    from zhaoshang_cli.glossary import UNIT_KIND
+    from zhaoshang_cli.core.glossary import UNIT_KIND
+    from zhaoshang_cli.settings.thresholds import share_text
     from zhaoshang_cli.watch.periods import fraction, period_words, progress_basis, progress_note
-    from zhaoshang_cli.watch.thresholds import share_text
 
     report = flagged.report
     columns = [

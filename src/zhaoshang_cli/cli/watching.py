@@ -18,7 +18,7 @@ from zhaoshang_cli.cli.common import (
     machine_rows,
     render,
 )
-from zhaoshang_cli.i18n import _
+from zhaoshang_cli.core.i18n import _
 
 YearOption = Annotated[int | None, typer.Option(help="The year (default: this year).")]
 MonthOption = Annotated[

@@ -15,12 +15,19 @@ from typing import Any
 from sqlalchemy import and_, case, extract, func, literal_column, or_, select
 from sqlmodel import Session
 
-from zhaoshang_cli.glossary import ORIGINS
-from zhaoshang_cli.models import Arrival, ExchangeRate, Project, ProjectChange, ProjectUnit, Unit
-from zhaoshang_cli.money import RATE_SCALE
-from zhaoshang_cli.report.periods import Period
-from zhaoshang_cli.report.sql import BP, MINOR_PER_WAN, entered_by
+from zhaoshang_cli.core.glossary import ORIGINS
+from zhaoshang_cli.core.money import RATE_SCALE
+from zhaoshang_cli.core.periods import Period
 from zhaoshang_cli.report.state import credit_at, increases_within, project_at
+from zhaoshang_cli.store.models import (
+    Arrival,
+    ExchangeRate,
+    Project,
+    ProjectChange,
+    ProjectUnit,
+    Unit,
+)
+from zhaoshang_cli.store.queries import BP, MINOR_PER_WAN, entered_by
 
 FEN_PER_WAN = 1_000_000
 # Size tiers by contract amount, as bands (a project is in one only); the 12510工程 asks for

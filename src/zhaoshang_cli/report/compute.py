@@ -13,9 +13,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from zhaoshang_cli.errors import Invalid
-from zhaoshang_cli.glossary import UNIT_KINDS
-from zhaoshang_cli.models import Unit
+from zhaoshang_cli.core.errors import Invalid
+from zhaoshang_cli.core.glossary import UNIT_KINDS
+from zhaoshang_cli.core.periods import Period, is_month_end, time_progress
 from zhaoshang_cli.report import breakdowns
 from zhaoshang_cli.report.counts import count_actuals
 from zhaoshang_cli.report.lists import project_lists, signed_without_amount
@@ -25,13 +25,13 @@ from zhaoshang_cli.report.passes import (
     money_by_root,
     per_project_money,
 )
-from zhaoshang_cli.report.periods import Period, is_month_end, time_progress
 from zhaoshang_cli.report.projects import follow_through
-from zhaoshang_cli.report.sql import BP, MINOR_PER_WAN
 from zhaoshang_cli.report.state import credit_at, project_at
-from zhaoshang_cli.settings import Issuer, issuer
-from zhaoshang_cli.targets import METRICS, check_metric, targets_in_force
-from zhaoshang_cli.units import KIND_ORDER, children_of, find_unit, top_unit
+from zhaoshang_cli.settings.config import Issuer, issuer
+from zhaoshang_cli.store.models import Unit
+from zhaoshang_cli.store.queries import BP, MINOR_PER_WAN
+from zhaoshang_cli.targets.setting import METRICS, check_metric, targets_in_force
+from zhaoshang_cli.units.tree import KIND_ORDER, children_of, find_unit, top_unit
 
 DEFAULT_THRESHOLD = Decimal("0.7")
 GROUP_LABELS = {"county": "县区", "zone": "开发区", "department": "市直部门"}

@@ -19,11 +19,11 @@ from decimal import Decimal
 from sqlalchemy import and_, case, func, literal_column, select, union_all
 from sqlmodel import Session
 
-from zhaoshang_cli.models import StageEvent, Unit
-from zhaoshang_cli.report.periods import Period
-from zhaoshang_cli.report.sql import MAJOR_FEN, not_local, within
+from zhaoshang_cli.core.periods import Period
 from zhaoshang_cli.report.state import credit_at, project_at
-from zhaoshang_cli.units import subtree
+from zhaoshang_cli.store.models import StageEvent, Unit
+from zhaoshang_cli.store.queries import MAJOR_FEN, not_local, within
+from zhaoshang_cli.units.tree import subtree
 
 LEAD_STAGES = ("lead", "negotiating")
 

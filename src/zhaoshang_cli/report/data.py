@@ -4,8 +4,8 @@ import io
 from decimal import Decimal
 from typing import Any
 
+from zhaoshang_cli.core.safety import CsvWriter, csv_safe
 from zhaoshang_cli.report.compute import Report, Row
-from zhaoshang_cli.safety import CsvWriter, csv_safe
 
 FRACTION_PLACES = Decimal("0.000001")
 ROW_FIELDS = (

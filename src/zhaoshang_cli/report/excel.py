@@ -7,8 +7,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from zhaoshang_cli.glossary import STAGE
-from zhaoshang_cli.i18n import N_, _
+from zhaoshang_cli.core.glossary import STAGE
+from zhaoshang_cli.core.i18n import N_, _
+from zhaoshang_cli.output.xlsx import Sheet, Style, display_width, save_sheets, wrap_text
 from zhaoshang_cli.report.compute import FLAG_BEHIND, FLAG_FAR_BEHIND, Report, Row
 from zhaoshang_cli.report.lists import list_total
 from zhaoshang_cli.report.prose import Paragraph, prose
@@ -27,8 +28,7 @@ from zhaoshang_cli.report.text import (
     total_label,
     unit_label,
 )
-from zhaoshang_cli.settings import Issuer
-from zhaoshang_cli.xlsx import Sheet, Style, display_width, save_sheets, wrap_text
+from zhaoshang_cli.settings.config import Issuer
 
 AMOUNT_FORMAT = "#,##0.00"
 COUNT_FORMAT = "0"
@@ -234,7 +234,7 @@ def completion_sheet(
 
 
 def table_width(sheet: Sheet) -> int:
-    from zhaoshang_cli.xlsx import column_widths
+    from zhaoshang_cli.output.xlsx import column_widths
 
     return int(sum(column_widths(sheet).values()))
 

@@ -12,12 +12,12 @@ from typing import Any
 from sqlalchemy import and_, func, literal, or_, select, union_all
 from sqlmodel import Session
 
-from zhaoshang_cli.models import Arrival
+from zhaoshang_cli.core.periods import Period
+from zhaoshang_cli.projects.names import credited_labels
 from zhaoshang_cli.report.breakdowns import entered_before, is_top, project_scope, share_within
-from zhaoshang_cli.report.names import credited_labels
-from zhaoshang_cli.report.periods import Period
-from zhaoshang_cli.report.sql import MAJOR_FEN, wan
 from zhaoshang_cli.report.state import credit_at, project_at, reached_by
+from zhaoshang_cli.store.models import Arrival
+from zhaoshang_cli.store.queries import MAJOR_FEN, wan
 
 LIST_LIMIT = 500
 SHOWN = (  # the project's columns in a list's rows

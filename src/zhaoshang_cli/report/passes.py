@@ -16,10 +16,11 @@ from typing import Any
 from sqlalchemy import func, literal, null, select, true, union_all
 from sqlmodel import Session
 
+from zhaoshang_cli.core.periods import Period
 from zhaoshang_cli.report import breakdowns
 from zhaoshang_cli.report.breakdowns import Fact
-from zhaoshang_cli.report.periods import Period
-from zhaoshang_cli.report.sql import (
+from zhaoshang_cli.report.state import credit_at, project_at
+from zhaoshang_cli.store.queries import (
     ARRIVAL,
     BP,
     MINOR_PER_WAN,
@@ -29,8 +30,7 @@ from zhaoshang_cli.report.sql import (
     not_local,
     within,
 )
-from zhaoshang_cli.report.state import credit_at, project_at
-from zhaoshang_cli.units import subtree
+from zhaoshang_cli.units.tree import subtree
 
 
 def per_project_money(metric: str, period: Period, last: Period, as_of: date | None) -> Any:

@@ -8,10 +8,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, func, or_, select, true
 from sqlmodel import Session
 
-from zhaoshang_cli.models import Unit
-from zhaoshang_cli.report.names import credited_labels
-from zhaoshang_cli.report.periods import Period
-from zhaoshang_cli.report.sql import (
+from zhaoshang_cli.core.periods import Period
+from zhaoshang_cli.projects.names import credited_labels
+from zhaoshang_cli.report.state import credit_at, on_state, project_at, reached_by
+from zhaoshang_cli.store.models import Unit
+from zhaoshang_cli.store.queries import (
     ARRIVAL,
     PROJECT,
     count_if,
@@ -20,8 +21,7 @@ from zhaoshang_cli.report.sql import (
     wan,
     within,
 )
-from zhaoshang_cli.report.state import credit_at, on_state, project_at, reached_by
-from zhaoshang_cli.units import subtree
+from zhaoshang_cli.units.tree import subtree
 
 P = PROJECT
 

@@ -20,8 +20,8 @@ from sqlalchemy import Column, and_, case, exists, func, literal, or_, select, u
 from sqlalchemy.sql import visitors
 from sqlmodel import Session
 
-from zhaoshang_cli.models import CreditBefore, ProjectChange, StageEvent
-from zhaoshang_cli.report.sql import PROJECT, PROJECT_UNIT, entered_by
+from zhaoshang_cli.store.models import CreditBefore, ProjectChange, StageEvent
+from zhaoshang_cli.store.queries import PROJECT, PROJECT_UNIT, entered_by
 
 CHANGE = ProjectChange.__table__
 BEFORE = CreditBefore.__table__

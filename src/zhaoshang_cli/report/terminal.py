@@ -12,8 +12,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from zhaoshang_cli.fit import Spec, make_table, pick, plan, show, table_width
-from zhaoshang_cli.i18n import N_, _, is_english
+from zhaoshang_cli.core.i18n import N_, _, is_english
+from zhaoshang_cli.output.fit import Spec, make_table, pick, plan, show, table_width
 from zhaoshang_cli.report.compute import (
     FLAG_BEHIND,
     FLAG_FAR_BEHIND,

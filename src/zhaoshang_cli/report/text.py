@@ -5,8 +5,8 @@ language; the prose's own forms (money_text, months_label) are the 通报's Chin
 import calendar
 from decimal import ROUND_HALF_UP, Decimal
 
-from zhaoshang_cli.glossary import METRIC, UNIT_KIND
-from zhaoshang_cli.i18n import N_, _, is_english
+from zhaoshang_cli.core.glossary import METRIC, UNIT_KIND
+from zhaoshang_cli.core.i18n import N_, _, is_english
 from zhaoshang_cli.report.compute import (
     FLAG_BEHIND,
     FLAG_FAR_BEHIND,
@@ -15,7 +15,7 @@ from zhaoshang_cli.report.compute import (
     Report,
     Row,
 )
-from zhaoshang_cli.targets import METRICS
+from zhaoshang_cli.targets.setting import METRICS
 
 SCALES = {"万": Decimal(1), "亿": Decimal(10_000), "元": Decimal("0.0001")}
 FLAG_TEXT = {

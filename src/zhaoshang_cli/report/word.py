@@ -9,12 +9,12 @@ python-docx is imported inside the functions: ``zs --help`` must not pay for it.
 from pathlib import Path
 from typing import Any
 
-from zhaoshang_cli.i18n import CHINESE, in_language
+from zhaoshang_cli.core.i18n import CHINESE, in_language
+from zhaoshang_cli.output.xlsx import check_writable_folder, write_atomically
 from zhaoshang_cli.report.compute import FLAG_BEHIND, FLAG_FAR_BEHIND, Report, Row
 from zhaoshang_cli.report.prose import Paragraph, prose
 from zhaoshang_cli.report.text import amount, flags_text, percent, title, unit_label
-from zhaoshang_cli.settings import Issuer
-from zhaoshang_cli.xlsx import check_writable_folder, write_atomically
+from zhaoshang_cli.settings.config import Issuer
 
 BODY_FONT, HEADING_FONT, TITLE_FONT = "仿宋", "黑体", "方正小标宋简体"
 RED = (0xC0, 0x00, 0x00)

@@ -16,13 +16,12 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from zhaoshang_cli import dates
-from zhaoshang_cli.arrivals import reverse_arrival
-from zhaoshang_cli.bulk import CHUNK, insert_arrivals
-from zhaoshang_cli.i18n import _
-from zhaoshang_cli.models import Arrival, AuditEntry, Project
-from zhaoshang_cli.money import format_amount
-from zhaoshang_cli.recording import check_currency, prepare_arrival
+from zhaoshang_cli.arrivals.bulk import CHUNK, insert_arrivals
+from zhaoshang_cli.arrivals.entries import reverse_arrival
+from zhaoshang_cli.arrivals.recording import check_currency, prepare_arrival
+from zhaoshang_cli.core import dates
+from zhaoshang_cli.core.i18n import _
+from zhaoshang_cli.core.money import format_amount
 from zhaoshang_cli.spreadsheets.arrival_plan import (
     ArrivalKey,
     ArrivalPlan,
@@ -34,6 +33,7 @@ from zhaoshang_cli.spreadsheets.arrival_plan import (
 from zhaoshang_cli.spreadsheets.importers import Outcome
 from zhaoshang_cli.spreadsheets.provenance import kept_time, replay
 from zhaoshang_cli.spreadsheets.reading import Row, Table
+from zhaoshang_cli.store.models import Arrival, AuditEntry, Project
 
 
 def import_arrivals(session: Session, table: Table, out: Outcome) -> None:
@@ -56,7 +56,7 @@ def plan_arrivals(
     plan = ArrivalPlan(table, mark, keep_provenance)
     if not names_projects(table):
         return plan
-    from zhaoshang_cli.progress import rows as progress
+    from zhaoshang_cli.output.progress import rows as progress
 
     run = ArrivalPlanner(session, plan, only)
     good = table.good_rows()

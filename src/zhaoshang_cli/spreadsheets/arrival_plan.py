@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from zhaoshang_cli.i18n import _
-from zhaoshang_cli.recording import Prepared
+from zhaoshang_cli.arrivals.recording import Prepared
+from zhaoshang_cli.core.i18n import _
 from zhaoshang_cli.spreadsheets.importers import Outcome
 from zhaoshang_cli.spreadsheets.reading import Table
 

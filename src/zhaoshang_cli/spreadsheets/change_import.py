@@ -9,16 +9,16 @@ from typing import Any
 from sqlalchemy import delete, insert
 from sqlmodel import Session
 
-from zhaoshang_cli import dates
-from zhaoshang_cli.credit import even_shares, split_spec
-from zhaoshang_cli.errors import ZsError
-from zhaoshang_cli.models import CreditBefore, ProjectChange
-from zhaoshang_cli.money import parse_amount
-from zhaoshang_cli.postgres import restart_ids
-from zhaoshang_cli.project_changes import DATE_FIELDS, NUMBER_FIELDS, PRIVATE_FIELDS
+from zhaoshang_cli.core import dates
+from zhaoshang_cli.core.errors import ZsError
+from zhaoshang_cli.core.money import parse_amount
+from zhaoshang_cli.projects.changes import DATE_FIELDS, NUMBER_FIELDS, PRIVATE_FIELDS
+from zhaoshang_cli.projects.credit import even_shares, split_spec
 from zhaoshang_cli.spreadsheets.provenance import kept_time
 from zhaoshang_cli.spreadsheets.reading import Row, Table, parse_bool, text_of
-from zhaoshang_cli.units import find_unit
+from zhaoshang_cli.store.models import CreditBefore, ProjectChange
+from zhaoshang_cli.store.postgres import restart_ids
+from zhaoshang_cli.units.tree import find_unit
 
 
 def typed_cell(field: str, value: Any) -> dict[str, Any]:

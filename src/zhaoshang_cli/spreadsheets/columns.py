@@ -10,8 +10,17 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from zhaoshang_cli.glossary import BASIS, LEVEL, METRIC, ORIGIN, SOURCE, STAGE, UNIT_KIND, Terms
-from zhaoshang_cli.i18n import N_, is_english
+from zhaoshang_cli.core.glossary import (
+    BASIS,
+    LEVEL,
+    METRIC,
+    ORIGIN,
+    SOURCE,
+    STAGE,
+    UNIT_KIND,
+    Terms,
+)
+from zhaoshang_cli.core.i18n import N_, is_english
 
 
 @dataclass(frozen=True)

@@ -11,21 +11,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from zhaoshang_cli.credit import credit_text
-from zhaoshang_cli.models import (
-    Activity,
-    Arrival,
-    AuditEntry,
-    CreditBefore,
-    ExchangeRate,
-    Project,
-    ProjectChange,
-    ProjectContact,
-    ProjectUnit,
-    StageEvent,
-    Target,
-)
-from zhaoshang_cli.money import RATE_SCALE, to_unit
+from zhaoshang_cli.core.money import RATE_SCALE, to_unit
+from zhaoshang_cli.projects.credit import credit_text
 from zhaoshang_cli.spreadsheets.columns import (
     ACTIVITIES,
     ARRIVALS,
@@ -40,8 +27,21 @@ from zhaoshang_cli.spreadsheets.columns import (
     UNITS,
 )
 from zhaoshang_cli.spreadsheets.writing import Sheet
-from zhaoshang_cli.targets import METRICS
-from zhaoshang_cli.units import UnitNode, unit_tree
+from zhaoshang_cli.store.models import (
+    Activity,
+    Arrival,
+    AuditEntry,
+    CreditBefore,
+    ExchangeRate,
+    Project,
+    ProjectChange,
+    ProjectContact,
+    ProjectUnit,
+    StageEvent,
+    Target,
+)
+from zhaoshang_cli.targets.setting import METRICS
+from zhaoshang_cli.units.tree import UnitNode, unit_tree
 
 
 def timestamp(value: Any) -> str | None:

@@ -15,15 +15,15 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from zhaoshang_cli.activities import add_activity
-from zhaoshang_cli.arrivals import set_rate
-from zhaoshang_cli.credit import split_spec
-from zhaoshang_cli.errors import ZsError
-from zhaoshang_cli.glossary import LEVEL, METRIC
-from zhaoshang_cli.i18n import _
-from zhaoshang_cli.models import Activity, ExchangeRate, Project, StageEvent, Target, Unit
-from zhaoshang_cli.money import format_rate
-from zhaoshang_cli.projects import (
+from zhaoshang_cli.arrivals.entries import set_rate
+from zhaoshang_cli.arrivals.recording import check_currency
+from zhaoshang_cli.core.errors import ZsError
+from zhaoshang_cli.core.glossary import LEVEL, METRIC
+from zhaoshang_cli.core.i18n import _
+from zhaoshang_cli.core.money import format_rate
+from zhaoshang_cli.core.text import duplicate_key
+from zhaoshang_cli.projects.credit import split_spec
+from zhaoshang_cli.projects.register import (
     MATCHED,
     STAGE_DATE_FIELD,
     STAGE_ORDER,
@@ -33,13 +33,13 @@ from zhaoshang_cli.projects import (
     new_project,
     took_code,
 )
-from zhaoshang_cli.recording import check_currency
 from zhaoshang_cli.spreadsheets.columns import STAGE, UNIT_KIND, Kind
 from zhaoshang_cli.spreadsheets.provenance import keep, replay
 from zhaoshang_cli.spreadsheets.reading import Row, Table, text_of
-from zhaoshang_cli.targets import add_target, check_year, parse_target_amount
-from zhaoshang_cli.text import duplicate_key
-from zhaoshang_cli.units import add_unit, find_unit, units_cached
+from zhaoshang_cli.store.models import Activity, ExchangeRate, Project, StageEvent, Target, Unit
+from zhaoshang_cli.targets.setting import add_target, check_year, parse_target_amount
+from zhaoshang_cli.units.activities import add_activity
+from zhaoshang_cli.units.tree import add_unit, find_unit, units_cached
 
 
 @dataclass
@@ -153,7 +153,7 @@ def import_projects(
     """New projects are added; a project already in the ledger (by code, else by investor and
     name) gets what the row changes (``refresh``). ``history`` (from an export's 阶段记录)
     replays every stage move; without it the dated stages are walked."""
-    from zhaoshang_cli.progress import rows as progress
+    from zhaoshang_cli.output.progress import rows as progress
     from zhaoshang_cli.spreadsheets.refresh import Matcher
 
     matcher = Matcher(session, by_key=history is None and not replay(session))
@@ -190,7 +190,7 @@ class PendingProject:
 def write_new_projects(session: Session) -> None:
     """The projects checked so far, written in one go (before any other write, so the ledger
     holds its rows, ids and audit entries in file order as one by one)."""
-    from zhaoshang_cli.bulk import insert_projects
+    from zhaoshang_cli.arrivals.bulk import insert_projects
 
     pending = session.info.get(NEW_PROJECTS)
     if pending:

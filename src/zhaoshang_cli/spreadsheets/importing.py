@@ -14,20 +14,8 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from zhaoshang_cli import audit
-from zhaoshang_cli.errors import Invalid
-from zhaoshang_cli.i18n import _
-from zhaoshang_cli.ledger import Ledger, operator_name
-from zhaoshang_cli.models import (
-    Activity,
-    Arrival,
-    AuditEntry,
-    ExchangeRate,
-    Project,
-    Target,
-    Unit,
-)
-from zhaoshang_cli.postgres import restart_ids
+from zhaoshang_cli.core.errors import Invalid
+from zhaoshang_cli.core.i18n import _
 from zhaoshang_cli.spreadsheets.arrival_import import (
     apply_plan,
     import_arrivals,
@@ -58,6 +46,18 @@ from zhaoshang_cli.spreadsheets.importers import (
 )
 from zhaoshang_cli.spreadsheets.provenance import replay_audit, replaying
 from zhaoshang_cli.spreadsheets.reading import Book, Problem, Table
+from zhaoshang_cli.store import audit
+from zhaoshang_cli.store.ledger import Ledger, operator_name
+from zhaoshang_cli.store.models import (
+    Activity,
+    Arrival,
+    AuditEntry,
+    ExchangeRate,
+    Project,
+    Target,
+    Unit,
+)
+from zhaoshang_cli.store.postgres import restart_ids
 
 Importer = Callable[[Session, Table, Outcome], None]
 IMPORTERS: dict[str, Importer] = {

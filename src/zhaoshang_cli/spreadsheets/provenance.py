@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import insert, update
 from sqlmodel import Session, col, select
 
-from zhaoshang_cli.models import Arrival, AuditEntry
 from zhaoshang_cli.spreadsheets.reading import Table
+from zhaoshang_cli.store.models import Arrival, AuditEntry
 
 
 @contextmanager

@@ -17,10 +17,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from zhaoshang_cli import dates
-from zhaoshang_cli.errors import Invalid, ZsError
-from zhaoshang_cli.i18n import _, ngettext
-from zhaoshang_cli.money import parse_amount, parse_rate
+from zhaoshang_cli.core import dates
+from zhaoshang_cli.core.errors import Invalid, ZsError
+from zhaoshang_cli.core.i18n import _, ngettext
+from zhaoshang_cli.core.money import parse_amount, parse_rate
 from zhaoshang_cli.spreadsheets.columns import (
     IGNORED_HEADERS,
     Column,
@@ -399,7 +399,7 @@ def read_table(grid: list[list[Any]], kind: Kind, file: str, sheet: str | None) 
     table, reader = open_table(grid[:HEADER_SEARCH_ROWS], kind, file, sheet)
     if reader is None:
         return table
-    from zhaoshang_cli.progress import rows as progress
+    from zhaoshang_cli.output.progress import rows as progress
 
     body = range(reader.header_index + 1, len(grid))
     for index in progress(body, len(body), _("Reading {file}").format(file=file)):
@@ -431,7 +431,7 @@ def stream_table(
                 yield row
         table.notes.extend(summary_notes(table))
 
-    from zhaoshang_cli.progress import rows as progress
+    from zhaoshang_cli.output.progress import rows as progress
 
     table.stream = progress(body(), total, _("Importing {file}").format(file=file))
     return table

@@ -17,15 +17,15 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from zhaoshang_cli import dates
-from zhaoshang_cli.errors import ZsError
-from zhaoshang_cli.glossary import ORIGIN, STAGE
-from zhaoshang_cli.i18n import _
-from zhaoshang_cli.models import Project, ProjectUnit, Unit
-from zhaoshang_cli.money import format_amount
-from zhaoshang_cli.projects import STAGE_DATE_FIELD, STAGE_ORDER
+from zhaoshang_cli.core import dates
+from zhaoshang_cli.core.errors import ZsError
+from zhaoshang_cli.core.glossary import ORIGIN, STAGE
+from zhaoshang_cli.core.i18n import _
+from zhaoshang_cli.core.money import format_amount
+from zhaoshang_cli.core.text import duplicate_key
+from zhaoshang_cli.projects.register import STAGE_DATE_FIELD, STAGE_ORDER
 from zhaoshang_cli.spreadsheets.reading import Row, Table
-from zhaoshang_cli.text import duplicate_key
+from zhaoshang_cli.store.models import Project, ProjectUnit, Unit
 
 AMOUNT_CHANGES = ("correction", "increase")
 # Fields a sheet may correct, as `zs project edit` takes them (sheet key → project field).
@@ -93,7 +93,7 @@ class PlanRow:
 
 
 def field_label(name: str) -> str:
-    from zhaoshang_cli.project_changes import field_label as label
+    from zhaoshang_cli.projects.changes import field_label as label
 
     return {"credit": "credit"}.get(name) or label(name)
 
@@ -317,7 +317,7 @@ def credit_change(
     (False: a problem)."""
     import re
 
-    from zhaoshang_cli.credit import credit_from, credit_text
+    from zhaoshang_cli.projects.credit import credit_from, credit_text
 
     specs = [part for part in re.split(r"[、,，;；\n]+", row.values["units"]) if part.strip()]
     try:
@@ -342,9 +342,9 @@ def apply_changes(
     termination_reason: str | None = None,
 ) -> None:
     """Each change through the operation that makes it by hand, each one audited."""
-    from zhaoshang_cli.project_changes import increase_contract
-    from zhaoshang_cli.project_edit import edit_project
-    from zhaoshang_cli.projects import move_stage
+    from zhaoshang_cli.projects.changes import increase_contract
+    from zhaoshang_cli.projects.edit import edit_project
+    from zhaoshang_cli.projects.register import move_stage
 
     field_stage = {value: key for key, value in STAGE_DATE_FIELD.items()}
     contract = next((c.new for c in changes if c.field == "contract_fen"), None)

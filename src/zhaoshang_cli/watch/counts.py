@@ -19,10 +19,10 @@ from sqlalchemy.sql.expression import FunctionElement
 from sqlalchemy.types import Integer
 from sqlmodel import Session
 
-from zhaoshang_cli.models import StageEvent
-from zhaoshang_cli.report.periods import Period
-from zhaoshang_cli.report.sql import MAJOR_FEN, PROJECT, PROJECT_UNIT, count_if, counted, within
-from zhaoshang_cli.units import subtree
+from zhaoshang_cli.core.periods import Period
+from zhaoshang_cli.store.models import StageEvent
+from zhaoshang_cli.store.queries import MAJOR_FEN, PROJECT, PROJECT_UNIT, count_if, counted, within
+from zhaoshang_cli.units.tree import subtree
 
 EVENT = StageEvent.__table__
 P = PROJECT

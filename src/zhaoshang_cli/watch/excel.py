@@ -6,7 +6,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
 
-from zhaoshang_cli.i18n import _
+from zhaoshang_cli.core.i18n import _
+from zhaoshang_cli.output.xlsx import Sheet, Style, display_width, save_sheets
 from zhaoshang_cli.report.excel import (
     AMOUNT_FORMAT,
     DATE_FORMAT,
@@ -14,9 +15,8 @@ from zhaoshang_cli.report.excel import (
     PERCENT_FORMAT,
     titled,
 )
-from zhaoshang_cli.report.sql import MINOR_PER_WAN
-from zhaoshang_cli.settings import Issuer
-from zhaoshang_cli.xlsx import Sheet, Style, display_width, save_sheets
+from zhaoshang_cli.settings.config import Issuer
+from zhaoshang_cli.store.queries import MINOR_PER_WAN
 
 FORMATS = {
     "money": AMOUNT_FORMAT,

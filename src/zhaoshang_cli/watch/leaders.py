@@ -12,10 +12,10 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlmodel import Session
 
-from zhaoshang_cli.models import Activity, Unit
-from zhaoshang_cli.report.periods import Period
-from zhaoshang_cli.report.sql import ARRIVAL, PROJECT, PROJECT_UNIT, count_if, counted, within
-from zhaoshang_cli.units import subtree
+from zhaoshang_cli.core.periods import Period
+from zhaoshang_cli.store.models import Activity, Unit
+from zhaoshang_cli.store.queries import ARRIVAL, PROJECT, PROJECT_UNIT, count_if, counted, within
+from zhaoshang_cli.units.tree import subtree
 from zhaoshang_cli.watch.counts import alive_on
 from zhaoshang_cli.watch.warnings import Warnings
 

@@ -18,12 +18,12 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlmodel import Session
 
-from zhaoshang_cli.errors import NotFound
-from zhaoshang_cli.i18n import _
-from zhaoshang_cli.models import Unit
-from zhaoshang_cli.report.names import credited_labels
-from zhaoshang_cli.report.sql import ARRIVAL, PROJECT, count_if, counted
-from zhaoshang_cli.units import children_of
+from zhaoshang_cli.core.errors import NotFound
+from zhaoshang_cli.core.i18n import _
+from zhaoshang_cli.projects.names import credited_labels
+from zhaoshang_cli.store.models import Unit
+from zhaoshang_cli.store.queries import ARRIVAL, PROJECT, count_if, counted
+from zhaoshang_cli.units.tree import children_of
 from zhaoshang_cli.watch.counts import credit_pairs, stage_on
 
 P = PROJECT

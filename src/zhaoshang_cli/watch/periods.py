@@ -10,10 +10,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from zhaoshang_cli import dates
-from zhaoshang_cli.errors import Invalid
-from zhaoshang_cli.i18n import _, is_english
-from zhaoshang_cli.report.periods import (
+from zhaoshang_cli.core import dates
+from zhaoshang_cli.core.errors import Invalid
+from zhaoshang_cli.core.i18n import _, is_english
+from zhaoshang_cli.core.periods import (
     Period,
     latest_complete_month,
     month_period,

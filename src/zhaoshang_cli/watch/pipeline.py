@@ -18,13 +18,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
-from zhaoshang_cli.models import Unit
-from zhaoshang_cli.report.names import unit_labels
-from zhaoshang_cli.report.periods import Period
-from zhaoshang_cli.targets import targets_in_force
-from zhaoshang_cli.units import children_of, subtree
+from zhaoshang_cli.core.periods import Period
+from zhaoshang_cli.projects.names import unit_labels
+from zhaoshang_cli.settings.thresholds import Thresholds
+from zhaoshang_cli.store.models import Unit
+from zhaoshang_cli.targets.setting import targets_in_force
+from zhaoshang_cli.units.tree import children_of, subtree
 from zhaoshang_cli.watch.counts import Counts, unit_counts
-from zhaoshang_cli.watch.thresholds import Thresholds
 
 
 @dataclass

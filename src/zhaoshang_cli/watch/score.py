@@ -22,9 +22,9 @@ from typing import Any
 
 from sqlmodel import Session
 
-from zhaoshang_cli.activities import effort_by_unit
+from zhaoshang_cli.core.periods import Period
 from zhaoshang_cli.report.compute import Report, build_report
-from zhaoshang_cli.report.periods import Period
+from zhaoshang_cli.units.activities import effort_by_unit
 from zhaoshang_cli.watch.counts import unit_counts
 from zhaoshang_cli.watch.periods import reference_day
 from zhaoshang_cli.watch.weights import Weights

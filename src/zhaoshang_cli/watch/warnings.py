@@ -22,15 +22,15 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlmodel import Session
 
-from zhaoshang_cli.errors import NotFound
-from zhaoshang_cli.glossary import Terms
-from zhaoshang_cli.i18n import N_, _
-from zhaoshang_cli.models import Unit
-from zhaoshang_cli.report.names import credited_labels
-from zhaoshang_cli.report.sql import ARRIVAL, PROJECT, PROJECT_UNIT, counted
-from zhaoshang_cli.units import subtree
+from zhaoshang_cli.core.errors import NotFound
+from zhaoshang_cli.core.glossary import Terms
+from zhaoshang_cli.core.i18n import N_, _
+from zhaoshang_cli.projects.names import credited_labels
+from zhaoshang_cli.settings.thresholds import Duration, Thresholds, share_text
+from zhaoshang_cli.store.models import Unit
+from zhaoshang_cli.store.queries import ARRIVAL, PROJECT, PROJECT_UNIT, counted
+from zhaoshang_cli.units.tree import subtree
 from zhaoshang_cli.watch.counts import EVENT, alive_on
-from zhaoshang_cli.watch.thresholds import Duration, Thresholds, share_text
 
 RULE = Terms(
     N_("warning rule"),

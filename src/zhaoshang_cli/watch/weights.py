@@ -8,9 +8,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from zhaoshang_cli.errors import Invalid
-from zhaoshang_cli.glossary import Terms
-from zhaoshang_cli.i18n import N_, _
+from zhaoshang_cli.core.errors import Invalid
+from zhaoshang_cli.core.glossary import Terms
+from zhaoshang_cli.core.i18n import N_, _
 
 DEFAULT_FILE = Path(__file__).with_name("score_weights.toml")
 MEASURE = Terms(

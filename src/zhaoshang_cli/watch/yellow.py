@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlmodel import Session
 
+from zhaoshang_cli.core.periods import Period
 from zhaoshang_cli.report.compute import FLAG_FAR_BEHIND, Report, build_report
-from zhaoshang_cli.report.periods import Period
 from zhaoshang_cli.watch.counts import unit_counts
 from zhaoshang_cli.watch.periods import reference_day
 

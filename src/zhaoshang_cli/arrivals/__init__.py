@@ -1,0 +1,1 @@
+"""Capital arrivals (资金到位): recording one, writing many, reversing, exchange rates."""

@@ -1,0 +1,156 @@
+"""Capital arrivals (资金到位): reversing (never editing), listing; exchange rates. Recording
+one, and the checks every arrival passes, are in ``recording``."""
+
+from datetime import date
+
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from zhaoshang_cli.arrivals.recording import check_currency
+from zhaoshang_cli.core import dates
+from zhaoshang_cli.core.errors import Invalid, NotFound
+from zhaoshang_cli.core.i18n import N_, _
+from zhaoshang_cli.core.money import format_rate
+from zhaoshang_cli.core.text import NOTE_MAX, clean_text
+from zhaoshang_cli.projects.register import find_project
+from zhaoshang_cli.store import audit
+from zhaoshang_cli.store.models import Arrival, ExchangeRate, Project, ProjectUnit
+from zhaoshang_cli.units.tree import descendant_ids, find_unit
+
+
+def set_rate(session: Session, currency: str, month: str, rate_micro: int) -> ExchangeRate:
+    """One rate per currency and month; changing it is audited, past arrivals keep theirs."""
+    currency = check_currency(currency)
+    if currency == "CNY":
+        raise Invalid(_("CNY needs no exchange rate."))
+    year, mon = dates.parse_month(month)
+    month = f"{year:04d}-{mon:02d}"
+    query = select(ExchangeRate).where(
+        ExchangeRate.currency == currency, ExchangeRate.month == month
+    )
+    rate = session.exec(query).first()
+    before = {"rate": format_rate(rate.rate_micro)} if rate else None
+    if rate is None:
+        rate = ExchangeRate(
+            currency=currency,
+            month=month,
+            rate_micro=rate_micro,
+            set_at=dates.utcnow(),
+            operator=session.info.get("operator", "unknown"),
+        )
+    else:
+        rate.rate_micro, rate.set_at = rate_micro, dates.utcnow()
+    session.add(rate)
+    session.flush()
+    after = {"currency": currency, "month": month, "rate": format_rate(rate_micro)}
+    audit.record(session, "rate.set", "exchange_rate", rate.id, before=before, after=after)
+    return rate
+
+
+def list_rates(session: Session) -> list[dict]:
+    query = select(ExchangeRate).order_by(col(ExchangeRate.month), col(ExchangeRate.currency))
+    return [
+        {"currency": r.currency, "month": r.month, "rate": format_rate(r.rate_micro)}
+        for r in session.exec(query)
+    ]
+
+
+def reverse_arrival(session: Session, arrival_id: int, reason: str) -> Arrival:
+    """A linked entry with the negated amounts on the original's date: the original stays,
+    and every report, of any period, nets the two out."""
+    if not reason or not reason.strip():
+        raise Invalid(_("A reversal needs a --reason."))
+    reason = clean_text(reason, N_("reason"), limit=NOTE_MAX, lines=True, required=True)  # type: ignore[assignment]
+    original = session.get(Arrival, arrival_id) if 0 < arrival_id < 2**63 else None
+    if original is None:
+        raise NotFound(
+            _("There is no arrival with id {id}; see `zs arrival list`.").format(id=arrival_id)
+        )
+    if original.reverses_id is not None:
+        raise Invalid(
+            _(
+                "Arrival {id} is itself a reversal (of {original}); "
+                "a reversal cannot be reversed. Record the arrival again instead."
+            ).format(id=arrival_id, original=original.reverses_id)
+        )
+    existing = session.exec(select(Arrival.id).where(Arrival.reverses_id == arrival_id)).first()
+    if existing is not None:
+        raise Invalid(
+            _("Arrival {id} was already reversed by arrival {reversal}.").format(
+                id=arrival_id, reversal=existing
+            )
+        )
+    reversal = Arrival(
+        project_id=original.project_id,
+        arrived_on=original.arrived_on,
+        currency=original.currency,
+        amount_minor=-original.amount_minor,
+        rate_micro=original.rate_micro,
+        cny_fen=-original.cny_fen,
+        usd_cents=None if original.usd_cents is None else -original.usd_cents,
+        source=original.source,
+        ref=original.ref,
+        note=reason.strip(),
+        reverses_id=original.id,
+        operator=session.info.get("operator", "unknown"),
+        entered_at=dates.utcnow(),
+    )
+    session.add(reversal)
+    session.flush()
+    audit.record(
+        session,
+        "arrival.reverse",
+        "arrival",
+        reversal.id,
+        before={"arrival": original.id, "cny_fen": original.cny_fen},
+        after={"reverses": original.id, "cny_fen": reversal.cny_fen, "reason": reason.strip()},
+        project_id=original.project_id,
+    )
+    return reversal
+
+
+def list_arrivals(
+    session: Session,
+    *,
+    project: str | None = None,
+    unit: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> list[dict]:
+    reversal = aliased(Arrival)
+    query = (
+        select(Arrival, Project.code, Project.name, reversal.id)
+        .join(Project, col(Project.id) == col(Arrival.project_id))
+        .outerjoin(reversal, col(reversal.reverses_id) == col(Arrival.id))
+        .order_by(col(Arrival.arrived_on), col(Arrival.id))
+    )
+    if project is not None:
+        query = query.where(Arrival.project_id == find_project(session, project).id)
+    if unit is not None:
+        ids = descendant_ids(session, find_unit(session, unit))
+        credited = select(ProjectUnit.project_id).where(col(ProjectUnit.unit_id).in_(ids))
+        query = query.where(col(Arrival.project_id).in_(credited))
+    if date_from:
+        query = query.where(Arrival.arrived_on >= date_from)
+    if date_to:
+        query = query.where(Arrival.arrived_on <= date_to)
+    return [
+        {
+            "id": arrival.id,
+            "date": arrival.arrived_on,
+            "project": code,
+            "project_name": name,
+            "currency": arrival.currency,
+            "amount_minor": arrival.amount_minor,
+            "cny_fen": arrival.cny_fen,
+            "source": arrival.source,
+            "ref": arrival.ref,
+            "note": arrival.note,
+            "reverses": arrival.reverses_id,
+            "reversed_by": reversed_by,
+            "warnings": arrival.warnings,
+            "operator": arrival.operator,
+            "entered_at": arrival.entered_at,
+        }
+        for arrival, code, name, reversed_by in session.exec(query)
+    ]

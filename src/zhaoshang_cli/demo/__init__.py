@@ -1,0 +1,1 @@
+"""The demo city (``zs demo``): the same realistic ledger every time."""

@@ -1,0 +1,1 @@
+"""Helpers of the features' renderers: Excel writing, terminal widths, progress bars."""

@@ -1,0 +1,1 @@
+"""Projects (项目): the register, their changes and edits, credit to units, their names."""

@@ -1,0 +1,40 @@
+"""How units are named where a bare name would be ambiguous: five counties each have a
+城关镇, so a list or a sentence says 甲县城关镇."""
+
+from typing import Any
+
+from sqlmodel import Session, select
+
+from zhaoshang_cli.store.models import ProjectUnit, Unit
+
+
+def unit_labels(session: Session) -> dict[int, str]:
+    """Each unit's name, with its parent's name before it where the name is not unique."""
+    table = Unit.__table__
+    units = {
+        uid: (name, parent)
+        for uid, name, parent in session.connection().execute(
+            select(table.c.id, table.c.name, table.c.parent_id)
+        )
+    }
+    seen: dict[str, int] = {}
+    for name, _ in units.values():
+        seen[name] = seen.get(name, 0) + 1
+    return {
+        uid: f"{units[parent][0]}{name}" if seen[name] > 1 and parent in units else name
+        for uid, (name, parent) in units.items()
+    }
+
+
+def credited_labels(session: Session, project_ids: list[int], credit: Any = None) -> dict[int, str]:
+    """Each project's credited units as lists name them ("甲县、甲县城关镇"), in unit order
+    (by ``credit``: the credit as it stood on a period's end; today's by default)."""
+    pu = ProjectUnit.__table__ if credit is None else credit
+    query = select(pu.c.project_id, pu.c.unit_id).order_by(pu.c.project_id, pu.c.unit_id)
+    if len(project_ids) < 10_000:  # else one pass over all credit beats a long IN list
+        query = query.where(pu.c.project_id.in_(project_ids))
+    labels = unit_labels(session)
+    names: dict[int, list[str]] = {}
+    for project_id, unit_id in session.connection().execute(query):
+        names.setdefault(project_id, []).append(labels[unit_id])
+    return {project_id: "、".join(units) for project_id, units in names.items()}

@@ -1,0 +1,1 @@
+"""Ledger settings (``zs config``): the issuer, document numbers and the watch thresholds."""
