@@ -20,10 +20,9 @@ from pathlib import Path
 def build_ledger(db: Path, projects: int) -> None:
     """A city of five counties and ``projects`` signed projects."""
     from zhaoshang_cli.projects.register import add_project
-    from zhaoshang_cli.units.tree import add_unit
-
     from zhaoshang_cli.store.ledger import Ledger
     from zhaoshang_cli.store.migrate import init_ledger
+    from zhaoshang_cli.units.tree import add_unit
 
     init_ledger(str(db))
     ledger = Ledger.open(str(db))

@@ -178,10 +178,9 @@ def same_figures(report: dict, figures: list) -> list[str]:
 def listing_render_seconds(path: Path, runs: int) -> tuple[float, int]:
     """CPU seconds to lay out and print the table of `zs project list` (rows already read)."""
     os.environ["COLUMNS"] = "120"
-    from zhaoshang_cli.projects.register import list_projects
-
     from zhaoshang_cli.cli.common import Col, Listing, OutputFormat, reading, render
     from zhaoshang_cli.cli.projects import PROJECT_COLUMNS
+    from zhaoshang_cli.projects.register import list_projects
 
     with reading(str(path)) as session:
         rows = list_projects(session, unit=None, stage=None, year=None)
