@@ -8,69 +8,23 @@ demo): both execute Core statements, and both carry the operator (and, for a led
 back, ``replay``) in their ``info``.
 """
 
-import re
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.engine import Connection
 
 from zhaoshang_cli.core import dates
-from zhaoshang_cli.core.errors import Invalid, NotFound
+from zhaoshang_cli.core.errors import Invalid
 from zhaoshang_cli.core.glossary import SOURCE
 from zhaoshang_cli.core.i18n import N_, _
 from zhaoshang_cli.core.money import convert, format_amount
 from zhaoshang_cli.core.text import NOTE_MAX, clean_text
+from zhaoshang_cli.projects.facts import project_facts
+from zhaoshang_cli.rates.lookup import cached_rate, check_currency
 from zhaoshang_cli.store import audit
-from zhaoshang_cli.store.tables import ARRIVAL, EXCHANGE_RATE, PROJECT
-
-Db = Any  # a sqlalchemy Connection, or a Session (ORM or SQLModel)
-
-
-def connection_of(db: Db) -> Connection:
-    """The connection to run a Core statement on; a session's pending objects are flushed
-    first, as its own queries would (autoflush)."""
-    if isinstance(db, Connection):
-        return db
-    db.flush()
-    return db.connection()
-
-
-CURRENCY_ALIASES = {"RMB": "CNY", "人民币": "CNY", "美元": "USD", "美金": "USD"}
-
-
-@lru_cache(maxsize=64)  # once per row of an import: a few currencies, ever
-def check_currency(currency: str) -> str:
-    code = CURRENCY_ALIASES.get(currency.strip(), currency.strip().upper())
-    code = CURRENCY_ALIASES.get(code, code)
-    if not re.fullmatch(r"[A-Z]{3}", code):
-        raise Invalid(
-            _("Unknown currency {currency!r}; use a three-letter code such as CNY or USD.").format(
-                currency=currency
-            )
-        )
-    return code
-
-
-def month_key(on: date) -> str:
-    return f"{on.year:04d}-{on.month:02d}"
-
-
-def rate_for(db: Db, currency: str, on: date) -> int:
-    query = select(EXCHANGE_RATE.c.rate_micro).where(
-        EXCHANGE_RATE.c.currency == currency, EXCHANGE_RATE.c.month == month_key(on)
-    )
-    rate = connection_of(db).execute(query).scalar()
-    if rate is None:
-        raise Invalid(
-            _(
-                "There is no {currency} rate for {month}; set one first with "
-                "`zs rate set {currency} RATE --month {month}`."
-            ).format(currency=currency, month=month_key(on))
-        )
-    return rate
+from zhaoshang_cli.store.db import Db, connection_of
+from zhaoshang_cli.store.tables import ARRIVAL
 
 
 @dataclass
@@ -80,18 +34,6 @@ class Recorded:
     id: int
     values: dict[str, Any]
     warnings: list[str]
-
-
-def find_project(db: Db, code: str) -> Any:
-    """What the checks read of a project (a row: ``.id``, ``.code``, ``.stage`` …)."""
-    columns = [PROJECT.c[name] for name in ("id", "code", "stage", "signed_on", "contract_fen")]
-    query = select(*columns, PROJECT.c.voided_at).where(PROJECT.c.code == code.strip())
-    project = connection_of(db).execute(query).first()
-    if project is None:
-        raise NotFound(
-            _("There is no project with code {code!r}; see `zs project list`.").format(code=code)
-        )
-    return project
 
 
 def record_arrival(
@@ -106,7 +48,7 @@ def record_arrival(
     source: str | None = None,
 ) -> Recorded:
     """Refuses what cannot be true; warns (and records the warning) about what is unusual."""
-    project = find_project(db, code)
+    project = project_facts(db, code)
     prepared = prepare_arrival(
         db, project, amount_minor, on=on, currency=currency, ref=ref, note=note, source=source
     )
@@ -197,15 +139,6 @@ def prepare_arrival(
         "entered_at": dates.utcnow(),
     }
     return Prepared(values, warnings)
-
-
-def cached_rate(db: Db, currency: str, on: date, cache: dict[tuple[str, str], int] | None) -> int:
-    if cache is None:
-        return rate_for(db, currency, on)
-    key = (currency, month_key(on))
-    if key not in cache:
-        cache[key] = rate_for(db, currency, on)
-    return cache[key]
 
 
 def round_div(numerator: int, denominator: int) -> int:

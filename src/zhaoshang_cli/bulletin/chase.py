@@ -4,15 +4,10 @@ counted by rule, with the projects longest overdue first."""
 from typing import Any
 
 from zhaoshang_cli.core.i18n import _
+from zhaoshang_cli.output.markdown import markdown_text
 from zhaoshang_cli.output.xlsx import Sheet
 
 SHOWN = 20  # projects a rule shows in the Markdown summary; the workbook has them all
-
-
-def _md(value: Any) -> str:
-    from zhaoshang_cli.bulletin.render import _md as escape
-
-    return escape(value)
 
 
 def chase_markdown(chase: Any) -> list[str]:
@@ -26,15 +21,17 @@ def chase_markdown(chase: Any) -> list[str]:
         rows = sorted(
             (row for row in chase.rows if row["rule"] == rule.rule), key=lambda r: -r["days"]
         )
-        lines.append(f"- {_md(RULE.shown(rule.rule))} ({_md(rule.text)}): {counts[rule.rule]}")
+        lines.append(
+            f"- {markdown_text(RULE.shown(rule.rule))} ({markdown_text(rule.text)}): {counts[rule.rule]}"
+        )
         for row in rows[:SHOWN]:
             lines.append(
                 "  - "
                 + _("{code} {name} ({units}; leader {leader}): {days} days since {clock}").format(
-                    code=_md(row["code"]),
-                    name=_md(row["name"]),
-                    units=_md(row["units"]),
-                    leader=_md(row["leader"] or "—"),
+                    code=markdown_text(row["code"]),
+                    name=markdown_text(row["name"]),
+                    units=markdown_text(row["units"]),
+                    leader=markdown_text(row["leader"] or "—"),
                     days=row["days"],
                     clock=row["clock"],
                 )

@@ -9,8 +9,10 @@ from typing import Any
 
 from zhaoshang_cli.bulletin.chase import chase_markdown, chase_sheet
 from zhaoshang_cli.bulletin.compute import EVENTS, Bulletin
+from zhaoshang_cli.core.figures import percent
 from zhaoshang_cli.core.glossary import STAGE
 from zhaoshang_cli.core.i18n import CHINESE, N_, _, in_language
+from zhaoshang_cli.output.markdown import markdown_text
 from zhaoshang_cli.output.xlsx import Sheet, Style
 from zhaoshang_cli.report.compute import Row
 from zhaoshang_cli.report.text import (
@@ -19,7 +21,6 @@ from zhaoshang_cli.report.text import (
     flags_text,
     money_text,
     own_label,
-    percent,
     subtotal_label,
     total_label,
 )
@@ -95,21 +96,13 @@ def effort_rows(bulletin: Bulletin) -> list[dict[str, Any]]:
     return [*units, {**total, "unit": total_label(bulletin.report)}]
 
 
-_MARKDOWN = str.maketrans({char: "\\" + char for char in "\\`*_[]<>#|~"} | {"\n": " ", "\r": " "})
-
-
-def _md(value: Any) -> str:
-    """Text as Markdown shows it: a name like [x](http://…) or <b> is never a link or HTML."""
-    return str(value if value is not None else "").translate(_MARKDOWN)
-
-
 def _count(value: Decimal | int) -> str:
     return str(int(value)) if value == int(value) else f"{value:.2f}"
 
 
 def _md_row(row: Row, threshold: Decimal, label: str | None = None) -> str:
     cells = [
-        label or _md(row.unit),
+        label or markdown_text(row.unit),
         amount(row.target, "funds"),
         amount(row.actual, "funds"),
         percent(row.completion),
@@ -139,8 +132,8 @@ def markdown(bulletin: Bulletin) -> str:
     report, issuer = bulletin.report, bulletin.issuer
     lines = [f"# {title(bulletin)}", ""]
     if issuer is not None and (issuer.number or issuer.office):
-        lines += [_md("  ".join(t for t in (issuer.number, issuer.office) if t)), ""]
-    lines += [*(_md(sentence) for sentence in headline(bulletin)), ""]
+        lines += [markdown_text("  ".join(t for t in (issuer.number, issuer.office) if t)), ""]
+    lines += [*(markdown_text(sentence) for sentence in headline(bulletin)), ""]
     headers = [_(header) for header in MARKDOWN_HEADERS]
     lines += [
         "## "
@@ -154,11 +147,13 @@ def markdown(bulletin: Bulletin) -> str:
     for group in report.groups:
         for row in group.rows:
             lines.append(_md_row(row, report.threshold))
-        lines.append(_md_row(group.subtotal, report.threshold, _md(subtotal_label(group))))
+        lines.append(
+            _md_row(group.subtotal, report.threshold, markdown_text(subtotal_label(group)))
+        )
     if report.own is not None:
-        lines.append(_md_row(report.own, report.threshold, _md(own_label(report))))
+        lines.append(_md_row(report.own, report.threshold, markdown_text(own_label(report))))
     total = report.total
-    lines.append(_md_row(total, report.threshold, f"**{_md(total_label(report))}**"))
+    lines.append(_md_row(total, report.threshold, f"**{markdown_text(total_label(report))}**"))
     lines += [
         "",
         _(
@@ -182,10 +177,10 @@ def markdown(bulletin: Bulletin) -> str:
             lines.append(
                 "  - "
                 + _("{code} {name} ({units}, {industry}, contract amount {amount})").format(
-                    code=_md(p["code"]),
-                    name=_md(p["name"]),
-                    units=_md(p["units"]),
-                    industry=_md(p["industry"]),
+                    code=markdown_text(p["code"]),
+                    name=markdown_text(p["name"]),
+                    units=markdown_text(p["units"]),
+                    industry=markdown_text(p["industry"]),
                     amount=money_text(p["contract"] or Decimal(0)),
                 )
             )
@@ -198,12 +193,17 @@ def markdown(bulletin: Bulletin) -> str:
         "|---|" + "---:|" * (len(EFFORT_HEADERS) - 1),
     ]
     for row in effort_rows(bulletin):
-        cells = [_md(row["unit"])] + [_count(row[key]) for key, _header in EFFORT_HEADERS[1:]]
+        cells = [markdown_text(row["unit"])] + [
+            _count(row[key]) for key, _header in EFFORT_HEADERS[1:]
+        ]
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", "## " + _("The year so far (the report's text, in Chinese)"), ""]
-    lines += [f"**{_md(p.text)}**" if p.heading else _md(p.text) for p in prose(report)[1:]]
+    lines += [
+        f"**{markdown_text(p.text)}**" if p.heading else markdown_text(p.text)
+        for p in prose(report)[1:]
+    ]
     if issuer is not None:
-        lines += ["", _md("  ".join(t for t in (issuer.office, issuer.date_text) if t))]
+        lines += ["", markdown_text("  ".join(t for t in (issuer.office, issuer.date_text) if t))]
     return "\n".join(lines) + "\n"
 
 

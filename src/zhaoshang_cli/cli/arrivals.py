@@ -63,7 +63,8 @@ def arrive(
     operator: OperatorOption = None,
 ) -> None:
     """Record money that actually arrived for a project."""
-    from zhaoshang_cli.arrivals.recording import check_currency, record_arrival
+    from zhaoshang_cli.arrivals.recording import record_arrival
+    from zhaoshang_cli.rates.lookup import check_currency
 
     minor = parse_amount(amount, currency=check_currency(currency))
     on = dates.parse_date(date) if date is not None else dates.today()

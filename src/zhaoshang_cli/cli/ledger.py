@@ -191,7 +191,7 @@ def history(
 ) -> None:
     """The audit trail as a log: when (local time), who, what, and what changed (old → new).
     Contacts show as «private». JSON gives before/after as objects, money in 万元."""
-    from zhaoshang_cli.projects.register import find_project
+    from zhaoshang_cli.projects.lookup import find_project
     from zhaoshang_cli.store import audit, trail
 
     if limit is not None and limit < 1:
@@ -236,7 +236,7 @@ def rate_set(
     operator: OperatorOption = None,
 ) -> None:
     """Set the exchange rate used for arrivals in a month."""
-    from zhaoshang_cli.arrivals.entries import set_rate
+    from zhaoshang_cli.rates.setting import set_rate
 
     rate_micro = parse_rate(rate)
     with writing(db, operator) as session:
@@ -251,7 +251,7 @@ def rate_set(
 @list_command
 def rate_list(db: DbOption = None) -> Listing:
     """The exchange rates kept in the ledger."""
-    from zhaoshang_cli.arrivals.entries import list_rates
+    from zhaoshang_cli.rates.setting import list_rates
 
     with reading(db) as session:
         rows = list_rates(session)

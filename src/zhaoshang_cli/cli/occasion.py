@@ -125,8 +125,8 @@ LIST_TITLES = {
 
 
 def units_view(found: Any) -> tuple[Listing, dict[str, Any]]:
+    from zhaoshang_cli.core.figures import percent
     from zhaoshang_cli.core.glossary import UNIT_KINDS, Terms
-    from zhaoshang_cli.report.text import percent
 
     kinds = Terms("unit kind", {**UNIT_KINDS, "total": "合计"})
     columns = [Col("unit", _("Unit")), Col("kind", _("Kind"), terms=kinds, drop=1)]
@@ -188,8 +188,8 @@ def units_view(found: Any) -> tuple[Listing, dict[str, Any]]:
 
 
 def _cohort(rates: dict[str, Any]) -> dict[str, Any]:
+    from zhaoshang_cli.core.periods import fraction
     from zhaoshang_cli.store.queries import wan
-    from zhaoshang_cli.watch.periods import fraction
 
     data = {key: value for key, value in rates.items() if not key.endswith(("_fen", "_rate"))}
     data["contract_wan"] = wan(rates["contract_fen"])

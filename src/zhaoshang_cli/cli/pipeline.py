@@ -69,10 +69,10 @@ def show_pipeline(
     db: str | None, period: Any, unit: str | None, by: str, xlsx: Any, out: Output
 ) -> None:
     """Computed in one read snapshot, then shown (also for `zs report --pipeline`)."""
+    from zhaoshang_cli.core.periods import reference_day
     from zhaoshang_cli.report.compute import root_unit
     from zhaoshang_cli.settings.config import get_settings, issuer
     from zhaoshang_cli.settings.thresholds import thresholds
-    from zhaoshang_cli.watch.periods import reference_day
     from zhaoshang_cli.watch.pipeline import pipeline as compute
 
     with reading(db) as session:
@@ -104,7 +104,7 @@ def show_pipeline(
 
 def pipeline_view(found: Any, limits: Any) -> tuple[Listing, dict[str, Any]]:
     from zhaoshang_cli.core.glossary import UNIT_KINDS, Terms
-    from zhaoshang_cli.watch.periods import period_words, progress_note
+    from zhaoshang_cli.core.periods import period_words, progress_note
 
     kinds = Terms("unit kind", {**UNIT_KINDS, "total": "合计"})
     person = found.by == "person"

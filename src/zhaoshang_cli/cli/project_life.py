@@ -71,8 +71,8 @@ def project_edit(
     operator: OperatorOption = None,
 ) -> None:
     """Correct or change a project's fields; each change is kept with its old value."""
-    from zhaoshang_cli.arrivals.recording import check_currency
     from zhaoshang_cli.projects.edit import edit_project
+    from zhaoshang_cli.rates.lookup import check_currency
 
     given = {
         "name": name,

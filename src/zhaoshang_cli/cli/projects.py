@@ -163,8 +163,8 @@ def add_project_command(
 ) -> None:
     """Add a project the office brought in (a second with the same investor and name is
     refused: 不重复统计)."""
-    from zhaoshang_cli.arrivals.recording import check_currency
     from zhaoshang_cli.projects.register import add_project
+    from zhaoshang_cli.rates.lookup import check_currency
 
     contract_currency = check_currency(currency) if currency is not None else "CNY"
     contract = (

@@ -130,7 +130,6 @@ def report(
 ) -> None:
     """Completion by unit for 1 January to the end of a month (or a quarter, or any range),
     against the annual targets."""
-    from zhaoshang_cli.core.periods import latest_complete_month, month_period
     from zhaoshang_cli.report import build_report
     from zhaoshang_cli.report.tables import BREAKDOWNS
 
@@ -158,14 +157,7 @@ def report(
             )
     if docx is not None and docx.suffix.lower() != ".docx":
         raise Invalid(_("{file}: the Word document must be named *.docx.").format(file=docx.name))
-    today = dates.today()
-    if quarter is not None or start is not None or end is not None:
-        period = chosen_period("month", year, month, quarter, start, end)
-    else:
-        if month is None:
-            default_year, month = latest_complete_month(today)
-            year = year if year is not None else default_year
-        period = month_period(year if year is not None else today.year, month)
+    period = chosen_period("month", year, month, quarter, start, end)
     if flagged or pipeline or by == ["leader"]:
         from zhaoshang_cli.cli.warn import watch_report
         from zhaoshang_cli.targets.setting import check_metric
@@ -224,7 +216,7 @@ def report(
 
         print_report(result, console(wide), scale=yuan, width=fit_width(wide), by=by)
         if (period.start.month, period.start.day) != (1, 1) or result.month is None:
-            from zhaoshang_cli.watch.periods import progress_note
+            from zhaoshang_cli.core.periods import progress_note
 
             say(progress_note(period))  # a quarter or a range: how 时序进度 was worked out
     for problem in result.warnings:

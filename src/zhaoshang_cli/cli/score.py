@@ -101,7 +101,7 @@ def score(
 
 def score_view(found: Any) -> tuple[Listing, dict[str, Any]]:
     from zhaoshang_cli.core.glossary import UNIT_KIND, Terms
-    from zhaoshang_cli.watch.periods import fraction, period_words, progress_basis, progress_note
+    from zhaoshang_cli.core.periods import fraction, period_words, progress_basis, progress_note
     from zhaoshang_cli.watch.score import measure, score_data
     from zhaoshang_cli.watch.weights import MEASURE
 

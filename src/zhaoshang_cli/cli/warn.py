@@ -110,10 +110,10 @@ def watch_report(
     """One watch table in one read snapshot, shown (and written to Excel): ``what`` is projects
     (the 督查清单), flagged (the yellow-card list), leader (包保领导) or pipeline. `zs report
     --flagged/--pipeline/--by leader` come here too."""
+    from zhaoshang_cli.core.periods import reference_day
     from zhaoshang_cli.settings.config import get_settings, issuer
     from zhaoshang_cli.settings.thresholds import thresholds
     from zhaoshang_cli.units.tree import find_unit, top_unit
-    from zhaoshang_cli.watch.periods import reference_day
     from zhaoshang_cli.watch.warnings import project_warnings
 
     if what == "pipeline":
@@ -211,8 +211,8 @@ def rule_shown(code: str) -> str:
 
 def flagged_view(flagged: Any) -> tuple[Listing, dict[str, Any]]:
     from zhaoshang_cli.core.glossary import UNIT_KIND
+    from zhaoshang_cli.core.periods import fraction, period_words, progress_basis, progress_note
     from zhaoshang_cli.settings.thresholds import share_text
-    from zhaoshang_cli.watch.periods import fraction, period_words, progress_basis, progress_note
 
     report = flagged.report
     columns = [
@@ -255,7 +255,7 @@ def flagged_view(flagged: Any) -> tuple[Listing, dict[str, Any]]:
 
 
 def leaders_view(rows: list[dict[str, Any]], period: Any, day: date) -> tuple[Listing, dict]:
-    from zhaoshang_cli.watch.periods import period_words
+    from zhaoshang_cli.core.periods import period_words
 
     for row in rows:
         if row["row"] == "total":

@@ -55,7 +55,7 @@ def chosen_period(
     end: str | None = None,
 ) -> Any:
     """The Period the options name (see ``watch.periods.choose_period``)."""
-    from zhaoshang_cli.watch.periods import PeriodChoice, choose_period
+    from zhaoshang_cli.core.periods import PeriodChoice, choose_period
 
     return choose_period(PeriodChoice(year, month, quarter, start, end), default)
 

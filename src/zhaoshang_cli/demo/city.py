@@ -13,7 +13,6 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from zhaoshang_cli.arrivals.bulk import insert_arrivals
-from zhaoshang_cli.arrivals.entries import set_rate
 from zhaoshang_cli.arrivals.recording import Prepared, prepare_arrival
 from zhaoshang_cli.core import dates
 from zhaoshang_cli.core.errors import Invalid
@@ -22,6 +21,7 @@ from zhaoshang_cli.core.periods import latest_complete_month, month_period
 from zhaoshang_cli.demo.names import investor_name, project_name
 from zhaoshang_cli.projects.changes import find_duplicate
 from zhaoshang_cli.projects.register import add_project, move_stage
+from zhaoshang_cli.rates.setting import set_rate
 from zhaoshang_cli.settings.config import set_setting
 from zhaoshang_cli.store.ledger import Ledger, is_url
 from zhaoshang_cli.store.models import AuditEntry

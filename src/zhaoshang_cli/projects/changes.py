@@ -238,7 +238,7 @@ def increase_contract(
     contract amount of that day's period; the project is still one project. Returns the
     project and its contract amount before."""
     from zhaoshang_cli.core.text import NOTE_MAX, clean_text
-    from zhaoshang_cli.projects.register import find_project
+    from zhaoshang_cli.projects.lookup import find_project
 
     project = find_project(session, code)
     check_not_void(project)
@@ -309,7 +309,7 @@ def void_project(session: Session, code: str, reason: str) -> Project:
     """作废: a project entered by mistake leaves every figure of every period, like a reversed
     arrival; it stays in the ledger and the trail. (A real project that stopped is 终止.)"""
     from zhaoshang_cli.core.text import NOTE_MAX, clean_text
-    from zhaoshang_cli.projects.register import find_project
+    from zhaoshang_cli.projects.lookup import find_project
 
     project = find_project(session, code)
     reason = clean_text(reason, "reason", limit=NOTE_MAX, lines=True)  # type: ignore[assignment]
@@ -353,3 +353,19 @@ def project_changes(session: Session, project_id: int) -> list[dict[str, Any]]:
         )
         rows.append(row)
     return rows
+
+
+def contract_values(session: Session, amount_minor: int, currency: str, on: date) -> dict[str, Any]:
+    """The contract in CNY 分, and for a foreign currency (合同外资 in USD) its own amount,
+    converted at the rate of ``on``'s month (the signing month, or this month before)."""
+    if currency == "CNY":
+        return {"contract_fen": amount_minor, "contract_currency": None, "contract_minor": None}
+    from zhaoshang_cli.core.money import convert
+    from zhaoshang_cli.rates.lookup import rate_for
+
+    rate = rate_for(session, currency, on)
+    return {
+        "contract_fen": convert(amount_minor, rate),
+        "contract_currency": currency,
+        "contract_minor": amount_minor,
+    }

@@ -14,6 +14,7 @@ from zhaoshang_cli.core.text import NOTE_MAX, TITLE_MAX, clean_text, duplicate_k
 from zhaoshang_cli.projects.changes import (
     check_duplicate,
     check_not_void,
+    contract_values,
     effective_for,
     record_change,
     set_credit,
@@ -45,25 +46,9 @@ class Edited:
         return "investor" in self.changed
 
 
-def contract_values(session: Session, amount_minor: int, currency: str, on: date) -> dict[str, Any]:
-    """The contract in CNY 分, and for a foreign currency (合同外资 in USD) its own amount,
-    converted at the rate of ``on``'s month (the signing month, or this month before)."""
-    if currency == "CNY":
-        return {"contract_fen": amount_minor, "contract_currency": None, "contract_minor": None}
-    from zhaoshang_cli.arrivals.recording import rate_for
-    from zhaoshang_cli.core.money import convert
-
-    rate = rate_for(session, currency, on)
-    return {
-        "contract_fen": convert(amount_minor, rate),
-        "contract_currency": currency,
-        "contract_minor": amount_minor,
-    }
-
-
 def cleaned(values: dict[str, Any]) -> dict[str, Any]:
     """Each given field checked; an empty text clears the field (but a name is needed)."""
-    from zhaoshang_cli.projects.register import check_origin
+    from zhaoshang_cli.projects.lookup import check_origin
 
     out: dict[str, Any] = {}
     for key, value in values.items():
@@ -103,7 +88,7 @@ def edit_project(
     """Every field given that differs is one change (old → new, the date it took effect, the
     reason); the command is one audit entry: 修改项目, or 更换业主 when the investor changes."""
     from zhaoshang_cli.projects.credit import credit_from
-    from zhaoshang_cli.projects.register import find_project
+    from zhaoshang_cli.projects.lookup import find_project
 
     project = find_project(session, code)
     check_not_void(project)

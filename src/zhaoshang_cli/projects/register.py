@@ -9,8 +9,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from zhaoshang_cli.core import dates
-from zhaoshang_cli.core.errors import Invalid, NotFound
-from zhaoshang_cli.core.glossary import ORIGIN, STAGE
+from zhaoshang_cli.core.errors import Invalid
+from zhaoshang_cli.core.glossary import STAGE
 from zhaoshang_cli.core.i18n import N_, _
 from zhaoshang_cli.core.text import CODE_MAX, NOTE_MAX, TITLE_MAX, clean_text, duplicate_key
 from zhaoshang_cli.projects.changes import (
@@ -19,6 +19,7 @@ from zhaoshang_cli.projects.changes import (
     project_changes,
     record_change,
 )
+from zhaoshang_cli.projects.lookup import check_origin, check_stage, find_project
 from zhaoshang_cli.store import audit
 from zhaoshang_cli.store.models import (
     Arrival,
@@ -50,24 +51,6 @@ NOT_AUDITED_ON_ADD = {
     "contract_currency",
     "contract_minor",
 }
-
-
-def check_stage(stage: str) -> str:
-    """The stage's code, from lead/线索, started/开工 …"""
-    return STAGE.parse(stage)
-
-
-def check_origin(origin: str | None) -> str | None:
-    return None if origin is None else ORIGIN.parse(origin)
-
-
-def find_project(session: Session, code: str) -> Project:
-    project = session.exec(select(Project).where(Project.code == code.strip())).first()
-    if project is None:
-        raise NotFound(
-            _("There is no project with code {code!r}; see `zs project list`.").format(code=code)
-        )
-    return project
 
 
 def next_code(session: Session, year: int) -> str:
@@ -229,7 +212,7 @@ def new_project(
         twin = check_duplicate(session, investor, name, duplicate_ok=duplicate_ok, reason=reason)
     contract: dict = {"contract_fen": contract_fen}
     if contract_fen is not None and contract_currency not in (None, "CNY"):
-        from zhaoshang_cli.projects.edit import contract_values
+        from zhaoshang_cli.projects.changes import contract_values
 
         on = signed_on or dates.today()
         contract = contract_values(session, contract_fen, contract_currency, on)  # type: ignore[arg-type]

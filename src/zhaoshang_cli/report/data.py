@@ -54,7 +54,7 @@ def row_data(row: Row) -> dict[str, Any]:
 
 def _basis(report: Report) -> dict[str, Any]:
     """How 时序进度 was worked out: months ÷ 12, or days ÷ the year's days."""
-    from zhaoshang_cli.watch.periods import progress_basis
+    from zhaoshang_cli.core.periods import progress_basis
 
     basis = progress_basis(report.period)
     basis.pop("time_progress")

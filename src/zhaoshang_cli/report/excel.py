@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from zhaoshang_cli.core.figures import percent, quantize
 from zhaoshang_cli.core.glossary import STAGE
 from zhaoshang_cli.core.i18n import N_, _
 from zhaoshang_cli.output.xlsx import Sheet, Style, display_width, save_sheets, wrap_text
@@ -19,9 +20,7 @@ from zhaoshang_cli.report.text import (
     flags_text,
     group_label,
     own_label,
-    percent,
     period_label,
-    quantize,
     scaled,
     subtotal_label,
     title,

@@ -9,14 +9,9 @@ Every figure is the report's own, rounded as the 通报 writes it (亿元 to one
 
 from dataclasses import dataclass
 
+from zhaoshang_cli.core.figures import percent
 from zhaoshang_cli.report.compute import FLAG_FAR_BEHIND, FLAG_NOTHING, Group, Report, Row
-from zhaoshang_cli.report.text import (
-    money_text,
-    months_label,
-    percent,
-    quantity_text,
-    wan_text,
-)
+from zhaoshang_cli.report.text import money_text, months_label, quantity_text, wan_text
 
 NUMERALS = "零一二三四五六七八九十"
 WHAT = {

@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from zhaoshang_cli.core.figures import percent
 from zhaoshang_cli.core.glossary import ORIGIN
 from zhaoshang_cli.core.i18n import N_, _
 from zhaoshang_cli.report.compute import Report
-from zhaoshang_cli.report.text import percent, period_label, wan_text
+from zhaoshang_cli.report.text import period_label, wan_text
 
 BREAKDOWNS = {
     "origin": N_("by origin"),

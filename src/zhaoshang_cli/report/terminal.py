@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from zhaoshang_cli.core.figures import percent
 from zhaoshang_cli.core.i18n import N_, _, is_english
 from zhaoshang_cli.output.fit import Spec, make_table, pick, plan, show, table_width
 from zhaoshang_cli.report.compute import (
@@ -30,7 +31,6 @@ from zhaoshang_cli.report.text import (
     flags_text,
     group_label,
     own_label,
-    percent,
     subtotal_label,
     title,
     total_label,

@@ -3,8 +3,9 @@ percentages, flags, the title and the period. Titles, flags and labels follow th
 language; the prose's own forms (money_text, months_label) are the 通报's Chinese."""
 
 import calendar
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
+from zhaoshang_cli.core.figures import percent, quantize
 from zhaoshang_cli.core.glossary import METRIC, UNIT_KIND
 from zhaoshang_cli.core.i18n import N_, _, is_english
 from zhaoshang_cli.report.compute import (
@@ -34,10 +35,6 @@ def unit_label(report: Report, scale: str = "万") -> str:
     return _("count") if is_english() else report.unit_label
 
 
-def quantize(value: Decimal, places: int) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-
-
 def scaled(value: Decimal | None, metric: str, scale: str = "万") -> Decimal | None:
     """Only CNY funds change scale; 万美元 and counts are shown as they are."""
     if value is None:
@@ -52,12 +49,6 @@ def amount(value: Decimal | None, metric: str, scale: str = "万") -> str:
     if not METRICS[metric].money and shown == shown.to_integral_value():
         return str(int(shown))
     return f"{quantize(shown, 2):.2f}"
-
-
-def percent(fraction: Decimal | None, places: int = 1) -> str:
-    if fraction is None:
-        return "—"
-    return f"{quantize(fraction * 100, places):.{places}f}%"
 
 
 def plain_number(value: Decimal, places: int = 2) -> str:

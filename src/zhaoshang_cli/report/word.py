@@ -9,11 +9,12 @@ python-docx is imported inside the functions: ``zs --help`` must not pay for it.
 from pathlib import Path
 from typing import Any
 
+from zhaoshang_cli.core.figures import percent
 from zhaoshang_cli.core.i18n import CHINESE, in_language
 from zhaoshang_cli.output.xlsx import check_writable_folder, write_atomically
 from zhaoshang_cli.report.compute import FLAG_BEHIND, FLAG_FAR_BEHIND, Report, Row
 from zhaoshang_cli.report.prose import Paragraph, prose
-from zhaoshang_cli.report.text import amount, flags_text, percent, title, unit_label
+from zhaoshang_cli.report.text import amount, flags_text, title, unit_label
 from zhaoshang_cli.settings.config import Issuer
 
 BODY_FONT, HEADING_FONT, TITLE_FONT = "仿宋", "黑体", "方正小标宋简体"

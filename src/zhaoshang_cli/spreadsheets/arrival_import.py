@@ -18,10 +18,11 @@ from sqlmodel import Session, col, select
 
 from zhaoshang_cli.arrivals.bulk import CHUNK, insert_arrivals
 from zhaoshang_cli.arrivals.entries import reverse_arrival
-from zhaoshang_cli.arrivals.recording import check_currency, prepare_arrival
+from zhaoshang_cli.arrivals.recording import prepare_arrival
 from zhaoshang_cli.core import dates
 from zhaoshang_cli.core.i18n import _
 from zhaoshang_cli.core.money import format_amount
+from zhaoshang_cli.rates.lookup import check_currency
 from zhaoshang_cli.spreadsheets.arrival_plan import (
     ArrivalKey,
     ArrivalPlan,

@@ -15,8 +15,6 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from zhaoshang_cli.arrivals.entries import set_rate
-from zhaoshang_cli.arrivals.recording import check_currency
 from zhaoshang_cli.core.errors import ZsError
 from zhaoshang_cli.core.glossary import LEVEL, METRIC
 from zhaoshang_cli.core.i18n import _
@@ -33,6 +31,8 @@ from zhaoshang_cli.projects.register import (
     new_project,
     took_code,
 )
+from zhaoshang_cli.rates.lookup import check_currency
+from zhaoshang_cli.rates.setting import set_rate
 from zhaoshang_cli.spreadsheets.columns import STAGE, UNIT_KIND, Kind
 from zhaoshang_cli.spreadsheets.provenance import keep, replay
 from zhaoshang_cli.spreadsheets.reading import Row, Table, text_of

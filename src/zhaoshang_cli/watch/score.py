@@ -22,11 +22,10 @@ from typing import Any
 
 from sqlmodel import Session
 
-from zhaoshang_cli.core.periods import Period
+from zhaoshang_cli.core.periods import Period, reference_day
 from zhaoshang_cli.report.compute import Report, build_report
 from zhaoshang_cli.units.activities import effort_by_unit
 from zhaoshang_cli.watch.counts import unit_counts
-from zhaoshang_cli.watch.periods import reference_day
 from zhaoshang_cli.watch.weights import Weights
 
 CENT = Decimal("0.01")

@@ -13,10 +13,9 @@ from typing import Any
 
 from sqlmodel import Session
 
-from zhaoshang_cli.core.periods import Period
+from zhaoshang_cli.core.periods import Period, reference_day
 from zhaoshang_cli.report.compute import FLAG_FAR_BEHIND, Report, build_report
 from zhaoshang_cli.watch.counts import unit_counts
-from zhaoshang_cli.watch.periods import reference_day
 
 
 @dataclass

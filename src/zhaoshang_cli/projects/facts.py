@@ -1,0 +1,28 @@
+"""What the light paths (`zs arrive`, an import's checks) read of a project, through Core and
+without the ORM. ``lookup.find_project`` gives the ORM object; both refuse an unknown code
+with the sentence made here."""
+
+from typing import Any
+
+from sqlalchemy import select
+
+from zhaoshang_cli.core.errors import NotFound
+from zhaoshang_cli.core.i18n import _
+from zhaoshang_cli.store.db import Db, connection_of
+from zhaoshang_cli.store.tables import PROJECT
+
+
+def no_project(code: str) -> NotFound:
+    return NotFound(
+        _("There is no project with code {code!r}; see `zs project list`.").format(code=code)
+    )
+
+
+def project_facts(db: Db, code: str) -> Any:
+    """What the checks read of a project (a row: ``.id``, ``.code``, ``.stage`` …)."""
+    columns = [PROJECT.c[name] for name in ("id", "code", "stage", "signed_on", "contract_fen")]
+    query = select(*columns, PROJECT.c.voided_at).where(PROJECT.c.code == code.strip())
+    project = connection_of(db).execute(query).first()
+    if project is None:
+        raise no_project(code)
+    return project
