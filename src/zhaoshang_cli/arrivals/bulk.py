@@ -20,7 +20,7 @@ from zhaoshang_cli.arrivals.recording import Prepared
 from zhaoshang_cli.core import dates
 from zhaoshang_cli.projects.register import NewProject
 from zhaoshang_cli.store import audit
-from zhaoshang_cli.store.models import Arrival
+from zhaoshang_cli.store.models import Arrival, Project, ProjectContact, ProjectUnit, StageEvent
 
 ARRIVAL_COLUMNS = (
     "id",
@@ -168,7 +168,6 @@ def insert_projects(session: "Session", projects: list["NewProject"]) -> list[in
     """Write checked projects (``projects.new_project``) as ``add_project`` writes them: the
     project, its credit, contact, first stage event and ``project.add`` audit entry, each
     table in one statement, in order. Ids come from the database (``RETURNING``)."""
-    from zhaoshang_cli.store.models import Project, ProjectContact, ProjectUnit, StageEvent
 
     if not projects:
         return []

@@ -3,16 +3,18 @@ counted by rule, with the projects longest overdue first."""
 
 from typing import Any
 
+from zhaoshang_cli.core.glossary import STAGE
 from zhaoshang_cli.core.i18n import _
 from zhaoshang_cli.output.markdown import markdown_text
 from zhaoshang_cli.output.xlsx import Sheet
+from zhaoshang_cli.watch.excel import SheetColumn as Col
+from zhaoshang_cli.watch.excel import table_sheet
+from zhaoshang_cli.watch.warnings import RULE
 
 SHOWN = 20  # projects a rule shows in the Markdown summary; the workbook has them all
 
 
 def chase_markdown(chase: Any) -> list[str]:
-    from zhaoshang_cli.watch.warnings import RULE
-
     if chase is None:
         return []
     lines = ["", "## " + _("Projects to chase on {day}").format(day=chase.day), ""]
@@ -46,10 +48,6 @@ def chase_markdown(chase: Any) -> list[str]:
 def chase_sheet(chase: Any, heading: str, issuer: Any) -> Sheet | None:
     if chase is None:
         return None
-    from zhaoshang_cli.core.glossary import STAGE
-    from zhaoshang_cli.watch.excel import SheetColumn as Col
-    from zhaoshang_cli.watch.excel import table_sheet
-    from zhaoshang_cli.watch.warnings import RULE
 
     columns = [
         Col("rule", _("Rule"), terms=RULE),

@@ -11,10 +11,12 @@ from zhaoshang_cli.bulletin.weeks import Week
 from zhaoshang_cli.core.periods import Period, day_period
 from zhaoshang_cli.report.compute import FLAG_NOTHING, Report, build_report, unit_actuals
 from zhaoshang_cli.report.projects import projects_where
-from zhaoshang_cli.settings.config import Issuer, issuer
+from zhaoshang_cli.settings.config import Issuer, get_settings, issuer
+from zhaoshang_cli.settings.thresholds import thresholds
 from zhaoshang_cli.store.models import Unit
 from zhaoshang_cli.store.queries import PROJECT, within
 from zhaoshang_cli.units.activities import effort_by_unit
+from zhaoshang_cli.watch.warnings import project_warnings
 
 EVENTS = {  # the week's project news: list name → the date that puts a project in it
     "signed": "签约",
@@ -72,9 +74,6 @@ def build_bulletin(session: Session, week: Week, unit: str | None = None) -> Bul
                 "signed_ytd": signed_ytd.get(row.unit_id, (Decimal(0),))[0],  # type: ignore[arg-type]
             }
         )
-    from zhaoshang_cli.settings.config import get_settings
-    from zhaoshang_cli.settings.thresholds import thresholds
-    from zhaoshang_cli.watch.warnings import project_warnings
 
     limits = thresholds(get_settings(session))
     chase = project_warnings(session, week.sunday, limits, root=parent)

@@ -13,8 +13,11 @@ from zhaoshang_cli.core.figures import percent
 from zhaoshang_cli.core.glossary import STAGE
 from zhaoshang_cli.core.i18n import CHINESE, N_, _, in_language
 from zhaoshang_cli.output.markdown import markdown_text
-from zhaoshang_cli.output.xlsx import Sheet, Style
+from zhaoshang_cli.output.xlsx import Sheet, Style, workbook_writer
+from zhaoshang_cli.report import word
 from zhaoshang_cli.report.compute import Row
+from zhaoshang_cli.report.excel import HEADER_STYLE, completion_sheet, list_sheet, titled
+from zhaoshang_cli.report.prose import Paragraph, prose
 from zhaoshang_cli.report.text import (
     amount,
     flag_text,
@@ -127,8 +130,6 @@ MARKDOWN_HEADERS = [
 
 
 def markdown(bulletin: Bulletin) -> str:
-    from zhaoshang_cli.report.prose import prose
-
     report, issuer = bulletin.report, bulletin.issuer
     lines = [f"# {title(bulletin)}", ""]
     if issuer is not None and (issuer.number or issuer.office):
@@ -209,8 +210,6 @@ def markdown(bulletin: Bulletin) -> str:
 
 def workbook(bulletin: Bulletin) -> Callable[[Path], None]:
     """What writes the bulletin's workbook to a path (once)."""
-    from zhaoshang_cli.output.xlsx import workbook_writer
-    from zhaoshang_cli.report.excel import completion_sheet, list_sheet
 
     issuer, week = bulletin.issuer, title(bulletin)
     main = completion_sheet(
@@ -239,7 +238,6 @@ def workbook(bulletin: Bulletin) -> Callable[[Path], None]:
 
 def chart_sheet(bulletin: Bulletin) -> Sheet:
     """Completion by unit as columns, 时序进度 as a line: a native chart that stays live."""
-    from zhaoshang_cli.report.excel import HEADER_STYLE, titled
 
     report = bulletin.report
     percent_style = Style(number_format="0.0%")
@@ -299,8 +297,6 @@ def chart_sheet(bulletin: Bulletin) -> Sheet:
 def document(bulletin: Bulletin) -> Callable[[Path], None]:
     """What writes the bulletin as a Word document to a path: masthead with the 期号, the
     week's figures, the week's projects, then the completion table on a landscape page."""
-    from zhaoshang_cli.report import word
-    from zhaoshang_cli.report.prose import Paragraph
 
     report = bulletin.report
     with in_language(CHINESE):  # the 快报 as sent: a Chinese document whoever writes it

@@ -21,8 +21,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+from sqlalchemy import delete, false
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
+from zhaoshang_cli.bulletin.compute import build_bulletin
+from zhaoshang_cli.bulletin.render import document, markdown, workbook
 from zhaoshang_cli.bulletin.weeks import Week, check_complete, last_complete_week, parse_week
 from zhaoshang_cli.core import dates
 from zhaoshang_cli.core.errors import CannotWrite, Invalid
@@ -32,6 +37,7 @@ from zhaoshang_cli.output.xlsx import check_writable_folder
 from zhaoshang_cli.store import audit
 from zhaoshang_cli.store.ledger import Ledger
 from zhaoshang_cli.store.models import BulletinRun
+from zhaoshang_cli.store.postgres import BULLETIN_LOCK, lock_keys
 
 LOCK_NAME = ".zs-bulletin.lock"
 MAX_WAIT = 3600
@@ -60,7 +66,6 @@ def exclusive(out: Path, wait_seconds: float) -> Iterator[None]:
     """Only one bulletin run writes into a folder at a time; a second waits, then gives up.
     The operating system's lock on a file in the folder (flock on Linux and macOS, a locked
     byte range on Windows), so a run that dies releases it with its process."""
-    from filelock import FileLock, Timeout
 
     lock = FileLock(out / LOCK_NAME, timeout=wait_seconds, poll_interval=0.1)
     try:
@@ -85,7 +90,6 @@ def exclusive_in_ledger(ledger: Ledger, wait_seconds: float) -> Iterator[None]:
     if ledger.backend != "postgresql":
         yield
         return
-    from zhaoshang_cli.store.postgres import BULLETIN_LOCK, lock_keys
 
     deadline = time.monotonic() + wait_seconds
     options = {"zs_begin": "DEFERRED", "isolation_level": "AUTOCOMMIT"}
@@ -135,9 +139,6 @@ LEFT_BEHIND = re.compile(
 
 
 def write_week(ledger: Ledger, week: Week, out: Path, operator: str | None = None) -> Written:
-    from zhaoshang_cli.bulletin.compute import build_bulletin
-    from zhaoshang_cli.bulletin.render import document, markdown, workbook
-
     with ledger.read() as session:
         bulletin = build_bulletin(session, week)
     xlsx_path, md_path = bulletin_paths(out, week)
@@ -229,8 +230,6 @@ def clean_up(out: Path) -> list[Week]:
 
 @contextmanager
 def read_only_sentence(ledger: Ledger) -> Iterator[None]:
-    from sqlalchemy.exc import OperationalError
-
     try:
         yield
     except OperationalError as exc:
@@ -246,7 +245,6 @@ def read_only_sentence(ledger: Ledger) -> Iterator[None]:
 
 def check_ledger_writable(ledger: Ledger) -> None:
     """Before anything is computed or written: a no-op write in a write transaction."""
-    from sqlalchemy import delete, false
 
     with read_only_sentence(ledger), ledger.write() as session:
         session.connection().execute(delete(BulletinRun).where(false()))

@@ -15,7 +15,7 @@ from zhaoshang_cli.cli.common import (
     writing,
 )
 from zhaoshang_cli.core.i18n import N_, _
-from zhaoshang_cli.settings.config import KEYS, list_settings, set_setting, unset_setting
+from zhaoshang_cli.settings.keys import KEYS
 
 config_app = typer.Typer(
     help="Ledger settings: the issuing office (发文单位) and document numbers (文号), "
@@ -34,6 +34,8 @@ def config_set(
     operator: OperatorOption = None,
 ) -> None:
     """Set a setting; the old value stays in the audit trail."""
+    from zhaoshang_cli.settings.config import set_setting
+
     with writing(db, operator) as session:
         saved = set_setting(session, key, value)
     say(f"{key} = {saved}")
@@ -46,6 +48,8 @@ def config_unset(
     operator: OperatorOption = None,
 ) -> None:
     """Remove a setting (files then go out without it)."""
+    from zhaoshang_cli.settings.config import unset_setting
+
     with writing(db, operator) as session:
         unset_setting(session, key)
     say(_("{key} is no longer set.").format(key=key))
@@ -55,6 +59,8 @@ def config_unset(
 @list_command
 def config_list(db: DbOption = None) -> Listing:
     """Every setting zs knows, with its value where set and what it is for."""
+    from zhaoshang_cli.settings.config import list_settings
+
     with reading(db) as session:
         rows = list_settings(session)
     columns = [

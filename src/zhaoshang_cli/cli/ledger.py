@@ -192,7 +192,7 @@ def history(
     """The audit trail as a log: when (local time), who, what, and what changed (old → new).
     Contacts show as «private». JSON gives before/after as objects, money in 万元."""
     from zhaoshang_cli.projects.lookup import find_project
-    from zhaoshang_cli.store import audit, trail
+    from zhaoshang_cli.store import trail
 
     if limit is not None and limit < 1:
         raise Invalid(
@@ -202,7 +202,7 @@ def history(
     out = Output(output_format, wide, output, bom).resolved()
     with reading(db) as session:
         project_id = find_project(session, project).id if project is not None else None
-        rows = audit.history(session, project_id, limit)
+        rows = trail.history(session, project_id, limit)
     if out.format is OutputFormat.json:
         emit(dumps([{**row, "at": machine_scalar(row["at"])} for row in rows]) + "\n", out)
         return

@@ -16,14 +16,18 @@ from zhaoshang_cli.arrivals.bulk import insert_arrivals
 from zhaoshang_cli.arrivals.recording import Prepared, prepare_arrival
 from zhaoshang_cli.core import dates
 from zhaoshang_cli.core.errors import Invalid
+from zhaoshang_cli.core.i18n import _
 from zhaoshang_cli.core.money import WAN, YI
 from zhaoshang_cli.core.periods import latest_complete_month, month_period
 from zhaoshang_cli.demo.names import investor_name, project_name
 from zhaoshang_cli.projects.changes import find_duplicate
 from zhaoshang_cli.projects.register import add_project, move_stage
 from zhaoshang_cli.rates.setting import set_rate
+from zhaoshang_cli.report.compute import unit_actuals
 from zhaoshang_cli.settings.config import set_setting
+from zhaoshang_cli.store import audit
 from zhaoshang_cli.store.ledger import Ledger, is_url
+from zhaoshang_cli.store.migrate import drop_ledger_tables, init_ledger, upgrade_on
 from zhaoshang_cli.store.models import AuditEntry
 from zhaoshang_cli.targets.setting import add_target, targets_in_force
 from zhaoshang_cli.units.activities import add_activity
@@ -134,9 +138,9 @@ def build_demo(session: Session, today: date) -> tuple[int, int, int, int]:
             set_rate(session, "USD", f"{y}-{m:02d}", 7_050_000 + rng.randrange(0, 200_000, 100))
     # Units that bring in projects: counties (and their towns), zones, a few departments.
     credited = (
-        [c for c in COUNTIES for _ in range(3)]
+        [c for c in COUNTIES for _copy in range(3)]
         + [f"{c}/{t}" for c in COUNTIES for t in TOWNS]
-        + [z for z in ZONES for _ in range(3)]
+        + [z for z in ZONES for _copy in range(3)]
         + DEPARTMENTS[:6]
     )
     projects = arrivals = 0
@@ -149,7 +153,7 @@ def build_demo(session: Session, today: date) -> tuple[int, int, int, int]:
     signings[year] = round(signings[year] * month / 12) + 2
     for y in years:
         last_signing = period_end if y == year else date(y, 12, 31)
-        for _ in range(signings[y]):
+        for _signing in range(signings[y]):
             signed = _day(rng, date(y, 1, 1), last_signing)
             industry, industrial = rng.choice(INDUSTRIES)
             origin = rng.choice(ORIGINS)
@@ -242,7 +246,6 @@ def build_demo(session: Session, today: date) -> tuple[int, int, int, int]:
 
 def _set_targets(session: Session, rng: random.Random, year: int, month: int) -> None:
     """Targets near each unit's pace for the year, some stretched, so completion varies."""
-    from zhaoshang_cli.report.compute import unit_actuals
 
     city = find_unit(session, CITY)
     children = [find_unit(session, name) for name in [*COUNTIES, *ZONES, *DEPARTMENTS]]
@@ -300,9 +303,6 @@ def create_demo(location: str) -> DemoResult:
     replaced."""
     if is_url(location):
         return _create_demo_in_database(location)
-    from zhaoshang_cli.core.i18n import _  # not at the top: the builders count with `for _ in`
-    from zhaoshang_cli.store import audit
-    from zhaoshang_cli.store.migrate import init_ledger
 
     path = Path(location)
     if path.exists() and not is_demo_ledger(str(path)):
@@ -329,9 +329,6 @@ def create_demo(location: str) -> DemoResult:
 def _create_demo_in_database(location: str) -> DemoResult:
     """In an empty database, or over an earlier demo: dropping the old tables, creating the
     schema and building the city are one transaction, so a failure leaves what was there."""
-    from zhaoshang_cli.core.i18n import _  # not at the top: the builders count with `for _ in`
-    from zhaoshang_cli.store import audit
-    from zhaoshang_cli.store.migrate import drop_ledger_tables, upgrade_on
 
     ledger = Ledger(location)
     try:

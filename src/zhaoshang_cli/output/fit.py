@@ -17,7 +17,9 @@ from typing import Any
 
 from rich import box
 from rich.cells import cell_len
+from rich.segment import Segment
 from rich.table import Table
+from rich.text import Text
 
 GAP = 2  # between two columns: a space of padding and the (blank) rule
 HEADER_MIN = 4  # a header may wrap, but not below two Chinese characters a line
@@ -182,8 +184,6 @@ class ListingTable:
         self.title, self.caption = title, caption
 
     def __rich_console__(self, console: Any, options: Any) -> Any:
-        from rich.segment import Segment
-
         head = make_table(self.specs, self.widths, title=self.title, caption=None)
         yield from console.render(head, options)
         shown = [
@@ -218,8 +218,6 @@ def cell_lines(console: Any, cell: str, justify: str, width: int) -> list[str]:
     """A cell's lines, each padded to the column's width as Rich pads it."""
     lines = cell.split("\n")
     if any(cell_len(line) > width or not line.isprintable() for line in lines):
-        from rich.text import Text
-
         wrapped = Text(cell).wrap(console, width, justify=justify, overflow="fold")  # type: ignore[arg-type]
         return [line.plain for line in wrapped]
     if justify == "right":

@@ -13,6 +13,9 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
 Item = TypeVar("Item")
 THRESHOLD = 2_000  # fewer rows are done in a moment: no bar
 STEP = 500
@@ -32,14 +35,6 @@ def rows(items: Iterable[Item], total: int, what: str, *, console: Any = None) -
     if total < THRESHOLD or (console is None and not on_terminal()):
         yield from items
         return
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-    )
 
     bar = Progress(
         TextColumn("{task.description}", markup=False),

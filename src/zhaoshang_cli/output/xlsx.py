@@ -17,6 +17,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError
+
 from zhaoshang_cli.core.errors import CannotWrite, Invalid
 from zhaoshang_cli.core.i18n import N_, _, os_reason
 
@@ -244,8 +247,6 @@ def workbook_writer(sheets: list[Sheet]) -> Callable[[Path], None]:
     """What streams the sheets into a workbook at a path (called once, on a temporary name)."""
 
     def save(path: Path) -> None:
-        import xlsxwriter
-
         workbook = xlsxwriter.Workbook(
             str(path),
             {
@@ -327,7 +328,6 @@ def write_all_atomically(writers: dict[Path, Callable[[Path], None]]) -> None:
 def close_workbook(workbook: Any) -> None:
     """XlsxWriter wraps a failed write (a full disk) in its own FileCreateError; raise the
     OSError inside, so every writer's caller handles it as any other failed write."""
-    from xlsxwriter.exceptions import FileCreateError
 
     try:
         workbook.close()

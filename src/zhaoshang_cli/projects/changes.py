@@ -18,9 +18,14 @@ from sqlmodel import Session, col, select
 from zhaoshang_cli.core import dates
 from zhaoshang_cli.core.errors import Invalid
 from zhaoshang_cli.core.i18n import _
-from zhaoshang_cli.core.text import duplicate_key
+from zhaoshang_cli.core.money import convert
+from zhaoshang_cli.core.text import NOTE_MAX, clean_text, duplicate_key
+from zhaoshang_cli.projects.credit import credit_text
+from zhaoshang_cli.projects.lookup import find_project
+from zhaoshang_cli.rates.lookup import rate_for
 from zhaoshang_cli.store import audit
 from zhaoshang_cli.store.models import CreditBefore, Project, ProjectChange, ProjectUnit, Unit
+from zhaoshang_cli.store.trail import FIELDS
 
 TEXT_FIELDS = frozenset(
     {
@@ -98,7 +103,6 @@ def effective_for(
 
 def field_label(field: str) -> str:
     """The msgid naming a field (contract_fen → "contract amount"), as the trail names it."""
-    from zhaoshang_cli.store.trail import FIELDS
 
     return FIELDS.get(field.removesuffix("_fen") + "_wan", FIELDS.get(field, field))
 
@@ -225,8 +229,6 @@ def set_credit(
 
 
 def credit_words(credit: list[tuple[str, int]]) -> str:
-    from zhaoshang_cli.projects.credit import credit_text
-
     return credit_text(credit)
 
 
@@ -237,8 +239,6 @@ def increase_contract(
     the day signed (so the tier it stands in, 升格, follows), and the increase counts in the
     contract amount of that day's period; the project is still one project. Returns the
     project and its contract amount before."""
-    from zhaoshang_cli.core.text import NOTE_MAX, clean_text
-    from zhaoshang_cli.projects.lookup import find_project
 
     project = find_project(session, code)
     check_not_void(project)
@@ -308,8 +308,6 @@ def increase_contract(
 def void_project(session: Session, code: str, reason: str) -> Project:
     """作废: a project entered by mistake leaves every figure of every period, like a reversed
     arrival; it stays in the ledger and the trail. (A real project that stopped is 终止.)"""
-    from zhaoshang_cli.core.text import NOTE_MAX, clean_text
-    from zhaoshang_cli.projects.lookup import find_project
 
     project = find_project(session, code)
     reason = clean_text(reason, "reason", limit=NOTE_MAX, lines=True)  # type: ignore[assignment]
@@ -360,8 +358,6 @@ def contract_values(session: Session, amount_minor: int, currency: str, on: date
     converted at the rate of ``on``'s month (the signing month, or this month before)."""
     if currency == "CNY":
         return {"contract_fen": amount_minor, "contract_currency": None, "contract_minor": None}
-    from zhaoshang_cli.core.money import convert
-    from zhaoshang_cli.rates.lookup import rate_for
 
     rate = rate_for(session, currency, on)
     return {

@@ -19,6 +19,8 @@ from zhaoshang_cli.projects.changes import (
     record_change,
     set_credit,
 )
+from zhaoshang_cli.projects.credit import credit_from, credit_text
+from zhaoshang_cli.projects.lookup import check_origin, find_project
 from zhaoshang_cli.store import audit
 from zhaoshang_cli.store.models import Project, ProjectContact
 
@@ -48,7 +50,6 @@ class Edited:
 
 def cleaned(values: dict[str, Any]) -> dict[str, Any]:
     """Each given field checked; an empty text clears the field (but a name is needed)."""
-    from zhaoshang_cli.projects.lookup import check_origin
 
     out: dict[str, Any] = {}
     for key, value in values.items():
@@ -87,8 +88,6 @@ def edit_project(
 ) -> Edited:
     """Every field given that differs is one change (old → new, the date it took effect, the
     reason); the command is one audit entry: 修改项目, or 更换业主 when the investor changes."""
-    from zhaoshang_cli.projects.credit import credit_from
-    from zhaoshang_cli.projects.lookup import find_project
 
     project = find_project(session, code)
     check_not_void(project)
@@ -164,7 +163,5 @@ def edit_project(
 def _plain(value: Any) -> Any:
     """Credit as the trail writes it: 甲县=70%、经开区=30%."""
     if isinstance(value, list):
-        from zhaoshang_cli.projects.credit import credit_text
-
         return credit_text(value)
     return value

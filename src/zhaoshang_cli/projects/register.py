@@ -16,10 +16,14 @@ from zhaoshang_cli.core.text import CODE_MAX, NOTE_MAX, TITLE_MAX, clean_text, d
 from zhaoshang_cli.projects.changes import (
     check_duplicate,
     check_not_void,
+    contract_values,
+    effective_for,
     project_changes,
     record_change,
 )
+from zhaoshang_cli.projects.credit import credit_from, credit_text, even_shares
 from zhaoshang_cli.projects.lookup import check_origin, check_stage, find_project
+from zhaoshang_cli.projects.names import credited_labels
 from zhaoshang_cli.store import audit
 from zhaoshang_cli.store.models import (
     Arrival,
@@ -114,7 +118,6 @@ class NewProject:
 
     def audit_after(self, columns: dict[str, Any]) -> dict[str, Any]:
         """The ``project.add`` entry's ``after``, from the project's columns."""
-        from zhaoshang_cli.projects.credit import credit_text, even_shares
 
         left_out = NOT_AUDITED_ON_ADD | ({"note"} if columns.get("note") is None else set())
         after = {key: value for key, value in columns.items() if key not in left_out}
@@ -165,7 +168,6 @@ def new_project(
     Only the checks and the values: nothing is written (``add_project`` writes one,
     ``bulk.insert_projects`` many). ``code_checked``: the caller knows the code is free (an
     import has every project's code at hand)."""
-    from zhaoshang_cli.projects.credit import credit_from
 
     if not name.strip():
         raise Invalid(_("A project needs a --name."))
@@ -212,8 +214,6 @@ def new_project(
         twin = check_duplicate(session, investor, name, duplicate_ok=duplicate_ok, reason=reason)
     contract: dict = {"contract_fen": contract_fen}
     if contract_fen is not None and contract_currency not in (None, "CNY"):
-        from zhaoshang_cli.projects.changes import contract_values
-
         on = signed_on or dates.today()
         contract = contract_values(session, contract_fen, contract_currency, on)  # type: ignore[arg-type]
     values: dict[str, Any] = dict(
@@ -312,8 +312,6 @@ def move_stage(
         if getattr(project, key) != was[key]:
             record_change(session, project, key, was[key], getattr(project, key), kind="stage")
     if contract_fen is not None and contract_fen != project.contract_fen:
-        from zhaoshang_cli.projects.changes import effective_for
-
         when = effective_for(session, project, "contract_fen", None)
         record_change(
             session, project, "contract_fen", project.contract_fen, contract_fen,
@@ -411,7 +409,6 @@ def list_projects(
         credited = select(ProjectUnit.project_id).where(col(ProjectUnit.unit_id).in_(ids))
         query = query.where(col(Project.id).in_(credited))
     found = list(session.exec(query))
-    from zhaoshang_cli.projects.names import credited_labels
 
     names = credited_labels(session, [project.id for project, _ in found])  # type: ignore[misc]
     return [

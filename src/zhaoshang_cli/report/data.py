@@ -4,8 +4,10 @@ import io
 from decimal import Decimal
 from typing import Any
 
+from zhaoshang_cli.core.periods import progress_basis
 from zhaoshang_cli.core.safety import CsvWriter, csv_safe
 from zhaoshang_cli.report.compute import Report, Row
+from zhaoshang_cli.report.tables import breakdown_tables
 
 FRACTION_PLACES = Decimal("0.000001")
 ROW_FIELDS = (
@@ -54,7 +56,6 @@ def row_data(row: Row) -> dict[str, Any]:
 
 def _basis(report: Report) -> dict[str, Any]:
     """How 时序进度 was worked out: months ÷ 12, or days ÷ the year's days."""
-    from zhaoshang_cli.core.periods import progress_basis
 
     basis = progress_basis(report.period)
     basis.pop("time_progress")
@@ -122,7 +123,6 @@ def report_csv(report: Report) -> str:
 
 def breakdown_csv(report: Report, names: list[str]) -> str:
     """The breakdown tables as CSV, one block per table under a line naming it."""
-    from zhaoshang_cli.report.tables import breakdown_tables
 
     out = io.StringIO()
     writer = CsvWriter(out)

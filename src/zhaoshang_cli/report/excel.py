@@ -10,7 +10,14 @@ from typing import Any
 from zhaoshang_cli.core.figures import percent, quantize
 from zhaoshang_cli.core.glossary import STAGE
 from zhaoshang_cli.core.i18n import N_, _
-from zhaoshang_cli.output.xlsx import Sheet, Style, display_width, save_sheets, wrap_text
+from zhaoshang_cli.output.xlsx import (
+    Sheet,
+    Style,
+    column_widths,
+    display_width,
+    save_sheets,
+    wrap_text,
+)
 from zhaoshang_cli.report.compute import FLAG_BEHIND, FLAG_FAR_BEHIND, Report, Row
 from zhaoshang_cli.report.lists import list_total
 from zhaoshang_cli.report.prose import Paragraph, prose
@@ -233,8 +240,6 @@ def completion_sheet(
 
 
 def table_width(sheet: Sheet) -> int:
-    from zhaoshang_cli.output.xlsx import column_widths
-
     return int(sum(column_widths(sheet).values()))
 
 

@@ -9,6 +9,14 @@ python-docx is imported inside the functions: ``zs --help`` must not pay for it.
 from pathlib import Path
 from typing import Any
 
+from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
 from zhaoshang_cli.core.figures import percent
 from zhaoshang_cli.core.i18n import CHINESE, in_language
 from zhaoshang_cli.output.xlsx import check_writable_folder, write_atomically
@@ -35,9 +43,6 @@ TABLE_HEADERS = [
 
 
 def _font(run: Any, name: str, size: float, bold: bool = False, color: Any = None) -> None:
-    from docx.oxml.ns import qn
-    from docx.shared import Pt, RGBColor
-
     run.font.name = name
     run.font.size = Pt(size)
     run.font.bold = bold
@@ -48,9 +53,6 @@ def _font(run: Any, name: str, size: float, bold: bool = False, color: Any = Non
 
 def new_document() -> Any:
     """A4 portrait with 公文 margins; body text 仿宋 三号 (16 pt) on a 28 pt line."""
-    from docx import Document
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
 
     document = Document()
     section = document.sections[0]
@@ -67,9 +69,6 @@ def new_document() -> Any:
 
 
 def _field(paragraph: Any, code: str) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
     field = OxmlElement("w:fldSimple")
     field.set(qn("w:instr"), code)
     run = OxmlElement("w:r")
@@ -87,7 +86,6 @@ def _field(paragraph: Any, code: str) -> None:
 
 def page_numbers(section: Any) -> None:
     """第 X 页 共 Y 页, centred in the footer."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     paragraph = section.footer.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -102,8 +100,6 @@ def page_numbers(section: Any) -> None:
 
 def _rule(paragraph: Any, color: str = "C00000") -> None:
     """A red line under the 文号, as a paragraph border."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
 
     borders = OxmlElement("w:pBdr")
     bottom = OxmlElement("w:bottom")
@@ -115,8 +111,6 @@ def _rule(paragraph: Any, color: str = "C00000") -> None:
 
 def masthead(document: Any, issuer: Issuer | None, heading: str) -> None:
     """The office in red, the document number, a red rule, then the title."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
 
     def centred(text: str, font: str, size: float, **style: Any) -> Any:
         paragraph = document.add_paragraph()
@@ -135,8 +129,6 @@ def masthead(document: Any, issuer: Issuer | None, heading: str) -> None:
 
 
 def body(document: Any, paragraphs: list[Paragraph]) -> None:
-    from docx.shared import Pt
-
     for paragraph in paragraphs:
         added = document.add_paragraph()
         added.paragraph_format.first_line_indent = Pt(32)
@@ -148,8 +140,6 @@ def body(document: Any, paragraphs: list[Paragraph]) -> None:
 
 def signature(document: Any, issuer: Issuer | None) -> None:
     """The issuing office and the date, at the right, after a blank line."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
 
     if issuer is None:
         return
@@ -163,9 +153,6 @@ def signature(document: Any, issuer: Issuer | None) -> None:
 
 
 def landscape_section(document: Any) -> None:
-    from docx.enum.section import WD_ORIENT, WD_SECTION
-    from docx.shared import Cm
-
     section = document.add_section(WD_SECTION.NEW_PAGE)
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Cm(29.7), Cm(21)
@@ -174,9 +161,6 @@ def landscape_section(document: Any) -> None:
 
 
 def _shade(cell: Any, fill: str) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
     shading = OxmlElement("w:shd")
     for key, value in (("val", "clear"), ("color", "auto"), ("fill", fill)):
         shading.set(qn(f"w:{key}"), value)
@@ -184,9 +168,6 @@ def _shade(cell: Any, fill: str) -> None:
 
 
 def _repeat_header(row: Any) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
     row._tr.get_or_add_trPr().append(header)
@@ -211,9 +192,6 @@ def row_cells(report: Report, row: Row, label: str, scale: str) -> list[str]:
 def completion_table(document: Any, report: Report, scale: str = "万") -> Any:
     """The completion table: groups with their subtotals, 本级, the total; flagged cells
     shaded as in the Excel file; the header row repeated on every page."""
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm
 
     lines: list[tuple[list[str], bool, str | None]] = []
     for group in report.groups:
@@ -253,8 +231,6 @@ def _fill(row: Row) -> str | None:
 
 
 def _cell_text(cell: Any, text: str, *, bold: bool, align: Any) -> None:
-    from docx.shared import Pt
-
     paragraph = cell.paragraphs[0]
     paragraph.alignment = align
     paragraph.paragraph_format.line_spacing = Pt(14)
@@ -263,8 +239,6 @@ def _cell_text(cell: Any, text: str, *, bold: bool, align: Any) -> None:
 
 
 def small(document: Any, text: str, *, bold: bool = False, size: float = 10.5) -> None:
-    from docx.shared import Pt
-
     paragraph = document.add_paragraph()
     paragraph.paragraph_format.line_spacing = Pt(size * 1.6)
     _font(paragraph.add_run(text), BODY_FONT, size, bold=bold)
@@ -285,7 +259,6 @@ def legend(document: Any, report: Report) -> None:
 
 def appendix_table(document: Any, report: Report, heading: str, scale: str) -> None:
     """The completion table on its own landscape page, titled, with the legend under it."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     landscape_section(document)
     small(document, "附表", bold=True, size=14)

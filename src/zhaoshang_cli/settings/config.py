@@ -1,147 +1,26 @@
-"""Ledger settings (``zs config``): who issues the bulletins and how their documents are numbered.
+"""Ledger settings (``zs config``) as stored: reading, setting (audited), and who issues the
+bulletins and how their documents are numbered."""
 
-Only known keys are stored, each with its own check, so a typo is refused instead of kept and
-silently ignored. A new family of keys (thresholds, say) is a few more entries in ``KEYS``.
-"""
-
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from sqlmodel import Session, col, select
 
 from zhaoshang_cli.core import dates
 from zhaoshang_cli.core.errors import Invalid
-from zhaoshang_cli.core.i18n import N_, _
-
-if TYPE_CHECKING:  # the database is imported when used: KEYS names `zs config` options
-    from sqlmodel import Session
-
-PLACEHOLDERS = ("year", "month", "week")
+from zhaoshang_cli.core.i18n import _
+from zhaoshang_cli.settings.keys import KEYS, check_key
+from zhaoshang_cli.store import audit
+from zhaoshang_cli.store.models import Setting
 
 
-@dataclass(frozen=True)
-class Key:
-    name: str
-    meaning: str
-    example: str
-    check: Callable[[str], str]
-    default: str | None = None  # in force while the key is not set
-
-
-def _office(value: str) -> str:
-    text = value.strip()
-    if not text:
-        raise Invalid(_("The issuing office is empty; give its full name."))
-    if len(text) > 60:
-        raise Invalid(
-            _("The issuing office {value!r} is longer than 60 characters.").format(value=text)
-        )
-    return text
-
-
-def _number_pattern(value: str) -> str:
-    """A document number with {year}, {month} or {week} in it, e.g. 某招组办〔{year}〕{month}号."""
-    import string
-
-    text = value.strip()
-    if not text:
-        raise Invalid(_("The document number pattern is empty."))
-    try:
-        names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
-        unknown = names - set(PLACEHOLDERS)
-        if unknown:
-            raise Invalid(
-                _(
-                    "The pattern {value!r} has {{{name}}}; "
-                    "only {{year}}, {{month}} and {{week}} are filled in."
-                ).format(value=text, name=sorted(unknown)[0])
-            )
-        text.format(year=2026, month=4, week=16)
-    except (ValueError, IndexError):
-        raise Invalid(
-            _(
-                "The pattern {value!r} is not readable; write it like 某招组办〔{{year}}〕{{month}}号."
-            ).format(value=text)
-        ) from None
-    return text
-
-
-KEYS: dict[str, Key] = {
-    key.name: key
-    for key in (
-        Key(
-            "office",
-            N_("the issuing office, printed on every report, bulletin and export"),
-            "某某市招商引资工作领导小组办公室",
-            _office,
-        ),
-        Key(
-            "doc_number",
-            N_("the document number of the monthly report; {year} and {month} are filled in"),
-            "某招组办〔{year}〕{month}号",
-            _number_pattern,
-        ),
-        Key(
-            "bulletin_number",
-            N_("the issue number of the weekly bulletin; {year}, {week} and {month} are filled in"),
-            "{year}年第{week}期",
-            _number_pattern,
-        ),
-    )
-}
-
-
-def _watch_keys() -> dict[str, Key]:
-    """The 督查 thresholds (``zhaoshang_cli.settings.thresholds``): each checked and stored one way."""
-    from functools import partial
-
-    from zhaoshang_cli.settings.thresholds import SETTINGS, canonical
-
-    meanings = {
-        "warn.signed_not_started": N_("zs warn: signed, not started after this long"),
-        "warn.started_no_money": N_("zs warn: started, no money after this long"),
-        "warn.stalled": N_("zs warn: a lead or negotiation not moved for this long"),
-        "warn.low_funds_after": N_("zs warn: this long after signing, money is checked …"),
-        "warn.low_funds_share": N_("zs warn: … against this share of the contract"),
-        "warn.yellow_card": N_(
-            "Yellow card: units below this share of time progress (zs warn --units)"
-        ),
-        "warn.leads_per_person": N_(
-            "leads each person should bring (每人2条以上), without a target"
-        ),
-        "warn.occasion_quota": N_("projects each county and zone should sign at an occasion"),
-    }
-    return {
-        key: Key(key, meanings[key], default, partial(canonical, key), default)
-        for key, (_field, _parse, default) in SETTINGS.items()
-    }
-
-
-KEYS.update(_watch_keys())
-
-
-def check_key(key: str) -> Key:
-    if key not in KEYS:
-        raise Invalid(
-            _("Unknown setting {key!r}; known settings: {keys}.").format(
-                key=key, keys=", ".join(KEYS)
-            )
-        )
-    return KEYS[key]
-
-
-def get_settings(session: "Session") -> dict[str, str]:
-    from sqlmodel import select
-
-    from zhaoshang_cli.store.models import Setting
-
+def get_settings(session: Session) -> dict[str, str]:
     return {s.key: s.value for s in session.exec(select(Setting))}
 
 
-def set_setting(session: "Session", key: str, value: str) -> str:
+def set_setting(session: Session, key: str, value: str) -> str:
     """Checks and stores a value; the old one is kept in the audit trail."""
-    from zhaoshang_cli.store import audit
-    from zhaoshang_cli.store.models import Setting
 
     checked = check_key(key).check(value)
     current = session.get(Setting, key)
@@ -157,10 +36,7 @@ def set_setting(session: "Session", key: str, value: str) -> str:
     return checked
 
 
-def unset_setting(session: "Session", key: str) -> None:
-    from zhaoshang_cli.store import audit
-    from zhaoshang_cli.store.models import Setting
-
+def unset_setting(session: Session, key: str) -> None:
     check_key(key)
     current = session.get(Setting, key)
     if current is None:
@@ -169,11 +45,8 @@ def unset_setting(session: "Session", key: str) -> None:
     session.delete(current)
 
 
-def list_settings(session: "Session") -> list[dict[str, Any]]:
+def list_settings(session: Session) -> list[dict[str, Any]]:
     """Every known key, set or not, with what it means."""
-    from sqlmodel import col, select
-
-    from zhaoshang_cli.store.models import Setting
 
     stored = {s.key: s for s in session.exec(select(Setting).order_by(col(Setting.key)))}
     return [
@@ -205,7 +78,7 @@ class Issuer:
 
 
 def issuer(
-    session: "Session", *, year: int, month: int, week: int | None = None, pattern_key: str
+    session: Session, *, year: int, month: int, week: int | None = None, pattern_key: str
 ) -> Issuer:
     settings = get_settings(session)
     pattern = settings.get(pattern_key)

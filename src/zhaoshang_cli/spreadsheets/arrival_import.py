@@ -22,6 +22,7 @@ from zhaoshang_cli.arrivals.recording import prepare_arrival
 from zhaoshang_cli.core import dates
 from zhaoshang_cli.core.i18n import _
 from zhaoshang_cli.core.money import format_amount
+from zhaoshang_cli.output.progress import rows as progress
 from zhaoshang_cli.rates.lookup import check_currency
 from zhaoshang_cli.spreadsheets.arrival_plan import (
     ArrivalKey,
@@ -57,7 +58,6 @@ def plan_arrivals(
     plan = ArrivalPlan(table, mark, keep_provenance)
     if not names_projects(table):
         return plan
-    from zhaoshang_cli.output.progress import rows as progress
 
     run = ArrivalPlanner(session, plan, only)
     good = table.good_rows()

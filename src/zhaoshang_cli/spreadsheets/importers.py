@@ -15,11 +15,13 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from zhaoshang_cli.arrivals.bulk import insert_projects
 from zhaoshang_cli.core.errors import ZsError
 from zhaoshang_cli.core.glossary import LEVEL, METRIC
 from zhaoshang_cli.core.i18n import _
 from zhaoshang_cli.core.money import format_rate
 from zhaoshang_cli.core.text import duplicate_key
+from zhaoshang_cli.output.progress import rows as progress
 from zhaoshang_cli.projects.credit import split_spec
 from zhaoshang_cli.projects.register import (
     MATCHED,
@@ -36,6 +38,7 @@ from zhaoshang_cli.rates.setting import set_rate
 from zhaoshang_cli.spreadsheets.columns import STAGE, UNIT_KIND, Kind
 from zhaoshang_cli.spreadsheets.provenance import keep, replay
 from zhaoshang_cli.spreadsheets.reading import Row, Table, text_of
+from zhaoshang_cli.spreadsheets.refresh import Matcher, PlanRow, apply_changes, plan_changes
 from zhaoshang_cli.store.models import Activity, ExchangeRate, Project, StageEvent, Target, Unit
 from zhaoshang_cli.targets.setting import add_target, check_year, parse_target_amount
 from zhaoshang_cli.units.activities import add_activity
@@ -153,8 +156,6 @@ def import_projects(
     """New projects are added; a project already in the ledger (by code, else by investor and
     name) gets what the row changes (``refresh``). ``history`` (from an export's 阶段记录)
     replays every stage move; without it the dated stages are walked."""
-    from zhaoshang_cli.output.progress import rows as progress
-    from zhaoshang_cli.spreadsheets.refresh import Matcher
 
     matcher = Matcher(session, by_key=history is None and not replay(session))
     seen: dict[Any, int] = {}
@@ -190,7 +191,6 @@ class PendingProject:
 def write_new_projects(session: Session) -> None:
     """The projects checked so far, written in one go (before any other write, so the ledger
     holds its rows, ids and audit entries in file order as one by one)."""
-    from zhaoshang_cli.arrivals.bulk import insert_projects
 
     pending = session.info.get(NEW_PROJECTS)
     if pending:
@@ -211,7 +211,6 @@ def import_project_row(
     increase_on: date | None,
 ) -> None:
     """One row of a projects sheet: a new project, or what changed in one already entered."""
-    from zhaoshang_cli.spreadsheets.refresh import PlanRow, apply_changes, plan_changes
 
     values = row.values
     code, name = values["code"], values["name"]

@@ -10,6 +10,7 @@ import functools
 import io
 import itertools
 import re
+import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -17,10 +18,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from python_calamine import CalamineWorkbook
+
 from zhaoshang_cli.core import dates
 from zhaoshang_cli.core.errors import Invalid, ZsError
 from zhaoshang_cli.core.i18n import _, ngettext
 from zhaoshang_cli.core.money import parse_amount, parse_rate
+from zhaoshang_cli.output.progress import rows as progress
 from zhaoshang_cli.spreadsheets.columns import (
     IGNORED_HEADERS,
     Column,
@@ -159,8 +163,6 @@ class Book:
             self.sheet_names: list[str] = []
             self._workbook = None
         elif suffix in WORKBOOK_SUFFIXES:
-            from python_calamine import CalamineWorkbook
-
             try:
                 self._workbook = CalamineWorkbook.from_path(str(path))
             except Exception as exc:  # calamine raises its own error types per format
@@ -228,7 +230,7 @@ class Book:
         """A sheet's rows of cell values, read as they are asked for (openpyxl's read-only
         mode: memory stays flat where calamine would hold the whole sheet), and how many the
         sheet says it has."""
-        from openpyxl import load_workbook
+        from openpyxl import load_workbook  # noqa: PLC0415 (~150 ms: only a sheet too big to hold)
 
         try:
             workbook = load_workbook(self.path, read_only=True, data_only=True)
@@ -318,9 +320,7 @@ MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+
 def merged_ranges(path: Path, member: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
     """A worksheet's merged ranges as ``fill_merged`` takes them ((top, left), (bottom, right),
     from 0), read from its XML a megabyte at a time: read-only openpyxl does not give them."""
-    import zipfile
-
-    from openpyxl.utils.cell import range_boundaries
+    from openpyxl.utils.cell import range_boundaries  # noqa: PLC0415 (openpyxl: big sheets only)
 
     found, tail = [], b""
     with zipfile.ZipFile(path) as archive, archive.open(member.lstrip("/")) as xml:
@@ -399,8 +399,6 @@ def read_table(grid: list[list[Any]], kind: Kind, file: str, sheet: str | None) 
     table, reader = open_table(grid[:HEADER_SEARCH_ROWS], kind, file, sheet)
     if reader is None:
         return table
-    from zhaoshang_cli.output.progress import rows as progress
-
     body = range(reader.header_index + 1, len(grid))
     for index in progress(body, len(body), _("Reading {file}").format(file=file)):
         cells = grid[index]
@@ -430,8 +428,6 @@ def stream_table(
             if row is not None:
                 yield row
         table.notes.extend(summary_notes(table))
-
-    from zhaoshang_cli.output.progress import rows as progress
 
     table.stream = progress(body(), total, _("Importing {file}").format(file=file))
     return table

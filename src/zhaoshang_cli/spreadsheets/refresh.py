@@ -10,6 +10,7 @@ back, so its plan is the one a real run applies. A blank cell changes nothing: o
 the sheet gives are compared.
 """
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,7 +24,11 @@ from zhaoshang_cli.core.glossary import ORIGIN, STAGE
 from zhaoshang_cli.core.i18n import _
 from zhaoshang_cli.core.money import format_amount
 from zhaoshang_cli.core.text import duplicate_key
-from zhaoshang_cli.projects.register import STAGE_DATE_FIELD, STAGE_ORDER
+from zhaoshang_cli.projects.changes import field_label as label
+from zhaoshang_cli.projects.changes import increase_contract
+from zhaoshang_cli.projects.credit import credit_from, credit_text
+from zhaoshang_cli.projects.edit import edit_project
+from zhaoshang_cli.projects.register import STAGE_DATE_FIELD, STAGE_ORDER, move_stage
 from zhaoshang_cli.spreadsheets.reading import Row, Table
 from zhaoshang_cli.store.models import Project, ProjectUnit, Unit
 
@@ -93,8 +98,6 @@ class PlanRow:
 
 
 def field_label(name: str) -> str:
-    from zhaoshang_cli.projects.changes import field_label as label
-
     return {"credit": "credit"}.get(name) or label(name)
 
 
@@ -315,9 +318,6 @@ def credit_change(
 ) -> Any:
     """The credit the row's 责任单位 gives, if it differs from ``current``, the ledger's
     (False: a problem)."""
-    import re
-
-    from zhaoshang_cli.projects.credit import credit_from, credit_text
 
     specs = [part for part in re.split(r"[、,，;；\n]+", row.values["units"]) if part.strip()]
     try:
@@ -342,9 +342,6 @@ def apply_changes(
     termination_reason: str | None = None,
 ) -> None:
     """Each change through the operation that makes it by hand, each one audited."""
-    from zhaoshang_cli.projects.changes import increase_contract
-    from zhaoshang_cli.projects.edit import edit_project
-    from zhaoshang_cli.projects.register import move_stage
 
     field_stage = {value: key for key, value in STAGE_DATE_FIELD.items()}
     contract = next((c.new for c in changes if c.field == "contract_fen"), None)

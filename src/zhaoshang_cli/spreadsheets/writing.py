@@ -9,10 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import xlsxwriter
+
 from zhaoshang_cli.core.errors import Invalid
 from zhaoshang_cli.core.i18n import _, is_english
 from zhaoshang_cli.core.money import to_unit
-from zhaoshang_cli.output.xlsx import close_workbook, write_atomically
+from zhaoshang_cli.output.progress import rows as progress
+from zhaoshang_cli.output.xlsx import Sheet as OutSheet
+from zhaoshang_cli.output.xlsx import Style, close_workbook, save_sheets, write_atomically
 from zhaoshang_cli.spreadsheets.columns import AMOUNT_NOTE, Column, Kind
 
 TEMPLATE_ROWS = 1000  # rows the template's drop-down lists cover
@@ -55,9 +59,6 @@ def write_workbook(path: Path, sheets: list[Sheet], office: str | None = None) -
     """An export: one sheet per table, header row frozen and printed atop every page (landscape,
     as wide as one page), money shown to the fen in 万 (the cell keeps the exact value),
     formula-looking text kept as text, the issuing office in the footer."""
-    from zhaoshang_cli.output.progress import rows as progress
-    from zhaoshang_cli.output.xlsx import Sheet as OutSheet
-    from zhaoshang_cli.output.xlsx import Style, save_sheets
 
     header = Style(bold=True, border=True, fill="DDEBF7", center=True)
     formats = {"date": Style(number_format="yyyy-mm-dd"), "money": Style(number_format="#,##0.00")}
@@ -88,8 +89,6 @@ def write_template(path: Path, kind: Kind) -> None:
     language."""
 
     def write(target: Path) -> None:
-        import xlsxwriter
-
         columns = [column for column in kind.columns if column.template]
         workbook = xlsxwriter.Workbook(str(target), {"strings_to_formulas": False})
         try:

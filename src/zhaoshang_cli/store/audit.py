@@ -80,7 +80,7 @@ def record(
     if isinstance(db, Connection):
         db.execute(insert(AUDIT).values(values))
         return
-    from zhaoshang_cli.store.models import AuditEntry
+    from zhaoshang_cli.store.models import AuditEntry  # noqa: PLC0415 (the ORM: not for `zs arrive`)
 
     db.add(AuditEntry(**values))
 
@@ -115,43 +115,3 @@ def plain(values: dict[str, Any] | None, metric: str | None = None) -> dict[str,
             key, value = f"{key}_wan", to_unit(value)
         out[key] = value
     return out
-
-
-def history(
-    session: Session, project_id: int | None = None, limit: int | None = None
-) -> list[dict]:
-    """The trail, oldest first: ``at`` a UTC datetime, ``project`` the project's code,
-    ``before``/``after`` the changed values (``plain``)."""
-    from sqlmodel import col, select
-
-    from zhaoshang_cli.store.models import AuditEntry, Project
-
-    query = (
-        select(AuditEntry, Project.code)
-        .outerjoin(Project, col(Project.id) == col(AuditEntry.project_id))
-        .order_by(col(AuditEntry.id))
-    )
-    if project_id is not None:
-        query = query.where(AuditEntry.project_id == project_id)
-    if limit:
-        query = query.order_by(None).order_by(col(AuditEntry.id).desc()).limit(limit)
-    found = sorted(session.exec(query), key=lambda pair: pair[0].id or 0)
-    rows = []
-    for entry, code in found:
-        before = json.loads(entry.before) if entry.before else None
-        after = json.loads(entry.after) if entry.after else None
-        metric = (after or {}).get("metric")
-        rows.append(
-            {
-                "id": entry.id,
-                "at": entry.at,
-                "operator": entry.operator,
-                "action": entry.action,
-                "entity": entry.entity,
-                "entity_id": entry.entity_id,
-                "project": code,
-                "before": plain(before, metric),
-                "after": plain(after, metric),
-            }
-        )
-    return rows

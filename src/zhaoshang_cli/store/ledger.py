@@ -57,7 +57,7 @@ def default_db_path() -> Path:
     xdg = Path(base) / "zs" / "ledger.db"
     if sys.platform.startswith("linux") or xdg.exists():
         return xdg
-    import platformdirs
+    import platformdirs  # noqa: PLC0415 (only where no ledger is named)
 
     return platformdirs.user_data_path("zs", appauthor=False, roaming=False) / "ledger.db"
 
@@ -155,7 +155,7 @@ def make_engine(
     ``read_only``: for reading, which then needs no write access (``connect_for_reading``).
     ``on_wait`` is called once when a write transaction has to wait for another writer."""
     if is_postgres(url):
-        from zhaoshang_cli.store.postgres import make_postgres_engine
+        from zhaoshang_cli.store.postgres import make_postgres_engine  # noqa: PLC0415 (psycopg: PostgreSQL only)
 
         return make_postgres_engine(url)
     path = sqlite_path(url)
@@ -365,7 +365,7 @@ class Ledger:
             ) from None
         except (DatabaseError, OperationalError, sqlite3.DatabaseError) as exc:
             if probe.dialect.name == "postgresql" and isinstance(exc, OperationalError):
-                from zhaoshang_cli.store.postgres import connection_problem
+                from zhaoshang_cli.store.postgres import connection_problem  # noqa: PLC0415 (PostgreSQL only)
 
                 raise connection_problem(self.shown, exc) from None
             if self.has_sqlite_header() and is_damage(exc):
@@ -425,7 +425,7 @@ class Ledger:
     @contextmanager
     def write(self, operator: str | None = None) -> Iterator["Session"]:
         """One write transaction: commits whole, or rolls back and changes nothing."""
-        from sqlmodel import Session
+        from sqlmodel import Session  # noqa: PLC0415 (the ORM: not for `zs arrive`)
 
         with self.refusing_damage(), Session(self.engine, expire_on_commit=False) as session:
             session.info["operator"] = operator_name(operator)
@@ -450,7 +450,7 @@ class Ledger:
     @contextmanager
     def read(self) -> Iterator["Session"]:
         """One read snapshot (a deferred transaction): never takes the write lock."""
-        from sqlmodel import Session
+        from sqlmodel import Session  # noqa: PLC0415 (the ORM: not for `zs arrive`)
 
         engine = self.engine.execution_options(**read_options(self.engine.dialect.name))
         # Closing the session ends the transaction; the objects read stay loaded.

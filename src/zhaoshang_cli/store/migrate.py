@@ -4,10 +4,17 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+from sqlalchemy.engine import make_url
+
 from zhaoshang_cli.core.errors import LedgerError
 from zhaoshang_cli.core.i18n import _
 from zhaoshang_cli.store.backup import default_name, record_backup, take_backup
 from zhaoshang_cli.store.ledger import SCHEMA_HEAD, Ledger, cut_short, is_damage, make_engine, shown
+from zhaoshang_cli.store.models import SQLModel
 
 
 def migrations_dir() -> Path:
@@ -20,8 +27,6 @@ def migrations_dir() -> Path:
 
 
 def alembic_config():  # type: ignore[no-untyped-def]
-    from alembic.config import Config
-
     config = Config()
     config.set_main_option("script_location", str(migrations_dir()))
     return config
@@ -29,7 +34,6 @@ def alembic_config():  # type: ignore[no-untyped-def]
 
 def script_revisions() -> list[str]:
     """Every revision in order from the first, as Alembic sees the scripts."""
-    from alembic.script import ScriptDirectory
 
     script = ScriptDirectory.from_config(alembic_config())
     return [rev.revision for rev in reversed(list(script.walk_revisions()))]
@@ -64,7 +68,6 @@ def quick_check(path: Path) -> bool:
 def pg_dump_command(url: str) -> str:
     """How to back up a PostgreSQL ledger: pg_dump takes libpq's URL, without the driver;
     the password stays out (pg_dump asks, or reads ~/.pgpass or PGPASSWORD)."""
-    from sqlalchemy.engine import make_url
 
     plain = make_url(url).set(drivername="postgresql", password=None)
     target = f"zs-{plain.database or 'ledger'}.dump"
@@ -73,7 +76,6 @@ def pg_dump_command(url: str) -> str:
 
 def upgrade_on(connection, revision: str = "head") -> None:  # type: ignore[no-untyped-def]
     """Run the migrations inside the connection's transaction; the caller commits."""
-    from alembic import command
 
     config = alembic_config()
     config.attributes["connection"] = connection
@@ -82,9 +84,6 @@ def upgrade_on(connection, revision: str = "head") -> None:  # type: ignore[no-u
 
 def drop_ledger_tables(connection) -> None:  # type: ignore[no-untyped-def]
     """Every zs table and the schema's version: only for rebuilding a demo ledger."""
-    from sqlalchemy import inspect
-
-    from zhaoshang_cli.store.models import SQLModel
 
     SQLModel.metadata.drop_all(connection)
     if inspect(connection).has_table("alembic_version"):

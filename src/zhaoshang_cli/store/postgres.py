@@ -31,7 +31,7 @@ def make_postgres_engine(url: str) -> Engine:
     it is released by the commit or rollback, whatever happens to the client."""
     try:
         engine = create_engine(url)
-        from psycopg.types.datetime import TimestamptzLoader
+        from psycopg.types.datetime import TimestamptzLoader  # noqa: PLC0415 (the optional driver)
     except ImportError:
         raise LedgerError(
             _("A PostgreSQL ledger needs the psycopg driver: {install}.").format(
@@ -84,7 +84,7 @@ def restart_ids(session: Any) -> None:
     connection = session.connection()
     if connection.dialect.name != "postgresql":
         return
-    from sqlmodel import SQLModel
+    from sqlmodel import SQLModel  # noqa: PLC0415 (the ORM: not for `zs arrive`)
 
     for table in SQLModel.metadata.sorted_tables:
         if "id" in table.c and table.c.id.primary_key:

@@ -1,12 +1,15 @@
 """The audit trail read like a 台账 log: what was done, to what, and what changed (old → new).
 
-``audit.history`` gives the entries with plain values (money in 万); this module writes them
+``history`` gives the entries with plain values (money in 万); the rest of this module writes them
 for people, in their language: action names (新增项目, 资金到位, 冲销, 目标分解 …), field
 labels, codes as words (签约, 省外), money with its unit. JSON keeps the codes.
 """
 
+import json
 from decimal import Decimal
 from typing import Any
+
+from sqlmodel import Session, col, select
 
 from zhaoshang_cli.core.glossary import (
     BASIS,
@@ -19,6 +22,45 @@ from zhaoshang_cli.core.glossary import (
     Terms,
 )
 from zhaoshang_cli.core.i18n import N_, _
+from zhaoshang_cli.store.audit import plain
+from zhaoshang_cli.store.models import AuditEntry, Project
+
+
+def history(
+    session: Session, project_id: int | None = None, limit: int | None = None
+) -> list[dict]:
+    """The trail, oldest first: ``at`` a UTC datetime, ``project`` the project's code,
+    ``before``/``after`` the changed values (``plain``)."""
+    query = (
+        select(AuditEntry, Project.code)
+        .outerjoin(Project, col(Project.id) == col(AuditEntry.project_id))
+        .order_by(col(AuditEntry.id))
+    )
+    if project_id is not None:
+        query = query.where(AuditEntry.project_id == project_id)
+    if limit:
+        query = query.order_by(None).order_by(col(AuditEntry.id).desc()).limit(limit)
+    found = sorted(session.exec(query), key=lambda pair: pair[0].id or 0)
+    rows = []
+    for entry, code in found:
+        before = json.loads(entry.before) if entry.before else None
+        after = json.loads(entry.after) if entry.after else None
+        metric = (after or {}).get("metric")
+        rows.append(
+            {
+                "id": entry.id,
+                "at": entry.at,
+                "operator": entry.operator,
+                "action": entry.action,
+                "entity": entry.entity,
+                "entity_id": entry.entity_id,
+                "project": code,
+                "before": plain(before, metric),
+                "after": plain(after, metric),
+            }
+        )
+    return rows
+
 
 ACTIONS = {
     "unit.add": N_("unit added"),

@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from zhaoshang_cli.core import dates
@@ -21,6 +22,7 @@ from zhaoshang_cli.core.money import MINOR_PER_MAJOR, WAN, parse_amount, to_unit
 from zhaoshang_cli.core.text import NOTE_MAX, clean_text
 from zhaoshang_cli.store import audit
 from zhaoshang_cli.store.models import Target, Unit
+from zhaoshang_cli.store.queries import entered_by
 from zhaoshang_cli.units.tree import find_unit, path_of
 
 
@@ -281,9 +283,6 @@ def targets_in_force(
 ) -> dict[tuple[int, str], int]:
     """{(unit_id, level): amount} as in force on a date: the latest row effective by then
     (of those set by the end of ``as_of``, for a report reproduced as it stood that day)."""
-    from sqlalchemy import select as core_select
-
-    from zhaoshang_cli.store.queries import entered_by
 
     target = Target.__table__
     ranked = (

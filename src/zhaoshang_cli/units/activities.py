@@ -2,6 +2,8 @@
 
 from datetime import date
 
+from sqlalchemy import func
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from zhaoshang_cli.core import dates
@@ -10,7 +12,7 @@ from zhaoshang_cli.core.i18n import N_, _
 from zhaoshang_cli.core.text import NOTE_MAX, clean_text
 from zhaoshang_cli.store import audit
 from zhaoshang_cli.store.models import Activity, Unit
-from zhaoshang_cli.units.tree import descendant_ids, find_unit
+from zhaoshang_cli.units.tree import descendant_ids, find_unit, subtree
 
 MAX_FIGURE = 10_000  # trip days or visits in one record: a delegation's year is a few hundred
 
@@ -91,10 +93,6 @@ def effort_by_unit(
     session: Session, root_ids: list[int], start: date, end: date
 ) -> dict[int, tuple[int, int]]:
     """{root: (trip days, visits)} over each root's subtree, summed in SQL."""
-    from sqlalchemy import func
-    from sqlalchemy import select as core_select
-
-    from zhaoshang_cli.units.tree import subtree
 
     tree = subtree(root_ids)
     activity = Activity.__table__

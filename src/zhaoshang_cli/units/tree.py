@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from zhaoshang_cli.core import dates
@@ -269,7 +270,6 @@ def children_of(session: Session, unit: Unit) -> list[Unit]:
 def subtree(root_ids: list[int]):  # type: ignore[no-untyped-def]
     """tree(root, id): every unit below (and including) each root, as a recursive CTE that
     SQLite and PostgreSQL both run (both columns keep unit.id's type across the UNION)."""
-    from sqlalchemy import select as core_select
 
     unit = Unit.__table__
     anchor = core_select(unit.c.id.label("root"), unit.c.id.label("id")).where(
@@ -284,7 +284,6 @@ def subtree(root_ids: list[int]):  # type: ignore[no-untyped-def]
 
 def descendant_ids(session: Session, unit: Unit) -> list[int]:
     """The unit and everything below it, via a recursive query."""
-    from sqlalchemy import select as core_select
 
     tree = subtree([unit.id])  # type: ignore[list-item]
     return list(session.connection().execute(core_select(tree.c.id)).scalars())
