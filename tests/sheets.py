@@ -7,7 +7,7 @@ from typing import Any
 
 import openpyxl
 
-from conftest import zs
+from helpers import zs
 
 
 def write_xlsx(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import fails, snapshot, sql, zs
+from helpers import fails, snapshot, sql, zs
 
 WAN = 1_000_000  # 分 in one 万元
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import fails, snapshot, sql, zs
+from helpers import fails, snapshot, sql, zs
 from zhaoshang_cli.store.backup import copy_problem, table_counts
 from zhaoshang_cli.store.ledger import SCHEMA_HEAD
 

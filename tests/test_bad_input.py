@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import typer.main
 
-from conftest import snapshot, zs
+from helpers import snapshot, zs
 from zhaoshang_cli.cli import app
 
 NO_DRIVER_URL = "postgresql+pg8000://clerk:secret@localhost/zs"  # a driver not installed

@@ -13,7 +13,7 @@ import pytest
 from docx import Document
 from filelock import FileLock
 
-from conftest import built_once, fails, snapshot, zs
+from helpers import built_once, fails, snapshot, zs
 from test_report import set_target
 from zhaoshang_cli.bulletin.weeks import Week, last_complete_week, parse_week, week_of
 from zhaoshang_cli.core.errors import Invalid

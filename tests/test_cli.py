@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import typer.main
 
-from conftest import ON_POSTGRES, RUNNER, fails, snapshot, sql, zs
+from helpers import ON_POSTGRES, RUNNER, fails, snapshot, sql, zs
 from zhaoshang_cli.cli import app, needed
 from zhaoshang_cli.store.ledger import shown
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import fails, snapshot, sql, zs
+from helpers import fails, snapshot, sql, zs
 from sheets import as_json, write_csv
 from zhaoshang_cli.spreadsheets.arrival_import import apply_plan, plan_arrivals
 from zhaoshang_cli.spreadsheets.columns import ARRIVALS

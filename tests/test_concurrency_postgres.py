@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import sql, zs
+from helpers import sql, zs
 from sheets import write_csv
 
 pytestmark = pytest.mark.postgres_only

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import Location, zs
+from helpers import Location, zs
 from zhaoshang_cli.core.errors import MissingExtra
 
 pd = pytest.importorskip("pandas")

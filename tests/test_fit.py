@@ -10,7 +10,7 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
-from conftest import zs
+from helpers import zs
 from zhaoshang_cli.output.fit import (
     ListingTable,
     Spec,

@@ -4,7 +4,7 @@ import gettext
 
 import pytest
 
-from conftest import zs
+from helpers import zs
 from zhaoshang_cli.core.i18n import resolve_language
 
 pytestmark = pytest.mark.one_backend  # not about the database
@@ -77,12 +77,12 @@ def test_a_clerks_session_reads_in_chinese_by_default(
 ) -> None:
     """Without ZS_LANG (LANG=C, as cron has it) every line the clerk reads is Chinese; the same
     commands in English say the msgids the other tests assert."""
-    from conftest import fails
+    from helpers import fails
 
     monkeypatch.delenv("ZS_LANG", raising=False)
     monkeypatch.setenv("LANG", "C")
     assert zs("init").stdout.startswith("已在 ")
-    from conftest import ON_POSTGRES
+    from helpers import ON_POSTGRES
 
     assert ("备份方法：pg_dump" if ON_POSTGRES else "上次备份：从未备份") in zs("info").stdout
     assert zs("unit", "add", "全市", "--kind", "市").stdout == "已添加市 全市（id 1）。\n"

@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import snapshot, zs
+from helpers import snapshot, zs
 from sheets import as_json, fill_template, in_chinese, read_xlsx, write_csv, write_xlsx
 
 PROJECT_HEADERS = ["项目编号", "项目名称", "责任单位", "合同金额(万元)", "签约日期", "开工日期"]
@@ -308,7 +308,7 @@ def test_export_keeps_text_as_text_and_contacts_private(ledger: Path, tmp_path: 
 
 
 def test_export_refuses_other_formats_and_missing_directories(ledger: Path, tmp_path: Path) -> None:
-    from conftest import fails
+    from helpers import fails
 
     fails("export", "-o", tmp_path / "台账.csv")
     fails("export", "-o", tmp_path / "nowhere" / "台账.xlsx")
@@ -464,7 +464,7 @@ def test_an_arrival_entered_twice_and_reversed_round_trips(
 
 
 def test_import_ledger_needs_an_empty_ledger(ledger: Path, tmp_path: Path) -> None:
-    from conftest import fails
+    from helpers import fails
 
     path = tmp_path / "x.xlsx"
     in_chinese("export", "-o", path)

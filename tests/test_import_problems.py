@@ -6,7 +6,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import fails, snapshot, zs
+from helpers import fails, snapshot, zs
 from sheets import in_chinese, write_csv, write_xlsx
 
 pytestmark = pytest.mark.one_backend  # refusals found in the file before anything is written

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import fails, snapshot, zs
+from helpers import fails, snapshot, zs
 
 pytestmark = pytest.mark.one_backend  # not about the database
 

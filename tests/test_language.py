@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import zs
+from helpers import zs
 
 pytestmark = pytest.mark.one_backend  # not about the database
 

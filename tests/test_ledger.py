@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
-from conftest import ON_POSTGRES, Location, engine_for, fails, snapshot, sql, zs
+from helpers import ON_POSTGRES, Location, engine_for, fails, snapshot, sql, zs
 from zhaoshang_cli.store import migrate, models
 from zhaoshang_cli.store.ledger import (
     BUSY_TIMEOUT_MS,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import fails, snapshot, sql, zs
+from helpers import fails, snapshot, sql, zs
 from zhaoshang_cli.core.errors import Invalid
 from zhaoshang_cli.core.money import parse_amount
 from zhaoshang_cli.core.text import clean_text

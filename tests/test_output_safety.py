@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ON_POSTGRES, sql, zs
+from helpers import ON_POSTGRES, sql, zs
 from zhaoshang_cli.core.safety import csv_safe
 
 pytestmark = pytest.mark.one_backend  # not about the database

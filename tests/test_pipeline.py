@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import built_once, fails, snapshot, zs
+from helpers import built_once, fails, snapshot, zs
 from test_report import set_target
 from test_warn import lead, project
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import platformdirs
 import pytest
 
-from conftest import zs
+from helpers import zs
 from zhaoshang_cli.store.ledger import default_db_path
 
 

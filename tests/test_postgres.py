@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import fails, snapshot, sql, zs
+from helpers import fails, snapshot, sql, zs
 
 postgres_only = pytest.mark.postgres_only
 

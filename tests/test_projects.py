@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import fails, snapshot, zs
+from helpers import fails, snapshot, zs
 
 CONTACT = "张三 总经理 13800138000"
 WAN = 1_000_000  # 分 in one 万元

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import sql, zs
+from helpers import sql, zs
 from sheets import as_json, in_chinese
 
 # Entries of spring 2026, made the way zs never would (backdated), so --as-of has a past.

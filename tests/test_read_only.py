@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import RUNNER, snapshot, zs
+from helpers import RUNNER, snapshot, zs
 from zhaoshang_cli.cli import app
 
 pytestmark = pytest.mark.sqlite_only  # file and folder permissions

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import zs
+from helpers import zs
 
 pytestmark = pytest.mark.one_backend  # not about the database
 

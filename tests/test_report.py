@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import built_once, fails, snapshot, sql, zs
+from helpers import built_once, fails, snapshot, sql, zs
 from zhaoshang_cli.report.compute import Row, finish_row, rank_rows
 from zhaoshang_cli.store.ledger import Ledger
 from zhaoshang_cli.targets.setting import add_target

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from docx import Document
 
-from conftest import fails, snapshot, zs
+from helpers import fails, snapshot, zs
 from test_report import city, report_json  # noqa: F401  (the fixture with figures by hand)
 from zhaoshang_cli.core.periods import month_period
 from zhaoshang_cli.report import build_report

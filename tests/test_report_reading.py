@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import zs
+from helpers import zs
 
 
 def report(*args: str) -> dict:

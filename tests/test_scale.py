@@ -6,7 +6,7 @@ import io
 import json
 from decimal import Decimal
 
-from conftest import sql, zs
+from helpers import sql, zs
 
 INT64_MAX = 2**63 - 1
 

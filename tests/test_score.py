@@ -7,7 +7,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import fails, snapshot, zs
+from helpers import fails, snapshot, zs
 from test_report import set_target
 from test_warn import project
 

@@ -12,7 +12,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from conftest import snapshot, zs
+from helpers import snapshot, zs
 from sheets import as_json, write_csv
 from zhaoshang_cli.spreadsheets.columns import ARRIVALS
 from zhaoshang_cli.spreadsheets.reading import Book

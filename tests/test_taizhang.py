@@ -10,7 +10,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from conftest import fails, snapshot, zs
+from helpers import fails, snapshot, zs
 from sheets import as_json, write_csv, write_ods
 
 

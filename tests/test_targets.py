@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import built_once, fails, snapshot, zs
+from helpers import built_once, fails, snapshot, zs
 
 YEAR = "2026"
 

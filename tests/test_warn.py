@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from conftest import built_once, fails, snapshot, zs
+from helpers import built_once, fails, snapshot, zs
 from test_report import set_target
 
 TODAY = date(2026, 11, 23)

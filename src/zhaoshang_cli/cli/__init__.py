@@ -12,12 +12,12 @@ from zhaoshang_cli.core.i18n import _, activate, os_reason
 activate()  # before typer is imported: its module-level strings follow the language
 
 import typer  # noqa: E402
-from typer._click.exceptions import UsageError  # noqa: E402
 from typer.core import TyperGroup  # noqa: E402
 
 from zhaoshang_cli.cli.coercion import defer_coercion  # noqa: E402
 from zhaoshang_cli.cli.common import SIGPIPE_EXIT, reader_went_away  # noqa: E402
 from zhaoshang_cli.cli.localize import localize_tree, localize_usage_error  # noqa: E402
+from zhaoshang_cli.cli.typer_internals import UsageError  # noqa: E402
 from zhaoshang_cli.core.errors import ZsError  # noqa: E402
 
 DEBUG_ENV = "ZS_DEBUG"

@@ -5,36 +5,26 @@ first time the parameter is parsed — even an absent `--help` or `--install-com
 root, so every subcommand would import pydantic (~100 ms, as much as Typer itself). An absent
 value and plain text need no checking: they pass here as they are; any other value (a number,
 a path, a list, a choice) goes to Typer's own coercion, built when first needed. This leans on
-Typer's internals; without them it does nothing and Typer parses as it always does
-(tests/test_cli.py notices pydantic in `zs arrive --help`).
+Typer's internals (``typer_internals``: Typer is pinned to the version they were checked
+against); tests/test_cli.py notices pydantic in `zs arrive --help`.
 """
 
 from typing import Any
 
 from zhaoshang_cli.cli.localize import ZsContext
-
-try:
-    from typer._coercion import RuntimeParam, build_runtime_param
-except ImportError:  # another Typer: its own coercion everywhere
-    RuntimeParam = None  # type: ignore[assignment,misc]
+from zhaoshang_cli.cli.typer_internals import RuntimeParam, build_runtime_param
 
 
-if RuntimeParam is not None:
+class Deferred(RuntimeParam):  # type: ignore[misc]
+    """Text as it is; anything else by Typer's coercion, built on first use.
+    (An absent value never gets here: RuntimeParam.coerce returns it at once.)"""
 
-    class Deferred(RuntimeParam):  # type: ignore[misc,valid-type]
-        """Text as it is; anything else by Typer's coercion, built on first use.
-        (An absent value never gets here: RuntimeParam.coerce returns it at once.)"""
-
-        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
-            if (
-                isinstance(value, str)
-                and self.annotation is str
-                and self.parameter_info.parser is None
-            ):
-                return value
-            typer_own = build_runtime_param(param.type_descriptor)
-            param._runtime_param = typer_own
-            return typer_own._coerce_value(value, param=param, ctx=ctx)
+    def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+        if isinstance(value, str) and self.annotation is str and self.parameter_info.parser is None:
+            return value
+        typer_own = build_runtime_param(param.type_descriptor)
+        param._runtime_param = typer_own
+        return typer_own._coerce_value(value, param=param, ctx=ctx)
 
 
 def deferred(params: list[Any]) -> None:
@@ -53,8 +43,7 @@ class DeferringContext(ZsContext):
 
     def __init__(self, command: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(command, *args, **kwargs)
-        if RuntimeParam is not None:
-            deferred(command.get_params(self))
+        deferred(command.get_params(self))
 
 
 def defer_coercion(command: Any) -> None:

@@ -9,9 +9,7 @@ translated here: the usage prefix and the help option by a formatter, errors by 
 import re
 from typing import Any
 
-from typer import _click as click
-from typer._click.exceptions import UsageError
-
+from zhaoshang_cli.cli.typer_internals import UsageError, click, install
 from zhaoshang_cli.core.i18n import N_, _
 
 HELP_OPTION_TEXT = N_("Show this message and exit.")
@@ -166,8 +164,6 @@ def msgid_of(obj: Any, attribute: str) -> str | None:
 def install_completion(ctx: Any, param: Any, value: Any) -> Any:
     """Typer's --install-completion, saying what it did in the user's language."""
     import sys
-
-    from typer._completion_shared import install
 
     if not value or ctx.resilient_parsing:
         return value
