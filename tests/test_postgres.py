@@ -1,6 +1,7 @@
 """PostgreSQL as a first-class backend: the same figures as SQLite, URLs that never show a
 password, one-sentence refusals, and locks that hold across machines."""
 
+import importlib.util
 import json
 import sys
 from collections.abc import Iterator
@@ -12,6 +13,11 @@ import pytest
 from helpers import fails, snapshot, sql, zs
 
 postgres_only = pytest.mark.postgres_only
+# Where the driver is not installed (zs without its [postgres] extra), what needs it is skipped;
+# what zs says without it is tested all the same.
+needs_driver = pytest.mark.skipif(
+    importlib.util.find_spec("psycopg") is None, reason="the psycopg driver is not installed"
+)
 
 
 def test_without_the_driver_a_postgresql_url_is_refused_in_one_line(
@@ -37,6 +43,7 @@ def test_postgresql_urls_use_the_psycopg_driver() -> None:
         assert shown(url) == "postgresql+psycopg://clerk:***@db.example:5433/zs"
 
 
+@needs_driver
 def test_an_unreachable_server_is_one_sentence() -> None:
     url = "postgresql://clerk:s3cret@/zs?host=/nonexistent-zs-socket-dir"
     err = fails("unit", "list", "--db", url).stderr

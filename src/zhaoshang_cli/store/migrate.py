@@ -16,14 +16,13 @@ from zhaoshang_cli.store.backup import default_name, record_backup, take_backup
 from zhaoshang_cli.store.ledger import SCHEMA_HEAD, Ledger, cut_short, is_damage, make_engine, shown
 from zhaoshang_cli.store.models import SQLModel
 
+MIGRATIONS = Path(__file__).parents[1] / "migrations"  # in a checkout, a link to migrations/
+
 
 def migrations_dir() -> Path:
-    """Beside the package in a wheel; at the top of the source tree in a checkout."""
-    here = Path(__file__).resolve().parents[1]
-    for candidate in (here / "migrations", here.parents[1] / "migrations"):
-        if (candidate / "env.py").exists():
-            return candidate
-    raise LedgerError(_("The zs migrations are missing from this installation; reinstall zs."))
+    if not (MIGRATIONS / "env.py").exists():
+        raise LedgerError(_("The zs migrations are missing from this installation; reinstall zs."))
+    return MIGRATIONS
 
 
 def alembic_config():  # type: ignore[no-untyped-def]
