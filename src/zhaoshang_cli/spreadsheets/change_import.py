@@ -14,8 +14,9 @@ from zhaoshang_cli.core.errors import ZsError
 from zhaoshang_cli.core.money import parse_amount
 from zhaoshang_cli.projects.changes import DATE_FIELDS, NUMBER_FIELDS, PRIVATE_FIELDS
 from zhaoshang_cli.projects.credit import even_shares, split_spec
+from zhaoshang_cli.spreadsheets.cells import parse_bool, text_of
 from zhaoshang_cli.spreadsheets.provenance import kept_time
-from zhaoshang_cli.spreadsheets.reading import Row, Table, parse_bool, text_of
+from zhaoshang_cli.spreadsheets.reading import Row, Table
 from zhaoshang_cli.store.models import CreditBefore, ProjectChange
 from zhaoshang_cli.store.postgres import restart_ids
 from zhaoshang_cli.units.tree import find_unit

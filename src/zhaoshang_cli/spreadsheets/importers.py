@@ -35,9 +35,10 @@ from zhaoshang_cli.projects.register import (
 )
 from zhaoshang_cli.rates.lookup import check_currency
 from zhaoshang_cli.rates.setting import set_rate
+from zhaoshang_cli.spreadsheets.cells import text_of
 from zhaoshang_cli.spreadsheets.columns import STAGE, UNIT_KIND, Kind
 from zhaoshang_cli.spreadsheets.provenance import keep, replay
-from zhaoshang_cli.spreadsheets.reading import Row, Table, text_of
+from zhaoshang_cli.spreadsheets.reading import Row, Table
 from zhaoshang_cli.spreadsheets.refresh import Matcher, PlanRow, apply_changes, plan_changes
 from zhaoshang_cli.store.models import Activity, ExchangeRate, Project, StageEvent, Target, Unit
 from zhaoshang_cli.targets.setting import add_target, check_year, parse_target_amount

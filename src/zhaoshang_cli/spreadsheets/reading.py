@@ -4,33 +4,28 @@ Every problem is collected with its sheet, row (as the user sees it: the first r
 column, never raised at the first one, so a county fixes its file in one pass.
 """
 
-import codecs
-import csv
 import functools
-import io
 import itertools
 import re
-import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from python_calamine import CalamineWorkbook
 
-from zhaoshang_cli.core import dates
 from zhaoshang_cli.core.errors import Invalid, ZsError
 from zhaoshang_cli.core.i18n import _, ngettext
-from zhaoshang_cli.core.money import parse_amount, parse_rate
 from zhaoshang_cli.output.progress import rows as progress
+from zhaoshang_cli.spreadsheets.cells import PARSERS, Parser, column_letter, is_blank, text_of
 from zhaoshang_cli.spreadsheets.columns import (
     IGNORED_HEADERS,
     Column,
     Kind,
     normalise,
 )
+from zhaoshang_cli.spreadsheets.merged import fill_merged, fill_merged_lines, merged_ranges
+from zhaoshang_cli.spreadsheets.text_files import csv_lines, read_csv
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 # Above this size an arrivals workbook (or CSV) is read a row at a time (``Book.lines``,
@@ -51,8 +46,6 @@ SECTION = re.compile(r"^[(（]?[一二三四五六七八九十]+[)）、.．]")
 MONEY_UNIT_LINE = re.compile(r"单位\s*[:：]\s*(万元|亿元|元|万美元|美元)")
 MONEY_UNIT_HEADER = re.compile(r"[(（]\s*(万元|亿元|元|万美元|美元)\s*[)）]\s*\**$")
 UNIT_SUFFIX = {"万元": "", "万美元": "", "亿元": "亿", "元": "元", "美元": "元"}
-EXCEL_EPOCH = date(1899, 12, 30)  # a date typed into Excel is a number of days from here
-MAX_INT_DIGITS = 12  # whole numbers in a sheet (years, counts, ids) fit a 64-bit column
 
 
 @dataclass(frozen=True)
@@ -255,112 +248,6 @@ class Book:
                 workbook.close()
 
         return lines(), total
-
-
-def read_csv(path: Path) -> list[list[str]]:
-    """UTF-8 (with or without BOM), else GB18030: what Excel on a Chinese Windows saves."""
-    text = path.read_bytes().decode(csv_encoding(path))
-    # newline="": a quoted cell keeps its line breaks (and a lone CR) for the checks to see.
-    return list(csv.reader(io.StringIO(text, newline="")))
-
-
-def csv_lines(path: Path) -> Iterator[list[str]]:
-    """``read_csv`` a line at a time, for a file too big to hold (``STREAM_BYTES``)."""
-    encoding = csv_encoding(path)
-
-    def lines() -> Iterator[list[str]]:
-        with path.open(encoding=encoding, newline="") as handle:
-            yield from csv.reader(handle)
-
-    return lines()
-
-
-def csv_encoding(path: Path) -> str:
-    """utf-8-sig, else gb18030, whichever decodes the whole file (read a megabyte at a time)."""
-    position = 0
-    for encoding in ("utf-8-sig", "gb18030"):
-        decoder = codecs.getincrementaldecoder(encoding)()
-        offset = 0
-        try:
-            with path.open("rb") as handle:
-                while chunk := handle.read(1 << 20):
-                    decoder.decode(chunk)
-                    offset += len(chunk)
-                decoder.decode(b"", final=True)
-            return encoding
-        except UnicodeDecodeError as exc:
-            position = offset + exc.start
-    raise Invalid(
-        _(
-            "{file} is neither UTF-8 nor GB18030 text (a bad byte at position "
-            "{position}); save it again from Excel as CSV UTF-8 or as .xlsx."
-        ).format(file=path.name, position=position)
-    )
-
-
-def fill_merged(grid: list[list[Any]], merged: list[Any]) -> None:
-    """A merged cell's value stands in every cell it covers (责任单位 merged over its projects'
-    rows); a row merged across its whole width is a title or a section heading."""
-    for (top, left), (bottom, right) in merged:
-        if top >= len(grid) or left >= len(grid[top]):
-            continue
-        value = grid[top][left]
-        if top == bottom:  # merged across one row: a title, a heading, a 注 line
-            continue
-        for number in range(top + 1, min(bottom, len(grid) - 1) + 1):
-            cells = grid[number]
-            for index in range(left, min(right, len(cells) - 1) + 1):
-                if is_blank(cells[index]):
-                    cells[index] = value
-
-
-MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
-
-
-def merged_ranges(path: Path, member: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
-    """A worksheet's merged ranges as ``fill_merged`` takes them ((top, left), (bottom, right),
-    from 0), read from its XML a megabyte at a time: read-only openpyxl does not give them."""
-    from openpyxl.utils.cell import range_boundaries  # noqa: PLC0415 (openpyxl: big sheets only)
-
-    found, tail = [], b""
-    with zipfile.ZipFile(path) as archive, archive.open(member.lstrip("/")) as xml:
-        while chunk := xml.read(1 << 20):
-            text = tail + chunk
-            cut = text.rfind(b"<")  # a tag cut by the chunk's end is read with the next one
-            text, tail = (text[:cut], text[cut:]) if cut > 0 else (text, b"")
-            found.extend(MERGE_CELL.findall(text))
-        found.extend(MERGE_CELL.findall(tail))
-    ranges = []
-    for ref in found:
-        left, top, right, bottom = range_boundaries(ref.decode())  # from 1
-        ranges.append(((top - 1, left - 1), (bottom - 1, right - 1)))
-    return ranges
-
-
-def fill_merged_lines(
-    lines: Iterator[Sequence[Any]], merged: list[tuple[tuple[int, int], tuple[int, int]]]
-) -> Iterator[Sequence[Any]]:
-    """``fill_merged`` for lines read one by one: a value merged down several rows stands in
-    each of them."""
-    starts: dict[int, list[tuple[int, int, int]]] = {}
-    for (top, left), (bottom, right) in merged:
-        if top != bottom:  # merged across one row: a title, a heading, a 注 line
-            starts.setdefault(top, []).append((left, bottom, right))
-    if not starts:
-        yield from lines
-        return
-    active: list[tuple[int, int, int, Any]] = []  # (bottom, left, right, value)
-    for index, line in enumerate(lines):
-        cells = list(line)
-        active = [merge for merge in active if merge[0] >= index]
-        for _bottom, left, right, value in active:
-            for column in range(left, min(right, len(cells) - 1) + 1):
-                if is_blank(cells[column]):
-                    cells[column] = value
-        for left, bottom, right in starts.get(index, ()):
-            if left < len(cells):
-                active.append((bottom, left, right, cells[left]))
-        yield cells
 
 
 def sheet_money_unit(lines: Sequence[Sequence[Any]]) -> str | None:
@@ -596,7 +483,6 @@ def in_unit(value: Any, unit: str) -> Any:
     return text + UNIT_SUFFIX[unit]
 
 
-Parser = Callable[[Column, Any], Any]
 MEMO_TYPES = frozenset({"amount", "signed_amount", "date"})  # parsed from the cell alone
 
 
@@ -625,135 +511,3 @@ def map_columns(table: Table, header_cells: Sequence[Any]) -> list[tuple[int, Co
         table.headers[column.key] = header
         parsers.append((index, column, PARSERS[column.type]))
     return parsers
-
-
-def is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def decimal_of(value: int | float) -> Decimal:
-    """An Excel number exactly as shown: 4700.5 → Decimal('4700.5'), never float arithmetic."""
-    return Decimal(value) if isinstance(value, int) else Decimal(repr(value))
-
-
-def text_of(value: Any) -> str:
-    if type(value) is str:  # the common case first
-        return value.strip()
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, int | float):
-        number = decimal_of(value)
-        return str(int(number)) if number == number.to_integral_value() else f"{number:f}"
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def parse_text(_column: Column, value: Any) -> str:
-    return text_of(value)
-
-
-def parse_amount_cell(column: Column, value: Any) -> int:
-    """In 万 when a bare number (as the template says); a leading minus only where allowed."""
-    if isinstance(value, bool):
-        raise Invalid(_("The amount {value!r} is not readable.").format(value=value))
-    text = text_of(value)
-    negative = column.type == "signed_amount" and text.startswith("-")
-    minor = parse_amount(text[1:] if negative else text)
-    return -minor if negative else minor
-
-
-def parse_date_cell(_column: Column, value: Any) -> date:
-    """An Excel date, a date typed as text (2026-3-9, 2026/3/9, 2026.3.9, 2026年3月9日), or an
-    Excel date serial (46090) where the cell lost its date format."""
-    if isinstance(value, datetime):
-        return dates.check_date(value.date())
-    if isinstance(value, date):
-        return dates.check_date(value)
-    text = text_of(value)
-    if re.fullmatch(r"[0-9]{5}(\.0+)?", text):
-        return dates.check_date(EXCEL_EPOCH + timedelta(days=int(float(text))))
-    compact = re.fullmatch(r"([0-9]{4})([0-9]{2})([0-9]{2})", text)  # 20260309
-    if compact:
-        text = "-".join(compact.groups())
-    return dates.parse_date(text)
-
-
-YES = frozenset({"是", "y", "yes", "true", "1", "√", "✓"})
-NO = frozenset({"否", "n", "no", "false", "0", "×", "x"})
-
-
-def parse_bool(column: Column, value: Any) -> bool:
-    text = text_of(value).lower()
-    if text in YES:
-        return True
-    if text in NO:
-        return False
-    raise Invalid(
-        _("The {column} value {value!r} should be 是 or 否 (yes or no).").format(
-            column=column.shown, value=value
-        )
-    )
-
-
-def parse_int(column: Column, value: Any) -> int:
-    text = text_of(value).removesuffix("年")
-    if not re.fullmatch(r"[0-9]+", text):
-        raise Invalid(
-            _("The {column} value {value!r} is not a whole number.").format(
-                column=column.shown, value=value
-            )
-        )
-    if len(text) > MAX_INT_DIGITS:
-        raise Invalid(
-            _("The {column} value {value}… is too large.").format(
-                column=column.shown, value=text[:20]
-            )
-        )
-    return int(text)
-
-
-def parse_choice(column: Column, value: Any) -> str:
-    assert column.choice is not None
-    return column.choice.parse(text_of(value))
-
-
-def parse_month(_column: Column, value: Any) -> str:
-    """Excel turns 2026-04 into 1 April 2026; either way the month is meant."""
-    if isinstance(value, date):
-        return f"{value.year:04d}-{value.month:02d}"
-    year, month = dates.parse_month(text_of(value))
-    return f"{year:04d}-{month:02d}"
-
-
-def parse_rate_cell(_column: Column, value: Any) -> int:
-    return parse_rate(text_of(value))
-
-
-def parse_raw(_column: Column, value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
-PARSERS: dict[str, Parser] = {
-    "text": parse_text,
-    "amount": parse_amount_cell,
-    "signed_amount": parse_amount_cell,
-    "date": parse_date_cell,
-    "bool": parse_bool,
-    "int": parse_int,
-    "choice": parse_choice,
-    "month": parse_month,
-    "rate": parse_rate_cell,
-    "raw": parse_raw,
-}
