@@ -13,8 +13,8 @@ from zhaoshang_cli.core.i18n import N_, _, ngettext
 from zhaoshang_cli.spreadsheets.columns import IMPORT_KINDS
 
 if TYPE_CHECKING:
-    from zhaoshang_cli.spreadsheets.importers import Outcome
     from zhaoshang_cli.spreadsheets.importing import ImportResult
+    from zhaoshang_cli.spreadsheets.outcome import Outcome
 
 LISTED = 20  # rows named one by one; past that, a count
 

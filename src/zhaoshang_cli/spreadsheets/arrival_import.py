@@ -32,7 +32,7 @@ from zhaoshang_cli.spreadsheets.arrival_plan import (
     Step,
     arrival_key,
 )
-from zhaoshang_cli.spreadsheets.importers import Outcome
+from zhaoshang_cli.spreadsheets.outcome import Outcome
 from zhaoshang_cli.spreadsheets.provenance import kept_time, replay
 from zhaoshang_cli.spreadsheets.reading import Row, Table
 from zhaoshang_cli.store.models import Arrival, AuditEntry, Project

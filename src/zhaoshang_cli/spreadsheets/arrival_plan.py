@@ -11,7 +11,7 @@ from typing import Any
 
 from zhaoshang_cli.arrivals.recording import Prepared
 from zhaoshang_cli.core.i18n import _
-from zhaoshang_cli.spreadsheets.importers import Outcome
+from zhaoshang_cli.spreadsheets.outcome import Outcome
 from zhaoshang_cli.spreadsheets.reading import Table
 
 ArrivalKey = tuple[Any, ...]

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from zhaoshang_cli.core.errors import Invalid
 from zhaoshang_cli.core.i18n import _
+from zhaoshang_cli.spreadsheets.activity_import import import_activities
 from zhaoshang_cli.spreadsheets.arrival_import import (
     apply_plan,
     import_arrivals,
@@ -36,16 +37,13 @@ from zhaoshang_cli.spreadsheets.columns import (
     TARGETS,
     UNITS,
 )
-from zhaoshang_cli.spreadsheets.importers import (
-    Outcome,
-    import_activities,
-    import_projects,
-    import_rates,
-    import_targets,
-    import_units,
-)
+from zhaoshang_cli.spreadsheets.outcome import Outcome
+from zhaoshang_cli.spreadsheets.project_import import import_projects
 from zhaoshang_cli.spreadsheets.provenance import replay_audit, replaying
+from zhaoshang_cli.spreadsheets.rate_import import import_rates
 from zhaoshang_cli.spreadsheets.reading import Book, Problem, Table
+from zhaoshang_cli.spreadsheets.target_import import import_targets
+from zhaoshang_cli.spreadsheets.unit_import import import_units
 from zhaoshang_cli.store import audit
 from zhaoshang_cli.store.ledger import Ledger, operator_name
 from zhaoshang_cli.store.models import (

@@ -1,15 +1,6 @@
-"""Applying checked rows through the domain operations, kind by kind.
-
-Each importer walks its table in order and calls what the CLI commands call (add_unit,
-add_project and move_stage, add_target, set_rate), so the checks and the audit trail are the
-same. A refusal becomes a problem at its row and the walk goes on, so one run reports
-everything; rows already in the ledger are skipped and listed. Arrivals, which come by the
-hundred thousand, have their own module (``arrival_import``).
-"""
+"""Projects from a sheet (zs import projects): each row added or matched to the project it is (add_project's duplicate rules), its stages moved through move_stage in date order; new projects written in bulk."""
 
 import re
-from collections import Counter
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -17,9 +8,7 @@ from sqlmodel import Session, col, select
 
 from zhaoshang_cli.arrivals.bulk import insert_projects
 from zhaoshang_cli.core.errors import ZsError
-from zhaoshang_cli.core.glossary import LEVEL, METRIC
 from zhaoshang_cli.core.i18n import _
-from zhaoshang_cli.core.money import format_rate
 from zhaoshang_cli.core.text import duplicate_key
 from zhaoshang_cli.output.progress import rows as progress
 from zhaoshang_cli.projects.credit import split_spec
@@ -33,115 +22,17 @@ from zhaoshang_cli.projects.register import (
     new_project,
     took_code,
 )
-from zhaoshang_cli.rates.lookup import check_currency
-from zhaoshang_cli.rates.setting import set_rate
-from zhaoshang_cli.spreadsheets.cells import text_of
-from zhaoshang_cli.spreadsheets.columns import STAGE, UNIT_KIND, Kind
+from zhaoshang_cli.spreadsheets.columns import STAGE
+from zhaoshang_cli.spreadsheets.outcome import Outcome
 from zhaoshang_cli.spreadsheets.provenance import keep, replay
 from zhaoshang_cli.spreadsheets.reading import Row, Table
 from zhaoshang_cli.spreadsheets.refresh import Matcher, PlanRow, apply_changes, plan_changes
-from zhaoshang_cli.store.models import Activity, ExchangeRate, Project, StageEvent, Target, Unit
-from zhaoshang_cli.targets.setting import add_target, check_year, parse_target_amount
-from zhaoshang_cli.units.activities import add_activity
-from zhaoshang_cli.units.tree import add_unit, find_unit, units_cached
+from zhaoshang_cli.store.models import Project, StageEvent
+from zhaoshang_cli.units.tree import find_unit, units_cached
 
-
-@dataclass
-class Outcome:
-    """What one sheet added (or would add) and skipped, row by row."""
-
-    kind: Kind
-    added: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    plan: list[Any] = field(default_factory=list)  # projects: a ``refresh.PlanRow`` per row
-
-
-def import_units(session: Session, table: Table, out: Outcome) -> None:
-    """Through ``add_unit``, so the tree's rules hold. A row whose parent comes further down
-    the sheet (a hand-made list, or an export after `zs unit move`) waits until it is added."""
-    seen: dict[tuple[str | None, str], int] = {}
-    pending = []
-    for row in table.good_rows():
-        name, parent = row.values["name"], row.values["parent"]
-        if (parent, name) in seen:
-            table.problem(
-                row,
-                "name",
-                _("the unit {name!r} twice (also row {row})").format(
-                    name=name, row=seen[parent, name]
-                ),
-            )
-            continue
-        seen[parent, name] = row.number
-        pending.append(row)
-    unplaced = Counter(row.values["name"] for row in pending)  # rows not yet applied
-    while pending:
-        waiting = []
-        for row in pending:
-            if _parent_comes_later(session, row, unplaced):
-                waiting.append(row)
-                continue
-            _import_unit(session, table, out, row)
-            unplaced[row.values["name"]] -= 1
-        if len(waiting) == len(pending):  # a loop, or parents that failed: report them all
-            for row in waiting:
-                _import_unit(session, table, out, row)
-            break
-        pending = waiting
-
-
-def _parent_comes_later(session: Session, row: Row, unplaced: Counter[str]) -> bool:
-    """The parent is not in the ledger yet, and a row still to be applied bears its name."""
-    parent = row.values["parent"]
-    if not parent:
-        return False
-    last = parent.strip().split("/")[-1].strip()
-    if unplaced[last] - (row.values["name"] == last) <= 0:
-        return False
-    try:
-        find_unit(session, parent)
-    except ZsError:
-        return True
-    return False
-
-
-def _import_unit(session: Session, table: Table, out: Outcome, row: Row) -> None:
-    name, kind, parent = row.values["name"], row.values["kind"], row.values["parent"]
-    try:
-        parent_unit = find_unit(session, parent) if parent else None
-    except ZsError as exc:
-        table.problem(row, "parent", str(exc))
-        return
-    query = select(Unit).where(Unit.name == name)
-    query = query.where(
-        Unit.parent_id == parent_unit.id if parent_unit else col(Unit.parent_id).is_(None)
-    )
-    existing = session.exec(query).first()
-    if existing is not None and existing.kind != kind:
-        label = UNIT_KIND.shown(existing.kind)
-        table.problem(
-            row,
-            "kind",
-            _("{name} is already in the ledger as a {kind}").format(name=name, kind=label),
-        )
-    elif existing is not None:
-        out.skipped.append(_("row {row}: unit {name}").format(row=row.number, name=name))
-    elif unit := table.attempt(
-        row, None, add_unit, session, name, kind, parent, row.values["rank"]
-    ):
-        keep(session, row.values, unit, created_at="created_at")
-        where = _(" under {parent}").format(parent=parent) if parent else ""
-        out.added.append(
-            _("row {row}: {kind} {name}{where}").format(
-                row=row.number, kind=UNIT_KIND.shown(kind), name=name, where=where
-            )
-        )
-
+Move = tuple[str, date, bool, str | None]  # stage, date, correction, reason
 
 DATED_STAGES = tuple(STAGE_DATE_FIELD)  # signed, started, completed, producing, terminated
-Move = tuple[str, date, bool, str | None]  # stage, date, correction, reason
 
 
 def import_projects(
@@ -398,151 +289,3 @@ def matches_row(project: Project, values: dict[str, Any]) -> bool:
     wanted = {field: values[field] for field in STAGE_DATE_FIELD.values()}
     wanted["stage"], wanted["termination_reason"] = values["stage"], values["termination_reason"]
     return all(getattr(project, key) == value for key, value in wanted.items())
-
-
-def import_targets(session: Session, table: Table, out: Outcome) -> None:
-    """A row equal to a target already set (same unit, year, metric, level, date, amount) is
-    skipped; any other row adds to the history, as `zs target set` would."""
-    query = select(
-        Target.unit_id,
-        Target.year,
-        Target.metric,
-        Target.level,
-        Target.effective_from,
-        Target.amount,
-    )
-    existing = {tuple(target) for target in session.exec(query)}
-    units: dict[str, Unit | str] = {}  # a unit, or why the name finds none
-    seen: dict[tuple[Any, ...], int] = {}
-    for row in table.good_rows():
-        values = row.values
-        name, year, metric = values["unit"], values["year"], values["metric"]
-        if table.attempt(row, "year", check_year, year) is None:
-            continue
-        if name not in units:
-            try:
-                units[name] = find_unit(session, name)
-            except ZsError as exc:
-                units[name] = str(exc)
-        unit = units[name]
-        if isinstance(unit, str):
-            table.problem(row, "unit", unit)
-        amount = table.attempt(
-            row, "amount", parse_target_amount, text_of(values["amount"]), metric
-        )
-        if isinstance(unit, str) or not amount:
-            continue
-        level = values["level"] or "must"
-        effective_from = values["effective_from"] or date(year, 1, 1)
-        key = (unit.id, year, metric, level, effective_from)
-        if key in seen:
-            table.problem(
-                row,
-                "amount",
-                _("a second target in force from the same day as row {row}").format(row=seen[key]),
-            )
-            continue
-        seen[key] = row.number
-        if (*key, amount) in existing:
-            out.skipped.append(target_line(row, name, year, metric, level))
-            continue
-        target = table.attempt(
-            row,
-            None,
-            add_target,
-            session,
-            unit,
-            year,
-            metric,
-            amount,
-            level=level,
-            effective_from=effective_from,
-            basis=values["basis"] or "set",
-            reason=values["reason"],
-        )
-        if target:
-            keep(session, values, target, operator="operator", set_at="set_at")
-            out.added.append(target_line(row, name, year, metric, level))
-
-
-def target_line(row: Row, name: str, year: int, metric: str, level: str) -> str:
-    return _("row {row}: target {unit} {year} {metric} {level}").format(
-        row=row.number, unit=name, year=year, metric=METRIC.shown(metric), level=LEVEL.shown(level)
-    )
-
-
-def import_rates(session: Session, table: Table, out: Outcome) -> None:
-    existing = {(r.currency, r.month): r.rate_micro for r in session.exec(select(ExchangeRate))}
-    seen: dict[tuple[str, str], int] = {}
-    for row in table.good_rows():
-        currency = table.attempt(row, "currency", check_currency, row.values["currency"])
-        if not currency:
-            continue
-        month, rate = row.values["month"], row.values["rate"]
-        key = (currency, month)
-        if key in seen:
-            table.problem(
-                row,
-                "month",
-                _("a second {currency} rate for {month} (row {row})").format(
-                    currency=currency, month=month, row=seen[key]
-                ),
-            )
-            continue
-        seen[key] = row.number
-        if existing.get(key) == rate:
-            out.skipped.append(
-                _("row {row}: {currency} {month}").format(
-                    row=row.number, currency=currency, month=month
-                )
-            )
-        elif key in existing:
-            reason = _(
-                "the ledger has {rate} for {currency} {month}; change it with `zs rate set`"
-            ).format(rate=format_rate(existing[key]), currency=currency, month=month)
-            table.problem(row, "rate", reason)
-        elif saved := table.attempt(row, None, set_rate, session, currency, month, rate):
-            keep(session, row.values, saved, operator="operator", set_at="set_at")
-            out.added.append(
-                _("row {row}: {currency} {month} {rate}").format(
-                    row=row.number, currency=currency, month=month, rate=format_rate(rate)
-                )
-            )
-
-
-def import_activities(session: Session, table: Table, out: Outcome) -> None:
-    """A row equal to a record already kept (unit, day, days, visits, leader, note) is
-    skipped; the rest go through `zs activity add`'s own checks."""
-    existing = {
-        (a.unit_id, a.on_date, a.trip_days, a.visits, a.leader, a.note)
-        for a in session.exec(select(Activity))
-    }
-    for row in table.good_rows():
-        values = row.values
-        unit = table.attempt(row, "unit", find_unit, session, values["unit"])
-        if not unit:
-            continue
-        days, visits = values["trip_days"] or 0, values["visits"] or 0
-        key = (unit.id, values["on_date"], days, visits, values["leader"], values["note"])
-        label = _("row {row}: {unit} {date}").format(
-            row=row.number, unit=values["unit"], date=values["on_date"]
-        )
-        if key in existing:
-            out.skipped.append(label)
-            continue
-        existing.add(key)
-        activity = table.attempt(
-            row,
-            None,
-            add_activity,
-            session,
-            values["unit"],
-            values["on_date"],
-            trip_days=days,
-            visits=visits,
-            leader=values["leader"],
-            note=values["note"],
-        )
-        if activity:
-            keep(session, values, activity, operator="operator", entered_at="entered_at")
-            out.added.append(label)
