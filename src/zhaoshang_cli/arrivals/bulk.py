@@ -20,7 +20,8 @@ from zhaoshang_cli.arrivals.recording import Prepared
 from zhaoshang_cli.core import dates
 from zhaoshang_cli.projects.register import NewProject
 from zhaoshang_cli.store import audit
-from zhaoshang_cli.store.models import Arrival, Project, ProjectContact, ProjectUnit, StageEvent
+from zhaoshang_cli.store.models import Arrival, Project
+from zhaoshang_cli.store.tables import ARRIVAL, PROJECT, PROJECT_CONTACT, PROJECT_UNIT, STAGE_EVENT
 
 ARRIVAL_COLUMNS = (
     "id",
@@ -145,7 +146,7 @@ def insert_arrivals(session: Session, arrivals: list[Prepared]) -> list[int]:
 
 
 def insert_returning(session: Session, arrivals: list[Prepared]) -> list[int]:
-    table = Arrival.__table__
+    table = ARRIVAL
     statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)  # type: ignore[attr-defined]
     rows = [prepared.values for prepared in arrivals]
     ids = list(session.connection().execute(statement, rows).scalars())
@@ -173,7 +174,7 @@ def insert_projects(session: "Session", projects: list["NewProject"]) -> list[in
         return []
     session.flush()
     connection = session.connection()
-    table = Project.__table__
+    table = PROJECT
     if connection.dialect.name == "sqlite":
         # Under the write lock the next ids are known; RETURNING in file order would cost
         # SQLite one statement per row.
@@ -191,14 +192,14 @@ def insert_projects(session: "Session", projects: list["NewProject"]) -> list[in
         for project_id, new in zip(ids, projects, strict=True)
         for unit, share in new.credit
     ]
-    connection.execute(insert(ProjectUnit.__table__), credit)  # type: ignore[arg-type]
+    connection.execute(insert(PROJECT_UNIT), credit)  # type: ignore[arg-type]
     contacts = [
         {"project_id": project_id, "contact": new.contact}
         for project_id, new in zip(ids, projects, strict=True)
         if new.contact
     ]
     if contacts:
-        connection.execute(insert(ProjectContact.__table__), contacts)  # type: ignore[arg-type]
+        connection.execute(insert(PROJECT_CONTACT), contacts)  # type: ignore[arg-type]
     operator, now = session.info.get("operator", "unknown"), dates.utcnow()
     events = [
         {
@@ -213,7 +214,7 @@ def insert_projects(session: "Session", projects: list["NewProject"]) -> list[in
         }
         for project_id, new in zip(ids, projects, strict=True)
     ]
-    connection.execute(insert(StageEvent.__table__), events)  # type: ignore[arg-type]
+    connection.execute(insert(STAGE_EVENT), events)  # type: ignore[arg-type]
     entries = [
         audit.entry(
             session,

@@ -14,7 +14,8 @@ from zhaoshang_cli.report.projects import projects_where
 from zhaoshang_cli.settings.config import Issuer, get_settings, issuer
 from zhaoshang_cli.settings.thresholds import thresholds
 from zhaoshang_cli.store.models import Unit
-from zhaoshang_cli.store.queries import PROJECT, within
+from zhaoshang_cli.store.queries import within
+from zhaoshang_cli.store.tables import PROJECT
 from zhaoshang_cli.units.activities import effort_by_unit
 from zhaoshang_cli.watch.warnings import project_warnings
 

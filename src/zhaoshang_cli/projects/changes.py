@@ -25,6 +25,7 @@ from zhaoshang_cli.projects.lookup import find_project
 from zhaoshang_cli.rates.lookup import rate_for
 from zhaoshang_cli.store import audit
 from zhaoshang_cli.store.models import CreditBefore, Project, ProjectChange, ProjectUnit, Unit
+from zhaoshang_cli.store.tables import PROJECT_UNIT
 from zhaoshang_cli.store.trail import FIELDS
 
 TEXT_FIELDS = frozenset(
@@ -220,7 +221,7 @@ def set_credit(
     for unit_id, share, _name in current:
         session.add(CreditBefore(change_id=change.id, unit_id=unit_id, share_bp=share))  # type: ignore[arg-type]
     session.connection().execute(
-        delete(ProjectUnit.__table__).where(ProjectUnit.__table__.c.project_id == project.id)
+        delete(PROJECT_UNIT).where(PROJECT_UNIT.c.project_id == project.id)
     )
     for unit, share in credit:
         session.add(ProjectUnit(project_id=project.id, unit_id=unit.id, share_bp=share))  # type: ignore[arg-type]

@@ -5,12 +5,12 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from zhaoshang_cli.store.models import ProjectUnit, Unit
+from zhaoshang_cli.store.tables import PROJECT_UNIT, UNIT
 
 
 def unit_labels(session: Session) -> dict[int, str]:
     """Each unit's name, with its parent's name before it where the name is not unique."""
-    table = Unit.__table__
+    table = UNIT
     units = {
         uid: (name, parent)
         for uid, name, parent in session.connection().execute(
@@ -29,7 +29,7 @@ def unit_labels(session: Session) -> dict[int, str]:
 def credited_labels(session: Session, project_ids: list[int], credit: Any = None) -> dict[int, str]:
     """Each project's credited units as lists name them ("甲县、甲县城关镇"), in unit order
     (by ``credit``: the credit as it stood on a period's end; today's by default)."""
-    pu = ProjectUnit.__table__ if credit is None else credit
+    pu = PROJECT_UNIT if credit is None else credit
     query = select(pu.c.project_id, pu.c.unit_id).order_by(pu.c.project_id, pu.c.unit_id)
     if len(project_ids) < 10_000:  # else one pass over all credit beats a long IN list
         query = query.where(pu.c.project_id.in_(project_ids))

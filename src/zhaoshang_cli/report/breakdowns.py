@@ -19,15 +19,15 @@ from zhaoshang_cli.core.glossary import ORIGINS
 from zhaoshang_cli.core.money import RATE_SCALE
 from zhaoshang_cli.core.periods import Period
 from zhaoshang_cli.report.state import credit_at, increases_within, project_at
-from zhaoshang_cli.store.models import (
-    Arrival,
-    ExchangeRate,
-    Project,
-    ProjectChange,
-    ProjectUnit,
-    Unit,
-)
 from zhaoshang_cli.store.queries import BP, MINOR_PER_WAN, entered_by
+from zhaoshang_cli.store.tables import (
+    ARRIVAL,
+    EXCHANGE_RATE,
+    PROJECT,
+    PROJECT_CHANGE,
+    PROJECT_UNIT,
+    UNIT,
+)
 
 FEN_PER_WAN = 1_000_000
 # Size tiers by contract amount, as bands (a project is in one only); the 12510工程 asks for
@@ -83,7 +83,7 @@ class Fact:
 
 
 def _subtree(parent_id: int) -> Any:
-    unit = Unit.__table__
+    unit = UNIT
     tree = select(unit.c.id.label("id")).where(unit.c.id == parent_id)
     tree = tree.cte("scope_tree", recursive=True)  # beside units.subtree's "tree" in one query
     child = unit.alias("child")
@@ -93,7 +93,7 @@ def _subtree(parent_id: int) -> Any:
 def is_top(session: Session, parent_id: int) -> bool:
     """The top of the unit tree: every project is credited under it, whole (a project's shares
     add up to 100%), so no query need add up its credit."""
-    unit = Unit.__table__
+    unit = UNIT
     query = select(unit.c.parent_id).where(unit.c.id == parent_id)
     return session.connection().execute(query).scalar() is None
 
@@ -106,9 +106,9 @@ def project_scope(parent_id: int, credit: Any = None, top: bool = False) -> Any:
     ``credit``, the credit as it stood on a period's end: ``state.credit_at``); at the top of
     the tree (``top``), every project, whole."""
     if top:
-        project = Project.__table__
+        project = PROJECT
         return select(project.c.id.label("id"), WHOLE.label("share_bp")).cte("scope")
-    credit = ProjectUnit.__table__ if credit is None else credit
+    credit = PROJECT_UNIT if credit is None else credit
     tree = _subtree(parent_id)
     return (
         select(credit.c.project_id.label("id"), func.sum(credit.c.share_bp).label("share_bp"))
@@ -177,7 +177,7 @@ def facts_query(
     """The grouped query of ``project_facts``. ``money`` (project_id, fen): what arrived in the
     period by project, and ``state``, the projects and their credit on the period's end, where
     the caller has them already (report/passes.py); else read here."""
-    a = Arrival.__table__
+    a = ARRIVAL
     s, e = period.start, period.end
     before = entered_before(as_of)
     p, credit = state or (project_at(session, e, as_of), credit_at(session, e, as_of))
@@ -405,7 +405,7 @@ def foreign_contracts(
         .where(c.share_bp.is_not(None))
         .group_by(c.y, c.m, c.share_bp)
     )
-    change = ProjectChange.__table__
+    change = PROJECT_CHANGE
     grown = (
         select(
             extract("year", change.c.effective_on).label("y"),
@@ -430,7 +430,7 @@ def foreign_contracts(
         .where(g.share_bp.is_not(None))
         .group_by(g.y, g.m, g.share_bp)
     )
-    rate = ExchangeRate.__table__
+    rate = EXCHANGE_RATE
     rates = sorted(
         session.connection().execute(
             select(rate.c.month, rate.c.rate_micro).where(rate.c.currency == "USD")

@@ -21,8 +21,8 @@ from sqlmodel import Session
 
 from zhaoshang_cli.core.periods import Period
 from zhaoshang_cli.report.state import credit_at, project_at
-from zhaoshang_cli.store.models import StageEvent, Unit
 from zhaoshang_cli.store.queries import MAJOR_FEN, not_local, within
+from zhaoshang_cli.store.tables import STAGE_EVENT, UNIT
 from zhaoshang_cli.units.tree import subtree
 
 LEAD_STAGES = ("lead", "negotiating")
@@ -30,7 +30,7 @@ LEAD_STAGES = ("lead", "negotiating")
 
 def lead_dates():  # type: ignore[no-untyped-def]
     """Each lead's date: its first stage event, where that was 线索 or 在谈."""
-    event = StageEvent.__table__
+    event = STAGE_EVENT
     first = (
         select(event.c.project_id, func.min(event.c.id).label("id"))
         .group_by(event.c.project_id)
@@ -72,7 +72,7 @@ def count_actuals(
     if below:
         tree = subtree(sorted({unit for _n, unit in members}))
     else:
-        unit = Unit.__table__
+        unit = UNIT
         tree = select(unit.c.id.label("root"), unit.c.id.label("id")).subquery("tree")
     p = project_at(session, period.end, as_of)
     pu = credit_at(session, period.end, as_of)

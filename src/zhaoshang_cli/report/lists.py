@@ -16,8 +16,8 @@ from zhaoshang_cli.core.periods import Period
 from zhaoshang_cli.projects.names import credited_labels
 from zhaoshang_cli.report.breakdowns import entered_before, is_top, project_scope, share_within
 from zhaoshang_cli.report.state import credit_at, project_at, reached_by
-from zhaoshang_cli.store.models import Arrival
 from zhaoshang_cli.store.queries import MAJOR_FEN, wan
+from zhaoshang_cli.store.tables import ARRIVAL
 
 LIST_LIMIT = 500
 SHOWN = (  # the project's columns in a list's rows
@@ -64,7 +64,7 @@ def project_lists(
     """Each list's projects in the parent's scope as they stood on the period's end, largest
     contract first, with the money that arrived for them within the period and the units
     credited then (named unambiguously)."""
-    a = Arrival.__table__
+    a = ARRIVAL
     p = project_at(session, period.end, as_of)
     credit = credit_at(session, period.end, as_of)
     before = entered_before(as_of)

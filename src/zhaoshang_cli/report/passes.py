@@ -20,16 +20,8 @@ from zhaoshang_cli.core.periods import Period
 from zhaoshang_cli.report import breakdowns
 from zhaoshang_cli.report.breakdowns import Fact
 from zhaoshang_cli.report.state import credit_at, project_at
-from zhaoshang_cli.store.queries import (
-    ARRIVAL,
-    BP,
-    MINOR_PER_WAN,
-    PROJECT,
-    PROJECT_UNIT,
-    entered_by,
-    not_local,
-    within,
-)
+from zhaoshang_cli.store.queries import BP, MINOR_PER_WAN, entered_by, not_local, within
+from zhaoshang_cli.store.tables import ARRIVAL, PROJECT, PROJECT_UNIT
 from zhaoshang_cli.units.tree import subtree
 
 

@@ -12,15 +12,8 @@ from zhaoshang_cli.core.periods import Period
 from zhaoshang_cli.projects.names import credited_labels
 from zhaoshang_cli.report.state import credit_at, on_state, project_at, reached_by
 from zhaoshang_cli.store.models import Unit
-from zhaoshang_cli.store.queries import (
-    ARRIVAL,
-    PROJECT,
-    count_if,
-    entered_by,
-    not_local,
-    wan,
-    within,
-)
+from zhaoshang_cli.store.queries import count_if, entered_by, not_local, wan, within
+from zhaoshang_cli.store.tables import ARRIVAL, PROJECT
 from zhaoshang_cli.units.tree import subtree
 
 P = PROJECT

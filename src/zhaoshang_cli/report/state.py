@@ -16,16 +16,21 @@ are read, with nothing joined.
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Column, and_, case, exists, func, literal, or_, select, union_all
+from sqlalchemy import ColumnClause, and_, case, exists, func, literal, or_, select, union_all
 from sqlalchemy.sql import visitors
 from sqlmodel import Session
 
-from zhaoshang_cli.store.models import CreditBefore, ProjectChange, StageEvent
-from zhaoshang_cli.store.queries import PROJECT, PROJECT_UNIT, entered_by
+from zhaoshang_cli.store.queries import entered_by
+from zhaoshang_cli.store.tables import (
+    CREDIT_BEFORE,
+    PROJECT,
+    PROJECT_CHANGE,
+    PROJECT_UNIT,
+    STAGE_EVENT,
+)
 
-CHANGE = ProjectChange.__table__
-BEFORE = CreditBefore.__table__
-STAGE_EVENT = StageEvent.__table__
+CHANGE = PROJECT_CHANGE
+BEFORE = CREDIT_BEFORE
 TEXT = ("name", "investor", "origin", "industry", "occasion", "stage", "contract_currency")
 NUMBER = ("contract_fen", "contract_minor", "total_investment_fen")
 DATES = ("signed_on", "started_on", "completed_on", "producing_on", "terminated_on")
@@ -190,7 +195,7 @@ def on_state(condition: Any, state: Any) -> Any:
     """A condition (or column) written against the ``project`` table, read from ``state``."""
 
     def swap(element: Any) -> Any:
-        if isinstance(element, Column) and element.table is PROJECT:
+        if isinstance(element, ColumnClause) and element.table is PROJECT:
             return state.c[element.name]
         return None
 

@@ -17,8 +17,8 @@ from zhaoshang_cli.projects.credit import even_shares, split_spec
 from zhaoshang_cli.spreadsheets.cells import parse_bool, text_of
 from zhaoshang_cli.spreadsheets.provenance import kept_time
 from zhaoshang_cli.spreadsheets.reading import Row, Table
-from zhaoshang_cli.store.models import CreditBefore, ProjectChange
 from zhaoshang_cli.store.postgres import restart_ids
+from zhaoshang_cli.store.tables import CREDIT_BEFORE, PROJECT_CHANGE
 from zhaoshang_cli.units.tree import find_unit
 
 
@@ -52,8 +52,8 @@ def replace_changes(session: Session, table: Table | None, codes: dict[str, int]
     without the sheet (an older zs) leaves no changes: each project as it stands."""
     session.flush()
     connection = session.connection()
-    connection.execute(delete(CreditBefore.__table__))
-    connection.execute(delete(ProjectChange.__table__))
+    connection.execute(delete(CREDIT_BEFORE))
+    connection.execute(delete(PROJECT_CHANGE))
     if table is None or not table.readable:
         return 0
     changes, credits = [], []
@@ -73,9 +73,9 @@ def replace_changes(session: Session, table: Table | None, codes: dict[str, int]
                 for unit, share in held
             ]
     if changes:
-        connection.execute(insert(ProjectChange.__table__), changes)
+        connection.execute(insert(PROJECT_CHANGE), changes)
     if credits:
-        connection.execute(insert(CreditBefore.__table__), credits)
+        connection.execute(insert(CREDIT_BEFORE), credits)
     restart_ids(session)
     return len(changes)
 

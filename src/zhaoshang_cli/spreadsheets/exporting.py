@@ -27,14 +27,11 @@ from zhaoshang_cli.spreadsheets.columns import (
     UNITS,
 )
 from zhaoshang_cli.spreadsheets.writing import Sheet
+from zhaoshang_cli.store import tables
 from zhaoshang_cli.store.models import (
     Activity,
-    Arrival,
-    AuditEntry,
-    CreditBefore,
     ExchangeRate,
     Project,
-    ProjectChange,
     ProjectContact,
     ProjectUnit,
     StageEvent,
@@ -158,7 +155,7 @@ def rate_rows(session: Session) -> list[dict[str, Any]]:
 
 def arrival_rows(session: Session, code: dict, name: dict) -> list[dict[str, Any]]:
     """Core rows, not ORM objects: an export of 100,000 arrivals stays quick."""
-    table = Arrival.__table__
+    table = tables.ARRIVAL
     rows = session.connection().execute(table.select().order_by(table.c.id))
     return [
         {
@@ -196,7 +193,7 @@ def target_rows(session: Session, labels: dict[int, str]) -> list[dict[str, Any]
 
 def audit_rows(session: Session, code: dict[int, str]) -> list[dict[str, Any]]:
     """The trail whole, with each entry's project by code, for `import ledger` to carry over."""
-    table = AuditEntry.__table__
+    table = tables.AUDIT
     rows = session.connection().execute(table.select().order_by(table.c.id))
     return [
         {**row._asdict(), "at": timestamp(row.at), "project": code.get(row.project_id)}
@@ -221,7 +218,7 @@ def change_value(field: str, text: str | None, number: int | None, day: Any) -> 
 def change_rows(session: Session, code: dict, labels: dict[int, str]) -> list[dict[str, Any]]:
     """Every change of every project in entry order, with the credit a change of credit
     replaced (``credit_before``), so `import ledger` rebuilds each period's view exactly."""
-    change, before = ProjectChange.__table__, CreditBefore.__table__
+    change, before = tables.PROJECT_CHANGE, tables.CREDIT_BEFORE
     credits: dict[int, list[tuple[str, int]]] = {}
     held = session.connection().execute(
         select(before.c.change_id, before.c.unit_id, before.c.share_bp).order_by(

@@ -16,7 +16,8 @@ from sqlalchemy import insert, update
 from sqlmodel import Session, col, select
 
 from zhaoshang_cli.spreadsheets.reading import Table
-from zhaoshang_cli.store.models import Arrival, AuditEntry
+from zhaoshang_cli.store.models import Arrival
+from zhaoshang_cli.store.tables import AUDIT
 
 
 @contextmanager
@@ -81,7 +82,7 @@ def replay_audit(session: Session, table: Table | None, codes: dict[str, int]) -
             }
         )
     if rows:
-        session.connection().execute(insert(AuditEntry.__table__), rows)  # type: ignore[arg-type]
+        session.connection().execute(insert(AUDIT), rows)  # type: ignore[arg-type]
     if "project" not in table.headers:  # an export from before the trail named projects
         link_old_trail(session)
     return len(rows)
@@ -89,7 +90,7 @@ def replay_audit(session: Session, table: Table | None, codes: dict[str, int]) -
 
 def link_old_trail(session: Session) -> None:
     """Projects for entries of an older export: a project's own, and its arrivals'."""
-    audit = AuditEntry.__table__
+    audit = AUDIT
     session.connection().execute(
         update(audit)
         .where(audit.c.entity == "project", audit.c.project_id.is_(None))

@@ -8,16 +8,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, func, true
 
 from zhaoshang_cli.core.periods import Period
-from zhaoshang_cli.store.models import Arrival, Project, ProjectUnit, Unit
+from zhaoshang_cli.store.tables import PROJECT
 
 MAJOR_FEN = 100_000_000 * 100  # 亿元以上: one 亿 in 分
 BP = 10_000  # project_unit.share_bp of a whole project
 MINOR_PER_WAN = Decimal(1_000_000)  # 分 (or US cents) in one 万
-
-ARRIVAL = Arrival.__table__
-PROJECT = Project.__table__
-PROJECT_UNIT = ProjectUnit.__table__
-UNIT = Unit.__table__
 
 
 def entered_by(column: Any, as_of: date | None) -> ColumnElement[bool]:

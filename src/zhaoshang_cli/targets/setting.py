@@ -23,6 +23,7 @@ from zhaoshang_cli.core.text import NOTE_MAX, clean_text
 from zhaoshang_cli.store import audit
 from zhaoshang_cli.store.models import Target, Unit
 from zhaoshang_cli.store.queries import entered_by
+from zhaoshang_cli.store.tables import TARGET
 from zhaoshang_cli.units.tree import find_unit, path_of
 
 
@@ -284,7 +285,7 @@ def targets_in_force(
     """{(unit_id, level): amount} as in force on a date: the latest row effective by then
     (of those set by the end of ``as_of``, for a report reproduced as it stood that day)."""
 
-    target = Target.__table__
+    target = TARGET
     ranked = (
         core_select(
             target.c.unit_id,

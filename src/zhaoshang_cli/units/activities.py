@@ -12,6 +12,7 @@ from zhaoshang_cli.core.i18n import N_, _
 from zhaoshang_cli.core.text import NOTE_MAX, clean_text
 from zhaoshang_cli.store import audit
 from zhaoshang_cli.store.models import Activity, Unit
+from zhaoshang_cli.store.tables import ACTIVITY
 from zhaoshang_cli.units.tree import descendant_ids, find_unit, subtree
 
 MAX_FIGURE = 10_000  # trip days or visits in one record: a delegation's year is a few hundred
@@ -95,7 +96,7 @@ def effort_by_unit(
     """{root: (trip days, visits)} over each root's subtree, summed in SQL."""
 
     tree = subtree(root_ids)
-    activity = Activity.__table__
+    activity = ACTIVITY
     query = (
         core_select(tree.c.root, func.sum(activity.c.trip_days), func.sum(activity.c.visits))
         .select_from(activity.join(tree, tree.c.id == activity.c.unit_id))

@@ -19,6 +19,7 @@ from zhaoshang_cli.core.i18n import N_, _, is_english
 from zhaoshang_cli.core.text import clean_text
 from zhaoshang_cli.store import audit
 from zhaoshang_cli.store.models import Unit
+from zhaoshang_cli.store.tables import UNIT
 
 # The report groups a parent's children in this order.
 KIND_ORDER = ("county", "zone", "department", "group", "town", "office", "person", "city")
@@ -271,7 +272,7 @@ def subtree(root_ids: list[int]):  # type: ignore[no-untyped-def]
     """tree(root, id): every unit below (and including) each root, as a recursive CTE that
     SQLite and PostgreSQL both run (both columns keep unit.id's type across the UNION)."""
 
-    unit = Unit.__table__
+    unit = UNIT
     anchor = core_select(unit.c.id.label("root"), unit.c.id.label("id")).where(
         unit.c.id.in_(root_ids)
     )

@@ -20,11 +20,11 @@ from sqlalchemy.types import Integer
 from sqlmodel import Session
 
 from zhaoshang_cli.core.periods import Period
-from zhaoshang_cli.store.models import StageEvent
-from zhaoshang_cli.store.queries import MAJOR_FEN, PROJECT, PROJECT_UNIT, count_if, counted, within
+from zhaoshang_cli.store.queries import MAJOR_FEN, count_if, counted, within
+from zhaoshang_cli.store.tables import PROJECT, PROJECT_UNIT, STAGE_EVENT
 from zhaoshang_cli.units.tree import subtree
 
-EVENT = StageEvent.__table__
+EVENT = STAGE_EVENT
 P = PROJECT
 PIPELINE_STAGES = ("lead", "negotiating")
 

@@ -13,8 +13,9 @@ from sqlalchemy import and_, func, select
 from sqlmodel import Session
 
 from zhaoshang_cli.core.periods import Period
-from zhaoshang_cli.store.models import Activity, Unit
-from zhaoshang_cli.store.queries import ARRIVAL, PROJECT, PROJECT_UNIT, count_if, counted, within
+from zhaoshang_cli.store.models import Unit
+from zhaoshang_cli.store.queries import count_if, counted, within
+from zhaoshang_cli.store.tables import ACTIVITY, ARRIVAL, PROJECT, PROJECT_UNIT
 from zhaoshang_cli.units.tree import subtree
 from zhaoshang_cli.watch.counts import alive_on
 from zhaoshang_cli.watch.warnings import Warnings
@@ -54,7 +55,7 @@ def leader_rows(
     rows: dict[str | None, dict[str, Any]] = {}
     for found in session.connection().execute(query).mappings():
         rows[found["leader"]] = {**_blank(found["leader"]), **_ints(found)}
-    act = Activity.__table__
+    act = ACTIVITY
     effort = (
         select(act.c.leader, func.sum(act.c.trip_days), func.sum(act.c.visits))
         .select_from(act.join(tree, tree.c.id == act.c.unit_id))

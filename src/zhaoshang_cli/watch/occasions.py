@@ -22,7 +22,8 @@ from zhaoshang_cli.core.errors import NotFound
 from zhaoshang_cli.core.i18n import _
 from zhaoshang_cli.projects.names import credited_labels
 from zhaoshang_cli.store.models import Unit
-from zhaoshang_cli.store.queries import ARRIVAL, PROJECT, count_if, counted
+from zhaoshang_cli.store.queries import count_if, counted
+from zhaoshang_cli.store.tables import ARRIVAL, PROJECT
 from zhaoshang_cli.units.tree import children_of
 from zhaoshang_cli.watch.counts import credit_pairs, stage_on
 

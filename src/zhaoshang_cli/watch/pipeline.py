@@ -22,6 +22,7 @@ from zhaoshang_cli.core.periods import Period
 from zhaoshang_cli.projects.names import unit_labels
 from zhaoshang_cli.settings.thresholds import Thresholds
 from zhaoshang_cli.store.models import Unit
+from zhaoshang_cli.store.tables import UNIT
 from zhaoshang_cli.targets.setting import targets_in_force
 from zhaoshang_cli.units.tree import children_of, subtree
 from zhaoshang_cli.watch.counts import Counts, unit_counts
@@ -64,7 +65,7 @@ def pipeline(
     targets = targets_in_force(session, period.year, "leads", period.end)
     found = Pipeline(root.name, period, day, by)
     if by == "person":
-        unit = Unit.__table__
+        unit = UNIT
         tree = subtree([root.id])  # type: ignore[list-item]
         persons = [
             uid

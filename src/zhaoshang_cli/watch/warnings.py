@@ -28,7 +28,8 @@ from zhaoshang_cli.core.i18n import N_, _
 from zhaoshang_cli.projects.names import credited_labels
 from zhaoshang_cli.settings.thresholds import Duration, Thresholds, share_text
 from zhaoshang_cli.store.models import Unit
-from zhaoshang_cli.store.queries import ARRIVAL, PROJECT, PROJECT_UNIT, counted
+from zhaoshang_cli.store.queries import counted
+from zhaoshang_cli.store.tables import ARRIVAL, PROJECT, PROJECT_UNIT
 from zhaoshang_cli.units.tree import subtree
 from zhaoshang_cli.watch.counts import EVENT, alive_on
 
