@@ -19,7 +19,7 @@ SAMPLES = {
     "TIMESTAMP WITH TIME ZONE": [MOMENT],
     "DATE": [date(2026, 4, 30)],
 }
-CLAUSES = [tables.PROJECT, tables.ARRIVAL, tables.EXCHANGE_RATE, tables.AUDIT]
+CLAUSES = [getattr(tables, name.upper()) for name in SQLModel.metadata.tables]
 
 
 @pytest.mark.parametrize("clause", CLAUSES, ids=lambda clause: clause.name)
