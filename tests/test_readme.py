@@ -1,5 +1,6 @@
-"""The READMEs keep their promises: each tour runs as written, top to bottom, on a fresh
-ledger, and the CLI reference in each language is the commands' own help."""
+"""The READMEs and the docs keep their promises: the docs' tour runs as written, top to bottom
+across its pages, on a fresh ledger, in each language; each README's taste runs as written;
+and the CLI reference pages in each language are the commands' own help."""
 
 import json
 import shlex
@@ -17,9 +18,22 @@ TOUR = "<!-- tour -->"
 SHELL = set("|><;&$`")
 
 
-def tour(readme: str) -> list[str]:
+# The tour's pages in the order it runs (one ledger, top to bottom across them).
+TOUR_PAGES = ["tour", *(f"guides/{name}" for name in (
+    "project-life", "targets", "report", "bulletin", "watch", "spreadsheets", "taizhang"))]  # fmt: skip
+SUFFIX = {"en": ".en.md", "zh_CN": ".md"}
+
+
+def tour_text(lang: str) -> str:
+    return "\n".join(
+        (ROOT / "docs" / f"{page}{SUFFIX[lang]}").read_text(encoding="utf-8") for page in TOUR_PAGES
+    )
+
+
+def tour(readme: str, text: str | None = None) -> list[str]:
     """The commands of every block marked as the tour, continuation lines joined."""
-    text = (ROOT / readme).read_text(encoding="utf-8")
+    if text is None:
+        text = (ROOT / readme).read_text(encoding="utf-8")
     commands = []
     for marked in text.split(TOUR)[1:]:
         block = marked.split("```")[1]
@@ -52,10 +66,21 @@ def run(command: str, folder: Path) -> str:
 
 
 @pytest.mark.parametrize("readme", ["README.md", "README.zh-CN.md"])
-def test_the_tour_runs_as_written(
+def test_the_readme_taste_runs_as_written(
     readme: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     commands = tour(readme)
+    assert 3 <= len(commands) <= 8 and commands[0] == "zs init"
+    monkeypatch.chdir(tmp_path)
+    outputs = [run(command, tmp_path) for command in commands]
+    assert "4700" in outputs[-1] or "0.47" in outputs[-1]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_the_tour_runs_as_written(
+    lang: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    commands = tour("", tour_text(lang))
     assert len(commands) > 50 and commands[0].startswith("zs init")
     monkeypatch.chdir(tmp_path)
     outputs = {command: run(command, tmp_path) for command in commands}
@@ -82,7 +107,7 @@ def test_the_tour_runs_as_written(
 
 
 def test_the_chinese_tour_is_the_english_one_in_chinese() -> None:
-    english, chinese = tour("README.md"), tour("README.zh-CN.md")
+    english, chinese = tour("", tour_text("en")), tour("", tour_text("zh_CN"))
     assert len(english) == len(chinese)
     assert [c.split()[:2] for c in english] == [c.split()[:2] for c in chinese]
 
@@ -94,16 +119,24 @@ def test_the_readmes_link_each_other() -> None:
     assert any("(README.md)" in line for line in top)
 
 
-@pytest.mark.parametrize(("readme", "lang"), [("README.md", "en"), ("README.zh-CN.md", "zh_CN")])
-def test_cli_reference_is_current_in_both_languages(readme: str, lang: str) -> None:
-    from zhaoshang_cli.cli.reference import with_reference
-
-    text = (ROOT / readme).read_text(encoding="utf-8")
-    assert with_reference(text, lang) == text, "run: python -m zhaoshang_cli.cli.reference"
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_cli_reference_is_current_in_both_languages(lang: str) -> None:
     import typer
+    from reference import FOLDER, SUFFIX, reference_pages, walk
 
     from zhaoshang_cli.cli import app
-    from zhaoshang_cli.cli.reference import walk
 
+    pages = reference_pages(lang)
+    for page, text in pages.items():
+        written = (FOLDER / f"{page}{SUFFIX[lang]}").read_text(encoding="utf-8")
+        assert written == text, "run: python tools/reference.py"
     usage = "Usage: zs" if lang == "en" else "用法：zs"
-    assert text.count(usage) == len(walk(typer.main.get_command(app), ["zs"]))
+    shown = sum(text.count(usage) for text in pages.values())
+    assert shown == len(walk(typer.main.get_command(app), ["zs"]))
+
+
+def test_the_readme_keeps_the_two_set_up_commands() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    for marker in ("<!-- run-command -->", "<!-- test-command -->"):
+        [command] = [line for line in text.split(marker)[1].split("```")[1].splitlines() if line]
+        assert command.startswith("python3 -m venv .venv && .venv/bin/pip install")

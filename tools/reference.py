@@ -1,20 +1,18 @@
-"""The CLI reference in the READMEs, generated from the commands themselves, in both languages.
+"""The CLI reference in docs/reference/, generated from the commands themselves, in both
+languages: one page per top-level command or group (``zs.md`` for the root).
 
-``python -m zhaoshang_cli.cli.reference`` rewrites the part of README.md (English) and of
-README.zh-CN.md (Chinese) between the markers; a test fails when either has fallen behind.
-"""
+``python tools/reference.py`` rewrites the pages (Chinese ``NAME.md``, English ``NAME.en.md``);
+``tests/test_readme.py`` fails when they have fallen behind the commands."""
 
 import os
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-START = "<!-- cli-reference:start -->"
-END = "<!-- cli-reference:end -->"
 WIDTH = 100
-READMES = {"en": "README.md", "zh_CN": "README.zh-CN.md"}
+FOLDER = Path(__file__).resolve().parents[1] / "docs" / "reference"
+SUFFIX = {"zh_CN": ".md", "en": ".en.md"}
 
 
 def walk(command: Any, path: list[str]) -> list[tuple[list[str], Any]]:
@@ -44,38 +42,35 @@ def language(lang: str) -> Iterator[None]:
         activate()
 
 
-def reference(lang: str = "en") -> str:
+def reference_pages(lang: str = "en") -> dict[str, str]:
+    """Page name → Markdown: ``zs`` (the root's help), then each top-level command or group
+    with its subcommands."""
     import typer
 
     from zhaoshang_cli.cli import app
     from zhaoshang_cli.cli.localize import localize_tree
 
+    pages: dict[str, list[str]] = {}
     with language(lang):
         root = typer.main.get_command(app)
         localize_tree(root)
-        parts = []
         for path, command in walk(root, ["zs"]):
             ctx = command.context_class(
                 command, info_name=" ".join(path), terminal_width=WIDTH, max_content_width=WIDTH
             )
-            heading = "#" * min(len(path) + 2, 4)
-            parts.append(
+            page = path[1] if len(path) > 1 else "zs"
+            heading = "#" * min(len(path) - (1 if len(path) > 1 else 0), 3)
+            pages.setdefault(page, []).append(
                 f"{heading} `{' '.join(path)}`\n\n```\n{command.get_help(ctx).rstrip()}\n```\n"
             )
-    return "\n".join(parts)
-
-
-def with_reference(readme: str, lang: str = "en") -> str:
-    head, _, rest = readme.partition(START)
-    _, _, tail = rest.partition(END)
-    return f"{head}{START}\n\n{reference(lang)}\n{END}{tail}"
+    return {page: "\n".join(parts) for page, parts in pages.items()}
 
 
 def main() -> None:
-    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(".")
-    for lang, name in READMES.items():
-        path = folder / name
-        path.write_text(with_reference(path.read_text(encoding="utf-8"), lang), encoding="utf-8")
+    FOLDER.mkdir(parents=True, exist_ok=True)
+    for lang, suffix in SUFFIX.items():
+        for page, text in reference_pages(lang).items():
+            (FOLDER / f"{page}{suffix}").write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":
