@@ -158,28 +158,25 @@ def root(
 from zhaoshang_cli.cli import (  # noqa: E402
     arrivals,
     bulletin,
-    config,
-    ledger,
-    occasion,
-    pipeline,
     projects,
-    reports,
-    score,
+    report,
+    settings,
     spreadsheets,
+    store,
     targets,
     units,
-    warn,
 )
+from zhaoshang_cli.cli.watch import occasion, pipeline, score, warn  # noqa: E402
 
-ledger.register(app)
+store.register(app)
 units.register(app)
 projects.register(app)
 arrivals.register(app)
 targets.register(app)
-reports.register(app)
+report.register(app)
 bulletin.register(app)
 spreadsheets.register(app)
-config.register(app)
+settings.register(app)
 warn.register(app)
 pipeline.register(app)
 score.register(app)

@@ -19,7 +19,7 @@ from zhaoshang_cli.cli.common import (
     reading,
     render,
 )
-from zhaoshang_cli.cli.watching import XlsxOption, check_xlsx, show, wrote
+from zhaoshang_cli.cli.watch.options import XlsxOption, check_xlsx, show, wrote
 from zhaoshang_cli.core.errors import Invalid
 from zhaoshang_cli.core.i18n import N_, _
 

@@ -22,7 +22,7 @@ from zhaoshang_cli.cli.common import (
     say,
     warn,
 )
-from zhaoshang_cli.cli.watching import FromOption, QuarterOption, ToOption, chosen_period
+from zhaoshang_cli.cli.watch.options import FromOption, QuarterOption, ToOption, chosen_period
 from zhaoshang_cli.core import dates
 from zhaoshang_cli.core.errors import Invalid
 from zhaoshang_cli.core.glossary import METRIC
@@ -159,7 +159,7 @@ def report(
         raise Invalid(_("{file}: the Word document must be named *.docx.").format(file=docx.name))
     period = chosen_period("month", year, month, quarter, start, end)
     if flagged or pipeline or by == ["leader"]:
-        from zhaoshang_cli.cli.warn import watch_report
+        from zhaoshang_cli.cli.watch.warn import watch_report
         from zhaoshang_cli.targets.setting import check_metric
 
         if check_metric(metric).key != "funds":

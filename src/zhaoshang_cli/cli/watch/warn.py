@@ -19,7 +19,7 @@ from zhaoshang_cli.cli.common import (
     machine_value,
     reading,
 )
-from zhaoshang_cli.cli.watching import (
+from zhaoshang_cli.cli.watch.options import (
     FromOption,
     MonthOption,
     QuarterOption,
@@ -117,7 +117,7 @@ def watch_report(
     from zhaoshang_cli.watch.warnings import project_warnings
 
     if what == "pipeline":
-        from zhaoshang_cli.cli.pipeline import show_pipeline
+        from zhaoshang_cli.cli.watch.pipeline import show_pipeline
 
         return show_pipeline(db, period, unit, "unit", xlsx, out)
     with reading(db) as session:

@@ -17,7 +17,7 @@ from zhaoshang_cli.cli.common import (
     WideOption,
     reading,
 )
-from zhaoshang_cli.cli.watching import (
+from zhaoshang_cli.cli.watch.options import (
     FromOption,
     MonthOption,
     QuarterOption,
