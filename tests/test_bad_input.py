@@ -249,6 +249,8 @@ SWEEP = [
     Bad("activity add", ("甲县", "--date", "", "--visits", "1"), "'' is not a date"),
     Bad("activity list", ("--week", ""), "'' is not an ISO week"),
     Bad("export", ("-o", "{dir}/out.csv"), "name the file *.xlsx"),
+    Bad("export", ("-o", "{dir}/in.xlsx"), "in.xlsx already exists and may hold filled-in rows",
+        files={"in.xlsx": b"an input sheet"}),
     Bad("template", ("projects", "-o", "{dir}/out.csv"), "name the file *.xlsx"),
     Bad("import units", ("{dir}/in.csv",), "neither UTF-8 nor GB18030",
         files={"in.csv": "单位名称,类型\n".encode() + b"\x80\xff,county\n"}),

@@ -302,7 +302,7 @@ def test_export_keeps_text_as_text_and_contacts_private(ledger: Path, tmp_path: 
     assert not [c.value for c in cells if "13800138000" in str(c.value)]
     assert any("«private»" in str(c.value) for c in workbook["操作记录"]["H"])
 
-    in_chinese("export", "-o", path, "--with-contacts")
+    in_chinese("export", "-o", path, "--with-contacts", "--force")
     contacts = read_xlsx(path)["项目联系人"]
     assert contacts == [["项目编号", "联系人"], ["P-1", "张三 13800138000"]]
 
@@ -312,6 +312,18 @@ def test_export_refuses_other_formats_and_missing_directories(ledger: Path, tmp_
 
     fails("export", "-o", tmp_path / "台账.csv")
     fails("export", "-o", tmp_path / "nowhere" / "台账.xlsx")
+
+
+def test_export_never_overwrites_a_file_unless_forced(ledger: Path, tmp_path: Path) -> None:
+    from helpers import fails
+
+    sheet = tmp_path / "台账.xlsx"
+    sheet.write_bytes(b"a clerk's filled-in sheet")
+    err = fails("export", "-o", sheet).stderr
+    assert f"{sheet} already exists and may hold filled-in rows" in err and "--force" in err
+    assert sheet.read_bytes() == b"a clerk's filled-in sheet"
+    zs("export", "-o", sheet, "--force")
+    assert sheet.read_bytes().startswith(b"PK") and len(read_xlsx(sheet)) > 3  # the export
 
 
 # --- the round trip ----------------------------------------------------------------------
@@ -578,7 +590,7 @@ def test_stages_are_walked_from_the_dates(ledger: Path, tmp_path: Path) -> None:
 
 def test_files_are_written_beside_the_target_then_renamed(tmp_path: Path) -> None:
     from zhaoshang_cli.core.errors import CannotWrite
-    from zhaoshang_cli.spreadsheets.writing import write_atomically
+    from zhaoshang_cli.core.files import write_atomically
 
     target = tmp_path / "全市台账.xlsx"
     target.write_bytes(b"yesterday's export")

@@ -279,3 +279,12 @@ def test_demo_reads_like_a_real_bulletin(tmp_path, monkeypatch):
     path = tmp_path / "通报.docx"
     zs("report", "--db", "demo.db", "--month", "10", "--docx", str(path))
     assert Document(str(path)).paragraphs[0].text == "某某市招商引资工作领导小组办公室"
+
+
+def test_a_ledger_with_no_projects_still_gets_its_workbook(ledger, tmp_path):
+    """Shares of nothing show as — (they once crashed the breakdown sheets)."""
+    path = tmp_path / "r.xlsx"
+    zs("report", "--month", "4", "--year", "2026", "--xlsx", path)
+    sheets = openpyxl.load_workbook(path).worksheets
+    shown = [cell.value for sheet in sheets[1:] for row in sheet.iter_rows() for cell in row]
+    assert "—" in shown

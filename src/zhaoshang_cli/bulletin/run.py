@@ -31,9 +31,9 @@ from zhaoshang_cli.bulletin.render import document, markdown, workbook
 from zhaoshang_cli.bulletin.weeks import Week, check_complete, last_complete_week, parse_week
 from zhaoshang_cli.core import dates
 from zhaoshang_cli.core.errors import CannotWrite, Invalid
+from zhaoshang_cli.core.files import check_writable_folder, sync_file
 from zhaoshang_cli.core.i18n import N_, _, os_reason
 from zhaoshang_cli.core.text import clean_text
-from zhaoshang_cli.output.xlsx import check_writable_folder
 from zhaoshang_cli.store import audit
 from zhaoshang_cli.store.ledger import Ledger
 from zhaoshang_cli.store.models import BulletinRun
@@ -150,6 +150,8 @@ def write_week(ledger: Ledger, week: Week, out: Path, operator: str | None = Non
         workbook(bulletin)(folder / xlsx_path.name)
         (folder / md_path.name).write_text(markdown(bulletin), encoding="utf-8")
         document(bulletin)(folder / docx_path.name)
+        for path in (xlsx_path, md_path, docx_path):
+            sync_file(folder / path.name)  # on disk before the run is recorded
         with read_only_sentence(ledger), ledger.write(operator) as session:
             # Written (flushed) before any file moves: a ledger that cannot take it stops here.
             record_run(session, week, xlsx_path, md_path)

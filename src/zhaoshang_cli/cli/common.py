@@ -315,7 +315,7 @@ def emit(text: str, out: Output) -> None:
     if out.file is None:
         typer.echo(("\ufeff" if csv_file and out.bom else "") + text, nl=False)
         return
-    from zhaoshang_cli.output.xlsx import write_atomically
+    from zhaoshang_cli.core.files import write_atomically
 
     encoding = "utf-8-sig" if csv_file else "utf-8"
     write_atomically(out.file, lambda path: path.write_text(text, encoding=encoding))

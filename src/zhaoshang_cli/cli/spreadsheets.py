@@ -25,6 +25,7 @@ KindName = StrEnum("KindName", {name: name for name in IMPORT_KINDS})  # type: i
 FileArgument = Annotated[
     Path, typer.Argument(help="The spreadsheet: .xlsx, .xls, .ods or .csv.", show_default=False)
 ]
+ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite the file if it exists.")]
 DryRunOption = Annotated[
     bool,
     typer.Option("--dry-run", help="Check every row and say what would be added; write nothing."),
@@ -37,23 +38,15 @@ def template(
         Path | None,
         typer.Option("--output", "-o", help="Where to write it (default: 项目导入模板.xlsx …)."),
     ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Overwrite the file if it exists.")
-    ] = False,
+    force: ForceOption = False,
 ) -> None:
     """Write an empty spreadsheet to fill in and import: headers, drop-downs, a 说明 sheet.
     An existing file is never overwritten without --force (it may be a filled-in 台账)."""
-    from zhaoshang_cli.spreadsheets.writing import check_xlsx, write_template
+    from zhaoshang_cli.spreadsheets.writing import check_new_workbook, write_template
 
     spec = IMPORT_KINDS[kind.value]
-    path = check_xlsx(output or Path(_("{kind}-template.xlsx").format(kind=spec.shown)))
-    if path.exists() and not force:
-        raise Invalid(
-            _(
-                "{path} already exists and may hold filled-in rows; name another file with "
-                "-o, or add --force to overwrite it."
-            ).format(path=path)
-        )
+    name = output or Path(_("{kind}-template.xlsx").format(kind=spec.shown))
+    path = check_new_workbook(name, force)
     write_template(path, spec)
     say(
         _("Wrote the {title} template to {path}; fill it in, then `zs import {kind}`.").format(
@@ -67,14 +60,16 @@ def export(
     with_contacts: Annotated[
         bool, typer.Option("--with-contacts", help="Include investor contacts (private).")
     ] = False,
+    force: ForceOption = False,
     db: DbOption = None,
 ) -> None:
-    """Every table of the ledger, one sheet each; `zs import ledger` reads it back."""
+    """Every table of the ledger, one sheet each; `zs import ledger` reads it back. An
+    existing file is never overwritten without --force."""
     from zhaoshang_cli.settings.config import get_settings
     from zhaoshang_cli.spreadsheets.exporting import ledger_sheets
-    from zhaoshang_cli.spreadsheets.writing import check_xlsx, write_workbook
+    from zhaoshang_cli.spreadsheets.writing import check_new_workbook, write_workbook
 
-    path = check_xlsx(output)
+    path = check_new_workbook(output, force)
     with reading(db) as session:
         sheets = ledger_sheets(session, with_contacts=with_contacts)
         office = get_settings(session).get("office")

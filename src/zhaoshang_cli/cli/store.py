@@ -154,8 +154,9 @@ def backup(
 
 def check(db: DbOption = None) -> None:
     """Check the file (SQLite integrity, references) and the ledger's rules: shares, reversals,
-    stage history, audit trail. Each problem is one line; exits 1 if there is any."""
-    from zhaoshang_cli.store.integrity import check_ledger
+    stage history, audit trail. Each problem is one line; exits 1 if there is any. Files that
+    killed runs left beside the ledger are listed too."""
+    from zhaoshang_cli.store.integrity import check_ledger, leftover_notes
     from zhaoshang_cli.store.ledger import Ledger, resolve_location
 
     ledger = Ledger(resolve_location(db))
@@ -165,6 +166,8 @@ def check(db: DbOption = None) -> None:
         ledger.dispose()
     for problem in problems:
         say(problem)
+    for note in leftover_notes(ledger):
+        say(note)
     if problems:
         raise LedgerError(
             ngettext(

@@ -6,8 +6,6 @@ repeated, a footer with the issuing office and 第 X 页 共 Y 页), and files a
 xlsxwriter is imported inside the functions: ``zs --help`` must not pay for it.
 """
 
-import os
-import tempfile
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,8 +18,8 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 
-from zhaoshang_cli.core.errors import CannotWrite, Invalid
-from zhaoshang_cli.core.i18n import N_, _, os_reason
+from zhaoshang_cli.core.files import check_writable_folder, write_atomically
+from zhaoshang_cli.core.i18n import N_, _
 
 WIDTH_SAMPLE = 200  # rows looked at to size columns; the widest values show early enough
 PAGE_NUMBERS = N_("Page &P of &N")
@@ -271,60 +269,6 @@ def save_sheets(sheets: list[Sheet], path: Path) -> None:
     write_atomically(Path(path), workbook_writer(sheets))
 
 
-def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    """Write to a temporary file beside ``path``, then rename it into place: a reader never
-    sees half a file, and a failure leaves nothing behind."""
-    write_all_atomically({Path(path): write})
-
-
-def check_writable_folder(folder: Path) -> None:
-    if not folder.is_dir():
-        raise Invalid(_("The folder {folder} does not exist.").format(folder=folder))
-    try:  # os.access says yes to root even where a write would fail, so try one
-        with tempfile.TemporaryFile(dir=folder):
-            pass
-    except OSError as exc:
-        raise Invalid(
-            _("The folder {folder} is not writable ({reason}).").format(
-                folder=folder, reason=os_reason(exc)
-            )
-        ) from None
-
-
-def write_all_atomically(writers: dict[Path, Callable[[Path], None]]) -> None:
-    """Several files that belong together: all are written to temporary names first and
-    renamed only when every one succeeded. A full disk (or any refusal to write) is one
-    sentence, with every temporary file removed."""
-    temporaries: dict[Path, Path] = {}
-    failure: str | None = None
-    try:
-        for path, write in writers.items():
-            folder = path.parent if str(path.parent) else Path(".")
-            check_writable_folder(folder)
-            handle, name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-            os.close(handle)
-            temporaries[path] = Path(name)
-            try:
-                write(Path(name))
-                os.chmod(name, 0o666 & ~_umask())  # mkstemp makes it private; files are shared
-            except OSError as exc:
-                failure = _("Could not write {file}: {reason}; no file was written.").format(
-                    file=path, reason=os_reason(exc)
-                )
-                break
-        if failure is None:
-            for path, temporary in temporaries.items():
-                os.replace(temporary, path)
-    except BaseException:
-        for temporary in temporaries.values():
-            temporary.unlink(missing_ok=True)
-        raise
-    if failure is not None:  # raised outside the handler, so the OSError's frames are gone
-        for temporary in temporaries.values():
-            temporary.unlink(missing_ok=True)
-        raise CannotWrite(failure)
-
-
 def close_workbook(workbook: Any) -> None:
     """XlsxWriter wraps a failed write (a full disk) in its own FileCreateError; raise the
     OSError inside, so every writer's caller handles it as any other failed write."""
@@ -334,9 +278,3 @@ def close_workbook(workbook: Any) -> None:
     except FileCreateError as exc:
         cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else None
         raise cause or OSError(str(exc)) from None
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current

@@ -288,7 +288,9 @@ def breakdown_sheet(report: Report, table: Table, name: str) -> Sheet:
             style = Style(number_format=formats.get(kind), bold=bold, fill=fill, border=True)
             if value is None and kind in ("share", "money"):
                 value, style = NONE, Style(bold=bold, fill=fill, border=True, align="right")
-            row.append((_fraction(value) if kind == "share" else value, style))
+            elif kind == "share":
+                value = _fraction(value)
+            row.append((value, style))
         sheet.size_until_row = sheet.add(*row)
     sheet.add()
     width = table_width(sheet)

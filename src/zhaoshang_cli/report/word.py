@@ -18,8 +18,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from zhaoshang_cli.core.figures import percent
+from zhaoshang_cli.core.files import check_writable_folder, write_atomically
 from zhaoshang_cli.core.i18n import CHINESE, in_language
-from zhaoshang_cli.output.xlsx import check_writable_folder, write_atomically
 from zhaoshang_cli.report.compute import FLAG_BEHIND, FLAG_FAR_BEHIND, Report, Row
 from zhaoshang_cli.report.prose import Paragraph, prose
 from zhaoshang_cli.report.text import amount, flags_text, title, unit_label

@@ -12,11 +12,12 @@ from typing import Any
 import xlsxwriter
 
 from zhaoshang_cli.core.errors import Invalid
+from zhaoshang_cli.core.files import write_atomically
 from zhaoshang_cli.core.i18n import _, is_english
 from zhaoshang_cli.core.money import to_unit
 from zhaoshang_cli.output.progress import rows as progress
 from zhaoshang_cli.output.xlsx import Sheet as OutSheet
-from zhaoshang_cli.output.xlsx import Style, close_workbook, save_sheets, write_atomically
+from zhaoshang_cli.output.xlsx import Style, close_workbook, save_sheets
 from zhaoshang_cli.spreadsheets.columns import AMOUNT_NOTE, Column, Kind
 
 TEMPLATE_ROWS = 1000  # rows the template's drop-down lists cover
@@ -33,6 +34,20 @@ def check_xlsx(path: Path) -> Path:
     if path.suffix.lower() != ".xlsx":
         raise Invalid(
             _("{file}: zs writes .xlsx workbooks; name the file *.xlsx.").format(file=path.name)
+        )
+    return path
+
+
+def check_new_workbook(path: Path, force: bool) -> Path:
+    """A workbook the user may have filled in (a template, an input sheet next to an export)
+    is overwritten only when asked."""
+    check_xlsx(path)
+    if path.exists() and not force:
+        raise Invalid(
+            _(
+                "{path} already exists and may hold filled-in rows; name another file with "
+                "-o, or add --force to overwrite it."
+            ).format(path=path)
         )
     return path
 

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from zhaoshang_cli.core import dates
 from zhaoshang_cli.core.errors import Invalid, LedgerDamaged, LedgerError
+from zhaoshang_cli.core.files import clear_leftovers, sync_folder
 from zhaoshang_cli.core.i18n import _, os_reason
 from zhaoshang_cli.store import audit
 from zhaoshang_cli.store.ledger import Ledger, is_damage
@@ -37,6 +38,10 @@ def default_name(ledger_path: Path, revision: str | None = None) -> Path:
     stamp = dates.utcnow().strftime("%Y%m%dT%H%M%S")
     middle = f"{revision}.{stamp}" if revision else stamp
     return ledger_path.with_name(f"{ledger_path.name}.{middle}.bak")
+
+
+def is_backup_of(ledger_path: Path, name: str) -> bool:
+    return name.startswith(f"{ledger_path.name}.") and name.endswith(".bak")
 
 
 def table_counts(connection: sqlite3.Connection) -> dict[str, int]:
@@ -67,6 +72,7 @@ def take_backup(source: Path, target: Path) -> TakenBackup:
         raise Invalid(
             _("There is no folder {folder} to write the backup into.").format(folder=target.parent)
         )
+    clear_leftovers(target.parent, lambda name: is_backup_of(source, name))
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         revision, counts = copy_snapshot(source, temporary)
@@ -164,12 +170,7 @@ def publish(temporary: Path, target: Path) -> None:
                 )
             ) from None
         os.rename(temporary, target)
-    if os.name == "posix":  # the new name on disk too; Windows opens no folder (NTFS journals it)
-        folder = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
+    sync_folder(target.parent)
 
 
 def record_backup(session: Session, taken: TakenBackup, reason: str) -> Backup:

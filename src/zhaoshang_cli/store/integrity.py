@@ -14,6 +14,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from zhaoshang_cli.core.errors import LedgerDamaged, LedgerError
+from zhaoshang_cli.core.files import describe, leftovers
 from zhaoshang_cli.core.i18n import N_, _
 from zhaoshang_cli.store.ledger import Ledger, cut_short, is_damage
 
@@ -47,6 +48,14 @@ def check_ledger(ledger: Ledger) -> list[str]:
             return rule_problems(session)
     except LedgerDamaged:
         return [_("SQLite could not read the ledger: it is damaged.")]
+
+
+def leftover_notes(ledger: Ledger) -> list[str]:
+    """Temporaries that killed runs (a backup, an upgrade, an export) left beside the ledger:
+    not a fault of the ledger, but space nobody will reclaim unless told."""
+    if ledger.path is None:
+        return []
+    return describe(leftovers(ledger.path.parent))
 
 
 def file_problems(path: Path) -> list[str]:
