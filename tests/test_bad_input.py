@@ -306,6 +306,10 @@ SWEEP = [
     row("report", "--by", "leader", "--by", "origin", says="--by leader is a table of its own"),
     row("report", "--flagged", "--metric", "projects", says="reckoned on funds"),
     Bad("config set", ("warn.stalled", "soon"), "'soon' is not a length of time"),
+    Bad("config set", ("bulletin_number", "{week!r:>99999999}"), "has {week!r:>99999999}; only"),
+    Bad("config set", ("doc_number", "〔{year:>9999}〕"), "has {year:>9999}; only bare"),
+    Bad("config set", ("doc_number", "{year.real}号"), "has {year.real}; only bare"),
+    Bad("config set", ("doc_number", "{}号"), "is not readable"),
     Bad("config set", ("warn.low_funds_share", "33.333%"), "finer than a hundredth"),
 ]
 # fmt: on

@@ -288,3 +288,21 @@ def test_a_ledger_with_no_projects_still_gets_its_workbook(ledger, tmp_path):
     sheets = openpyxl.load_workbook(path).worksheets
     shown = [cell.value for sheet in sheets[1:] for row in sheet.iter_rows() for cell in row]
     assert "—" in shown
+
+
+def test_a_stored_pattern_with_a_format_spec_fills_bare(city, tmp_path):  # noqa: F811
+    """A pattern that got into the ledger before specs were refused (or by hand) cannot ask
+    for a string of a hundred million characters: its fields are filled bare."""
+    from helpers import sql
+
+    zs("config", "set", "office", "某某市招商引资工作领导小组办公室")
+    fails("config", "set", "doc_number", "〔{year}〕{month:>99999999}号")
+    sql(
+        city,
+        "INSERT INTO setting (key, value, operator, set_at) VALUES"
+        " ('doc_number', '〔{year!r:>99999999}〕{month:>99999999}号', 'x', '2026-11-01 00:00:00')",
+    )
+    path = tmp_path / "通报.docx"
+    zs("report", "--month", "4", "--year", "2026", "--docx", str(path))
+    assert Document(str(path)).paragraphs[1].text == "〔2026〕4号"
+    assert path.stat().st_size < 100_000

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from zhaoshang_cli.core import dates
 from zhaoshang_cli.core.errors import Invalid
 from zhaoshang_cli.core.i18n import _
-from zhaoshang_cli.settings.keys import KEYS, check_key
+from zhaoshang_cli.settings.keys import KEYS, check_key, fill_pattern
 from zhaoshang_cli.store import audit
 from zhaoshang_cli.store.models import Setting
 
@@ -82,5 +82,5 @@ def issuer(
 ) -> Issuer:
     settings = get_settings(session)
     pattern = settings.get(pattern_key)
-    number = pattern.format(year=year, month=month, week=week or "") if pattern else None
+    number = fill_pattern(pattern, year=year, month=month, week=week or "") if pattern else None
     return Issuer(settings.get("office"), number, dates.today())

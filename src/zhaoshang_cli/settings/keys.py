@@ -44,23 +44,40 @@ def _number_pattern(value: str) -> str:
     if not text:
         raise Invalid(_("The document number pattern is empty."))
     try:
-        names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
-        unknown = names - set(PLACEHOLDERS)
-        if unknown:
-            raise Invalid(
-                _(
-                    "The pattern {value!r} has {{{name}}}; "
-                    "only {{year}}, {{month}} and {{week}} are filled in."
-                ).format(value=text, name=sorted(unknown)[0])
-            )
-        text.format(year=2026, month=4, week=16)
-    except (ValueError, IndexError):
+        fields = [part for part in string.Formatter().parse(text) if part[1] is not None]
+    except ValueError:
+        fields = None
+    if fields is None or any(name == "" for _, name, _, _ in fields):
         raise Invalid(
             _(
                 "The pattern {value!r} is not readable; write it like 某招组办〔{{year}}〕{{month}}号."
             ).format(value=text)
-        ) from None
+        )
+    for _literal, name, spec, conversion in fields:
+        if name not in PLACEHOLDERS or spec or conversion:
+            shown = "{" + name + (f"!{conversion}" if conversion else "")
+            shown += (f":{spec}" if spec else "") + "}"
+            raise Invalid(
+                _(
+                    "The pattern {value!r} has {field}; only bare {{year}}, {{month}} and "
+                    "{{week}} are filled in."
+                ).format(value=text, field=shown)
+            )
     return text
+
+
+def fill_pattern(pattern: str, **values: object) -> str:
+    """The pattern with its bare fields filled in; never str.format, whose format specs can
+    ask for a string of any width (a pattern stored before they were refused fills safely)."""
+    out = []
+    try:
+        for literal, name, _spec, _conversion in string.Formatter().parse(pattern):
+            out.append(literal)
+            if name is not None:
+                out.append(str(values.get(name, "")))
+    except ValueError:  # not a pattern any more: shown as it was typed
+        return pattern
+    return "".join(out)
 
 
 KEYS: dict[str, Key] = {
