@@ -134,3 +134,25 @@ def write_ods(
         archive.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
         archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
     return path
+
+
+def xlsx_bytes(rows: list[list[Any]], title: str = "项目", edit: Any = None) -> bytes:
+    """An xlsx of one sheet, its sheet XML passed through ``edit`` (bytes → bytes): the cells
+    and parts no well-behaved writer makes (a cell at XFD1048576, &#0;, a DOCTYPE)."""
+    import io
+    import zipfile
+
+    book = openpyxl.Workbook()
+    book.active.title = title
+    for row in rows:
+        book.active.append(row)
+    plain = io.BytesIO()
+    book.save(plain)
+    out = io.BytesIO()
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dest:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if edit is not None and item.filename == "xl/worksheets/sheet1.xml":
+                data = edit(data)
+            dest.writestr(item, data)
+    return out.getvalue()

@@ -15,6 +15,7 @@ import pytest
 import typer.main
 
 from helpers import snapshot, zs
+from sheets import xlsx_bytes
 from zhaoshang_cli.cli import app
 
 NO_DRIVER_URL = "postgresql+pg8000://clerk:secret@localhost/zs"  # a driver not installed
@@ -276,6 +277,16 @@ SWEEP = [
         files=csv_file("责任单位,日期,拜访企业个数", "甲县,2026-04-02,99999999")),
     Bad("import ledger", ("{dir}/in.xlsx",), "could not be read as a spreadsheet",
         files={"in.xlsx": b"\x80\xff not a workbook"}),
+    Bad("import projects", ("{dir}/in.xlsx",), "holds the formula =A1*2 but no saved result",
+        files={"in.xlsx": xlsx_bytes([["项目名称", "责任单位", "合同金额(万元)"], ["新", "甲县", 1]],
+               edit=lambda x: x.replace(b'<c r="C2" t="n"><v>1</v></c>',
+                                        b'<c r="C2"><f>A1*2</f></c>'))}),
+    Bad("import units", ("{dir}/in.xlsx",), "sheet 单位, could not be read (invalid character",
+        files={"in.xlsx": xlsx_bytes([["单位名称", "类型"], ["丙县", "县"]], "单位",
+               edit=lambda x: x.replace(b"<t>", b"<t>&#0;", 1))}),
+    Bad("import arrivals", ("{dir}/in.xlsx",), "declares a DOCTYPE in its part",
+        files={"in.xlsx": xlsx_bytes([["项目编号"]], "到位资金",
+               edit=lambda x: b'<!DOCTYPE x [<!ENTITY a "a">]>' + x)}),
     Bad("warn", ("--rule", "late"), "Unknown warning rule 'late'"),
     Bad("warn", ("--leader", "赵书记"), "No project has '赵书记' as its leader"),
     Bad("warn", ("--unit", ""), "A unit name is needed"),

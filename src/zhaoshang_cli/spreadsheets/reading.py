@@ -25,6 +25,14 @@ from zhaoshang_cli.spreadsheets.columns import (
     normalise,
 )
 from zhaoshang_cli.spreadsheets.merged import fill_merged, fill_merged_lines, merged_ranges
+from zhaoshang_cli.spreadsheets.sheet_scan import (
+    XLSX_SUFFIXES,
+    SheetScan,
+    Uncomputed,
+    refuse_doctype,
+    scan_sheet,
+    sheet_parts,
+)
 from zhaoshang_cli.spreadsheets.text_files import csv_lines, read_csv
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
@@ -149,6 +157,7 @@ class Book:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.name = path.name
+        self._scans: dict[str, SheetScan] = {}
         suffix = path.suffix.lower()
         if not path.is_file():
             raise Invalid(_("There is no file {path}.").format(path=path))
@@ -156,6 +165,8 @@ class Book:
             self.sheet_names: list[str] = []
             self._workbook = None
         elif suffix in WORKBOOK_SUFFIXES:
+            if suffix in XLSX_SUFFIXES:
+                refuse_doctype(path)
             try:
                 self._workbook = CalamineWorkbook.from_path(str(path))
             except Exception as exc:  # calamine raises its own error types per format
@@ -180,17 +191,40 @@ class Book:
         wanted = {normalise(kind.title), normalise(kind.name)}
         return next((name for name in self.sheet_names if normalise(name) in wanted), None)
 
+    def scan(self, sheet: str) -> SheetScan:
+        """What the sheet's XML holds (an xlsx only): its real size, its unsaved formulas."""
+        if sheet not in self._scans:
+            parts = sheet_parts(self.path) if self.path.suffix.lower() in XLSX_SUFFIXES else {}
+            self._scans[sheet] = (
+                scan_sheet(self.path, parts[sheet]) if sheet in parts else SheetScan()
+            )
+        return self._scans[sheet]
+
     def grid(self, sheet: str | None) -> list[list[Any]]:
         if self._workbook is None:
             return read_csv(self.path)
-        data = self._workbook.get_sheet_by_name(sheet)
-        grid = data.to_python(skip_empty_area=False)
+        assert sheet is not None
+        try:
+            data = self._workbook.get_sheet_by_name(sheet)
+            grid = data.to_python(skip_empty_area=False)
+        except Exception as exc:  # calamine's own error types: a cell or a part it cannot read
+            raise self.unreadable(sheet, exc) from None
         try:
             merged = data.merged_cell_ranges or []
         except Exception:  # not every format knows its merged cells
             merged = []
         fill_merged(grid, merged)
+        for (row, column), cell in self.scan(sheet).uncomputed.items():
+            if row < len(grid) and column < len(grid[row]):
+                grid[row][column] = cell
         return grid
+
+    def unreadable(self, sheet: str, exc: Exception) -> Invalid:
+        return Invalid(
+            _("{file}, sheet {sheet}, could not be read ({reason}).").format(
+                file=self.name, sheet=sheet, reason=exc
+            )
+        )
 
     def table(
         self, kind: Kind, *, first_sheet_fallback: bool = True, may_stream: bool = False
@@ -207,9 +241,12 @@ class Book:
             sheet = self.sheet_names[0]
         if sheet is None:
             return None
-        if may_stream and self.streams:
+        if (may_stream and self.streams) or self.scan(sheet).too_big_to_hold:
             lines, total = self.lines(sheet)
-            return stream_table(lines, kind, self.name, sheet, total)
+            table = stream_table(lines, kind, self.name, sheet, total)
+            if not may_stream and table.stream is not None:  # a sparse sheet: few real rows
+                table.rows, table.stream = list(table.stream), None
+            return table
         return read_table(self.grid(sheet), kind, self.name, sheet)
 
     @property
@@ -241,9 +278,26 @@ class Book:
         # stale); calamine, for a whole sheet, reads what is there too.
         worksheet.reset_dimensions()
 
+        uncomputed: dict[int, dict[int, Uncomputed]] = {}
+        for (row, column), cell in self.scan(sheet).uncomputed.items():
+            uncomputed.setdefault(row, {})[column] = cell
+
+        def marked() -> Iterator[Sequence[Any]]:
+            for index, cells in enumerate(worksheet.iter_rows(values_only=True)):
+                if index in uncomputed:
+                    cells = list(cells)
+                    for column, cell in uncomputed[index].items():
+                        if column < len(cells):
+                            cells[column] = cell
+                yield cells
+
         def lines() -> Iterator[Sequence[Any]]:
             try:
-                yield from fill_merged_lines(worksheet.iter_rows(values_only=True), merged)
+                yield from fill_merged_lines(marked(), merged)
+            except Exception as exc:  # openpyxl's own error types, met halfway down a sheet
+                if isinstance(exc, ZsError):
+                    raise
+                raise self.unreadable(sheet, exc) from None
             finally:
                 workbook.close()
 
@@ -391,6 +445,9 @@ class RowReader:
         row = Row(number, Values())
         for index, column, parse in self.parsers:
             value = cells[index] if index < len(cells) else None
+            if type(value) is Uncomputed:
+                table.problem(row, column.key, unsaved_formula(value))
+                continue
             if is_blank(value):
                 if column.required:
                     table.problem(row, column.key, _("a value is required"))
@@ -423,6 +480,13 @@ class RowReader:
                     )
                 )
         return row
+
+
+def unsaved_formula(cell: Uncomputed) -> str:
+    return _(
+        "the cell holds the formula {formula} but no saved result; open the file in Excel or "
+        "WPS, save it, and import again (or type the value)"
+    ).format(formula=cell)
 
 
 def summary_notes(table: Table) -> list[str]:
