@@ -182,6 +182,10 @@ SWEEP = [
     row("project edit", "--currency", "USD", says="--currency goes with --amount"),
     row("project edit", "--industry", "x", "--date", "", says="'' is not a date"),
     row("project edit", "--amount", "0", says="is zero"),
+    row("project edit", "--unit", "乙县", "--date", "1990-01-01",
+        says="was signed on 2026-03-01; a change from 1990-01-01 would come before it"),
+    row("project edit", "--investor", "新东家", "--date", "2026-02-28",
+        says="was signed on 2026-03-01; a change from 2026-02-28 would come before it"),
     Bad("project edit", ("2026-0003", "--industry", "x"), "was voided"),
     Bad("project edit", ("2026-0001", "--amount", "2亿", "--date", "2026-03-15"),
         "a change from an earlier day (2026-03-15)"),
@@ -302,6 +306,9 @@ SWEEP = [
     Bad("pipeline", ("--year", "99999"), "year 99999 is outside"),
     Bad("pipeline", ("--unit", "丙县"), "no unit named '丙县'"),
     Bad("score", ("--from", "2026-05-01", "--to", "2026-04-01"), "after its end"),
+    Bad("score", ("--unit", "王建国"), "王建国 has no units below it to rank"),
+    Bad("score", ("--unit", "乙县"), "乙县 has no units below it to rank"),
+    row("report", "--occasion", "不存在会", says="No project was signed at the occasion '不存在会'"),
     Bad("score", ("--weights", "{dir}/missing.toml"), "could not be read"),
     Bad("score", ("--weights", "{dir}/w.toml"), "measure 'luck' is not one of",
         files={"w.toml": b"[components.x]\nmeasure = 'luck'\nweight = 1\n"}),
@@ -328,7 +335,7 @@ SWEEP = [
 
 @pytest.fixture(scope="module")
 def populated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """全市 → 甲县, 乙县, 经开区; project 2026-0001 signed 2026-03-01 with one arrival, a
+    """全市 → 甲县 (→ 王建国), 乙县, 经开区; project 2026-0001 signed 2026-03-01 with one arrival, a
     target, a USD rate and an activity."""
     path = tmp_path_factory.mktemp("sweep") / "ledger.db"
     with pytest.MonkeyPatch.context() as env:
@@ -339,6 +346,7 @@ def populated(tmp_path_factory: pytest.TempPathFactory) -> Path:
         zs("unit", "add", "全市", "--kind", "city")
         for name, kind in (("甲县", "county"), ("乙县", "county"), ("经开区", "zone")):
             zs("unit", "add", name, "--kind", kind, "--parent", "全市")
+        zs("unit", "add", "王建国", "--kind", "person", "--parent", "甲县")
         zs("add-project", "--name", "新材料项目", "--unit", "甲县", "--amount", "1亿",
            "--signed", "2026-03-01")  # fmt: skip
         zs("project", "stage", "2026-0001", "started", "--date", "2026-03-20")

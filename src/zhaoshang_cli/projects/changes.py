@@ -86,6 +86,15 @@ def effective_for(
 ) -> date | None:
     """A correction puts right the value in force since the field's latest dated change; a
     change from a date may not come before it (the timeline is kept in entry order)."""
+    signed = project.signed_on
+    if effective_on is not None and signed is not None and effective_on < signed:
+        raise Invalid(
+            _(
+                "Project {code} was signed on {signed}; a change from {date} would come before "
+                "it. Give a date on or after the signing, or leave out --date to correct the "
+                "value in force."
+            ).format(code=project.code, signed=signed, date=effective_on)
+        )
     latest = latest_effective(session, project.id, field)  # type: ignore[arg-type]
     if effective_on is None or latest is None:
         return effective_on if effective_on is not None else latest

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from zhaoshang_cli.core.errors import Invalid
 from zhaoshang_cli.core.glossary import UNIT_KINDS
 from zhaoshang_cli.core.periods import Period, is_month_end, time_progress
+from zhaoshang_cli.projects.lookup import check_occasions
 from zhaoshang_cli.report import breakdowns
 from zhaoshang_cli.report.counts import count_actuals
 from zhaoshang_cli.report.lists import project_lists, signed_without_amount
@@ -182,6 +183,8 @@ def build_report(
     metric = spec.key
     if not Decimal(0) < threshold <= Decimal(1):
         raise Invalid("The threshold must be a fraction between 0 and 1, e.g. 0.7.")
+    if occasion is not None:
+        occasion = check_occasions(session, [occasion])[0]
     parent = root_unit(session, unit)
     children = children_of(session, parent)
     progress = time_progress(period)

@@ -18,8 +18,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlmodel import Session
 
-from zhaoshang_cli.core.errors import NotFound
-from zhaoshang_cli.core.i18n import _
+from zhaoshang_cli.projects.lookup import check_occasions
 from zhaoshang_cli.projects.names import credited_labels
 from zhaoshang_cli.store.models import Unit
 from zhaoshang_cli.store.queries import count_if, counted
@@ -45,17 +44,6 @@ class Cohort:
 
 def _share(part: int, whole: int) -> Decimal | None:
     return None if not whole else Decimal(part) / whole
-
-
-def check_occasions(session: Session, occasions: list[str]) -> list[str]:
-    names = list(dict.fromkeys(o.strip() for o in occasions))
-    known = set(
-        session.connection().execute(select(P.c.occasion).where(P.c.occasion.in_(names))).scalars()
-    )
-    for name in names:
-        if name not in known:
-            raise NotFound(_("No project was signed at the occasion {name!r}.").format(name=name))
-    return names
 
 
 def occasion_cohort(

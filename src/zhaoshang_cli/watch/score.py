@@ -22,6 +22,8 @@ from typing import Any
 
 from sqlmodel import Session
 
+from zhaoshang_cli.core.errors import Invalid
+from zhaoshang_cli.core.i18n import _
 from zhaoshang_cli.core.periods import Period, reference_day
 from zhaoshang_cli.report.compute import Report, build_report
 from zhaoshang_cli.units.activities import effort_by_unit
@@ -63,6 +65,13 @@ def score_units(
     session: Session, period: Period, weights: Weights, unit: str | None = None
 ) -> Score:
     report = build_report(session, period, unit=unit)
+    if unit is not None and not any(group.rows for group in report.groups):
+        raise Invalid(
+            _(
+                "{unit} has no units below it to rank; give the county, zone or department "
+                "whose units are compared (the city's by default)."
+            ).format(unit=unit.strip())
+        )
     day = reference_day(period)
     members = [(group.kind, row) for group in report.groups for row in group.rows]
     ids = [row.unit_id for _, row in members]
