@@ -1,5 +1,6 @@
 """Templates, imports (all rows or none, nothing twice), the export and its round trip."""
 
+import json
 import re
 import subprocess
 import sys
@@ -293,7 +294,7 @@ def test_export_keeps_text_as_text_and_contacts_private(ledger: Path, tmp_path: 
     workbook = openpyxl.load_workbook(path)
     assert workbook.sheetnames == [
         "单位", "汇率", "项目", "阶段记录", "项目变更", "项目单位", "到位资金", "目标任务", "招商工作量",
-        "操作记录",
+        "设置", "操作记录",
     ]  # fmt: skip
     cells = [cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
@@ -453,6 +454,75 @@ def test_export_round_trips_into_an_empty_ledger(
     second = tmp_path / "copy.xlsx"
     in_chinese("export", "-o", second, "--with-contacts")
     assert comparable(second) == comparable(first)
+
+
+def every_kind_of_change() -> None:
+    """On top of ``build_city``: what the ledger can hold that an export must restore."""
+    zs("rate", "set", "USD", "7.20", "--month", "2026-06")
+    zs("add-project", "--name", "合资项目", "--investor", "某某有限公司", "--unit", "甲县=70%",
+       "--unit", "乙县=30%", "--amount", "3亿", "--signed", "2026-02-10", "--code", "J-1")  # fmt: skip
+    zs("arrive", "J-1", "2000万", "--date", "2026-03-05")
+    zs("project", "edit", "J-1", "--unit", "甲县=40%", "--unit", "经开区=60%", "--date",
+       "2026-05-01", "--reason", "协议调整")  # fmt: skip
+    zs("arrive", "J-1", "1000万", "--date", "2026-05-20")
+    zs("project", "edit", "J-1", "--investor", "新东家有限公司", "--date", "2026-06-01",
+       "--reason", "更换业主")  # fmt: skip
+    zs("project", "increase", "J-1", "5000万", "--date", "2026-06-15", "--reason", "增资")
+    zs("arrive", "J-1", "50万", "--currency", "USD", "--date", "2026-06-20")
+    zs("add-project", "--name", "录错项目", "--unit", "乙县", "--signed", "2026-03-01")
+    zs("arrive", "2026-0005", "10万", "--date", "2026-03-02")
+    zs("project", "void", "2026-0005", "--reason", "录错")
+    zs("add-project", "--name", "合资项目", "--investor", "新东家有限公司", "--unit", "经开区",
+       "--signed", "2026-07-01", "--duplicate-ok", "--reason", "二期另签")  # fmt: skip
+    zs("arrive", "2026-0001", "300万", "--date", "2026-08-01")
+    zs("arrival", "reverse", "7", "--reason", "退回")
+    for amount in ("1.2亿", "1.5亿"):  # the same day twice: the later is in force
+        zs("target", "set", "乙县", amount, "--year", "2026", "--from", "2026-07-01")
+    zs("target", "set", "全市", "20亿", "--year", "2026")
+    zs("target", "set", "全市", "30亿", "--year", "2026", "--level", "strive")
+    zs("config", "set", "office", "某某市招商引资工作领导小组办公室")
+    zs("config", "set", "doc_number", "某招组办〔{year}〕{month}号")
+    zs("config", "set", "warn.yellow_card", "60%")
+
+
+def figures() -> dict[str, str]:
+    """Every report the ledger gives, as JSON: the same ledger gives the same bytes."""
+    runs = {
+        f"report {period}": ("report", *period.split(), "--format", "json")
+        for period in ("--month 3", "--month 6", "--month 9", "--quarter 2", "--year 2025")
+    }
+    runs |= {
+        "by origin": ("report", "--month", "9", "--by", "origin", "--format", "json"),
+        "甲县": ("report", "--month", "9", "--unit", "甲县", "--format", "json"),
+        "fdi": ("report", "--month", "9", "--metric", "fdi", "--format", "json"),
+        "warn": ("warn", "--units", "--month", "9", "--format", "json"),
+        "pipeline": ("pipeline", "--month", "9", "--format", "json"),
+        "score": ("score", "--quarter", "3", "--format", "json"),
+        "targets": ("target", "list", "--year", "2026", "--format", "json"),
+        "settings": ("config", "list", "--format", "json"),
+    }
+    return {name: zs(*args).stdout for name, args in runs.items()}
+
+
+def test_every_kind_of_change_round_trips_report_for_report(
+    ledger: Path, tmp_path: Path, monkeypatch, new_location
+) -> None:
+    build_city(tmp_path)
+    every_kind_of_change()
+    before = figures()
+    in_force = {row["name"]: row["must_wan"] for row in json.loads(before["targets"])}
+    assert in_force["乙县"] == 15000  # the later of the two from 2026-07-01
+    settings = {row["key"]: row["value"] for row in json.loads(before["settings"])}
+    assert settings["doc_number"] == "某招组办〔{year}〕{month}号"
+    path = tmp_path / "台账.xlsx"
+    in_chinese("export", "-o", path, "--with-contacts")
+    monkeypatch.setenv("ZS_DB", str(new_location("restored.db")))
+    zs("init")
+    zs("import", "ledger", path)
+    after = figures()
+    for name in before:
+        assert after[name] == before[name], name
+    zs("check")
 
 
 def test_an_arrival_entered_twice_and_reversed_round_trips(

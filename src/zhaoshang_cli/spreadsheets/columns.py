@@ -279,6 +279,17 @@ ACTIVITIES = Kind(
     ),
 )
 
+SETTINGS = Kind(
+    "settings",
+    "设置",
+    (
+        Column("key", "设置项", required=True),
+        Column("value", "值", required=True),
+        OPERATOR,
+        Column("set_at", "设置时间", template=False),
+    ),
+)
+
 STAGE_EVENTS = Kind(
     "stages",
     "阶段记录",
@@ -355,6 +366,7 @@ ALL_KINDS = (
     TARGETS,
     RATES,
     ACTIVITIES,
+    SETTINGS,
     STAGE_EVENTS,
     CHANGES,
     SHARES,

@@ -21,6 +21,7 @@ from zhaoshang_cli.spreadsheets.columns import (
     CONTACTS,
     PROJECTS,
     RATES,
+    SETTINGS,
     SHARES,
     STAGE_EVENTS,
     TARGETS,
@@ -34,6 +35,7 @@ from zhaoshang_cli.store.models import (
     Project,
     ProjectContact,
     ProjectUnit,
+    Setting,
     StageEvent,
     Target,
 )
@@ -126,6 +128,7 @@ def ledger_sheets(session: Session, *, with_contacts: bool = False) -> list[Shee
         Sheet(ARRIVALS, list(ARRIVALS.columns), arrival_rows(session, code, name)),
         Sheet(TARGETS, list(TARGETS.columns), target_rows(session, labels)),
         Sheet(ACTIVITIES, list(ACTIVITIES.columns), activity_rows(session, labels)),
+        Sheet(SETTINGS, list(SETTINGS.columns), setting_rows(session)),
         Sheet(AUDIT, list(AUDIT.columns), audit_rows(session, code)),
     ]
     return sheets
@@ -137,6 +140,19 @@ def unit_labels(nodes: list[UnitNode]) -> dict[int, str]:
     return {
         node.unit.id: node.unit.name if counts[node.unit.name] == 1 else node.path for node in nodes
     }
+
+
+def setting_rows(session: Session) -> list[dict[str, Any]]:
+    settings = session.exec(select(Setting).order_by(col(Setting.key)))
+    return [
+        {
+            "key": setting.key,
+            "value": setting.value,
+            "operator": setting.operator,
+            "set_at": timestamp(setting.set_at),
+        }
+        for setting in settings
+    ]
 
 
 def rate_rows(session: Session) -> list[dict[str, Any]]:

@@ -32,6 +32,7 @@ from zhaoshang_cli.spreadsheets.columns import (
     CONTACTS,
     PROJECTS,
     RATES,
+    SETTINGS,
     SHARES,
     STAGE_EVENTS,
     TARGETS,
@@ -42,6 +43,7 @@ from zhaoshang_cli.spreadsheets.project_import import import_projects
 from zhaoshang_cli.spreadsheets.provenance import replay_audit, replaying
 from zhaoshang_cli.spreadsheets.rate_import import import_rates
 from zhaoshang_cli.spreadsheets.reading import Book, Problem, Table
+from zhaoshang_cli.spreadsheets.setting_import import import_settings
 from zhaoshang_cli.spreadsheets.target_import import import_targets
 from zhaoshang_cli.spreadsheets.unit_import import import_units
 from zhaoshang_cli.store import audit
@@ -52,6 +54,7 @@ from zhaoshang_cli.store.models import (
     AuditEntry,
     ExchangeRate,
     Project,
+    Setting,
     Target,
     Unit,
 )
@@ -65,6 +68,7 @@ IMPORTERS: dict[str, Importer] = {
     TARGETS.name: import_targets,
     RATES.name: import_rates,
     ACTIVITIES.name: import_activities,
+    SETTINGS.name: import_settings,
 }
 
 
@@ -142,7 +146,8 @@ def settle(session: Session, result: ImportResult, dry_run: bool) -> None:
         session.rollback()
 
 
-LEDGER_KINDS = (UNITS, RATES, PROJECTS, ARRIVALS, TARGETS, ACTIVITIES)  # in dependency order
+# In dependency order; settings last, so that a threshold read back is checked as `zs config set`.
+LEDGER_KINDS = (UNITS, RATES, PROJECTS, ARRIVALS, TARGETS, ACTIVITIES, SETTINGS)
 REQUIRED_SHEETS = (UNITS, PROJECTS)
 KEPT_SHEETS = (SHARES.title, SHARES.name)  # derived from the projects' credited units
 
@@ -187,7 +192,7 @@ def import_ledger(session: Session, ledger_file: LedgerFile) -> ImportResult:
     """An export into an empty ledger, sheet by sheet in dependency order, in one transaction.
     Rows keep who entered them and when, and the audit trail is carried over as it was, with
     one entry added for this import (``provenance``)."""
-    for model in (Unit, Project, Arrival, Target, ExchangeRate, Activity, AuditEntry):
+    for model in (Unit, Project, Arrival, Target, ExchangeRate, Activity, Setting, AuditEntry):
         if session.exec(select(func.count()).select_from(model)).one():
             raise Invalid(
                 _(

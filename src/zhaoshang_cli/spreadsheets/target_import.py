@@ -19,7 +19,8 @@ from zhaoshang_cli.units.tree import find_unit
 
 def import_targets(session: Session, table: Table, out: Outcome) -> None:
     """A row equal to a target already set (same unit, year, metric, level, date, amount) is
-    skipped; any other row adds to the history, as `zs target set` would."""
+    skipped; any other row adds to the history, as `zs target set` would, in the sheet's order
+    (of two rows from the same day the later is in force, as of two commands)."""
     query = select(
         Target.unit_id,
         Target.year,
@@ -52,13 +53,13 @@ def import_targets(session: Session, table: Table, out: Outcome) -> None:
         level = values["level"] or "must"
         effective_from = values["effective_from"] or date(year, 1, 1)
         key = (unit.id, year, metric, level, effective_from)
-        if key in seen:
-            table.problem(
-                row,
-                "amount",
-                _("a second target in force from the same day as row {row}").format(row=seen[key]),
+        if key in seen:  # as a second `zs target set` on the day: the later one is in force
+            out.warnings.append(
+                _(
+                    "row {row}: a second target from the same day as row {earlier}; the later "
+                    "row is in force, the earlier kept as history"
+                ).format(row=row.number, earlier=seen[key])
             )
-            continue
         seen[key] = row.number
         if (*key, amount) in existing:
             out.skipped.append(target_line(row, name, year, metric, level))
