@@ -285,3 +285,15 @@ def test_the_bulk_audit_text_is_the_trails_own() -> None:
         assert audit_text(values) == audit.entry_text(
             {key: value for key, value in values.items() if key != "entered_at"}
         )
+
+
+def test_a_targets_sheet_in_an_offices_own_words(ledger: Path, tmp_path: Path) -> None:
+    """单位名称 / 目标金额(万元), no year or metric column: this year's funds targets."""
+    from sheets import as_json
+
+    sheet = write_csv(
+        tmp_path / "t.csv", [["单位名称", "目标金额(万元)"], ["甲县", 8000], ["乙县", "1.2亿"]]
+    )
+    zs("import", "targets", sheet)
+    rows = {row["name"]: row["must_wan"] for row in as_json("target", "list", "--year", "2026")}
+    assert (rows["甲县"], rows["乙县"]) == (8000, 12000)

@@ -625,3 +625,20 @@ def test_a_whole_city_breakdown_can_be_entered_and_checked(ledger):
         2666,
     ]
     assert nodes["全市"]["gap_strive_wan"] == 0
+
+
+def test_a_province_target_past_one_wan_yi_is_kept_exactly(ledger):
+    """Caps stop typos, not provinces: targets go to 100万亿, their subtotals exact to the fen
+    in the JSON (a float would print 9999999999.999998)."""
+    zs("target", "set", "全市", "100万亿", "--year", "2026")
+    zs("target", "set", "甲县", "600000亿", "--year", "2026")
+    zs("target", "set", "乙县", "399999.9999999999亿", "--year", "2026")
+    err = fails("target", "set", "全市", "10000000000000000.01元", "--year", "2026").stderr
+    assert "more than 100万亿" in err
+    assert "more than 1万亿" in fails("arrive", "x", "1.01万亿", "--date", "2026-04-01").stderr
+    text = zs("report", "--month", "4", "--format", "json").stdout
+    assert '"target": 3999999999.999999,' in text and '"target": 9999999999.999999,' in text
+    data = json.loads(text, parse_float=Decimal)
+    county = next(group for group in data["groups"] if group["kind"] == "county")
+    assert county["subtotal"]["target"] == Decimal("9999999999.999999")
+    assert data["total"]["target"] == 10_000_000_000

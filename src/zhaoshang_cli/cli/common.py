@@ -4,6 +4,7 @@ import functools
 import inspect
 import io
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -238,9 +239,18 @@ def display_value(col: Col, value: Any) -> str:
     return str(value)
 
 
+# A Decimal leaves json.dumps as a marked string and comes back as the number it is, digit for
+# digit: a float would round a province's 9999999999.999999万 to …998. (NUL never reaches
+# the ledger's text, so no value of the user's can look like the mark.)
+EXACT_MARK = "\x00"
+EXACT = re.compile(r'"\\u0000(-?[0-9.]+)"')
+
+
 def json_default(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
+        if value == value.to_integral_value():
+            return int(value)
+        return f"{EXACT_MARK}{value.normalize():f}"
     if isinstance(value, date | datetime):
         return machine_scalar(value)
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
@@ -249,7 +259,8 @@ def json_default(value: Any) -> Any:
 def dumps(data: Any) -> str:
     import json
 
-    return json.dumps(data, ensure_ascii=False, indent=2, default=json_default)
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=json_default)
+    return EXACT.sub(r"\1", text)
 
 
 WIDE = 10_000  # a pipe or a file: nothing is wrapped or cut

@@ -16,13 +16,17 @@ YI = 100_000_000
 RATE_SCALE = 1_000_000  # exchange rates are kept as integers in millionths
 # No single sum is larger (the biggest projects are a few 千亿); anything above is a typo,
 # and it keeps every total far inside a 64-bit integer.
+# Caps stop typos (a unit off by 10,000) and overflow, not real figures: one project's money
+# stays under 1万亿元; a province's annual target can pass it, so targets (and the subtotals
+# of them) go to 100万亿元, still exact in 64-bit fen (10^16 of 9.2×10^18).
 MAX_AMOUNT_MAJOR = 10**12  # 1万亿
+MAX_TARGET_MAJOR = 10**14  # 100万亿
 MAX_AMOUNT_TEXT = 40  # characters: '1,000,000,000,000.00元' is 22
 MAX_RATE = 10_000  # CNY per one unit of a currency: the dearest currencies are a few dozen
 
-_SCALES = {"亿": YI, "万": WAN, "千": 1_000, "": 1}
+_SCALES = {"万亿": WAN * YI, "亿": YI, "万": WAN, "千": 1_000, "": 1}
 _AMOUNT = re.compile(
-    r"^(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)\s*(?P<scale>亿|万|千)?\s*"
+    r"^(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)\s*(?P<scale>万亿|亿|万|千)?\s*"
     r"(?P<unit>元|人民币|美元|美金|usd|cny|rmb)?$",
     re.IGNORECASE,
 )
@@ -35,7 +39,13 @@ UNIT_CURRENCY = {
 }
 
 
-def parse_amount(text: str, *, what: str = N_("amount"), currency: str | None = None) -> int:
+def parse_amount(
+    text: str,
+    *,
+    what: str = N_("amount"),
+    currency: str | None = None,
+    limit: int = MAX_AMOUNT_MAJOR,
+) -> int:
     """Parse a spoken amount into minor units of its currency (never a float).
 
     Given the ``currency`` being recorded, a unit word naming another one is refused."""
@@ -92,12 +102,12 @@ def parse_amount(text: str, *, what: str = N_("amount"), currency: str | None = 
                 what=_(what), value=text
             )
         )
-    if minor > MAX_AMOUNT_MAJOR * MINOR_PER_MAJOR:
+    if minor > limit * MINOR_PER_MAJOR:
         raise Invalid(
             _(
-                "The {what} {value!r} is more than 1万亿; no single amount is that large, "
+                "The {what} {value!r} is more than {cap}; no single amount is that large, "
                 "so check the unit (万, 亿, 元)."
-            ).format(what=_(what), value=text)
+            ).format(what=_(what), value=text, cap=f"{limit // 10**12}万亿")
         )
     return int(minor)
 

@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from zhaoshang_cli.core import dates
 from zhaoshang_cli.core.errors import ZsError
 from zhaoshang_cli.core.glossary import LEVEL, METRIC
 from zhaoshang_cli.core.i18n import _
@@ -34,7 +35,9 @@ def import_targets(session: Session, table: Table, out: Outcome) -> None:
     seen: dict[tuple[Any, ...], int] = {}
     for row in table.good_rows():
         values = row.values
-        name, year, metric = values["unit"], values["year"], values["metric"]
+        name = values["unit"]
+        year = values["year"] or dates.today().year
+        metric = values["metric"] or "funds"
         if table.attempt(row, "year", check_year, year) is None:
             continue
         if name not in units:

@@ -18,7 +18,7 @@ from zhaoshang_cli.core.errors import Invalid
 from zhaoshang_cli.core.glossary import LEVEL, METRIC, METRIC_NAMES
 from zhaoshang_cli.core.glossary import LEVELS as LEVELS
 from zhaoshang_cli.core.i18n import N_, _
-from zhaoshang_cli.core.money import MINOR_PER_MAJOR, WAN, parse_amount, to_unit
+from zhaoshang_cli.core.money import MAX_TARGET_MAJOR, MINOR_PER_MAJOR, WAN, parse_amount, to_unit
 from zhaoshang_cli.core.text import NOTE_MAX, clean_text
 from zhaoshang_cli.store import audit
 from zhaoshang_cli.store.models import Target, Unit
@@ -63,7 +63,7 @@ def check_year(year: int) -> int:
 def parse_target_amount(value: str, metric: str) -> int:
     """Money like any amount (plain numbers in 万); counts must be whole numbers."""
     if check_metric(metric).money:
-        return parse_amount(value, what=N_("target"))
+        return parse_amount(value, what=N_("target"), limit=MAX_TARGET_MAJOR)
     raw = str(value).strip()
     for suffix in _COUNT_SUFFIXES:
         raw = raw.removesuffix(suffix).strip()
