@@ -39,6 +39,12 @@ def test_a_formatted_cell_at_the_far_corner_is_read_a_row_at_a_time(ledger, tmp_
     assert [p["name"] for p in as_json("project", "list")] == ["新材料项目"]
 
 
+def three_gigabytes_at_most() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
+
+
 def test_a_value_at_the_far_corner_is_refused_and_does_not_kill_the_process(ledger, tmp_path):
     path = write(
         tmp_path, xlsx_bytes([HEADERS, ROW], edit=far_corner(b'<c r="XFD1048576"><v>1</v></c>'))
@@ -50,9 +56,7 @@ def test_a_value_at_the_far_corner_is_refused_and_does_not_kill_the_process(ledg
         capture_output=True,
         text=True,
         check=False,
-        preexec_fn=lambda: __import__("resource").setrlimit(
-            __import__("resource").RLIMIT_AS, (3 << 30, 3 << 30)
-        ),
+        preexec_fn=three_gigabytes_at_most,
     )
     assert result.returncode == 1, result.stderr
     assert "row 1048576, column XFD: a value under no column header" in result.stderr

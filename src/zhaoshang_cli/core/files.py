@@ -119,6 +119,7 @@ def write_all_atomically(writers: dict[Path, Callable[[Path], None]]) -> None:
     renamed only when every one is on disk. A full disk (or any refusal to write) is one
     sentence, with every temporary file removed."""
     temporaries: dict[Path, Path] = {}
+    devices: set[Path] = set()  # targets written in place, staged in a private folder
     failure: str | None = None
     try:
         for path, write in writers.items():
@@ -127,8 +128,8 @@ def write_all_atomically(writers: dict[Path, Callable[[Path], None]]) -> None:
             if kind == "folder":
                 raise Invalid(_("{path} is a folder; name a file to write.").format(path=path))
             if kind == "special":  # written in place below; stage it where nobody looks
-                folder = Path(tempfile.mkdtemp(prefix=".zs-"))
-                temporary = folder / path.name
+                devices.add(path)
+                temporary = Path(tempfile.mkdtemp(prefix=".zs-")) / path.name
             else:
                 check_writable_folder(folder)
                 clear_leftovers(folder, lambda name, target=path.name: name == target)
@@ -142,21 +143,21 @@ def write_all_atomically(writers: dict[Path, Callable[[Path], None]]) -> None:
                 failure = cannot_write(path, exc)
                 break
         if failure is None:
-            failure = put_in_place(temporaries)
+            failure = put_in_place(temporaries, devices)
     except BaseException:
-        remove(temporaries)
+        remove(temporaries, devices)
         raise
-    remove(temporaries)
+    remove(temporaries, devices)
     if failure is not None:  # raised outside the handler, so the OSError's frames are gone
         raise CannotWrite(failure)
 
 
-def put_in_place(temporaries: dict[Path, Path]) -> str | None:
+def put_in_place(temporaries: dict[Path, Path], devices: set[Path]) -> str | None:
     """Rename each file into place (or copy it into a device); the sentence of a failure."""
     folders = set()
     for path, temporary in temporaries.items():
         try:
-            if existing_kind(path) == "special":
+            if path in devices:
                 copy_into(temporary, path)
             else:
                 os.replace(temporary, path)
@@ -215,11 +216,12 @@ def cannot_write(path: Path, exc: OSError) -> str:
     )
 
 
-def remove(temporaries: dict[Path, Path]) -> None:
+def remove(temporaries: dict[Path, Path], devices: set[Path]) -> None:
     for path, temporary in temporaries.items():
-        temporary.unlink(missing_ok=True)
-        if existing_kind(path) == "special" and temporary.parent.name.startswith(".zs-"):
+        if path in devices:
             shutil.rmtree(temporary.parent, ignore_errors=True)
+        else:
+            temporary.unlink(missing_ok=True)
 
 
 def describe(found: Iterable[Leftover]) -> list[str]:

@@ -158,6 +158,7 @@ class Book:
         self.path = path
         self.name = path.name
         self._scans: dict[str, SheetScan] = {}
+        self._parts: dict[str, str] | None = None
         suffix = path.suffix.lower()
         if not path.is_file():
             raise Invalid(_("There is no file {path}.").format(path=path))
@@ -193,11 +194,12 @@ class Book:
 
     def scan(self, sheet: str) -> SheetScan:
         """What the sheet's XML holds (an xlsx only): its real size, its unsaved formulas."""
+        if self._parts is None:  # read once for all the sheets (a ledger import reads ten)
+            xlsx = self.path.suffix.lower() in XLSX_SUFFIXES
+            self._parts = sheet_parts(self.path) if xlsx else {}
         if sheet not in self._scans:
-            parts = sheet_parts(self.path) if self.path.suffix.lower() in XLSX_SUFFIXES else {}
-            self._scans[sheet] = (
-                scan_sheet(self.path, parts[sheet]) if sheet in parts else SheetScan()
-            )
+            part = self._parts.get(sheet)
+            self._scans[sheet] = scan_sheet(self.path, part) if part else SheetScan()
         return self._scans[sheet]
 
     def grid(self, sheet: str | None) -> list[list[Any]]:

@@ -10,6 +10,7 @@ import refuses it instead of taking the row without its amount.
 One pass over each sheet's XML, a megabyte at a time, with byte patterns: no tree is built.
 """
 
+import itertools
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -128,9 +129,9 @@ def scan_sheet(path: Path, member: str) -> SheetScan:
     tail = b""
     try:
         with zipfile.ZipFile(path) as archive, archive.open(member) as xml:
-            while chunk := xml.read(CHUNK):
-                if not tail and not scan.rows and not scan.counted_rows:
-                    scan.prefixed = b"<worksheet" not in chunk[:HEAD]
+            head = xml.read(CHUNK)
+            scan.prefixed = b"<worksheet" not in head[:HEAD]
+            for chunk in itertools.chain([head], iter(lambda: xml.read(CHUNK), b"")):
                 text = tail + chunk
                 # Whole cells only (a formula is read with its cell); the rest waits.
                 cut = max(text.rfind(b"</c>"), text.rfind(b":c>")) + 4
