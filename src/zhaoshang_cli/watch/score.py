@@ -27,6 +27,7 @@ from zhaoshang_cli.core.i18n import _
 from zhaoshang_cli.core.periods import Period, reference_day
 from zhaoshang_cli.report.compute import Report, build_report
 from zhaoshang_cli.units.activities import effort_by_unit
+from zhaoshang_cli.units.tree import children_of, find_unit
 from zhaoshang_cli.watch.counts import unit_counts
 from zhaoshang_cli.watch.weights import Weights
 
@@ -64,14 +65,14 @@ class Score:
 def score_units(
     session: Session, period: Period, weights: Weights, unit: str | None = None
 ) -> Score:
-    report = build_report(session, period, unit=unit)
-    if unit is not None and not any(group.rows for group in report.groups):
+    if unit is not None and not children_of(session, find_unit(session, unit)):
         raise Invalid(
             _(
                 "{unit} has no units below it to rank; give the county, zone or department "
                 "whose units are compared (the city's by default)."
             ).format(unit=unit.strip())
         )
+    report = build_report(session, period, unit=unit)
     day = reference_day(period)
     members = [(group.kind, row) for group in report.groups for row in group.rows]
     ids = [row.unit_id for _, row in members]
