@@ -26,6 +26,7 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from zhaoshang_cli.core.errors import LedgerBusy, LedgerDamaged, LedgerError
 from zhaoshang_cli.core.i18n import N_, _
 from zhaoshang_cli.core.text import clean_text
+from zhaoshang_cli.store.chain import seal
 
 if TYPE_CHECKING:  # the ORM's session: loaded by the commands that use it, not by `zs arrive`
     from sqlmodel import Session
@@ -431,6 +432,8 @@ class Ledger:
             session.info["operator"] = operator_name(operator)
             try:
                 yield session
+                session.flush()
+                finish(session.connection())
                 session.commit()
             except BaseException:
                 session.rollback()
@@ -444,6 +447,7 @@ class Ledger:
             connection.info["operator"] = operator_name(operator)
             try:
                 yield connection
+                finish(connection)
             finally:
                 connection.info.pop("operator", None)
 
@@ -469,6 +473,12 @@ class Ledger:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def finish(connection: Connection) -> None:
+    """What every write does last, inside its transaction: the entries it added to the audit
+    trail are sealed into the hash chain (``chain.seal``)."""
+    seal(connection)
 
 
 def sqlite_version() -> str:
