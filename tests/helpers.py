@@ -91,18 +91,40 @@ def snapshot(location: Location) -> dict[str, list[tuple]]:
         engine.dispose()
 
 
-def sql(location: Location, statement: str) -> list[tuple]:
+def sql(location: Location, statement: str, *, append_only: bool = False) -> list[tuple]:
     """One statement through SQLAlchemy, outside zs: to read rows, or to change a ledger
-    the way zs itself never would (an old schema, a corrupt row, a foreign database)."""
+    the way zs itself never would (an old schema, a corrupt row, a foreign database) — as
+    whoever holds the file would, dropping the append-only triggers first and putting them
+    back after (``append_only=True`` leaves them in force)."""
     engine = engine_for(location)
     try:
         with engine.connect() as conn:
+            lifted = not append_only and _drop_triggers(conn)
             result = conn.exec_driver_sql(statement)
             rows = _rows(result) if result.returns_rows else []
+            if lifted:
+                from zhaoshang_cli.store.chain import append_only_sql
+
+                for trigger in append_only_sql():
+                    conn.exec_driver_sql(trigger)
             conn.commit()
             return rows
     finally:
         engine.dispose()
+
+
+def _drop_triggers(conn) -> bool:  # type: ignore[no-untyped-def]
+    if conn.dialect.name != "sqlite":
+        return False
+    names = [
+        row[0]
+        for row in conn.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'zs_%'"
+        )
+    ]
+    for name in names:
+        conn.exec_driver_sql(f"DROP TRIGGER {name}")
+    return bool(names)
 
 
 def build_city() -> None:

@@ -1,7 +1,7 @@
 """Capital arrivals (资金到位): reversing (never editing) and listing. Recording
 one, and the checks every arrival passes, are in ``recording``."""
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -16,9 +16,17 @@ from zhaoshang_cli.store.models import Arrival, Project, ProjectUnit
 from zhaoshang_cli.units.tree import descendant_ids, find_unit
 
 
-def reverse_arrival(session: Session, arrival_id: int, reason: str) -> Arrival:
+def reverse_arrival(
+    session: Session,
+    arrival_id: int,
+    reason: str,
+    *,
+    operator: str | None = None,
+    entered_at: datetime | None = None,
+) -> Arrival:
     """A linked entry with the negated amounts on the original's date: the original stays,
-    and every report, of any period, nets the two out."""
+    and every report, of any period, nets the two out. ``operator``/``entered_at``: as a
+    ledger read back recorded them (arrivals are written once, never touched up after)."""
     if not reason or not reason.strip():
         raise Invalid(_("A reversal needs a --reason."))
     reason = clean_text(reason, N_("reason"), limit=NOTE_MAX, lines=True, required=True)  # type: ignore[assignment]
@@ -53,8 +61,8 @@ def reverse_arrival(session: Session, arrival_id: int, reason: str) -> Arrival:
         ref=original.ref,
         note=reason.strip(),
         reverses_id=original.id,
-        operator=session.info.get("operator", "unknown"),
-        entered_at=dates.utcnow(),
+        operator=operator or session.info.get("operator", "unknown"),
+        entered_at=entered_at or dates.utcnow(),
     )
     session.add(reversal)
     session.flush()

@@ -26,6 +26,7 @@ from zhaoshang_cli.rates.setting import set_rate
 from zhaoshang_cli.report.compute import unit_actuals
 from zhaoshang_cli.settings.config import set_setting
 from zhaoshang_cli.store import audit
+from zhaoshang_cli.store.chain import seal
 from zhaoshang_cli.store.ledger import Ledger, is_url
 from zhaoshang_cli.store.migrate import drop_ledger_tables, init_ledger, upgrade_on
 from zhaoshang_cli.store.models import AuditEntry
@@ -347,6 +348,7 @@ def _create_demo_in_database(location: str) -> DemoResult:
                 year, month, projects, arrivals = build_demo(session, dates.today())
                 audit.record(session, DEMO_ACTION, "ledger", None, after={"seed": SEED})
                 session.flush()
+                seal(connection)
             connection.commit()
     finally:
         ledger.dispose()

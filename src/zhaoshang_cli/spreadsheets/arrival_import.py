@@ -125,9 +125,14 @@ def write_steps(
         write_batch(session, plan, batch, ids)
         batch = []
         assert step.original is not None
-        reversal = reverse_arrival(session, ids[step.original], step.note or "")
-        if plan.keep_provenance:
-            keep(reversal, step)
+        kept = plan.keep_provenance
+        reverse_arrival(
+            session,
+            ids[step.original],
+            step.note or "",
+            operator=step.operator if kept else None,
+            entered_at=step.entered_at if kept else None,
+        )
     write_batch(session, plan, batch, ids)
 
 
@@ -157,13 +162,6 @@ def write_batch(
             step.prepared.values["operator"] = step.operator
     prepared = [step.prepared for step in batch]
     ids.update(zip((step.key for step in batch), insert_arrivals(session, prepared), strict=True))  # type: ignore[arg-type]
-
-
-def keep(reversal: Arrival, step: Step) -> None:
-    if step.operator:
-        reversal.operator = step.operator
-    if step.entered_at:
-        reversal.entered_at = step.entered_at
 
 
 class ArrivalPlanner:

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from zhaoshang_cli.spreadsheets.reading import Table
@@ -81,26 +81,26 @@ def replay_audit(session: Session, table: Table | None, codes: dict[str, int]) -
                 "after": values["after"] or None,
             }
         )
+    if "project" not in table.headers:  # an export from before the trail named projects
+        link_old_trail(session, rows)
     if rows:
         session.connection().execute(insert(AUDIT), rows)  # type: ignore[arg-type]
-    if "project" not in table.headers:  # an export from before the trail named projects
-        link_old_trail(session)
     return len(rows)
 
 
-def link_old_trail(session: Session) -> None:
-    """Projects for entries of an older export: a project's own, and its arrivals'."""
-    audit = AUDIT
-    session.connection().execute(
-        update(audit)
-        .where(audit.c.entity == "project", audit.c.project_id.is_(None))
-        .values(project_id=audit.c.entity_id)
+def link_old_trail(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Projects for entries of an older export: a project's own, and its arrivals'. Set
+    before the entries are written: the trail, once written, is never changed."""
+    arrival_ids = [row["entity_id"] for row in rows if row["entity"] == "arrival"]
+    projects = dict(
+        session.exec(
+            select(Arrival.id, Arrival.project_id).where(col(Arrival.id).in_(arrival_ids))
+        ).all()
     )
-    arrival_project = (
-        select(Arrival.project_id).where(col(Arrival.id) == audit.c.entity_id).scalar_subquery()
-    )
-    session.connection().execute(
-        update(audit)
-        .where(audit.c.entity == "arrival", audit.c.project_id.is_(None))
-        .values(project_id=arrival_project)
-    )
+    for row in rows:
+        if row["project_id"] is not None:
+            continue
+        if row["entity"] == "project":
+            row["project_id"] = row["entity_id"]
+        elif row["entity"] == "arrival":
+            row["project_id"] = projects.get(row["entity_id"])

@@ -16,21 +16,24 @@ from sqlmodel import Session
 from zhaoshang_cli.core.errors import LedgerDamaged, LedgerError
 from zhaoshang_cli.core.files import describe, leftovers
 from zhaoshang_cli.core.i18n import N_, _
+from zhaoshang_cli.store.chain import Finding, walk
 from zhaoshang_cli.store.ledger import Ledger, cut_short, is_damage
 
 LISTED = 10  # problems listed one by one per rule; the rest are counted
 
-# Tables whose every row is written by one audited command: (table, entity, what to call it).
-AUDITED = (
-    ("unit", "unit", N_("unit")),
-    ("project", "project", N_("project")),
-    ("arrival", "arrival", N_("arrival")),
-    ("target", "target", N_("target")),
-    ("exchange_rate", "exchange_rate", N_("exchange rate")),
-    ("activity", "activity", N_("activity record")),
-    ("bulletin_run", "bulletin_run", N_("bulletin run")),
-    ("backup", "backup", N_("backup record")),
-)
+# What to call the rows of each audited entity (``chain.ROW_TABLES``, projects, settings).
+WHAT = {
+    "unit": N_("unit"),
+    "project": N_("project"),
+    "arrival": N_("arrival"),
+    "target": N_("target"),
+    "exchange_rate": N_("exchange rate"),
+    "activity": N_("activity record"),
+    "bulletin_run": N_("bulletin run"),
+    "backup": N_("backup record"),
+    "user": N_("user"),
+    "setting": N_("settings"),
+}
 
 
 def check_ledger(ledger: Ledger) -> list[str]:
@@ -82,9 +85,54 @@ def file_problems(path: Path) -> list[str]:
 
 def rule_problems(session: Session) -> list[str]:
     problems: list[str] = []
-    for rule in (share_problems, reversal_problems, stage_problems, audit_problems):
+    for rule in (chain_problems, share_problems, reversal_problems, stage_problems, audit_problems):
         problems += rule(session)
     return problems
+
+
+def chain_problems(session: Session) -> list[str]:
+    """The hash chain recomputed, and every row against what its latest entry sealed: an
+    edited amount, an edited or backdated entry, a row deleted or added behind zs's back."""
+    found = walk(session.connection()).findings
+    links = [finding_text(f) for f in found if not f.kind.startswith("row_")]
+    rows_ = [finding_text(f) for f in found if f.kind.startswith("row_")]
+    return listed(links, N_("broken links in the audit chain")) + listed(
+        rows_, N_("rows that differ from the audit chain")
+    )
+
+
+def finding_text(finding: Finding) -> str:
+    what = _(WHAT.get(finding.entity or "", finding.entity or ""))
+    texts = {
+        "unsealed": N_(
+            "Audit entry {audit} is not sealed in the chain: it was written outside zs."
+        ),
+        "missing": N_(
+            "Audit entry {audit} is missing: the entry after it ({detail}) was sealed after it;"
+            " it was deleted."
+        ),
+        "inserted": N_(
+            "Audit entry {audit} does not belong in the chain: it was inserted after the fact."
+        ),
+        "changed": N_(
+            "Audit entry {audit} was changed after it was written: its seal no longer matches."
+        ),
+        "row_changed": N_(
+            "The {what} with id {id} was changed outside zs ({detail}); audit entry {audit}"
+            " sealed it as it was."
+        ),
+        "row_unaudited": N_("The {what} with id {id} has no entry in the audit trail."),
+        "row_deleted": N_(
+            "The {what} with id {id} was deleted outside zs; audit entry {audit} sealed it."
+        ),
+    }
+    if finding.kind == "row_changed" and finding.entity == "setting":
+        return _(
+            "The settings were changed outside zs ({detail}); audit entry {audit} sealed them."
+        ).format(detail=finding.detail, audit=finding.audit_id)
+    return _(texts[finding.kind]).format(
+        audit=finding.audit_id, what=what, id=finding.entity_id, detail=finding.detail
+    )
 
 
 def listed(lines: list[str], what: str) -> list[str]:
@@ -221,21 +269,8 @@ def stage_problems(session: Session) -> list[str]:
 
 
 def audit_problems(session: Session) -> list[str]:
-    """Every row of an audited table has its entry; every stage change of a project too."""
+    """Every stage change of a project has its entry, and the trail names no missing project."""
     lines = []
-    for table, entity, what in AUDITED:
-        missing = rows(  # EXCEPT sorts once: no index on audit's entity to look rows up by
-            session,
-            f"SELECT id FROM {table} EXCEPT SELECT entity_id FROM audit"
-            f" WHERE entity = '{entity}' ORDER BY 1",
-        )
-        found = [
-            _("The {what} with id {id} has no entry in the audit trail.").format(
-                what=_(what), id=row[0]
-            )
-            for row in missing
-        ]
-        lines += listed(found, _("{what}s without an audit entry").format(what=_(what)))
     unaudited = []
     for code, events, audited in rows(
         session,
