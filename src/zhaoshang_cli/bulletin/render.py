@@ -204,7 +204,8 @@ def markdown(bulletin: Bulletin) -> str:
         for p in prose(report)[1:]
     ]
     if issuer is not None:
-        lines += ["", markdown_text("  ".join(t for t in (issuer.office, issuer.date_text) if t))]
+        signed = (issuer.office, issuer.date_text, issuer.seal_text)
+        lines += ["", markdown_text("  ".join(t for t in signed if t))]
     return "\n".join(lines) + "\n"
 
 

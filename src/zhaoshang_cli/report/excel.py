@@ -117,7 +117,7 @@ def titled(
 def set_issuer(sheet: Sheet, issuer: Issuer | None) -> None:
     if issuer is not None:
         sheet.footer = issuer.office
-        sheet.footer_right = issuer.date_text
+        sheet.footer_right = "  ".join(t for t in (issuer.date_text, issuer.seal_text) if t)
 
 
 def period_text(report: Report) -> str:

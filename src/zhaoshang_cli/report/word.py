@@ -126,6 +126,15 @@ def masthead(document: Any, issuer: Issuer | None, heading: str) -> None:
         document.add_paragraph()
     centred(heading, TITLE_FONT, 22, bold=True)
     document.add_paragraph()
+    if issuer is not None and issuer.seal_text:
+        seal_in_footer(document, issuer.seal_text)
+
+
+def seal_in_footer(document: Any, text: str) -> None:
+    """The 校验码 on every page, under the page number: `zs verify` checks it later."""
+    paragraph = document.sections[0].footer.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _font(paragraph.add_run(text), BODY_FONT, 9)
 
 
 def body(document: Any, paragraphs: list[Paragraph]) -> None:

@@ -13,6 +13,7 @@ from zhaoshang_cli.core.i18n import _
 from zhaoshang_cli.settings.keys import KEYS, check_key, fill_pattern
 from zhaoshang_cli.store import audit
 from zhaoshang_cli.store.models import Setting
+from zhaoshang_cli.store.verification import seal_at
 
 
 def get_settings(session: Session) -> dict[str, str]:
@@ -70,11 +71,16 @@ class Issuer:
     office: str | None
     number: str | None
     issued_on: date
+    seal: str | None = None  # the ledger's 校验码 when the document was made (``zs verify``)
 
     @property
     def date_text(self) -> str:
         day = self.issued_on
         return f"{day.year}年{day.month}月{day.day}日"
+
+    @property
+    def seal_text(self) -> str | None:
+        return _("Check code {code}").format(code=self.seal) if self.seal else None
 
 
 def issuer(
@@ -83,4 +89,5 @@ def issuer(
     settings = get_settings(session)
     pattern = settings.get(pattern_key)
     number = fill_pattern(pattern, year=year, month=month, week=week or "") if pattern else None
-    return Issuer(settings.get("office"), number, dates.today())
+    code = seal_at(session.connection()).code  # in the snapshot the figures are read in
+    return Issuer(settings.get("office"), number, dates.today(), code)

@@ -16,8 +16,8 @@ from sqlmodel import Session
 from zhaoshang_cli.core.errors import LedgerDamaged, LedgerError
 from zhaoshang_cli.core.files import describe, leftovers
 from zhaoshang_cli.core.i18n import N_, _
-from zhaoshang_cli.store.chain import Finding, walk
 from zhaoshang_cli.store.ledger import Ledger, cut_short, is_damage
+from zhaoshang_cli.store.verification import Finding, walk
 
 LISTED = 10  # problems listed one by one per rule; the rest are counted
 
