@@ -9,6 +9,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from helpers import ON_POSTGRES, Location, fails, snapshot, sql, zs
+from zhaoshang_cli.store.tables import ARRIVAL, PROJECT
 
 
 @pytest.fixture
@@ -65,7 +66,7 @@ def test_a_snapshot_holds_the_full_row_it_wrote(books: Location) -> None:
         "SELECT c.row FROM audit_chain c JOIN audit a ON a.id = c.audit_id"
         " WHERE a.entity = 'arrival' AND a.entity_id = 1",
     )[0]
-    sealed = json.loads(row)
+    sealed = dict(zip([c.name for c in ARRIVAL.c], json.loads(row), strict=True))
     assert sealed["cny_fen"] == 3_000_000_000 and sealed["arrived_on"] == "2026-03-10"
     project = json.loads(
         sql(
@@ -74,8 +75,9 @@ def test_a_snapshot_holds_the_full_row_it_wrote(books: Location) -> None:
             " WHERE a.entity = 'project' AND a.entity_id = 1 ORDER BY a.id DESC",
         )[0][0]
     )
-    assert project["row"]["code"] == "2026-0001"
-    assert [u["share_bp"] for u in project["units"]] == [10_000]
+    row_of_project, credit = project[0], project[1]
+    assert row_of_project[[c.name for c in PROJECT.c].index("code")] == "2026-0001"
+    assert credit == [[1, 2, 10_000]]  # project 1, 甲县, 100%
     assert "contact" not in row and "contact" not in json.dumps(project)
 
 

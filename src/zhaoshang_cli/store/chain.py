@@ -18,7 +18,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Table, func, insert, select
@@ -58,21 +58,48 @@ def schema_tables() -> dict[str, Table]:
 
 
 def value_text(value: Any) -> Any:
-    """A column's value in the canonical form: JSON's own types, dates as ISO text."""
-    if isinstance(value, datetime | date):
+    """A column's value in the canonical form, which is how SQLite keeps it: dates as ISO
+    text, timestamps as UTC ``YYYY-MM-DD HH:MM:SS.ffffff``, booleans as 0 and 1. Values read
+    from SQLite are already so; PostgreSQL's are converted."""
+    kind = value.__class__
+    if kind is datetime:
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    if kind is date:
         return value.isoformat()
+    if kind is bool:
+        return int(value)
     return value
 
 
-def row_dict(table: Table, row: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
-    """A row as a dict in its columns' sorted order (what ``json.dumps(sort_keys=True)``
-    would give, without sorting each time)."""
-    mapping = row._mapping
-    return {name: value_text(mapping[name]) for name in sorted(table.c.keys()) if name not in skip}
+# One encoder for every canonical text: json.dumps with options builds a new one per call.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def canonical(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return _ENCODE(value)
+
+
+def raw_rows(connection: Connection, statement: str) -> Iterator[tuple[Any, ...]]:
+    """Rows as the driver gives them, in canonical form: the chain reads every row of the
+    ledger, and SQLAlchemy's result processing would cost more than the hashing."""
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    sqlite = connection.dialect.name == "sqlite"
+    try:
+        cursor.execute(statement)
+        while batch := cursor.fetchmany(10_000):
+            if sqlite:
+                yield from batch
+            else:
+                for row in batch:
+                    yield tuple(value_text(value) for value in row)
+    finally:
+        cursor.close()
+
+
+def quoted(name: str) -> str:
+    return f'"{name}"'
 
 
 @dataclass(frozen=True)
@@ -80,7 +107,7 @@ class Entry:
     """An audit row as the chain hashes it."""
 
     id: int
-    at: datetime
+    at: str  # canonical text (``value_text``)
     operator: str
     action: str
     entity: str
@@ -99,7 +126,7 @@ def entry_hash(previous: str, previous_id: int | None, entry: Entry, row: str | 
         previous,
         previous_id,
         entry.id,
-        value_text(entry.at),
+        entry.at,
         entry.operator,
         entry.action,
         entry.entity,
@@ -109,23 +136,31 @@ def entry_hash(previous: str, previous_id: int | None, entry: Entry, row: str | 
         entry.after,
         row,
     ]
-    text = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256(_ENCODE(fields).encode()).hexdigest()
 
 
-def entries_of(rows: Iterable[Any]) -> Iterator[Entry]:
+AUDIT_COLUMNS = (
+    "id",
+    "at",
+    "operator",
+    "action",
+    "entity",
+    "entity_id",
+    "project_id",
+    "before",
+    "after",
+)
+
+
+def entries_of(rows: Iterable[tuple[Any, ...]]) -> Iterator[Entry]:
+    """Entries from raw rows whose first columns are ``AUDIT_COLUMNS``."""
     for row in rows:
-        yield Entry(
-            row.id,
-            row.at,
-            row.operator,
-            row.action,
-            row.entity,
-            row.entity_id,
-            row.project_id,
-            row.before,
-            row.after,
-        )
+        yield Entry(*row[:9])
+
+
+def audit_select(where: str = "") -> str:
+    columns = ", ".join(f"a.{quoted(name)}" for name in AUDIT_COLUMNS)
+    return f"SELECT {columns} FROM audit a {where} ORDER BY a.id"
 
 
 def head(connection: Connection) -> tuple[int | None, str]:
@@ -150,12 +185,9 @@ def seal(
     began), in id order; returns how many. ``tables``: the tables as the database has them
     (a migration passes what it reflects, which may differ from this zs's declaration)."""
     tables = tables or schema_tables()
-    audit = tables["audit"]
     head_id, previous = head(connection)
     start = max(head_id or 0, after_id or 0)
-    found = list(
-        entries_of(connection.execute(select(audit).where(audit.c.id > start).order_by(audit.c.id)))
-    )
+    found = list(entries_of(raw_rows(connection, audit_select(f"WHERE a.id > {int(start)}"))))
     if not found:
         return 0
     snapshots = Snapshots(connection, tables).of(found)
@@ -171,7 +203,9 @@ def seal(
 
 
 class Snapshots:
-    """The canonical text of what entries concern, read in a few queries per entity."""
+    """The canonical text of what entries concern, read in a few queries per entity. A row's
+    snapshot is the list of its values in the columns' declared order (a column added later
+    goes last, so an older snapshot is a prefix of the row)."""
 
     def __init__(self, connection: Connection, tables: Mapping[str, Table]) -> None:
         self.connection = connection
@@ -189,69 +223,68 @@ class Snapshots:
                 wanted.setdefault(entry.entity, set()).add(entry.entity_id)
         out: dict[tuple[str, int | None], str | None] = {}
         for entity, ids in wanted.items():
-            texts = self.projects(ids) if entity == "project" else self.rows(entity, ids)
+            chosen = sorted(ids)
+            texts: dict[int, str] = {}
+            for begin in range(0, len(chosen), CHUNK):
+                part = chosen[begin : begin + CHUNK]
+                texts.update(
+                    self.projects(part) if entity == "project" else self.rows(entity, part)
+                )
             for entity_id in ids:
                 out[(entity, entity_id)] = texts.get(entity_id)
         if settings:
             out[(SETTINGS_TABLE, None)] = self.settings()
         return out
 
-    def rows(self, entity: str, ids: Iterable[int] | None = None) -> dict[int, str]:
-        table = self.tables.get(ROW_TABLES[entity])
-        if table is None:
-            return {}
-        return {row.id: canonical(row_dict(table, row)) for row in self.select(table, ids)}
+    def columns(self, name: str) -> list[str]:
+        return [column.name for column in self.tables[name].c]
 
-    def projects(self, ids: Iterable[int] | None = None) -> dict[int, str]:
-        project = self.tables["project"]
-        bundles: dict[int, dict[str, Any]] = {
-            row.id: {"row": row_dict(project, row)} for row in self.select(project, ids)
+    def select(self, name: str, ids: list[int] | None, column: str = "id") -> str:
+        names = ", ".join(quoted(c) for c in self.columns(name))
+        where = "" if ids is None else f" WHERE {quoted(column)} IN ({','.join(map(str, ids))})"
+        return f"SELECT {names} FROM {quoted(name)}{where}"
+
+    def rows(self, entity: str, ids: list[int] | None) -> dict[int, str]:
+        """Snapshots of rows by id (``ids`` None: every row)."""
+        name = ROW_TABLES[entity]
+        if name not in self.tables:
+            return {}
+        found = raw_rows(self.connection, self.select(name, ids) + " ORDER BY id")
+        return {row[0]: canonical(row) for row in found}
+
+    def projects(self, ids: list[int]) -> dict[int, str]:
+        """A project's row, then its credit, stages and dated changes, each in its order."""
+        bundles: dict[int, list[Any]] = {
+            row[0]: [row] for row in raw_rows(self.connection, self.select("project", ids))
         }
-        for key, name, column, order in PROJECT_PARTS:
-            table = self.tables.get(name)
-            if table is None:
+        for index, (_key, name, column, order) in enumerate(PROJECT_PARTS, start=1):
+            if name not in self.tables:
                 continue
-            for row in self.select(table, ids, column, order):
-                bundle = bundles.get(row._mapping[column])
+            position = self.columns(name).index(column)
+            ordering = ", ".join(quoted(c) for c in (column, *order))
+            statement = self.select(name, ids, column) + f" ORDER BY {ordering}"
+            for row in raw_rows(self.connection, statement):
+                bundle = bundles.get(row[position])
                 if bundle is not None:
-                    bundle.setdefault(key, []).append(row_dict(table, row, skip=(column,)))
+                    while len(bundle) <= index:
+                        bundle.append([])
+                    bundle[index].append(row)
         return {project_id: canonical(bundle) for project_id, bundle in bundles.items()}
 
     def stream(self, entity: str) -> Iterator[tuple[int, str]]:
         """Every row of an entity with its snapshot text, in id order, a chunk at a time."""
         if entity != "project":
-            table = self.tables[ROW_TABLES[entity]]
-            for row in self.connection.execute(select(table).order_by(table.c.id)):
-                yield row.id, canonical(row_dict(table, row))
+            name = ROW_TABLES[entity]
+            for row in raw_rows(self.connection, self.select(name, None) + " ORDER BY id"):
+                yield row[0], canonical(row)
             return
-        project = self.tables["project"]
-        ids = list(self.connection.execute(select(project.c.id).order_by(project.c.id)).scalars())
+        ids = [row[0] for row in raw_rows(self.connection, "SELECT id FROM project ORDER BY id")]
         for begin in range(0, len(ids), CHUNK):
             yield from sorted(self.projects(ids[begin : begin + CHUNK]).items())
 
     def settings(self) -> str:
-        table = self.tables[SETTINGS_TABLE]
-        found = self.connection.execute(select(table).order_by(table.c.key))
-        return canonical([row_dict(table, row) for row in found])
-
-    def select(
-        self,
-        table: Table,
-        ids: Iterable[int] | None,
-        column: str = "id",
-        order: tuple[str, ...] = ("id",),
-    ) -> Iterator[Any]:
-        """Rows whose ``column`` is among ``ids`` (all rows for None), in ``order``."""
-        ordering = [table.c[column], *(table.c[name] for name in order)]
-        if ids is None:
-            yield from self.connection.execute(select(table).order_by(*ordering))
-            return
-        chosen = sorted(ids)
-        for begin in range(0, len(chosen), CHUNK):
-            part = chosen[begin : begin + CHUNK]
-            yield from self.connection.execute(
-                select(table).where(table.c[column].in_(part)).order_by(*ordering)
-            )
+        found = raw_rows(self.connection, self.select(SETTINGS_TABLE, None) + ' ORDER BY "key"')
+        return canonical(list(found))
 
 
 # On SQLite the file refuses to change what is append-only (PostgreSQL: by privileges).

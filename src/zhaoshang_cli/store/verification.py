@@ -16,11 +16,14 @@ from sqlalchemy.engine import Connection
 from zhaoshang_cli.store.chain import (
     CODE_LENGTH,
     GENESIS,
+    PROJECT_PARTS,
     ROW_TABLES,
     SETTINGS_TABLE,
+    Entry,
     Snapshots,
-    entries_of,
+    audit_select,
     entry_hash,
+    raw_rows,
     schema_tables,
 )
 from zhaoshang_cli.store.queries import entered_by
@@ -62,40 +65,38 @@ def walk(connection: Connection, until: int | None = None, rows: bool = True) ->
     """Recompute every seal in order (up to entry ``until``) and, with ``rows``, compare each
     entity's latest snapshot with the ledger as it stands."""
     tables = schema_tables()
-    audit, chain = tables["audit"], tables["audit_chain"]
-    query = (
-        select(audit, chain.c.prev_id, chain.c.row, chain.c.hash)
-        .outerjoin(chain, chain.c.audit_id == audit.c.id)
-        .order_by(audit.c.id)
-    )
+    where = "LEFT JOIN audit_chain c ON c.audit_id = a.id"
     if until is not None:
-        query = query.where(audit.c.id <= until)
+        where += f" WHERE a.id <= {int(until)}"
+    statement = audit_select(where).replace(
+        " FROM audit a", ', c.prev_id, c."row", c.hash FROM audit a'
+    )
     findings: list[Finding] = []
     previous, previous_id = GENESIS, None
     latest: dict[tuple[str, int | None], tuple[int | None, int]] = {}
     count = 0
     snapshotted = {*ROW_TABLES, "project", SETTINGS_TABLE}
-    for record in connection.execute(query):
-        entry = next(entries_of([record]))
+    for record in raw_rows(connection, statement):
+        entry = Entry(*record[:9])
+        prev_id, row, digest = record[9:]
         count += 1
-        if record.hash is None:
+        if digest is None:
             findings.append(Finding("unsealed", entry.id, entry.entity, entry.entity_id))
             continue
-        if record.prev_id != previous_id:
-            kind = (
-                "missing"
-                if record.prev_id is not None
-                and (previous_id is None or record.prev_id > previous_id)
-                else "inserted"
+        if prev_id != previous_id:
+            missing = prev_id is not None and (previous_id is None or prev_id > previous_id)
+            named = prev_id if missing else previous_id
+            findings.append(
+                Finding("missing" if missing else "inserted", named, detail=str(entry.id))
             )
-            named = record.prev_id if kind == "missing" else previous_id
-            findings.append(Finding(kind, named, detail=str(entry.id)))
-        if entry_hash(previous, record.prev_id, entry, record.row) != record.hash:
+        if entry_hash(previous, prev_id, entry, row) != digest:
             findings.append(Finding("changed", entry.id, entry.entity, entry.entity_id))
-        previous, previous_id = record.hash, entry.id
+        previous, previous_id = digest, entry.id
         if entry.entity in snapshotted:
-            text = record.row
-            latest[entry.key] = (hash(text) if text is not None else None, entry.id)
+            latest[(entry.entity, entry.entity_id)] = (
+                hash(row) if row is not None else None,
+                entry.id,
+            )
     if rows:
         findings += row_findings(connection, tables, latest)
     return Walk(findings, previous_id, previous, count)
@@ -117,13 +118,13 @@ def row_findings(
             if stored is None or stored[0] is None:
                 findings.append(Finding("row_unaudited", None, entity, entity_id))
             elif stored[0] != hash(text):
-                detail = differences(connection, tables, stored[1], text)
+                detail = differences(connection, tables, stored[1], entity, text)
                 if detail is not None:
                     findings.append(Finding("row_changed", stored[1], entity, entity_id, detail))
     stored = latest.pop((SETTINGS_TABLE, None), None)
     current = snapshots.settings()
     if stored is not None and stored[0] != hash(current):
-        detail = differences(connection, tables, stored[1], current)
+        detail = differences(connection, tables, stored[1], SETTINGS_TABLE, current)
         if detail is not None:
             findings.append(Finding("row_changed", stored[1], SETTINGS_TABLE, None, detail))
     for (entity, entity_id), (text_hash, audit_id) in sorted(
@@ -135,33 +136,56 @@ def row_findings(
 
 
 def differences(
-    connection: Connection, tables: Mapping[str, Table], audit_id: int, current: str
+    connection: Connection, tables: Mapping[str, Table], audit_id: int, entity: str, current: str
 ) -> str | None:
     """Which fields differ between the sealed snapshot and the row now (``name: sealed →
     now``); None when every sealed field is as sealed (a column added since)."""
-    chain = tables["audit_chain"]
-    sealed_text = connection.execute(
-        select(chain.c.row).where(chain.c.audit_id == audit_id)
-    ).scalar()
-    sealed, now = json.loads(sealed_text or "null"), json.loads(current)
-    changes = list(changed_fields(sealed, now))
+    (sealed_text,) = next(
+        raw_rows(connection, f'SELECT "row" FROM audit_chain WHERE audit_id = {int(audit_id)}')
+    )
+    try:
+        changes = changed(tables, entity, json.loads(sealed_text or "null"), json.loads(current))
+    except (KeyError, IndexError, TypeError, ValueError):  # a seal edited out of shape
+        return "?"
     if not changes:
         return None
     return "; ".join(f"{name}: {old} → {new}" for name, old, new in changes)
 
 
-def changed_fields(sealed: Any, now: Any, prefix: str = "") -> Iterator[tuple[str, Any, Any]]:
-    if isinstance(sealed, dict) and isinstance(now, dict):
-        for key, value in sealed.items():
-            name = f"{prefix}{key}" if prefix != "row." else key
-            yield from changed_fields(value, now.get(key), f"{name}.")
-        return
-    if isinstance(sealed, list) and isinstance(now, list) and len(sealed) == len(now):
-        for index, (old, new) in enumerate(zip(sealed, now, strict=True)):
-            yield from changed_fields(old, new, f"{prefix}{index + 1}.")
-        return
-    if sealed != now:
-        yield (prefix.rstrip(".") or "row", sealed, now)
+def changed(
+    tables: Mapping[str, Table], entity: str, sealed: Any, now: Any
+) -> list[tuple[str, Any, Any]]:
+    columns = {name: [column.name for column in table.c] for name, table in tables.items()}
+    if entity == SETTINGS_TABLE:
+        old = {row[0]: row[1] for row in sealed}
+        new = {row[0]: row[1] for row in now}
+        changes = [
+            (key, old.get(key), new.get(key))
+            for key in sorted({*old, *new})
+            if old.get(key) != new.get(key)
+        ]
+    elif entity == "project":
+        changes = list(fields("", columns["project"], sealed[0], now[0]))
+        for index, (key, name, _column, _order) in enumerate(PROJECT_PARTS, start=1):
+            was = sealed[index] if len(sealed) > index else []
+            is_ = now[index] if len(now) > index else []
+            if len(was) != len(is_):
+                changes.append((key, len(was), len(is_)))
+                continue
+            for number, (old_row, new_row) in enumerate(zip(was, is_, strict=True), start=1):
+                changes += fields(f"{key}.{number}.", columns[name], old_row, new_row)
+    else:
+        changes = list(fields("", columns[ROW_TABLES[entity]], sealed, now))
+    return changes
+
+
+def fields(
+    prefix: str, names: list[str], sealed: list[Any], now: list[Any]
+) -> Iterator[tuple[str, Any, Any]]:
+    """The sealed fields that differ now, by column name (a column added since is not one)."""
+    for name, old, new in zip(names, sealed, now, strict=False):
+        if old != new:
+            yield (f"{prefix}{name}", old, new)
 
 
 @dataclass(frozen=True)
