@@ -54,6 +54,8 @@ def test_init_creates_a_ledger_where_there_is_no_file(ledger_path: Path) -> None
         "setting",
         "project_change",
         "credit_before",
+        "audit_chain",
+        "ledger_user",
     }
     assert revision_of(nested) == SCHEMA_HEAD
 
