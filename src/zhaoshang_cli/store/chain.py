@@ -74,11 +74,11 @@ def value_text(value: Any) -> Any:
 
 
 # One encoder for every canonical text: json.dumps with options builds a new one per call.
-_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def canonical(value: Any) -> str:
-    return _ENCODE(value)
+    return ENCODE(value)
 
 
 def raw_rows(connection: Connection, statement: str) -> Iterator[tuple[Any, ...]]:
@@ -122,6 +122,7 @@ class Entry:
 
 
 def entry_hash(previous: str, previous_id: int | None, entry: Entry, row: str | None) -> str:
+    """The seal's hash (``verification.walk`` computes the same, inlined)."""
     fields = [
         previous,
         previous_id,
@@ -136,7 +137,7 @@ def entry_hash(previous: str, previous_id: int | None, entry: Entry, row: str | 
         entry.after,
         row,
     ]
-    return hashlib.sha256(_ENCODE(fields).encode()).hexdigest()
+    return hashlib.sha256(ENCODE(fields).encode()).hexdigest()
 
 
 AUDIT_COLUMNS = (

@@ -274,10 +274,13 @@ def audit_problems(session: Session) -> list[str]:
     unaudited = []
     for code, events, audited in rows(
         session,
-        "SELECT p.code, (SELECT COUNT(*) FROM stage_event e WHERE e.project_id = p.id),"
-        " (SELECT COUNT(*) FROM audit a WHERE a.project_id = p.id"
-        "   AND (a.action = 'project.add' OR a.action LIKE 'project.stage%'))"
-        " FROM project p ORDER BY p.id",
+        "SELECT p.code, e.events, COALESCE(a.audited, 0) FROM project p"
+        " JOIN (SELECT project_id, COUNT(*) AS events FROM stage_event GROUP BY project_id) e"
+        "   ON e.project_id = p.id"
+        " LEFT JOIN (SELECT project_id, COUNT(*) AS audited FROM audit"
+        "   WHERE action = 'project.add' OR action LIKE 'project.stage%' GROUP BY project_id) a"
+        "   ON a.project_id = p.id"
+        " WHERE e.events > COALESCE(a.audited, 0) ORDER BY p.id",
     ):
         if events > audited:
             unaudited.append(
@@ -288,9 +291,10 @@ def audit_problems(session: Session) -> list[str]:
     lines += listed(unaudited, N_("projects with unaudited stage changes"))
     for (orphan,) in rows(
         session,
-        "SELECT DISTINCT a.project_id FROM audit a WHERE a.project_id IS NOT NULL"
-        " AND NOT EXISTS (SELECT 1 FROM project p WHERE p.id = a.project_id)"
-        " ORDER BY a.project_id",
+        "SELECT d.project_id FROM (SELECT DISTINCT project_id FROM audit"
+        "   WHERE project_id IS NOT NULL) d"
+        " WHERE NOT EXISTS (SELECT 1 FROM project p WHERE p.id = d.project_id)"
+        " ORDER BY d.project_id",
     ):
         lines.append(
             _("The audit trail names project id {id}, which does not exist.").format(id=orphan)

@@ -4,6 +4,7 @@ tells whether the ledger still holds what a document bearing one was made from."
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -15,14 +16,13 @@ from sqlalchemy.engine import Connection
 
 from zhaoshang_cli.store.chain import (
     CODE_LENGTH,
+    ENCODE,
     GENESIS,
     PROJECT_PARTS,
     ROW_TABLES,
     SETTINGS_TABLE,
-    Entry,
     Snapshots,
     audit_select,
-    entry_hash,
     raw_rows,
     schema_tables,
 )
@@ -76,27 +76,26 @@ def walk(connection: Connection, until: int | None = None, rows: bool = True) ->
     latest: dict[tuple[str, int | None], tuple[int | None, int]] = {}
     count = 0
     snapshotted = {*ROW_TABLES, "project", SETTINGS_TABLE}
+    encode, sha256 = ENCODE, hashlib.sha256
     for record in raw_rows(connection, statement):
-        entry = Entry(*record[:9])
-        prev_id, row, digest = record[9:]
         count += 1
+        prev_id, row, digest = record[9:]
         if digest is None:
-            findings.append(Finding("unsealed", entry.id, entry.entity, entry.entity_id))
+            findings.append(Finding("unsealed", record[0], record[4], record[5]))
             continue
         if prev_id != previous_id:
             missing = prev_id is not None and (previous_id is None or prev_id > previous_id)
             named = prev_id if missing else previous_id
             findings.append(
-                Finding("missing" if missing else "inserted", named, detail=str(entry.id))
+                Finding("missing" if missing else "inserted", named, detail=str(record[0]))
             )
-        if entry_hash(previous, prev_id, entry, row) != digest:
-            findings.append(Finding("changed", entry.id, entry.entity, entry.entity_id))
-        previous, previous_id = digest, entry.id
-        if entry.entity in snapshotted:
-            latest[(entry.entity, entry.entity_id)] = (
-                hash(row) if row is not None else None,
-                entry.id,
-            )
+        # entry_hash, inlined: this loop runs once per entry of the trail
+        fields = [previous, prev_id, *record[:9], row]
+        if sha256(encode(fields).encode()).hexdigest() != digest:
+            findings.append(Finding("changed", record[0], record[4], record[5]))
+        previous, previous_id = digest, record[0]
+        if record[4] in snapshotted:
+            latest[(record[4], record[5])] = (hash(row) if row is not None else None, record[0])
     if rows:
         findings += row_findings(connection, tables, latest)
     return Walk(findings, previous_id, previous, count)
