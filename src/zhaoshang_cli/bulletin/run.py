@@ -241,7 +241,7 @@ def read_only_sentence(ledger: Ledger) -> Iterator[None]:
             _(
                 "The ledger {ledger} is read-only, and the bulletin records each run in it; "
                 "nothing was written."
-            ).format(ledger=ledger.location)
+            ).format(ledger=ledger.shown)
         ) from None
 
 

@@ -148,7 +148,7 @@ def backup(
     say(
         _(
             "Backed up the ledger at {location} to {path} (schema {schema}, {rows} rows; checked)."
-        ).format(location=ledger.location, path=taken.path, schema=taken.revision, rows=rows)
+        ).format(location=ledger.shown, path=taken.path, schema=taken.revision, rows=rows)
     )
 
 
@@ -174,11 +174,11 @@ def check(db: DbOption = None) -> None:
                 "{count} problem in the ledger at {location}; see above.",
                 "{count} problems in the ledger at {location}; see above.",
                 len(problems),
-            ).format(count=len(problems), location=ledger.location)
+            ).format(count=len(problems), location=ledger.shown)
         )
     say(
         _("The ledger at {location} is sound: the file, its references and its rules.").format(
-            location=ledger.location
+            location=ledger.shown
         )
     )
 

@@ -27,6 +27,14 @@ from zhaoshang_cli.core.errors import LedgerBusy, LedgerDamaged, LedgerError
 from zhaoshang_cli.core.i18n import N_, _
 from zhaoshang_cli.core.text import clean_text
 from zhaoshang_cli.store.chain import seal
+from zhaoshang_cli.store.secrets import (
+    POSTGRES_DRIVER,
+    dsn_url,
+    is_dsn,
+    remember,
+    shown,
+    unknown_keys,
+)
 
 if TYPE_CHECKING:  # the ORM's session: loaded by the commands that use it, not by `zs arrive`
     from sqlmodel import Session
@@ -47,7 +55,6 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 DAMAGE_MARKS = ("malformed", "not a database", "corrupt")
 
 Waiting = Callable[[], None]
-POSTGRES_DRIVER = "postgresql+psycopg"
 
 
 def default_db_path() -> Path:
@@ -69,43 +76,52 @@ def resolve_location(db: str | None) -> str:
 
 
 def is_url(location: str) -> bool:
-    return "://" in location
+    """A database (a URL, or a libpq key/value DSN), not a file."""
+    return "://" in location or is_dsn(location)
 
 
 def database_url(location: str) -> str:
     """A file path becomes an SQLite URL; ``postgresql://`` and ``postgres://`` (as psql and
-    most tools write them) use the psycopg driver."""
+    most tools write them) and a libpq DSN (``host=… dbname=… user=…``) use the psycopg
+    driver. The location's passwords are remembered, so that no message prints them."""
+    remember(location)
+    if is_dsn(location):
+        unknown = unknown_keys(location)
+        if unknown:
+            raise LedgerError(
+                _(
+                    "The connection string has {keys}, which libpq does not know; "
+                    "check the spelling."
+                ).format(keys=", ".join(unknown))
+            )
+        return dsn_url(location)
     if not is_url(location):
         return f"sqlite:///{Path(location).expanduser().resolve()}"
     try:
-        make_url(location)
-    except ArgumentError:
+        parsed = make_url(location)
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
         raise LedgerError(
             _("--db {location!r} is neither a file nor a database URL.").format(
                 location=shown(location)
             )
         ) from None
+    if "@" in (parsed.host or ""):  # the rest of the password would be taken for the host
+        raise LedgerError(
+            _("The password in {location} holds an '@'; write it as %40 in a URL.").format(
+                location=shown(location)
+            )
+        )
     scheme, rest = location.split("://", 1)
     if scheme in ("postgresql", "postgres"):
         return f"{POSTGRES_DRIVER}://{rest}"
     return location
 
 
-def shown(location: str) -> str:
-    """The location as it may be printed: a URL never shows its password."""
-    if not is_url(location):
-        return location
-    try:
-        return make_url(location).render_as_string(hide_password=True)
-    except ArgumentError:
-        return location.split("://", 1)[0] + "://…"
-
-
 def backend(url: str) -> str:
     """sqlite or postgresql; anything else is refused in one sentence."""
     try:
         name = make_url(url).get_backend_name()
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         raise LedgerError(
             _("--db {location!r} is neither a file nor a database URL.").format(location=shown(url))
         ) from None
@@ -327,7 +343,7 @@ class Ledger:
         return LedgerDamaged(
             _(
                 "The ledger at {location} is damaged; run `zs check` and restore it from a backup."
-            ).format(location=self.location)
+            ).format(location=self.shown)
         )
 
     @property
@@ -373,7 +389,7 @@ class Ledger:
                 raise self.damaged() from None
             if "not a database" in str(exc) or "file is encrypted" in str(exc):
                 raise LedgerError(
-                    _("{location} is not a zs ledger.").format(location=self.location)
+                    _("{location} is not a zs ledger.").format(location=self.shown)
                 ) from None
             raise
         finally:

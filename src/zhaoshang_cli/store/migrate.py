@@ -8,13 +8,22 @@ from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from zhaoshang_cli.core.errors import LedgerError
 from zhaoshang_cli.core.i18n import _
 from zhaoshang_cli.store.backup import default_name, record_backup, take_backup
-from zhaoshang_cli.store.ledger import SCHEMA_HEAD, Ledger, cut_short, is_damage, make_engine, shown
+from zhaoshang_cli.store.ledger import (
+    SCHEMA_HEAD,
+    Ledger,
+    cut_short,
+    database_url,
+    is_damage,
+    make_engine,
+    shown,
+)
 from zhaoshang_cli.store.models import SQLModel
+from zhaoshang_cli.store.secrets import SECRET_KEYS
 
 MIGRATIONS = Path(__file__).parents[1] / "migrations"  # in a checkout, a link to migrations/
 
@@ -66,9 +75,18 @@ def quick_check(path: Path) -> bool:
 
 def pg_dump_command(url: str) -> str:
     """How to back up a PostgreSQL ledger: pg_dump takes libpq's URL, without the driver;
-    the password stays out (pg_dump asks, or reads ~/.pgpass or PGPASSWORD)."""
+    the password stays out, from the userinfo and the query (pg_dump asks, or reads
+    ~/.pgpass or PGPASSWORD)."""
 
-    plain = make_url(url).set(drivername="postgresql", password=None)
+    given = make_url(database_url(url))
+    plain = URL.create(  # (URL.set(password=None) would leave the password as it is)
+        "postgresql",
+        username=given.username,
+        host=given.host,
+        port=given.port,
+        database=given.database,
+        query={key: value for key, value in given.query.items() if key not in SECRET_KEYS},
+    )
     target = f"zs-{plain.database or 'ledger'}.dump"
     return f"pg_dump --format=custom --file={target} '{plain.render_as_string()}'"
 

@@ -9,6 +9,7 @@ from sqlalchemy.exc import OperationalError
 
 from zhaoshang_cli.core.errors import LedgerError
 from zhaoshang_cli.core.i18n import _
+from zhaoshang_cli.store.secrets import redact
 
 # Advisory locks are keyed by (kind, ledger): any fixed 32-bit number for the kind, and the
 # ledger's schema, since several ledgers may share one database (a schema each).
@@ -64,8 +65,9 @@ def make_postgres_engine(url: str) -> Engine:
 
 
 def connection_problem(shown: str, exc: OperationalError) -> LedgerError:
-    """A PostgreSQL server that cannot be reached, or a database that is not there."""
-    lines = [line.strip() for line in str(exc.orig).splitlines() if line.strip()]
+    """A PostgreSQL server that cannot be reached, or a database that is not there. The
+    driver's words may quote parts of the connection string: no password gets through."""
+    lines = [line.strip() for line in redact(str(exc.orig)).splitlines() if line.strip()]
     reason = lines[0].rsplit("FATAL:", 1)[-1].strip().rstrip(".") if lines else "no answer"
     if "does not exist" in reason:
         return LedgerError(
