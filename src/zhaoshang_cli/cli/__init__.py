@@ -5,7 +5,7 @@ import errno
 import os
 import sys
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 from zhaoshang_cli.core.i18n import _, activate, os_reason
 
@@ -34,9 +34,27 @@ def database_errors() -> tuple[type[Exception], ...]:
     return (exc.DatabaseError,) if exc is not None else ()
 
 
+def complain(sentence: str) -> None:
+    """What the error boundary says, on stderr: never a password of the ledger's location."""
+    from zhaoshang_cli.store.secrets import redact
+
+    typer.echo("zs: " + redact(sentence), err=True)
+
+
+def show_traceback(exc: BaseException, code: int) -> NoReturn:
+    """ZS_DEBUG=1: the traceback, as Python prints it but without a password, and the exit
+    code the error has without ZS_DEBUG."""
+    import traceback
+
+    from zhaoshang_cli.store.secrets import redact
+
+    typer.echo(redact("".join(traceback.format_exception(exc))).rstrip("\n"), err=True)
+    raise typer.Exit(code) from None
+
+
 class ZsGroup(TyperGroup):
     """The error boundary: a domain error becomes one sentence on stderr and exit 1;
-    ZS_DEBUG=1 lets the traceback through."""
+    ZS_DEBUG=1 shows the traceback instead. Nothing it prints shows a password."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         activate()
@@ -61,65 +79,49 @@ class ZsGroup(TyperGroup):
             reader_went_away()
         except ZsError as exc:
             if debugging():
-                raise
-            typer.echo(f"zs: {exc}", err=True)
+                show_traceback(exc, exc.exit_code)
+            complain(str(exc))
             raise typer.Exit(exc.exit_code) from None
         except database_errors() as exc:
             if debugging():
-                raise
+                show_traceback(exc, 1)
             from zhaoshang_cli.store.ledger import is_damage
 
             if is_damage(exc):
-                typer.echo(
-                    "zs: "
-                    + _("The ledger is damaged; run `zs check` and restore it from a backup."),
-                    err=True,
-                )
+                complain(_("The ledger is damaged; run `zs check` and restore it from a backup."))
             elif any(word in str(exc) for word in ("locked", "busy", "lock timeout")):
-                typer.echo(
-                    "zs: " + _("The ledger is busy with another writer; try again."), err=True
-                )
+                complain(_("The ledger is busy with another writer; try again."))
             elif "readonly" in str(exc):
-                typer.echo(
-                    "zs: "
-                    + _(
+                complain(
+                    _(
                         "The ledger is read-only for you (the file or its folder); "
                         "commands that only read still work."
-                    ),
-                    err=True,
+                    )
                 )
             else:
                 # PostgreSQL adds LINE/DETAIL lines: the first one says what went wrong.
                 reason = (str(exc.orig).strip().splitlines() or ["unknown"])[0].rstrip(".")
-                typer.echo(
-                    "zs: "
-                    + _("The database refused the operation: {reason}.").format(reason=reason),
-                    err=True,
-                )
+                complain(_("The database refused the operation: {reason}.").format(reason=reason))
             raise typer.Exit(1) from None
         except OSError as exc:
             if debugging():
-                raise
+                show_traceback(exc, 1)
             if exc.filename:
-                typer.echo(f"zs: {os_reason(exc)} ({exc.filename}).", err=True)
+                complain(f"{os_reason(exc)} ({exc.filename}).")
             elif exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-                typer.echo(
-                    "zs: "
-                    + _("Could not write the output: {reason}.").format(reason=os_reason(exc)),
-                    err=True,
-                )
+                complain(_("Could not write the output: {reason}.").format(reason=os_reason(exc)))
             else:
-                typer.echo(f"zs: {os_reason(exc)}.", err=True)
+                complain(f"{os_reason(exc)}.")
             raise typer.Exit(1) from None
         except Exception as exc:
-            if debugging() or type(exc).__module__.startswith("typer"):
+            if type(exc).__module__.startswith("typer"):
                 raise  # typer's own usage errors and exits report themselves
-            typer.echo(
-                "zs: "
-                + _(
+            if debugging():
+                show_traceback(exc, 70)
+            complain(
+                _(
                     "Unexpected error ({kind}: {error}); run again with {env}=1 for the traceback."
-                ).format(kind=type(exc).__name__, error=exc, env=DEBUG_ENV),
-                err=True,
+                ).format(kind=type(exc).__name__, error=exc, env=DEBUG_ENV)
             )
             raise typer.Exit(70) from None
 
@@ -160,15 +162,18 @@ from zhaoshang_cli.cli import (  # noqa: E402
     bulletin,
     projects,
     report,
+    seals,
     settings,
     spreadsheets,
     store,
     targets,
     units,
+    users,
 )
 from zhaoshang_cli.cli.watch import occasion, pipeline, score, warn  # noqa: E402
 
 store.register(app)
+seals.register(app)
 units.register(app)
 projects.register(app)
 arrivals.register(app)
@@ -177,6 +182,7 @@ report.register(app)
 bulletin.register(app)
 spreadsheets.register(app)
 settings.register(app)
+users.register(app)
 warn.register(app)
 pipeline.register(app)
 score.register(app)
