@@ -162,18 +162,15 @@ from zhaoshang_cli.cli import (  # noqa: E402
     bulletin,
     projects,
     report,
-    seals,
     settings,
     spreadsheets,
     store,
     targets,
     units,
-    users,
 )
 from zhaoshang_cli.cli.watch import occasion, pipeline, score, warn  # noqa: E402
 
 store.register(app)
-seals.register(app)
 units.register(app)
 projects.register(app)
 arrivals.register(app)
@@ -182,7 +179,6 @@ report.register(app)
 bulletin.register(app)
 spreadsheets.register(app)
 settings.register(app)
-users.register(app)
 warn.register(app)
 pipeline.register(app)
 score.register(app)
