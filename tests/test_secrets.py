@@ -119,13 +119,12 @@ VALUES = {
     "project": "2026-0001",
     "rate": "7.1",
     "reason": "录错",
+    "seal_code": "3F9A-C21B-77D0",
     "role": "clerk",
     "stage": "started",
     "unit": "甲县",
     "value": "某市商务局",
 }
-# A command whose parameter of a common name takes something else.
-OWN_VALUES: dict[tuple[str, ...], dict[str, str]] = {("verify",): {"code": "3F9A-C21B-77D0"}}
 # Beyond the required parameters: what a command checks before it opens the ledger.
 EXTRA: dict[tuple[str, ...], list[str]] = {("target", "allocate"): ["--equal"]}
 # Commands that never open a ledger (and take no --db); run all the same, with ZS_DB set.
@@ -166,7 +165,7 @@ def workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def command_line(
     path: tuple[str, ...], command: Any, location: str, workbook: Path, tmp: Path
 ) -> list[str]:
-    files = {"file": str(workbook), "output": str(tmp / "out.xlsx"), **OWN_VALUES.get(path, {})}
+    files = {"file": str(workbook), "output": str(tmp / "out.xlsx")}
     argv = list(path)
     for param in command.params:
         if not param.required:
