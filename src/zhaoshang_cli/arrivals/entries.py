@@ -11,7 +11,7 @@ from zhaoshang_cli.core.errors import Invalid, NotFound
 from zhaoshang_cli.core.i18n import N_, _
 from zhaoshang_cli.core.text import NOTE_MAX, clean_text
 from zhaoshang_cli.projects.lookup import find_project
-from zhaoshang_cli.store import audit
+from zhaoshang_cli.store import access, audit
 from zhaoshang_cli.store.models import Arrival, Project, ProjectUnit
 from zhaoshang_cli.units.tree import descendant_ids, find_unit
 
@@ -32,6 +32,9 @@ def reverse_arrival(
     reason = clean_text(reason, N_("reason"), limit=NOTE_MAX, lines=True, required=True)  # type: ignore[assignment]
     original = session.get(Arrival, arrival_id) if 0 < arrival_id < 2**63 else None
     if original is None:
+        hidden = access.hidden_arrival_refusal(session, arrival_id) if arrival_id > 0 else None
+        if hidden is not None:  # another unit's, on a shared ledger
+            raise hidden
         raise NotFound(
             _("There is no arrival with id {id}; see `zs arrival list`.").format(id=arrival_id)
         )

@@ -234,3 +234,9 @@ AMOUNT_CHANGE = Terms(
     {"correction": "更正", "increase": "增资"},
     {"修正": "correction", "更正金额": "correction"},
 )
+# What a login of a shared ledger may do (``zs user``): 录入 below its unit, read, or hold it all.
+USER_ROLE = Terms(
+    N_("user role"),
+    {"clerk": "录入员", "viewer": "查看员", "admin": "管理员"},
+    {"录入": "clerk", "查看": "viewer", "只读": "viewer", "管理": "admin"},
+)

@@ -23,7 +23,7 @@ from zhaoshang_cli.core.text import NOTE_MAX, clean_text, duplicate_key
 from zhaoshang_cli.projects.credit import credit_text
 from zhaoshang_cli.projects.lookup import find_project
 from zhaoshang_cli.rates.lookup import rate_for
-from zhaoshang_cli.store import audit
+from zhaoshang_cli.store import access, audit
 from zhaoshang_cli.store.models import CreditBefore, Project, ProjectChange, ProjectUnit, Unit
 from zhaoshang_cli.store.tables import PROJECT_UNIT
 from zhaoshang_cli.store.trail import FIELDS
@@ -183,6 +183,20 @@ def check_duplicate(
     if duplicate_ok and not reason:
         raise Invalid(_("--duplicate-ok needs a --reason: why is this another project?"))
     existing = find_duplicate(session, investor, name, other_than=other_than)
+    hidden = (
+        None
+        if existing is not None
+        else access.hidden_duplicate(session, duplicate_key(investor, name))
+    )
+    if hidden is not None and not duplicate_ok:  # another unit's, which the login cannot see
+        code, twin_name, twin_investor = hidden
+        raise Invalid(
+            _(
+                "Project {code} ({name}, {investor}) is already in the ledger with this investor "
+                "and name; a project is counted once. If this is another project, add "
+                "--duplicate-ok and a --reason."
+            ).format(code=code, name=twin_name, investor=twin_investor or "—")
+        )
     if existing is not None and not duplicate_ok:
         raise Invalid(
             _(

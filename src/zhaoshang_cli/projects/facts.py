@@ -6,13 +6,19 @@ from typing import Any
 
 from sqlalchemy import select
 
-from zhaoshang_cli.core.errors import NotFound
+from zhaoshang_cli.core.errors import NotFound, ZsError
 from zhaoshang_cli.core.i18n import _
+from zhaoshang_cli.store import access
 from zhaoshang_cli.store.db import Db, connection_of
 from zhaoshang_cli.store.tables import PROJECT
 
 
-def no_project(code: str) -> NotFound:
+def no_project(code: str, db: Db | None = None) -> ZsError:
+    """An unknown code; on a shared ledger, a project hidden from the login (another unit's)
+    is named as what the login may not touch."""
+    hidden = access.hidden_refusal(db, code) if db is not None else None
+    if hidden is not None:
+        return hidden
     return NotFound(
         _("There is no project with code {code!r}; see `zs project list`.").format(code=code)
     )
@@ -24,5 +30,5 @@ def project_facts(db: Db, code: str) -> Any:
     query = select(*columns, PROJECT.c.voided_at).where(PROJECT.c.code == code.strip())
     project = connection_of(db).execute(query).first()
     if project is None:
-        raise no_project(code)
+        raise no_project(code, db)
     return project

@@ -24,7 +24,7 @@ def check_origin(origin: str | None) -> str | None:
 def find_project(session: Session, code: str) -> Project:
     project = session.exec(select(Project).where(Project.code == code.strip())).first()
     if project is None:
-        raise no_project(code)
+        raise no_project(code, session)
     return project
 
 

@@ -24,7 +24,7 @@ from zhaoshang_cli.projects.changes import (
 from zhaoshang_cli.projects.credit import credit_from, credit_text, even_shares
 from zhaoshang_cli.projects.lookup import check_origin, check_stage, find_project
 from zhaoshang_cli.projects.names import credited_labels
-from zhaoshang_cli.store import audit
+from zhaoshang_cli.store import access, audit
 from zhaoshang_cli.store.models import (
     Arrival,
     Project,
@@ -61,6 +61,8 @@ def next_code(session: Session, year: int) -> str:
     """YEAR-NNNN, one past the year's highest. The codes are read once per session (an
     import adds thousands; each code it takes or is given is counted by ``took_code``)."""
     numbers = session.info.setdefault("last_code", {})
+    if year not in numbers and access.restricted(session):  # past the rows it may not see
+        numbers[year] = access.last_code(session, year)
     if year not in numbers:
         codes = session.exec(select(Project.code).where(col(Project.code).like(f"{year}-%")))
         numbers[year] = max((int(m[2]) for code in codes if (m := _CODE.match(code))), default=0)

@@ -153,13 +153,14 @@ def write_batch(
     session: Session, plan: ArrivalPlan, batch: list[Step], ids: dict[ArrivalKey, int]
 ) -> None:
     """The rows are stamped now (or as recorded, for a ledger read back): the entry time is
-    when they entered the ledger, not when they were checked."""
+    when they entered the ledger, not when they were checked, and the operator is who writes
+    them (on a shared ledger, the login)."""
     now = dates.utcnow()
+    writer = session.info.get("operator", "unknown")
     for step in batch:
         assert step.prepared is not None
         step.prepared.values["entered_at"] = step.entered_at or now
-        if step.operator:
-            step.prepared.values["operator"] = step.operator
+        step.prepared.values["operator"] = step.operator or writer
     prepared = [step.prepared for step in batch]
     ids.update(zip((step.key for step in batch), insert_arrivals(session, prepared), strict=True))  # type: ignore[arg-type]
 

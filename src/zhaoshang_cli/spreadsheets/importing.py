@@ -47,7 +47,7 @@ from zhaoshang_cli.spreadsheets.setting_import import import_settings
 from zhaoshang_cli.spreadsheets.target_import import import_targets
 from zhaoshang_cli.spreadsheets.unit_import import import_units
 from zhaoshang_cli.store import audit
-from zhaoshang_cli.store.ledger import Ledger, operator_name
+from zhaoshang_cli.store.ledger import Ledger
 from zhaoshang_cli.store.models import (
     Activity,
     Arrival,
@@ -112,7 +112,7 @@ def import_sheet(
         outcome = Outcome(table.kind)
         if dry_run:  # checked in a read snapshot: no lock, no id taken
             with ledger.read() as session:
-                session.info["operator"] = operator_name(operator)
+                session.info["operator"] = ledger.writer(session.connection(), operator)[0]
                 import_streamed(session, table, outcome, write=False)
         else:
             with ledger.write(operator) as session:
@@ -128,7 +128,7 @@ def import_sheet(
     outcome = Outcome(table.kind)
     result.outcomes.append(outcome)
     with ledger.read() as session:
-        session.info["operator"] = operator_name(operator)
+        session.info["operator"] = ledger.writer(session.connection(), operator)[0]
         plan = plan_arrivals(session, table)
     if result.problems or dry_run:
         plan.tell(outcome)

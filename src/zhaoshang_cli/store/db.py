@@ -6,6 +6,9 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 Db = Any  # a sqlalchemy Connection, or a Session (ORM or SQLModel)
+# A write transaction's login on a shared ledger (``access.Caller``), in the info of its
+# session and connection.
+CALLER = "zs_caller"
 
 
 def connection_of(db: Db) -> Connection:

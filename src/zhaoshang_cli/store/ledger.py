@@ -17,16 +17,17 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, OperationalError
 
 from zhaoshang_cli.core.errors import LedgerBusy, LedgerDamaged, LedgerError
 from zhaoshang_cli.core.i18n import N_, _
 from zhaoshang_cli.core.text import clean_text
-from zhaoshang_cli.store.chain import seal
+from zhaoshang_cli.store.chain import last_audit_id, seal
+from zhaoshang_cli.store.db import CALLER
 from zhaoshang_cli.store.secrets import (
     POSTGRES_DRIVER,
     dsn_url,
@@ -40,7 +41,17 @@ if TYPE_CHECKING:  # the ORM's session: loaded by the commands that use it, not 
     from sqlmodel import Session
 
 # Kept in step with migrations/versions by a test, so the start-up check needs no alembic.
-SCHEMA_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
+SCHEMA_REVISIONS: tuple[str, ...] = (
+    "0001",
+    "0002",
+    "0003",
+    "0004",
+    "0005",
+    "0006",
+    "0007",
+    "0008",
+    "0009",
+)
 SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
 # A writer waits this long for another (an import's bulk insert, a clerk's arrival) ...
 BUSY_TIMEOUT_MS = 30_000
@@ -55,6 +66,7 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 DAMAGE_MARKS = ("malformed", "not a database", "corrupt")
 
 Waiting = Callable[[], None]
+OPERATOR_ENV = "ZS_OPERATOR"
 
 
 def default_db_path() -> Path:
@@ -148,9 +160,11 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def operator_name(operator: str | None) -> str:
-    """Who a write is recorded as: the one given (``--operator``, ``ZS_OPERATOR``), checked
-    as text, else the login."""
-    return clean_text(operator, N_("operator")) or default_operator()
+    """Who a write to a ledger file is recorded as: the one given (``--operator``), else
+    ``ZS_OPERATOR``, checked as text, else the OS login. A PostgreSQL ledger records its
+    database login instead (``Ledger.writer``)."""
+    given = operator or os.environ.get(OPERATOR_ENV) or None
+    return clean_text(given, N_("operator")) or default_operator()
 
 
 def default_operator() -> str:
@@ -444,28 +458,76 @@ class Ledger:
         """One write transaction: commits whole, or rolls back and changes nothing."""
         from sqlmodel import Session  # noqa: PLC0415 (the ORM: not for `zs arrive`)
 
-        with self.refusing_damage(), Session(self.engine, expire_on_commit=False) as session:
-            session.info["operator"] = operator_name(operator)
+        with (
+            self.refusing_damage(),
+            self.refusing_access() as held,
+            Session(self.engine, expire_on_commit=False) as session,
+        ):
+            connection = session.connection()
+            info = connection.info  # the pooled connection's: emptied again below
             try:
+                session.info["operator"], caller = self.writer(connection, operator)
+                if caller is not None:
+                    session.info[CALLER] = held[CALLER] = info[CALLER] = caller
+                begun = last_audit_id(connection)
                 yield session
                 session.flush()
-                finish(session.connection())
+                finish(session.connection(), begun)
                 session.commit()
             except BaseException:
                 session.rollback()
                 raise
+            finally:
+                info.pop(CALLER, None)
 
     @contextmanager
     def transaction(self, operator: str | None = None) -> Iterator[Connection]:
         """``write`` on a Core connection, for a command written in Core (`zs arrive`): the
         same lock, the same all-or-nothing, the operator in the connection's ``info``."""
-        with self.refusing_damage(), self.engine.begin() as connection:
-            connection.info["operator"] = operator_name(operator)
+        with (
+            self.refusing_damage(),
+            self.refusing_access() as held,
+            self.engine.begin() as connection,
+        ):
             try:
+                connection.info["operator"], caller = self.writer(connection, operator)
+                if caller is not None:
+                    held[CALLER] = connection.info[CALLER] = caller
+                begun = last_audit_id(connection)
                 yield connection
-                finish(connection)
+                finish(connection, begun)
             finally:
                 connection.info.pop("operator", None)
+                connection.info.pop(CALLER, None)
+
+    def writer(self, connection: Connection, operator: str | None) -> tuple[str, Any]:
+        """Who a write is recorded as, and on PostgreSQL the login's ``access.Caller``: there
+        every change is the database login's (``session_user``), which ``--operator`` may not
+        replace; on SQLite ``operator_name``."""
+        if self.backend != "postgresql":
+            return operator_name(operator), None
+        from zhaoshang_cli.store.access import caller_of, operator_refused  # noqa: PLC0415 (PostgreSQL only)
+
+        caller = caller_of(connection)
+        if operator is not None:
+            raise operator_refused(caller)
+        return caller.name, caller
+
+    @contextmanager
+    def refusing_access(self) -> Iterator[dict[str, Any]]:
+        """The database's refusal of a write on a shared ledger (a grant it lacks, a row out
+        of the login's scope) becomes one sentence naming what it would have touched."""
+        held: dict[str, Any] = {}
+        try:
+            yield held
+        except DBAPIError as exc:
+            if self.backend == "postgresql":
+                from zhaoshang_cli.store.access import refused  # noqa: PLC0415 (PostgreSQL only)
+
+                sentence = refused(exc, held.get(CALLER))
+                if sentence is not None:
+                    raise sentence from None
+            raise
 
     @contextmanager
     def read(self) -> Iterator["Session"]:
@@ -491,10 +553,16 @@ class Ledger:
         self.engine.dispose()
 
 
-def finish(connection: Connection) -> None:
-    """What every write does last, inside its transaction: the entries it added to the audit
-    trail are sealed into the hash chain (``chain.seal``)."""
-    seal(connection)
+def finish(connection: Connection, begun: int) -> None:
+    """What every write does last, inside its transaction: on a shared ledger, the entries it
+    added to the audit trail (those after ``begun``, the last entry before it) are held to the
+    login's scope (``access.check``: one out of scope refuses it all); then they are sealed
+    into the hash chain."""
+    if connection.dialect.name == "postgresql":
+        from zhaoshang_cli.store.access import check  # noqa: PLC0415 (PostgreSQL only)
+
+        check(connection, begun)
+    seal(connection, after_id=begun)
 
 
 def sqlite_version() -> str:

@@ -115,6 +115,8 @@ def upgrade(ledger: Ledger, revision: str = "head") -> None:
     try:
         with engine.connect() as connection:
             upgrade_on(connection, revision)
+            if engine.dialect.name == "postgresql" and revision == "head":
+                secure_if_owner(connection)
             connection.commit()
             if engine.dialect.name != "sqlite":
                 return  # PostgreSQL checks every reference as it is written
@@ -127,6 +129,15 @@ def upgrade(ledger: Ledger, revision: str = "head") -> None:
         engine.dispose()
 
 
+def secure_if_owner(connection) -> None:  # type: ignore[no-untyped-def]
+    """A shared ledger's grants, row-level security and policies (``access.secure``), put in
+    place by its owner; anyone else's `zs init` leaves them as they are."""
+    from zhaoshang_cli.store.access import caller_of, secure  # noqa: PLC0415 (PostgreSQL only)
+
+    if caller_of(connection).unrestricted:
+        secure(connection)
+
+
 def init_ledger(location: str, operator: str | None = None) -> InitResult:
     """Create the ledger, or upgrade an existing one after a checked backup; a damaged
     ledger is neither upgraded nor called up to date."""
@@ -135,12 +146,20 @@ def init_ledger(location: str, operator: str | None = None) -> InitResult:
     path = ledger.path
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
+    if backend == "postgresql" and operator is not None:
+        from zhaoshang_cli.store.access import caller_of, operator_refused  # noqa: PLC0415 (PostgreSQL only)
+
+        with ledger.engine.connect() as connection:
+            raise operator_refused(caller_of(connection))
     before = ledger.revision() if path is None or path.exists() else None
     backup = None
     if before is not None and path is not None and (cut_short(path) or not quick_check(path)):
         ledger.dispose()
         raise ledger.damaged()
     if before == SCHEMA_HEAD:
+        if backend == "postgresql":  # this zs's access rules, in place of an older one's
+            with ledger.engine.begin() as connection:
+                secure_if_owner(connection)
         ledger.dispose()
         return InitResult(location, before, SCHEMA_HEAD, None, backend)
     if before is not None and before not in script_revisions():

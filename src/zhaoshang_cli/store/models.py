@@ -271,3 +271,18 @@ class Setting(SQLModel, table=True):
     value: str
     operator: str
     set_at: datetime
+
+
+class LedgerUser(SQLModel, table=True):
+    """A login of a shared (PostgreSQL) ledger (``zs user``): its role — clerk (writes below
+    its unit), viewer (reads its unit's subtree), admin (holds the whole ledger, no unit) — and
+    the PostgreSQL role of the same name, whose grants and policies ``store/access.py`` keeps."""
+
+    __tablename__ = "ledger_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)  # the PostgreSQL role (session_user)
+    role: str  # clerk / viewer / admin
+    unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    created_at: datetime
+    operator: str

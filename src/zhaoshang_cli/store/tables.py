@@ -218,3 +218,14 @@ SETTING = Table(
     Column("operator", String),
     Column("set_at", UtcDateTime),
 )
+
+LEDGER_USER = Table(
+    "ledger_user",
+    METADATA,
+    Column("id", Integer, primary_key=True),
+    Column("name", String),
+    Column("role", String),
+    Column("unit_id", Integer),
+    Column("created_at", UtcDateTime),
+    Column("operator", String),
+)

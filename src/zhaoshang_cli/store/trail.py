@@ -19,6 +19,7 @@ from zhaoshang_cli.core.glossary import (
     SOURCE,
     STAGE,
     UNIT_KIND,
+    USER_ROLE,
     Terms,
 )
 from zhaoshang_cli.core.i18n import N_, _
@@ -79,6 +80,9 @@ ACTIONS = {
     "activity.add": N_("activity recorded"),
     "bulletin.write": N_("bulletin written"),
     "demo.build": N_("demo ledger built"),
+    "user.add": N_("user added"),
+    "user.set": N_("user changed"),
+    "user.remove": N_("user removed"),
 }
 ENTITIES = {
     "unit": N_("unit"),
@@ -89,6 +93,7 @@ ENTITIES = {
     "activity": N_("activity"),
     "bulletin_run": N_("bulletin"),
     "ledger": N_("ledger"),
+    "user": N_("user"),
 }
 FIELDS = {
     "name": N_("name"),
@@ -156,6 +161,8 @@ FIELDS = {
     "trip_days": N_("trip days"),
     "visits": N_("companies visited"),
     "week": N_("week"),
+    "role": N_("role"),
+    "password": N_("new password"),
 }
 # Values that are codes, shown as words; the rest as they are.
 CODES: dict[str, Terms] = {
@@ -167,6 +174,7 @@ CODES: dict[str, Terms] = {
     "level": LEVEL,
     "basis": BASIS,
     "method": BASIS,
+    "role": USER_ROLE,
 }
 # Bookkeeping that says nothing to a reader of the log.
 HIDDEN = frozenset({"project_id", "unit_id", "operator", "entered_at", "usd_wan"})
@@ -188,7 +196,8 @@ def subject(entry: dict[str, Any]) -> str:
             if entry["entity"] == "project"
             else (f"{entity} #{entry['entity_id']} ({entry['project']})")
         )
-    name = after.get("name") if entry["entity"] == "unit" else after.get("unit")
+    named = entry["entity"] in ("unit", "user")
+    name = (after or entry["before"] or {}).get("name") if named else after.get("unit")
     if name:
         return f"{entity} {name}"
     return f"{entity} #{entry['entity_id']}" if entry["entity_id"] is not None else entity
@@ -233,7 +242,7 @@ def changes(entry: dict[str, Any]) -> str:
     record = {**before, **after}
     hidden = set(HIDDEN)
     if not entry["project"]:
-        hidden.add("name" if entry["entity"] == "unit" else "unit")  # named in the subject
+        hidden.add("name" if entry["entity"] in ("unit", "user") else "unit")  # in the subject
     if record.get("currency") == "CNY":
         hidden |= {"currency", "amount_original_wan"}  # the same as the CNY amount
     parts = []
