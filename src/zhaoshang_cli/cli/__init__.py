@@ -167,6 +167,7 @@ from zhaoshang_cli.cli import (  # noqa: E402
     store,
     targets,
     units,
+    users,
 )
 from zhaoshang_cli.cli.watch import occasion, pipeline, score, warn  # noqa: E402
 
@@ -179,6 +180,7 @@ report.register(app)
 bulletin.register(app)
 spreadsheets.register(app)
 settings.register(app)
+users.register(app)
 warn.register(app)
 pipeline.register(app)
 score.register(app)

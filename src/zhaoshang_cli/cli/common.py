@@ -48,8 +48,9 @@ OperatorOption = Annotated[
     str | None,
     typer.Option(
         "--operator",
-        envvar="ZS_OPERATOR",
-        help="Who is making this change, for the audit trail (default: the OS user).",
+        help="Who is making this change, for the audit trail of a ledger file (default: "
+        "ZS_OPERATOR, else the OS user). A shared PostgreSQL ledger records the login and "
+        "refuses this option.",
         show_default=False,
         callback=_checked_operator,
     ),
@@ -152,9 +153,20 @@ def reading(db: str | None) -> Iterator[Any]:
     ledger = Ledger.open(db, read_only=True)
     try:
         with ledger.read() as session:
+            note = scope_note(session) if ledger.backend == "postgresql" else None
             yield session
     finally:
         ledger.dispose()
+    if note:  # after the output, which it is about (and not after a refusal)
+        typer.echo("zs: " + note, err=True)
+
+
+def scope_note(session: Any) -> str | None:
+    """A login that reads only its unit's subtree is told so, on stderr: the other units'
+    figures are not wrong in its output, they are not there."""
+    from zhaoshang_cli.store import access
+
+    return access.scope_note(access.caller_of(session.connection()))
 
 
 @dataclass

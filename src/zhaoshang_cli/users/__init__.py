@@ -1,0 +1,1 @@
+"""The users of a shared (PostgreSQL) ledger: logins with a role and a unit (``zs user``)."""
