@@ -49,6 +49,26 @@ def fails(*args: str, code: int = 1):  # type: ignore[no-untyped-def]
     return result
 
 
+def recorded_as(name: str) -> str:
+    """Who zs records a write as, given this name (``--operator`` or ``ZS_OPERATOR``): the name
+    on a ledger file; on PostgreSQL always the database login (the test server's superuser)."""
+    if not ON_POSTGRES:
+        return name
+    from sqlalchemy.engine import make_url
+
+    return str(make_url(os.environ["ZS_DB"]).username)
+
+
+def operator_option(name: str) -> tuple[str, ...]:
+    """``--operator NAME`` on a ledger file; nothing on PostgreSQL, which refuses it."""
+    return () if ON_POSTGRES else ("--operator", name)
+
+
+def given_operator(name: str) -> str | None:
+    """An operator for ``Ledger.write``: the name on a file, none on PostgreSQL."""
+    return None if ON_POSTGRES else name
+
+
 def engine_for(location: Location):  # type: ignore[no-untyped-def]
     """A plain engine outside zs (no pool: nothing stays open after a call)."""
     from sqlalchemy import create_engine

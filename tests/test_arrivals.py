@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import fails, snapshot, sql, zs
+from helpers import fails, operator_option, recorded_as, snapshot, sql, zs
 
 WAN = 1_000_000  # 分 in one 万元
 
@@ -79,7 +79,7 @@ def test_cny_arrival_round_trip(signed: Path) -> None:
         "reverses": None,
         "reversed_by": None,
         "warnings": None,
-        "operator": "tester",
+        "operator": recorded_as("tester"),
     }
     assert sql(signed, "SELECT amount_minor, cny_fen, rate_micro, usd_cents FROM arrival") == [
         (4700 * WAN, 4700 * WAN, None, None)
@@ -287,7 +287,7 @@ def test_reversal_keeps_the_original_and_nets_to_zero(signed: Path) -> None:
     zs("arrive", "2026-0001", "300万", "--date", "2026-04-20")
     (target,) = [r for r in arrivals("--project", "2026-0001") if r["cny_wan"] == 4700]
     out = zs(
-        "arrival", "reverse", str(target["id"]), "--reason", "重复录入", "--operator", "会计"
+        "arrival", "reverse", str(target["id"]), "--reason", "重复录入", *operator_option("会计")
     ).stdout
     assert out.strip() == "Recorded reversal 3 of arrival 1 (重复录入)."
     rows = {row["id"]: row for row in arrivals()}
@@ -300,7 +300,7 @@ def test_reversal_keeps_the_original_and_nets_to_zero(signed: Path) -> None:
     assert (reversal["note"], reversal["ref"], reversal["operator"]) == (
         "重复录入",
         "回单0042",
-        "会计",
+        recorded_as("会计"),
     )
     assert [r["id"] for r in arrivals("--to", "2026-04-10")] == [1, 3]  # same period as original
     assert [
@@ -315,7 +315,7 @@ def test_reversal_keeps_the_original_and_nets_to_zero(signed: Path) -> None:
     assert (entry["action"], entry["entity_id"], entry["operator"]) == (
         "arrival.reverse",
         3,
-        "会计",
+        recorded_as("会计"),
     )
     assert entry["before"] == {"arrival": 1, "cny_wan": 4700}
     assert entry["after"] == {
@@ -371,11 +371,11 @@ def test_rate_set_and_list(ledger: Path) -> None:
 def test_changing_a_rate_is_audited_and_past_arrivals_keep_theirs(signed: Path) -> None:
     zs("rate", "set", "USD", "7.10", "--month", "2026-04")
     zs("arrive", "2026-0002", "1万", "--currency", "USD", "--date", "2026-04-12")
-    zs("rate", "set", "USD", "7.20", "--month", "2026-04", "--operator", "会计")
+    zs("rate", "set", "USD", "7.20", "--month", "2026-04", *operator_option("会计"))
     assert json.loads(zs("rate", "list", "--format", "json").stdout)[0]["rate"] == "7.2"
     assert arrivals()[0]["cny_wan"] == 7.1
     entry = history()[-1]
-    assert (entry["action"], entry["operator"]) == ("rate.set", "会计")
+    assert (entry["action"], entry["operator"]) == ("rate.set", recorded_as("会计"))
     assert entry["before"] == {"rate": "7.1"}
     assert entry["after"] == {"currency": "USD", "month": "2026-04", "rate": "7.2"}
 
@@ -401,27 +401,24 @@ def test_every_write_is_audited_with_its_operator(
     monkeypatch.setenv("ZS_OPERATOR", "小王")
     zs("rate", "set", "USD", "7.10", "--month", "2026-04")
     zs("arrive", "2026-0001", "10万", "--date", "2026-04-10")
-    zs("arrive", "2026-0001", "20万", "--date", "2026-04-11", "--operator", "小李")
+    zs("arrive", "2026-0001", "20万", "--date", "2026-04-11", *operator_option("小李"))
     zs("arrival", "reverse", "2", "--reason", "录错")
     entries = history()
+    wang, li = recorded_as("小王"), recorded_as("小李")  # on PostgreSQL, both the login
     assert [(e["action"], e["operator"]) for e in entries[-4:]] == [
-        ("rate.set", "小王"),
-        ("arrival.record", "小王"),
-        ("arrival.record", "小李"),
-        ("arrival.reverse", "小王"),
+        ("rate.set", wang),
+        ("arrival.record", wang),
+        ("arrival.record", li),
+        ("arrival.reverse", wang),
     ]
     recorded = entries[-2]["after"]
     assert (recorded["cny_wan"], recorded["arrived_on"], recorded["operator"]) == (
         20,
         "2026-04-11",
-        "小李",
+        li,
     )
     assert entries[-2]["before"] is None
-    assert sql(signed, "SELECT operator FROM arrival ORDER BY id") == [
-        ("小王",),
-        ("小李",),
-        ("小王",),
-    ]
+    assert sql(signed, "SELECT operator FROM arrival ORDER BY id") == [(wang,), (li,), (wang,)]
     # Every row written is mirrored by an audit entry: 5 units + 2 projects + 4 writes here.
     assert len(entries) == 11
 

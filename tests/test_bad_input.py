@@ -83,6 +83,9 @@ NEEDS = {
     "unit move": ("乙县", "--parent", "全市"),
     "unit remove": ("乙县",),
     "unit rename": ("乙县", "丙县"),
+    "user add": ("zhang", "--role", "clerk", "--unit", "甲县"),
+    "user set": ("zhang", "--role", "viewer"),
+    "user remove": ("zhang",),
 }
 
 

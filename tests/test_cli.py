@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import typer.main
 
-from helpers import ON_POSTGRES, RUNNER, fails, snapshot, sql, zs
+from helpers import ON_POSTGRES, RUNNER, fails, recorded_as, snapshot, sql, zs
 from zhaoshang_cli.cli import app, needed
 from zhaoshang_cli.store.ledger import shown
 
@@ -199,7 +199,7 @@ def test_installed_script_round_trip(ledger_path: Path, script_env: dict[str, st
         assert result.stderr == ""
     result = run_zs("arrival", "list", "--format", "json", env=script_env)
     (row,) = json.loads(result.stdout)
-    assert (row["id"], row["cny_wan"], row["operator"]) == (1, 4700, "tester")
+    assert (row["id"], row["cny_wan"], row["operator"]) == (1, 4700, recorded_as("tester"))
     assert snapshot(ledger_path)["arrival"][0][0] == 1
 
 

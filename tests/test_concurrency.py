@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import fails, snapshot, sql, zs
+from helpers import fails, given_operator, recorded_as, snapshot, sql, zs
 from sheets import as_json, write_csv
 from zhaoshang_cli.spreadsheets.arrival_import import apply_plan, plan_arrivals
 from zhaoshang_cli.spreadsheets.columns import ARRIVALS
@@ -54,7 +54,7 @@ def planned(ledger: Path, tmp_path: Path, rows: list[list[str]]):  # type: ignor
     table = Book(path).table(ARRIVALS)
     opened = Ledger.open(str(ledger))
     with opened.read() as session:
-        session.info["operator"] = "导入员"
+        session.info["operator"] = recorded_as("导入员")
         plan = plan_arrivals(session, table)
     assert table.problems == []
     return opened, table, plan
@@ -63,7 +63,7 @@ def planned(ledger: Path, tmp_path: Path, rows: list[list[str]]):  # type: ignor
 def apply(opened: Ledger, plan) -> Outcome:  # type: ignore[no-untyped-def]
     outcome = Outcome(ARRIVALS)
     try:
-        with opened.write("导入员") as session:
+        with opened.write(given_operator("导入员")) as session:
             apply_plan(session, plan)
             plan.tell(outcome)
             if plan.table.problems:
@@ -86,7 +86,8 @@ def test_an_arrival_entered_during_an_import_is_not_written_twice(
     assert outcome.skipped == ["row 2: arrival 100.00万 CNY for P-1 on 2026-04-01 (V-1)"]
     assert len(outcome.added) == 2
     refs = [(a["ref"], a["operator"]) for a in as_json("arrival", "list")]
-    assert refs == [("V-1", "tester"), ("V-2", "导入员"), ("V-3", "导入员")]
+    clerk, importer = recorded_as("tester"), recorded_as("导入员")
+    assert refs == [("V-1", clerk), ("V-2", importer), ("V-3", importer)]
 
 
 def test_the_warnings_follow_what_arrived_meanwhile(projects: Path, tmp_path: Path) -> None:
@@ -168,7 +169,7 @@ def test_a_writer_waits_for_a_long_write_and_says_so_once(ledger: Path) -> None:
     holder = hold_the_write_lock(ledger, 1.0)
     try:
         began = time.perf_counter()
-        with opened.write("tester") as session:
+        with opened.write() as session:
             add_unit(session, "丙县", "county", "全市")
         waited = time.perf_counter() - began
     finally:

@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from helpers import snapshot, zs
+from helpers import recorded_as, snapshot, zs
 from sheets import as_json, fill_template, in_chinese, read_xlsx, write_csv, write_xlsx
 
 PROJECT_HEADERS = ["项目编号", "项目名称", "责任单位", "合同金额(万元)", "签约日期", "开工日期"]
@@ -143,7 +143,7 @@ def test_filled_templates_import(ledger: Path, tmp_path: Path) -> None:
         ("JX-02", 852, "USD", "SWIFT-7"),
     ]
     history = as_json("history")
-    assert {entry["operator"] for entry in history} == {"tester"}
+    assert {entry["operator"] for entry in history} == {recorded_as("tester")}
     assert [e["action"] for e in history].count("arrival.record") == 2
 
 
@@ -444,7 +444,7 @@ def test_export_round_trips_into_an_empty_ledger(
     *carried, last = as_json("history")
     assert carried == trail
     assert (last["operator"], last["action"], last["entity"]) == (
-        "importer",
+        recorded_as("importer"),
         "ledger.import",
         "ledger",
     )

@@ -244,7 +244,7 @@ def test_engine_turns_on_wal_foreign_keys_busy_timeout_and_its_page_cache(ledger
 def test_foreign_keys_are_enforced(ledger: Path) -> None:
     opened = Ledger.open()
     try:
-        with pytest.raises(sa.exc.IntegrityError), opened.write("tester") as session:
+        with pytest.raises(sa.exc.IntegrityError), opened.write() as session:
             session.connection().exec_driver_sql(
                 "INSERT INTO project_unit (project_id, unit_id, share_bp) VALUES (999, 999, 1)"
             )
@@ -256,7 +256,7 @@ def test_a_write_that_fails_midway_leaves_nothing(ledger: Path) -> None:
     before = snapshot(ledger)
     opened = Ledger.open()
     try:
-        with pytest.raises(RuntimeError), opened.write("tester") as session:
+        with pytest.raises(RuntimeError), opened.write() as session:
             add_unit(session, "丙县", "county", "全市")  # flushed: the row and its audit exist
             assert session.exec(select(models.Unit).where(models.Unit.name == "丙县")).one()
             raise RuntimeError("something went wrong after the first write")
@@ -271,7 +271,7 @@ def test_write_transactions_take_the_write_lock_at_once(ledger: Path) -> None:
     opened = Ledger.open()
     other = sqlite3.connect(ledger, timeout=0)
     try:
-        with opened.write("tester") as session:
+        with opened.write() as session:
             session.connection()  # the transaction has begun, nothing read or written yet
             with pytest.raises(sqlite3.OperationalError, match="locked"):
                 other.execute("BEGIN IMMEDIATE")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import fails, snapshot, zs
+from helpers import fails, operator_option, recorded_as, snapshot, zs
 
 CONTACT = "张三 总经理 13800138000"
 WAN = 1_000_000  # 分 in one 万元
@@ -92,7 +92,7 @@ def test_add_project_with_every_option_round_trips(ledger: Path) -> None:
     assert (event["stage"], event["on_date"], event["operator"]) == (
         "signed",
         "2026-03-18",
-        "tester",
+        recorded_as("tester"),
     )
 
 
@@ -408,8 +408,7 @@ def test_backward_move_needs_correct_and_clears_later_dates(ledger: Path) -> Non
         "--correct",
         "--reason",
         "开工录错",
-        "--operator",
-        "李主任",
+        *operator_option("李主任"),
     )
     detail = show("2026-0001")
     assert detail["stage"] == "signed"
@@ -419,7 +418,7 @@ def test_backward_move_needs_correct_and_clears_later_dates(ledger: Path) -> Non
     assert "signed (correction) — 开工录错" in zs("project", "show", "2026-0001").stdout
 
     entry = json.loads(zs("history", "--project", "2026-0001", "--format", "json").stdout)[-1]
-    assert (entry["action"], entry["operator"]) == ("project.stage.correct", "李主任")
+    assert (entry["action"], entry["operator"]) == ("project.stage.correct", recorded_as("李主任"))
     assert entry["before"]["completed_on"] == "2026-08-01"
     after = entry["after"]
     assert (after["stage"], after["completed_on"], after["correction"]) == ("signed", None, True)

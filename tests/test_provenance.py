@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import sql, zs
+from helpers import recorded_as, sql, zs
 from sheets import as_json, in_chinese
 
 # Entries of spring 2026, made the way zs never would (backdated), so --as-of has a past.
@@ -69,27 +69,27 @@ def test_operators_and_entry_times_survive(
 ) -> None:
     arrivals = as_json("arrival", "list")
     trail = as_json("history")
+    # On PostgreSQL every entry was the login's; the copy is a file either way.
+    wang, zhang, li, tester = map(recorded_as, ("王主任", "张会计", "李会计", "tester"))
     round_trip(tmp_path, monkeypatch)
     copied = as_json("arrival", "list")
     assert [(a["id"], a["operator"], a["entered_at"][:19]) for a in copied] == [
-        (1, "张会计", "2026-04-20T10:00:00"),
-        (2, "张会计", "2026-04-20T10:00:00"),
-        (3, "李会计", "2026-05-10T11:00:00"),
+        (1, zhang, "2026-04-20T10:00:00"),
+        (2, zhang, "2026-04-20T10:00:00"),
+        (3, li, "2026-05-10T11:00:00"),
     ]
     assert [a["reverses"] for a in copied] == [a["reverses"] for a in arrivals]
     (project,) = as_json("project", "list")
     assert project["code"] == "P-1"
     show = as_json("project", "show", "P-1")
     assert show["created_at"].startswith("2026-03-18T09:00:00")
-    assert [(s["operator"], s["entered_at"][:10]) for s in show["stages"]] == [
-        ("王主任", "2026-03-18")
-    ]
+    assert [(s["operator"], s["entered_at"][:10]) for s in show["stages"]] == [(wang, "2026-03-18")]
     (target,) = as_json("target", "history", "甲县", "--year", "2026")
-    assert (target["operator"], target["set_at"][:10]) == ("王主任", "2026-01-05")
+    assert (target["operator"], target["set_at"][:10]) == (wang, "2026-01-05")
     # The trail as it was, then the import itself, by whoever ran it.
     *carried, imported = as_json("history")
     assert carried == trail
-    assert {entry["operator"] for entry in carried} == {"王主任", "张会计", "李会计", "tester"}
+    assert {entry["operator"] for entry in carried} == {wang, zhang, li, tester}
     assert (imported["operator"], imported["action"]) == ("导入员", "ledger.import")
     assert [e["action"] for e in as_json("history", "--project", "P-1")] == [
         "project.add",

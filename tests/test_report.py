@@ -31,7 +31,7 @@ def set_target(
 ) -> None:
     ledger = Ledger(str(path))
     try:
-        with ledger.write("tester") as session:
+        with ledger.write() as session:
             amount = wan * WAN_FEN if metric in ("funds", "fdi") else wan
             add_target(
                 session,

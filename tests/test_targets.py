@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from helpers import built_once, fails, snapshot, zs
+from helpers import built_once, fails, operator_option, recorded_as, snapshot, zs
 
 YEAR = "2026"
 
@@ -504,11 +504,12 @@ def test_allocation_warns_when_a_child_has_a_later_target(ledger):
 
 def test_allocation_is_in_the_audit_trail(ledger):
     target("set", "全市", "30亿", "--year", YEAR)
-    target("allocate", "全市", "--year", YEAR, "--equal", "--operator", "王科长")
+    target("allocate", "全市", "--year", YEAR, "--equal", *operator_option("王科长"))
     rows = json.loads(zs("history", "-f", "json").stdout)
     actions = [(r["action"], r["operator"]) for r in rows if r["action"].startswith("target")]
-    assert actions == [("target.set", "tester")] + [("target.set", "王科长")] * 4 + [
-        ("target.allocate", "王科长")
+    chief = recorded_as("王科长")
+    assert actions == [("target.set", recorded_as("tester"))] + [("target.set", chief)] * 4 + [
+        ("target.allocate", chief)
     ]
 
 

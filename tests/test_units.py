@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import fails, snapshot, sql, zs
+from helpers import fails, operator_option, recorded_as, snapshot, sql, zs
 
 
 def unit_rows(*extra: str) -> list[dict]:
@@ -136,9 +136,9 @@ def test_unit_add_without_kind_is_a_usage_error(ledger: Path) -> None:
 
 
 def test_unit_add_is_audited_with_the_operator(ledger: Path) -> None:
-    zs("unit", "add", "丙县", "--kind", "county", "--parent", "全市", "--operator", "李主任")
+    zs("unit", "add", "丙县", "--kind", "county", "--parent", "全市", *operator_option("李主任"))
     entries = json.loads(zs("history", "--format", "json").stdout)
-    assert [e["operator"] for e in entries] == ["tester"] * 5 + ["李主任"]
+    assert [e["operator"] for e in entries] == [recorded_as("tester")] * 5 + [recorded_as("李主任")]
     last = entries[-1]
     assert (last["action"], last["entity"], last["entity_id"]) == ("unit.add", "unit", 6)
     assert last["before"] is None
@@ -241,14 +241,18 @@ def last_audit() -> dict:
 
 def test_rename_keeps_everything_attached(ledger: Path) -> None:
     zs("add-project", "--name", "P", "--unit", "经开区", "--signed", "2026-03-01", "--code", "P-1")
-    out = zs("unit", "rename", "经开区", "高新区", "--operator", "李主任").stdout
+    out = zs("unit", "rename", "经开区", "高新区", *operator_option("李主任")).stdout
     assert out == "Renamed 经开区 to 高新区 (id 4).\n"
     assert [r["name"] for r in unit_rows() if r["id"] == 4] == ["高新区"]
     assert json.loads(zs("project", "show", "P-1", "-f", "json").stdout)["units"] == [
         {"unit": "高新区", "share": 1}
     ]
     entry = last_audit()
-    assert (entry["action"], entry["entity_id"], entry["operator"]) == ("unit.rename", 4, "李主任")
+    assert (entry["action"], entry["entity_id"], entry["operator"]) == (
+        "unit.rename",
+        4,
+        recorded_as("李主任"),
+    )
     assert entry["before"] == {"name": "经开区", "path": "全市/经开区"}
     assert entry["after"] == {"name": "高新区", "path": "全市/高新区"}
 
