@@ -125,8 +125,15 @@ def sql(location: Location, statement: str, *, append_only: bool = False) -> lis
             if lifted:
                 from zhaoshang_cli.store.chain import append_only_sql
 
+                present = {
+                    row[0]
+                    for row in conn.exec_driver_sql(
+                        "SELECT name FROM sqlite_master WHERE type = 'table'"
+                    )
+                }
                 for trigger in append_only_sql():
-                    conn.exec_driver_sql(trigger)
+                    if trigger.split(" ON ")[1].split()[0] in present:  # a table dropped stays so
+                        conn.exec_driver_sql(trigger)
             conn.commit()
             return rows
     finally:

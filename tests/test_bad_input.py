@@ -86,6 +86,7 @@ NEEDS = {
     "user add": ("zhang", "--role", "clerk", "--unit", "甲县"),
     "user set": ("zhang", "--role", "viewer"),
     "user remove": ("zhang",),
+    "verify": ("F133-5779-569D",),
 }
 
 

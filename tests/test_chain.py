@@ -203,7 +203,7 @@ def test_documents_carry_the_code(books: Location, tmp_path: Path) -> None:
     footer = "\n".join(
         p.text for p in Document(str(tmp_path / "r.docx")).sections[0].footer.paragraphs
     )
-    assert f"Check code {code}" in footer
+    assert f"校验码 {code}" in footer  # the 通报 is Chinese whoever writes it
     sheet = load_workbook(tmp_path / "r.xlsx").worksheets[0]
     assert code in sheet.oddFooter.right.text
     assert "holds" in zs("verify", code).stdout

@@ -27,9 +27,7 @@ def upgrade() -> None:
         sa.Column("prev_id", sa.Integer(), nullable=True),
         sa.Column("row", sa.String(), nullable=True),
         sa.Column("hash", sa.String(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["audit_id"], ["audit.id"], name="fk_audit_chain_audit_id_audit"
-        ),
+        sa.ForeignKeyConstraint(["audit_id"], ["audit.id"], name="fk_audit_chain_audit_id_audit"),
         sa.PrimaryKeyConstraint("audit_id", name="pk_audit_chain"),
     )
     connection = op.get_bind()

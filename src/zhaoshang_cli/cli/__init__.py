@@ -162,6 +162,7 @@ from zhaoshang_cli.cli import (  # noqa: E402
     bulletin,
     projects,
     report,
+    seals,
     settings,
     spreadsheets,
     store,
@@ -172,6 +173,7 @@ from zhaoshang_cli.cli import (  # noqa: E402
 from zhaoshang_cli.cli.watch import occasion, pipeline, score, warn  # noqa: E402
 
 store.register(app)
+seals.register(app)
 units.register(app)
 projects.register(app)
 arrivals.register(app)

@@ -48,7 +48,9 @@ def seal_line(found) -> str:  # type: ignore[no-untyped-def]
 
 
 def verify(
-    code: Annotated[str, typer.Argument(help="The 校验码 printed on the document.")],
+    seal_code: Annotated[
+        str, typer.Argument(metavar="CODE", help="The 校验码 printed on the document.")
+    ],
     as_of: Annotated[
         str | None,
         typer.Option("--as-of", help="The day the document was made: the code must be that day's."),
@@ -63,6 +65,7 @@ def verify(
     from zhaoshang_cli.store.verification import is_code
     from zhaoshang_cli.store.verification import verify as verify_code
 
+    code = seal_code
     if not is_code(code):
         raise Invalid(
             _(

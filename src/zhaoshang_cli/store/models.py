@@ -206,6 +206,19 @@ class AuditEntry(SQLModel, table=True):
     after: str | None = None  # JSON
 
 
+class AuditChain(SQLModel, table=True):
+    """The seal of one audit entry (``store/chain.py``): appended with it, never changed."""
+
+    __tablename__ = "audit_chain"
+
+    audit_id: int = Field(
+        primary_key=True, foreign_key="audit.id", sa_column_kwargs={"autoincrement": False}
+    )
+    prev_id: int | None = None  # the entry sealed before it: a gap names a deleted entry
+    row: str | None = None  # JSON: the rows the entry concerns, as its transaction left them
+    hash: str  # SHA-256 (hex) over the previous hash, the entry and ``row``
+
+
 class Target(SQLModel, table=True):
     """A 目标任务 in force from a date. Rows are never changed: re-setting or re-allocating
     adds a row, and the target on date D is the latest row effective on or before D."""

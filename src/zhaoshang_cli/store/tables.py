@@ -158,6 +158,15 @@ AUDIT = Table(
     Column("after", String),
 )
 
+AUDIT_CHAIN = Table(
+    "audit_chain",
+    METADATA,
+    Column("audit_id", Integer, primary_key=True),
+    Column("prev_id", Integer),
+    Column("row", String),
+    Column("hash", String),
+)
+
 TARGET = Table(
     "target",
     METADATA,

@@ -80,6 +80,7 @@ ACTIONS = {
     "activity.add": N_("activity recorded"),
     "bulletin.write": N_("bulletin written"),
     "demo.build": N_("demo ledger built"),
+    "ledger.chain": N_("audit chain started"),
     "user.add": N_("user added"),
     "user.set": N_("user changed"),
     "user.remove": N_("user removed"),
