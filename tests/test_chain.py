@@ -232,7 +232,7 @@ def test_an_older_ledger_is_chained_at_the_upgrade(ledger_path: Path) -> None:
     assert "The arrival with id 1 was changed outside zs" in fails("check").stdout
 
 
-@pytest.mark.skipif(ON_POSTGRES, reason="the chain's cost is measured on SQLite's file")
+@pytest.mark.skipif(ON_POSTGRES, reason="zs demo --db FILE builds an SQLite file")
 def test_check_on_a_demo_ledger_is_sound(tmp_path: Path) -> None:
     zs("demo", "--db", str(tmp_path / "demo.db"))
     assert "is sound" in zs("check", "--db", str(tmp_path / "demo.db")).stdout

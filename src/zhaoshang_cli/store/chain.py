@@ -159,8 +159,11 @@ def entries_of(rows: Iterable[tuple[Any, ...]]) -> Iterator[Entry]:
         yield Entry(*row[:9])
 
 
-def audit_select(where: str = "") -> str:
+def audit_select(where: str = "", seal_columns: str = "") -> str:
+    """The entries as ``entries_of`` reads them (then ``seal_columns``, if any), in order."""
     columns = ", ".join(f"a.{quoted(name)}" for name in AUDIT_COLUMNS)
+    if seal_columns:
+        columns += f", {seal_columns}"
     return f"SELECT {columns} FROM audit a {where} ORDER BY a.id"
 
 

@@ -61,15 +61,12 @@ class Walk:
     entries: int
 
 
-def walk(connection: Connection, until: int | None = None, rows: bool = True) -> Walk:
-    """Recompute every seal in order (up to entry ``until``) and, with ``rows``, compare each
-    entity's latest snapshot with the ledger as it stands."""
+def walk(connection: Connection) -> Walk:
+    """Recompute every seal in order, then compare each entity's latest snapshot with the
+    ledger as it stands."""
     tables = schema_tables()
-    where = "LEFT JOIN audit_chain c ON c.audit_id = a.id"
-    if until is not None:
-        where += f" WHERE a.id <= {int(until)}"
-    statement = audit_select(where).replace(
-        " FROM audit a", ', c.prev_id, c."row", c.hash FROM audit a'
+    statement = audit_select(
+        "LEFT JOIN audit_chain c ON c.audit_id = a.id", seal_columns='c.prev_id, c."row", c.hash'
     )
     findings: list[Finding] = []
     previous, previous_id = GENESIS, None
@@ -96,8 +93,7 @@ def walk(connection: Connection, until: int | None = None, rows: bool = True) ->
         previous, previous_id = digest, record[0]
         if record[4] in snapshotted:
             latest[(record[4], record[5])] = (hash(row) if row is not None else None, record[0])
-    if rows:
-        findings += row_findings(connection, tables, latest)
+    findings += row_findings(connection, tables, latest)
     return Walk(findings, previous_id, previous, count)
 
 
