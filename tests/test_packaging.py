@@ -3,6 +3,7 @@ a link to the top-level ``migrations/``, in the wheel the files themselves."""
 
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -43,3 +44,10 @@ def test_the_wheel_carries_the_same_migrations(tmp_path: Path) -> None:
         }
     assert packed == migration_files(ROOT / "migrations")
     assert "env.py" in packed and any(name.startswith("versions/0001") for name in packed)
+
+
+def test_the_pandas_extra_brings_pandas_alone() -> None:
+    """An analyst's ``[pandas]`` install gets no linters or docs tools; those are the test extra's."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    extras = project["optional-dependencies"]
+    assert [requirement.split(">")[0] for requirement in extras["pandas"]] == ["pandas"]
