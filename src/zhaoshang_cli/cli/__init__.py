@@ -163,6 +163,7 @@ from zhaoshang_cli.cli import (  # noqa: E402
     projects,
     report,
     seals,
+    serve,
     settings,
     spreadsheets,
     store,
@@ -183,6 +184,7 @@ bulletin.register(app)
 spreadsheets.register(app)
 settings.register(app)
 users.register(app)
+serve.register(app)
 warn.register(app)
 pipeline.register(app)
 score.register(app)
