@@ -161,6 +161,7 @@ from zhaoshang_cli.cli import (  # noqa: E402
     arrivals,
     bulletin,
     projects,
+    rates,
     report,
     seals,
     serve,
@@ -174,6 +175,7 @@ from zhaoshang_cli.cli import (  # noqa: E402
 from zhaoshang_cli.cli.watch import occasion, pipeline, score, warn  # noqa: E402
 
 store.register(app)
+rates.register(app)
 seals.register(app)
 units.register(app)
 projects.register(app)
