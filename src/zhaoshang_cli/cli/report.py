@@ -2,7 +2,7 @@
 
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -109,6 +109,14 @@ def report(
         Path | None,
         typer.Option("--docx", help="Also write the 通报 as a Word document here (.docx)."),
     ] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html",
+            help="Also write the dashboard's views as one self-contained HTML file here "
+            "(data, charts and styles inline; opens offline). Needs zhaoshang-cli[web].",
+        ),
+    ] = None,
     quarter: QuarterOption = None,
     start: FromOption = None,
     end: ToOption = None,
@@ -157,6 +165,8 @@ def report(
             )
     if docx is not None and docx.suffix.lower() != ".docx":
         raise Invalid(_("{file}: the Word document must be named *.docx.").format(file=docx.name))
+    if html is not None:
+        check_html(html, metric, as_of, occasion)
     period = chosen_period("month", year, month, quarter, start, end)
     if flagged or pipeline or by == ["leader"]:
         from zhaoshang_cli.cli.watch.warn import watch_report
@@ -168,9 +178,11 @@ def report(
                     what="--flagged" if flagged else "--pipeline" if pipeline else "--by leader"
                 )
             )
-        if docx is not None or as_of is not None or occasion is not None:
+        if docx is not None or html is not None or as_of is not None or occasion is not None:
             raise Invalid(
-                _("--docx, --as-of and --occasion go with the 通报, not with {what}.").format(
+                _(
+                    "--docx, --html, --as-of and --occasion go with the 通报, not with {what}."
+                ).format(
                     what="--flagged" if flagged else "--pipeline" if pipeline else "--by leader"
                 )
             )
@@ -202,6 +214,8 @@ def report(
         from zhaoshang_cli.report.word import write_report_docx
 
         write_report_docx(result, docx, scale=yuan)
+    if html is not None:
+        write_html(db, html, period, unit, cut)
     out = Output(output_format, wide, output, bom).resolved()
     if out.format is OutputFormat.json:
         from zhaoshang_cli.report.data import report_data
@@ -226,7 +240,7 @@ def report(
                 "`zs project edit {code} --amount …`."
             ).format(code=problem["project"], name=problem["name"])
         )
-    for path in (xlsx, docx):
+    for path in (xlsx, docx, html):
         if path is not None:
             typer.echo(
                 _("Wrote {file}.").format(file=path), err=out.format is not OutputFormat.table
@@ -239,6 +253,33 @@ def report(
             ),
             err=True,
         )
+
+
+def check_html(path: Path, metric: str, as_of: str | None, occasion: str | None) -> None:
+    """The one-file 通报 shows the dashboard's views: funds, as the ledger stands."""
+    from zhaoshang_cli.cli.serve import check_web_extra
+    from zhaoshang_cli.targets.setting import check_metric
+
+    if path.suffix.lower() not in (".html", ".htm"):
+        raise Invalid(_("{file}: the HTML file must be named *.html.").format(file=path.name))
+    if check_metric(metric).key != "funds" or as_of is not None or occasion is not None:
+        raise Invalid(
+            _(
+                "--html shows funds (到位资金) as the ledger stands; leave out --metric, --as-of and --occasion."
+            )
+        )
+    check_web_extra(server=False)
+
+
+def write_html(db: str | None, path: Path, period: Any, unit: str | None, cut: Decimal) -> None:
+    """The dashboard's views for the period as one file, written whole and then renamed."""
+    from zhaoshang_cli.core.files import write_atomically
+    from zhaoshang_cli.web.data import dashboard
+    from zhaoshang_cli.web.page import render
+
+    with reading(db) as session:
+        page = render("dashboard.html", dashboard(session, period, unit, cut), standalone=True)
+    write_atomically(path, lambda target: target.write_text(page, encoding="utf-8"))
 
 
 def runnable_zs() -> str:

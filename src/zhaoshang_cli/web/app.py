@@ -24,11 +24,12 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from zhaoshang_cli.core.dates import today
 from zhaoshang_cli.core.errors import Invalid, NotFound, ZsError
 from zhaoshang_cli.core.i18n import _, in_language
-from zhaoshang_cli.core.periods import PeriodChoice
+from zhaoshang_cli.core.periods import Period, PeriodChoice, choose_period
 from zhaoshang_cli.store.ledger import Ledger
-from zhaoshang_cli.web.data import Choice, dashboard, ledger_version, project_page, unit_page
+from zhaoshang_cli.web.data import dashboard, ledger_version, project_page, unit_page
 from zhaoshang_cli.web.page import STATIC, json_text, render
 
 PERIOD_KEYS = ("year", "month", "quarter", "from", "to")
@@ -54,7 +55,7 @@ class Settings:
     token: str | None = None
 
 
-def choice_of(request: Request, unit: str | None = None) -> Choice:
+def period_of(request: Request) -> Period:
     """The period options as query parameters, checked as `zs report` checks them."""
     params = request.query_params
     numbers: dict[str, int | None] = {}
@@ -76,7 +77,7 @@ def choice_of(request: Request, unit: str | None = None) -> Choice:
         raise Invalid(_("--quarter takes 1 to 4, not {value}.").format(value=quarter))
     start = params.get("from", "").strip() or None
     end = params.get("to", "").strip() or None
-    return Choice(PeriodChoice(numbers["year"], month, quarter, start, end), unit)
+    return choose_period(PeriodChoice(numbers["year"], month, quarter, start, end), "month")
 
 
 def period_query(request: Request) -> str:
@@ -171,7 +172,14 @@ def create_app(settings: Settings) -> Starlette:
             try:
                 with ledger.read() as session:
                     version = ledger_version(session)
-                    key = (version, view, request.url.path, key_query, settings.lang)
+                    key = (
+                        version,
+                        today().isoformat(),
+                        view,
+                        request.url.path,
+                        key_query,
+                        settings.lang,
+                    )
                     found = cache.get(key)
                     if found is None:
                         data = build(session)
@@ -193,13 +201,13 @@ def create_app(settings: Settings) -> Starlette:
         return Response(body, media_type=media)
 
     def home(request: Request) -> Response:
-        choice = choice_of(request) if request.query_params else Choice()
-        return answer(request, "dashboard", lambda s: dashboard(s, choice), "dashboard.html")
+        period = period_of(request)
+        return answer(request, "dashboard", lambda s: dashboard(s, period), "dashboard.html")
 
     def unit(request: Request) -> Response:
         name = request.path_params["name"]
-        choice = choice_of(request, name)
-        return answer(request, "unit", lambda s: unit_page(s, choice), "unit.html")
+        period = period_of(request)
+        return answer(request, "unit", lambda s: unit_page(s, period, name), "unit.html")
 
     def project(request: Request) -> Response:
         code = request.path_params["code"]
@@ -222,8 +230,8 @@ def create_app(settings: Settings) -> Starlette:
     routes = [
         Route("/", safely(home)),
         Route("/api/dashboard", safely(home)),
-        Route("/unit/{name}", safely(unit)),
-        Route("/api/unit/{name}", safely(unit)),
+        Route("/unit/{name:path}", safely(unit)),
+        Route("/api/unit/{name:path}", safely(unit)),
         Route("/project/{code}", safely(project)),
         Route("/api/project/{code}", safely(project)),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),

@@ -2,7 +2,6 @@
 snapshot: the pages and the JSON endpoints show these values and work out nothing of their own.
 Money is in 万元 (Decimal, exact), fractions as the report gives them."""
 
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -40,17 +39,6 @@ from zhaoshang_cli.watch.weights import load_weights
 from zhaoshang_cli.watch.yellow import flagged_units
 
 FUNNEL = ("lead", "negotiating", "signed", "started", "completed", "producing")
-
-
-@dataclass(frozen=True)
-class Choice:
-    """What a page was asked for: the period options (as `zs report` takes them) and a unit."""
-
-    period: PeriodChoice = field(default_factory=PeriodChoice)
-    unit: str | None = None
-
-    def chosen(self) -> Period:
-        return choose_period(self.period, "month")
 
 
 def ledger_version(session: Session) -> str:
@@ -130,20 +118,24 @@ def tables(report: Report) -> list[dict[str, Any]]:
     ]
 
 
-def dashboard(session: Session, choice: Choice) -> dict[str, Any]:
-    """Every view of the 驾驶舱 for one period and unit."""
-    period = choice.chosen()
+def dashboard(
+    session: Session, period: Period, unit: str | None = None, threshold: Decimal | None = None
+) -> dict[str, Any]:
+    """Every view of the 驾驶舱 for one period and unit (default: the city), flagged at the
+    ledger's 黄牌 line unless another is given."""
     limits = thresholds(get_settings(session))
-    flagged = flagged_units(session, period, limits.yellow_card, choice.unit)
+    cut = threshold if threshold is not None else limits.yellow_card
+    flagged = flagged_units(session, period, cut, unit)
     report = flagged.report
     root = find_unit(session, report.parent)
     day = reference_day(period)
     warnings = project_warnings(session, day, limits, root=root)
     quarter = choose_period(PeriodChoice(), "quarter")
-    scored = score_units(session, quarter, load_weights(None), choice.unit)
+    scored = score_units(session, quarter, load_weights(None), unit)
     funnel = stage_counts(session, root.id, day)  # type: ignore[arg-type]
     return {
         "title": title(report),
+        "path": path_of(session, root),
         "period_words": period_words(period),
         "progress_note": progress_note(period),
         "report": report_data(report),
@@ -178,14 +170,13 @@ def dashboard(session: Session, choice: Choice) -> dict[str, Any]:
     }
 
 
-def unit_page(session: Session, choice: Choice) -> dict[str, Any]:
+def unit_page(session: Session, period: Period, name: str) -> dict[str, Any]:
     """A unit: its children's completion (down to persons) and the projects credited to it."""
-    period = choice.chosen()
-    unit = find_unit(session, choice.unit or "")
+    unit = find_unit(session, name)
     limits = thresholds(get_settings(session))
-    flagged = flagged_units(session, period, limits.yellow_card, unit.name)
+    flagged = flagged_units(session, period, limits.yellow_card, name)
     report = flagged.report
-    projects = list_projects(session, unit=unit.name)
+    projects = list_projects(session, unit=name)
     return {
         "title": title(report),
         "unit": unit.name,

@@ -189,15 +189,17 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(exact=exact, amount=amount, percent=percent, cell=cell, url=quote)
+    env.filters.update(exact=exact, amount=amount, percent=percent, cell=cell)
+    env.globals["unit_url"] = unit_url
     return env
 
 
+def unit_url(path: list[str], query: str = "") -> str:
+    """A unit's page, by its path (names repeat: every county has its 城关镇)."""
+    return "/unit/" + quote("/".join(path), safe="") + (f"?{query}" if query else "")
+
+
 ENV = environment()
-
-
-def unit_url(name: str, query: str = "") -> str:
-    return "/unit/" + quote(name, safe="") + (f"?{query}" if query else "")
 
 
 def completion_chart(data: dict[str, Any], links: bool, query: str) -> dict[str, Any]:
@@ -222,7 +224,7 @@ def completion_chart(data: dict[str, Any], links: bool, query: str) -> dict[str,
             {"name": _(LABELS["time_progress"]), "value": data["lines"]["time_progress"]},
             {"name": _(LABELS["yellow_line"]), "value": data["lines"]["yellow_card"]},
         ],
-        "links": [unit_url(name, query) for name in categories] if links else [],
+        "links": [unit_url([*data["path"], name], query) for name in categories] if links else [],
     }
 
 
