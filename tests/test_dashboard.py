@@ -273,8 +273,12 @@ def test_a_click_on_a_county_opens_its_page_and_its_towns(site: str, demo: str, 
     assert page.locator("#unit-name").inner_text() == county
     towns = report_json(demo, "--month", "4", "--unit", county)
     assert towns["groups"], "a county of the demo has towns"
-    check_rows = rows_on(page)
-    assert check_rows == wanted_rows(towns)
+    assert rows_on(page) == wanted_rows(towns)
+    charted(page, 1)
+    drawn = chart_option(page, "chart-completion")  # towns have no targets: the money
+    towns_money = [float(row["actual"]) for row in towns["groups"][0]["rows"]]
+    assert drawn["series"][0]["data"][: len(towns_money)] == towns_money
+    assert drawn["series"][0]["lines"] == []
     town = towns["groups"][0]["rows"][0]["unit"]
     page.locator("#completion-table a.unit-link", has_text=town).first.click()
     page.wait_for_url(f"**/unit/{quote(f'全市/{county}/{town}', safe='')}?month=4")

@@ -204,26 +204,38 @@ ENV = environment()
 
 def completion_chart(data: dict[str, Any], links: bool, query: str) -> dict[str, Any]:
     """Bars of completion per unit, one series per group (counties, zones, departments), with
-    the 时序进度 and 黄牌 lines; the values as the report has them."""
+    the 时序进度 and 黄牌 lines; the values as the report has them. Where no unit below has a
+    target (towns, persons), the money arrived instead, without the lines."""
     report = data["report"]
     rows = [(group, row) for group in report["groups"] for row in group["rows"]]
     categories = [row["unit"] for _group, row in rows]
+    measure = "completion" if any(row["completion"] is not None for _g, row in rows) else "actual"
     series = []
     for group in report["groups"]:
         series.append(
             {
                 "name": UNIT_KIND.shown(group["kind"]) if language() == "en" else group["label"],
                 "kind": group["kind"],
-                "data": [row["completion"] if owner is group else None for owner, row in rows],
+                "data": [row[measure] if owner is group else None for owner, row in rows],
             }
         )
+    lines = data["lines"]
     return {
+        "measure": measure,
         "categories": categories,
         "series": series,
         "lines": [
-            {"name": _(LABELS["time_progress"]), "value": data["lines"]["time_progress"]},
-            {"name": _(LABELS["yellow_line"]), "value": data["lines"]["yellow_card"]},
-        ],
+            {
+                "name": f"{_(LABELS['time_progress'])} {percent(lines['time_progress'])}",
+                "value": lines["time_progress"],
+            },
+            {
+                "name": f"{_(LABELS['yellow_line'])} {percent(lines['yellow_card'])}",
+                "value": lines["yellow_card"],
+            },
+        ]
+        if measure == "completion"
+        else [],
         "links": [unit_url([*data["path"], name], query) for name in categories] if links else [],
     }
 

@@ -26,10 +26,11 @@
       return { name: s.name, type: "bar", data: s.data, barGap: "-100%", barMaxWidth: 28,
                itemStyle: { color: colours[i % colours.length] } };
     });
-    if (series.length) {
+    var shares = c.measure === "completion";
+    if (series.length && c.lines.length) {
       series[0].markLine = {
         symbol: "none", silent: true,
-        label: { formatter: function (p) { return p.name + " " + percent(p.value); }, position: "insideEndTop" },
+        label: { formatter: "{b}", position: "insideEndTop" },
         data: c.lines.map(function (line, i) {
           return { name: line.name, yAxis: line.value,
                    lineStyle: { color: i === 0 ? "#1f5fbf" : "#e6a700", type: i === 0 ? "solid" : "dashed", width: 2 } };
@@ -37,11 +38,11 @@
       };
     }
     var chart = make("chart-completion", {
-      tooltip: { trigger: "axis", valueFormatter: percent },
+      tooltip: { trigger: "axis", valueFormatter: shares ? percent : undefined },
       legend: { top: 0 },
       grid: { left: 48, right: 16, top: 32, bottom: 80 },
       xAxis: { type: "category", data: c.categories, axisLabel: { interval: 0, rotate: 40 } },
-      yAxis: { type: "value", axisLabel: { formatter: percent } },
+      yAxis: { type: "value", axisLabel: shares ? { formatter: percent } : {} },
       series: series
     });
     if (chart && c.links.length) {
