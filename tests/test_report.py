@@ -287,6 +287,7 @@ def test_excel_file(chinese, city, tmp_path):
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == [
         "完成情况",
+        "完成图",
         "通报正文",
         "按资金来源",
         "按产业",

@@ -1,0 +1,54 @@
+"""The 通报's chart of completion against 时序进度 and the 黄牌 line: a native chart in the
+Excel file (XlsxWriter), over figures on its own sheet that equal the report's."""
+
+import json
+import re
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+
+from helpers import Location, zs
+
+
+def test_the_excel_file_charts_completion_against_time_progress(
+    chinese: None, ledger: Location, tmp_path: Path
+) -> None:
+    zs("target", "set", "甲县", "5亿", "--year", "2026")
+    zs("target", "set", "乙县", "2亿", "--year", "2026")
+    zs(
+        "add-project",
+        "--name",
+        "新材料项目",
+        "--unit",
+        "甲县",
+        "--amount",
+        "2亿",
+        "--signed",
+        "2026-02-01",
+    )
+    zs("arrive", "2026-0001", "3000万", "--date", "2026-03-10")
+    path = tmp_path / "通报.xlsx"
+    zs("report", "--month", "4", "--xlsx", str(path))
+    data = json.loads(zs("report", "--month", "4", "--format", "json").stdout, parse_float=Decimal)
+    sheet = openpyxl.load_workbook(path)["完成图"]
+    assert [c.value for c in sheet[3]] == ["单位", "完成%", "时序进度", "黄牌"]
+    units = [row for group in data["groups"] for row in group["rows"]]
+    for number, row in enumerate(units, start=4):
+        assert sheet.cell(number, 1).value == row["unit"]
+        completion = row["completion"]
+        assert sheet.cell(number, 2).value == (None if completion is None else float(completion))
+        assert sheet.cell(number, 3).value == float(data["time_progress"])
+        assert sheet.cell(number, 4).value == float(
+            (data["time_progress"] * data["threshold"]).quantize(Decimal("0.000001"))
+        )
+    with zipfile.ZipFile(path) as archive:
+        charts = [name for name in archive.namelist() if name.startswith("xl/charts/chart")]
+        assert len(charts) == 1
+        xml = archive.read(charts[0]).decode()
+    assert "<c:barChart>" in xml and "<c:lineChart>" in xml
+    last = 3 + len(units)
+    refs = set(re.findall(r"<c:f>([^<]+)</c:f>", xml))
+    assert f"'完成图'!$B$4:$B${last}" in refs or f"完成图!$B$4:$B${last}" in refs
+    assert any(ref.endswith(f"$D$4:$D${last}") for ref in refs)  # the 黄牌 line
