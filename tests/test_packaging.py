@@ -42,6 +42,12 @@ def test_the_wheel_carries_the_same_migrations(tmp_path: Path) -> None:
             for name in archive.namelist()
             if name.startswith(prefix)
         }
+        names = set(archive.namelist())
+    # The dashboard's assets travel in the wheel too: ECharts with its licence, the pages.
+    web = "zhaoshang_cli/web/"
+    for asset in ("echarts.min.js", "ECHARTS-LICENSE", "ECHARTS-NOTICE", "dashboard.js"):
+        assert f"{web}static/{asset}" in names, asset
+    assert f"{web}templates/dashboard.html" in names
     assert packed == migration_files(ROOT / "migrations")
     assert "env.py" in packed and any(name.startswith("versions/0001") for name in packed)
 
