@@ -146,13 +146,15 @@ def recording(db: str | None, operator: str | None) -> Iterator[Any]:
 
 
 @contextmanager
-def reading(db: str | None) -> Iterator[Any]:
-    """One read snapshot; needs no write access to the ledger or its folder."""
+def reading(db: str | None, *, core: bool = False) -> Iterator[Any]:
+    """One read snapshot; needs no write access to the ledger or its folder. ``core``: a Core
+    connection rather than an ORM session, for a command whose reads are all Core (the
+    report), which then loads neither the ORM nor pydantic."""
     from zhaoshang_cli.store.ledger import Ledger
 
     ledger = Ledger.open(db, read_only=True)
     try:
-        with ledger.read() as session:
+        with ledger.snapshot() if core else ledger.read() as session:
             note = scope_note(session) if ledger.backend == "postgresql" else None
             yield session
     finally:
@@ -165,8 +167,9 @@ def scope_note(session: Any) -> str | None:
     """A login that reads only its unit's subtree is told so, on stderr: the other units'
     figures are not wrong in its output, they are not there."""
     from zhaoshang_cli.store import access
+    from zhaoshang_cli.store.db import connection_of
 
-    return access.scope_note(access.caller_of(session.connection()))
+    return access.scope_note(access.caller_of(connection_of(session)))
 
 
 @dataclass

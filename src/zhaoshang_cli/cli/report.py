@@ -190,9 +190,9 @@ def report(
         out = Output(output_format, wide, output, bom).resolved()
         return watch_report(what, db, period, unit, cut, xlsx, out)
     as_of_date = dates.parse_date(as_of, what=N_("--as-of date")) if as_of is not None else None
-    with reading(db) as session:
+    with reading(db, core=True) as session:
         if cut is None:
-            from zhaoshang_cli.settings.config import get_settings
+            from zhaoshang_cli.settings.stored import get_settings
             from zhaoshang_cli.settings.thresholds import thresholds
 
             cut = thresholds(get_settings(session)).yellow_card

@@ -32,3 +32,15 @@ def project_facts(db: Db, code: str) -> Any:
     if project is None:
         raise no_project(code, db)
     return project
+
+
+def check_occasions(db: Db, occasions: list[str]) -> list[str]:
+    """The occasions named, each one at which some project was signed: a typo is refused, not
+    answered with a cohort of nobody."""
+    names = list(dict.fromkeys(o.strip() for o in occasions))
+    query = select(PROJECT.c.occasion).where(PROJECT.c.occasion.in_(names))
+    known = set(connection_of(db).execute(query).scalars())
+    for name in names:
+        if name not in known:
+            raise NotFound(_("No project was signed at the occasion {name!r}.").format(name=name))
+    return names

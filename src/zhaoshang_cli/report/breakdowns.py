@@ -13,12 +13,12 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import and_, case, extract, func, literal_column, or_, select
-from sqlmodel import Session
 
 from zhaoshang_cli.core.glossary import ORIGINS
 from zhaoshang_cli.core.money import RATE_SCALE
 from zhaoshang_cli.core.periods import Period
 from zhaoshang_cli.report.state import credit_at, increases_within, project_at
+from zhaoshang_cli.store.db import Db, connection_of
 from zhaoshang_cli.store.queries import BP, MINOR_PER_WAN, entered_by
 from zhaoshang_cli.store.tables import (
     ARRIVAL,
@@ -90,12 +90,12 @@ def _subtree(parent_id: int) -> Any:
     return tree.union_all(select(child.c.id).where(child.c.parent_id == tree.c.id))
 
 
-def is_top(session: Session, parent_id: int) -> bool:
+def is_top(db: Db, parent_id: int) -> bool:
     """The top of the unit tree: every project is credited under it, whole (a project's shares
     add up to 100%), so no query need add up its credit."""
     unit = UNIT
     query = select(unit.c.parent_id).where(unit.c.id == parent_id)
-    return session.connection().execute(query).scalar() is None
+    return connection_of(db).execute(query).scalar() is None
 
 
 WHOLE = literal_column(str(BP))  # a project's share at the top of the tree
@@ -136,14 +136,12 @@ def entered_before(as_of: date | None) -> datetime | None:
     return datetime.combine(as_of + timedelta(days=1), time(), UTC) if as_of else None
 
 
-def project_facts(
-    session: Session, parent_id: int, period: Period, as_of: date | None
-) -> list[Fact]:
+def project_facts(db: Db, parent_id: int, period: Period, as_of: date | None) -> list[Fact]:
     """Every project of the period (signed in it, under construction in it, or with money in
     it, or with an increase signed in it), outside investors only, as they stood on the
     period's end, grouped by what the breakdowns split on."""
-    query = facts_query(session, parent_id, period, as_of)
-    return [to_fact(row) for row in session.connection().execute(query)]
+    query = facts_query(db, parent_id, period, as_of)
+    return [to_fact(row) for row in connection_of(db).execute(query)]
 
 
 def to_fact(row: Any) -> Fact:
@@ -167,7 +165,7 @@ def to_fact(row: Any) -> Fact:
 
 
 def facts_query(
-    session: Session,
+    db: Db,
     parent_id: int,
     period: Period,
     as_of: date | None,
@@ -180,8 +178,10 @@ def facts_query(
     a = ARRIVAL
     s, e = period.start, period.end
     before = entered_before(as_of)
-    p, credit = state or (project_at(session, e, as_of), credit_at(session, e, as_of))
-    scope = project_scope(parent_id, credit, is_top(session, parent_id))
+    p, credit = state or (project_at(db, e, as_of), credit_at(db, e, as_of))
+    # At the top every project is credited whole: no scope to join (a million lookups).
+    scope = None if is_top(db, parent_id) else project_scope(parent_id, credit)
+    share = WHOLE.label("share_bp") if scope is None else scope.c.share_bp
     grown = increases_within(s, e, as_of)
     increased = func.coalesce(grown.c.fen, 0)
     if money is None:
@@ -216,11 +216,11 @@ def facts_query(
         tier,
         status,
         signed,
-        scope.c.share_bp,
     )
     query = (
         select(
             *keys,
+            share,
             func.count(),
             func.sum(case((arrived != 0, 1), else_=0)),
             func.coalesce(func.sum(p.c.contract_fen), 0),
@@ -228,7 +228,7 @@ def facts_query(
             func.sum(increased),
         )
         .select_from(
-            p.join(scope, scope.c.id == p.c.id)
+            (p if scope is None else p.join(scope, scope.c.id == p.c.id))
             .outerjoin(money, money.c.project_id == p.c.id)
             .outerjoin(grown, grown.c.project_id == p.c.id)
         )
@@ -236,7 +236,7 @@ def facts_query(
             func.coalesce(p.c.origin, "") != "local",
             or_(signed == 1, status.in_(("new", "carried")), arrived != 0, increased != 0),
         )
-        .group_by(*keys)
+        .group_by(*keys, *(() if scope is None else (share,)))
     )
     if before is not None:
         query = query.where(p.c.created_at < before)
@@ -369,15 +369,13 @@ def by_status(facts: list[Fact]) -> list[dict[str, Any]]:
     ]
 
 
-def foreign_contracts(
-    session: Session, parent_id: int, period: Period, as_of: date | None
-) -> dict[str, Any]:
+def foreign_contracts(db: Db, parent_id: int, period: Period, as_of: date | None) -> dict[str, Any]:
     """合同外资: contracts of foreign investors signed in the period (and increases, 增资, of
     earlier ones signed in it), in 万元 and in 万美元: a contract made in USD by its own
     amount, the others at the USD rate of each signing month (the latest earlier rate where
     a month has none)."""
-    p, credit = project_at(session, period.end, as_of), credit_at(session, period.end, as_of)
-    top = is_top(session, parent_id)
+    p, credit = project_at(db, period.end, as_of), credit_at(db, period.end, as_of)
+    top = is_top(db, parent_id)
     in_usd = p.c.contract_currency == "USD"
     candidates = (
         select(
@@ -432,18 +430,18 @@ def foreign_contracts(
     )
     rate = EXCHANGE_RATE
     rates = sorted(
-        session.connection().execute(
+        connection_of(db).execute(
             select(rate.c.month, rate.c.rate_micro).where(rate.c.currency == "USD")
         )
     )
     count, contract, usd, missing = 0, Decimal(0), Decimal(0), False
     parts = [
         (y, m, share_bp, projects, fen, converted, cents)
-        for y, m, share_bp, projects, fen, converted, cents in session.connection().execute(signed)
+        for y, m, share_bp, projects, fen, converted, cents in connection_of(db).execute(signed)
     ]
     parts += [
         (y, m, share_bp, 0, fen, fen, 0)
-        for y, m, share_bp, fen in session.connection().execute(increases)
+        for y, m, share_bp, fen in connection_of(db).execute(increases)
     ]
     for y, m, share_bp, projects, fen, converted, cents in parts:
         count = count + projects

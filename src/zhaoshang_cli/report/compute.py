@@ -11,12 +11,11 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlmodel import Session
 
 from zhaoshang_cli.core.errors import Invalid
 from zhaoshang_cli.core.glossary import UNIT_KINDS
 from zhaoshang_cli.core.periods import Period, is_month_end, time_progress
-from zhaoshang_cli.projects.lookup import check_occasions
+from zhaoshang_cli.projects.facts import check_occasions
 from zhaoshang_cli.report import breakdowns
 from zhaoshang_cli.report.counts import count_actuals
 from zhaoshang_cli.report.lists import project_lists, signed_without_amount
@@ -28,11 +27,11 @@ from zhaoshang_cli.report.passes import (
 )
 from zhaoshang_cli.report.projects import follow_through
 from zhaoshang_cli.report.state import credit_at, project_at
-from zhaoshang_cli.settings.config import Issuer, issuer
-from zhaoshang_cli.store.models import Unit
+from zhaoshang_cli.settings.stored import Issuer, issuer
+from zhaoshang_cli.store.db import Db, connection_of
 from zhaoshang_cli.store.queries import BP, MINOR_PER_WAN
-from zhaoshang_cli.targets.setting import METRICS, check_metric, targets_in_force
-from zhaoshang_cli.units.tree import KIND_ORDER, children_of, find_unit, top_unit
+from zhaoshang_cli.targets.in_force import METRICS, check_metric, targets_in_force
+from zhaoshang_cli.units.facts import KIND_ORDER, UnitFacts, children_facts, the_top, unit_named
 
 DEFAULT_THRESHOLD = Decimal("0.7")
 GROUP_LABELS = {"county": "县区", "zone": "开发区", "department": "市直部门"}
@@ -103,12 +102,12 @@ def growth(this: Decimal, last: Decimal) -> Decimal | None:
     return None if last <= 0 else (this - last) / last
 
 
-def root_unit(session: Session, unit: str | None) -> Unit:
-    return find_unit(session, unit) if unit is not None else top_unit(session)
+def root_unit(db: Db, unit: str | None) -> UnitFacts:
+    return unit_named(db, unit) if unit is not None else the_top(db)
 
 
 def unit_actuals(
-    session: Session, root_ids: list[int], metric: str, period: Period, as_of: date | None
+    db: Db, root_ids: list[int], metric: str, period: Period, as_of: date | None
 ) -> dict[int, tuple[Decimal, Decimal]]:
     """{root unit: (this period, same period last year)} over each root's whole subtree,
     crediting joint projects by their shares as they stood on the period's end. Sums come back
@@ -116,12 +115,12 @@ def unit_actuals(
     distinct projects (``counts``)."""
     if metric not in ("funds", "fdi"):
         sets = {root: [root] for root in root_ids}
-        return count_actuals(session, sets, metric, period, as_of)  # type: ignore[return-value]
-    pu, p = credit_at(session, period.end, as_of), project_at(session, period.end, as_of)
+        return count_actuals(db, sets, metric, period, as_of)  # type: ignore[return-value]
+    pu, p = credit_at(db, period.end, as_of), project_at(db, period.end, as_of)
     last = period.previous_year()
     per_project = per_project_money(metric, period, last, as_of)
     query = money_by_root(per_project, root_ids, metric, p, pu)
-    return credited_totals(session.connection().execute(query), BP * MINOR_PER_WAN)
+    return credited_totals(connection_of(db).execute(query), BP * MINOR_PER_WAN)
 
 
 def _target_value(amount: int | None, metric: str) -> Decimal | None:
@@ -168,7 +167,7 @@ def subtotal(label: str, kind: str, rows: list[Row], progress: Decimal, threshol
 
 
 def build_report(
-    session: Session,
+    db: Db,
     period: Period,
     *,
     metric: str = "funds",
@@ -184,20 +183,20 @@ def build_report(
     if not Decimal(0) < threshold <= Decimal(1):
         raise Invalid("The threshold must be a fraction between 0 and 1, e.g. 0.7.")
     if occasion is not None:
-        occasion = check_occasions(session, [occasion])[0]
-    parent = root_unit(session, unit)
-    children = children_of(session, parent)
+        occasion = check_occasions(db, [occasion])[0]
+    parent = root_unit(db, unit)
+    children = children_facts(db, parent.id)
     progress = time_progress(period)
     root_ids: list[int] = [parent.id, *(c.id for c in children)]  # type: ignore[list-item]
     if metric == "funds":  # the units' money and the project facts from one pass
-        actuals, facts = funds_and_facts(session, root_ids, parent.id, period, as_of)  # type: ignore[arg-type]
+        actuals, facts = funds_and_facts(db, root_ids, parent.id, period, as_of)  # type: ignore[arg-type]
     else:
-        actuals = unit_actuals(session, root_ids, metric, period, as_of)
-        facts = breakdowns.project_facts(session, parent.id, period, as_of)  # type: ignore[arg-type]
-    targets = targets_in_force(session, period.year, metric, period.end, as_of=as_of)
+        actuals = unit_actuals(db, root_ids, metric, period, as_of)
+        facts = breakdowns.project_facts(db, parent.id, period, as_of)  # type: ignore[arg-type]
+    targets = targets_in_force(db, period.year, metric, period.end, as_of=as_of)
     zero = (Decimal(0), Decimal(0))
 
-    def make_row(u: Unit) -> Row:
+    def make_row(u: UnitFacts) -> Row:
         this, last = actuals.get(u.id, zero)  # type: ignore[arg-type]
         row = Row(
             unit=u.name,
@@ -222,7 +221,7 @@ def build_report(
         )
     if not spec.money:  # a joint project once in a subtotal, however many of its units
         sets = {group.kind: [row.unit_id for row in group.rows] for group in groups}
-        counted = count_actuals(session, sets, metric, period, as_of)  # type: ignore[arg-type]
+        counted = count_actuals(db, sets, metric, period, as_of)  # type: ignore[arg-type]
         for group in groups:
             group.subtotal.actual, group.subtotal.last_year = counted[group.kind]
             finish_row(group.subtotal, progress, threshold)
@@ -239,30 +238,30 @@ def build_report(
         groups=groups,
         total=total,
         projects=breakdowns.summary(facts),
-        rates=follow_through(session, parent, period, occasion, as_of),
-        lists=project_lists(session, parent.id, period, as_of) if with_lists else {},  # type: ignore[arg-type]
+        rates=follow_through(db, parent, period, occasion, as_of),
+        lists=project_lists(db, parent.id, period, as_of) if with_lists else {},  # type: ignore[arg-type]
         as_of=as_of,
         occasion=occasion,
-        own=own_row(session, parent, groups, total, period, as_of, metric=metric),
+        own=own_row(db, parent, groups, total, period, as_of, metric=metric),
         breakdowns={
             "origin": breakdowns.by_origin(facts),
             "industry": breakdowns.by_industry(facts),
             "tier": breakdowns.by_tier(facts),
             "status": breakdowns.by_status(facts),
-            "foreign": foreign_figures(session, parent, period, as_of),
+            "foreign": foreign_figures(db, parent, period, as_of),
         },
-        issuer=issuer(session, year=period.year, month=period.end.month, pattern_key="doc_number"),
-        warnings=signed_without_amount(session, parent.id, period, as_of),  # type: ignore[arg-type]
+        issuer=issuer(db, year=period.year, month=period.end.month, pattern_key="doc_number"),
+        warnings=signed_without_amount(db, parent.id, period, as_of),  # type: ignore[arg-type]
     )
 
 
-def own_label(parent: Unit) -> str:
+def own_label(parent: UnitFacts) -> str:
     return "市本级" if parent.kind == "city" else f"{parent.name}本级"
 
 
 def own_row(
-    session: Session,
-    parent: Unit,
+    db: Db,
+    parent: UnitFacts,
     groups: list[Group],
     total: Row,
     period: Period,
@@ -286,10 +285,10 @@ def own_row(
     )
     if not METRICS[metric].money:
         direct_count = count_actuals(
-            session, {parent.id: [parent.id]}, metric, period, as_of, below=False
+            db, {parent.id: [parent.id]}, metric, period, as_of, below=False
         )
         row.actual, row.last_year = direct_count[parent.id]
-    p, credit = project_at(session, period.end, as_of), credit_at(session, period.end, as_of)
+    p, credit = project_at(db, period.end, as_of), credit_at(db, period.end, as_of)
     # From the parent's own credit, each project looked up by id: a parent holds few projects
     # directly, so this beats a pass over every project signed in the period.
     signed_here = select(p.c.id).where(
@@ -303,7 +302,7 @@ def own_row(
         .where(credit.c.unit_id == parent.id, signed_here.exists())
         .limit(1)
     )
-    holds = session.connection().execute(direct).first() is not None
+    holds = connection_of(db).execute(direct).first() is not None
     if row.actual == 0 and row.last_year == 0 and not holds:
         return None
     row.yoy = growth(row.actual, row.last_year)
@@ -311,12 +310,12 @@ def own_row(
 
 
 def foreign_figures(
-    session: Session, parent: Unit, period: Period, as_of: date | None
+    db: Db, parent: UnitFacts, period: Period, as_of: date | None
 ) -> dict[str, Any]:
     """实际使用外资 (万美元, this period and last year's) and 合同外资 (万元 and 万美元)."""
-    fdi = unit_actuals(session, [parent.id], "fdi", period, as_of)  # type: ignore[list-item]
+    fdi = unit_actuals(db, [parent.id], "fdi", period, as_of)  # type: ignore[list-item]
     actual, last_year = fdi.get(parent.id, (Decimal(0), Decimal(0)))  # type: ignore[arg-type]
-    contracts = breakdowns.foreign_contracts(session, parent.id, period, as_of)  # type: ignore[arg-type]
+    contracts = breakdowns.foreign_contracts(db, parent.id, period, as_of)  # type: ignore[arg-type]
     return {
         "fdi": actual,
         "fdi_last_year": last_year,

@@ -17,13 +17,13 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import and_, case, func, literal_column, select, union_all
-from sqlmodel import Session
 
 from zhaoshang_cli.core.periods import Period
 from zhaoshang_cli.report.state import credit_at, project_at
+from zhaoshang_cli.store.db import Db, connection_of
 from zhaoshang_cli.store.queries import MAJOR_FEN, not_local, within
 from zhaoshang_cli.store.tables import STAGE_EVENT, UNIT
-from zhaoshang_cli.units.tree import subtree
+from zhaoshang_cli.units.facts import subtree
 
 LEAD_STAGES = ("lead", "negotiating")
 
@@ -45,7 +45,7 @@ def lead_dates():  # type: ignore[no-untyped-def]
 
 
 def count_actuals(
-    session: Session,
+    db: Db,
     sets: dict[Hashable, list[int]],
     metric: str,
     period: Period,
@@ -74,8 +74,8 @@ def count_actuals(
     else:
         unit = UNIT
         tree = select(unit.c.id.label("root"), unit.c.id.label("id")).subquery("tree")
-    p = project_at(session, period.end, as_of)
-    pu = credit_at(session, period.end, as_of)
+    p = project_at(db, period.end, as_of)
+    pu = credit_at(db, period.end, as_of)
     counted = not_local(p)
     day = p.c.signed_on
     joined = (
@@ -101,6 +101,6 @@ def count_actuals(
     )
     found = {
         keys[number]: (Decimal(this), Decimal(prev))
-        for number, this, prev in session.connection().execute(query)
+        for number, this, prev in connection_of(db).execute(query)
     }
     return {key: found.get(key, (Decimal(0), Decimal(0))) for key in keys}

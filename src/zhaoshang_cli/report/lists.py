@@ -10,12 +10,12 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, func, literal, or_, select, union_all
-from sqlmodel import Session
 
 from zhaoshang_cli.core.periods import Period
 from zhaoshang_cli.projects.names import credited_labels
 from zhaoshang_cli.report.breakdowns import entered_before, is_top, project_scope, share_within
 from zhaoshang_cli.report.state import credit_at, project_at, reached_by
+from zhaoshang_cli.store.db import Db, connection_of
 from zhaoshang_cli.store.queries import MAJOR_FEN, wan
 from zhaoshang_cli.store.tables import ARRIVAL
 
@@ -55,7 +55,7 @@ def _conditions(p: Any, period: Period) -> dict[str, Any]:
 
 
 def project_lists(
-    session: Session,
+    db: Db,
     parent_id: int,
     period: Period,
     as_of: date | None,
@@ -65,8 +65,8 @@ def project_lists(
     contract first, with the money that arrived for them within the period and the units
     credited then (named unambiguously)."""
     a = ARRIVAL
-    p = project_at(session, period.end, as_of)
-    credit = credit_at(session, period.end, as_of)
+    p = project_at(db, period.end, as_of)
+    credit = credit_at(db, period.end, as_of)
     before = entered_before(as_of)
     # Every project on any list, read once with only what the lists choose by; each list
     # then sorts its own from these, and the rest of each row (its stage, its money) is
@@ -76,7 +76,7 @@ def project_lists(
     candidates = select(*(p.c[key] for key in by)).where(
         func.coalesce(p.c.origin, "") != "local", or_(*_conditions(p, period).values())
     )
-    if not is_top(session, parent_id):
+    if not is_top(db, parent_id):
         scope = project_scope(parent_id, credit)
         candidates = candidates.join(scope, scope.c.id == p.c.id)
     if before is not None:
@@ -104,7 +104,7 @@ def project_lists(
         money.scalar_subquery().label("arrived_fen"),
     ).join(p, p.c.id == chosen.c.id)
     lists: dict[str, list[dict[str, Any]]] = {name: [] for name in LIST_COUNTS}
-    for row in session.connection().execute(query):
+    for row in connection_of(db).execute(query):
         data = dict(row._mapping)
         lists[data.pop("list")].append(data)
     for rows in lists.values():  # a union keeps no order of its own
@@ -114,14 +114,14 @@ def project_lists(
     lists["major"] = [
         dict(row) for row in lists["signed"] if (row["contract_fen"] or 0) >= MAJOR_FEN
     ]
-    _name_units(session, lists, credit)
+    _name_units(db, lists, credit)
     return lists
 
 
-def _name_units(session: Session, lists: dict[str, list[dict[str, Any]]], credit: Any) -> None:
+def _name_units(db: Db, lists: dict[str, list[dict[str, Any]]], credit: Any) -> None:
     """Fill in each row's units, contract and money in 万; ids stay out of the rows."""
     ids = sorted({row["id"] for rows in lists.values() for row in rows})
-    credited = credited_labels(session, ids, credit)
+    credited = credited_labels(db, ids, credit)
     for rows in lists.values():
         for row in rows:
             row["units"] = credited.get(row.pop("id"), "")
@@ -137,22 +137,22 @@ def list_total(report_projects: dict[str, Any], name: str) -> int:
 
 
 def signed_without_amount(
-    session: Session, parent_id: int, period: Period, as_of: date | None
+    db: Db, parent_id: int, period: Period, as_of: date | None
 ) -> list[dict[str, Any]]:
     """Projects signed in the period with no contract amount: named in the report's warnings,
     since their 合同额 would otherwise read as nothing at all."""
-    p, credit = project_at(session, period.end, as_of), credit_at(session, period.end, as_of)
+    p, credit = project_at(db, period.end, as_of), credit_at(db, period.end, as_of)
     query = (
         select(p.c.code, p.c.name)
         .where(
             func.coalesce(p.c.origin, "") != "local",
             _conditions(p, period)["signed"],
             p.c.contract_fen.is_(None),
-            share_within(parent_id, credit, p.c.id, is_top(session, parent_id)).is_not(None),
+            share_within(parent_id, credit, p.c.id, is_top(db, parent_id)).is_not(None),
         )
         .order_by(p.c.code)
     )
     return [
         {"project": code, "name": name, "problem": "no_contract_amount"}
-        for code, name in session.connection().execute(query)
+        for code, name in connection_of(db).execute(query)
     ]

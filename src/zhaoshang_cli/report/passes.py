@@ -14,15 +14,15 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, literal, null, select, true, union_all
-from sqlmodel import Session
 
 from zhaoshang_cli.core.periods import Period
 from zhaoshang_cli.report import breakdowns
 from zhaoshang_cli.report.breakdowns import Fact
 from zhaoshang_cli.report.state import credit_at, project_at
+from zhaoshang_cli.store.db import Db, connection_of
 from zhaoshang_cli.store.queries import BP, MINOR_PER_WAN, entered_by, not_local, within
 from zhaoshang_cli.store.tables import ARRIVAL, PROJECT, PROJECT_UNIT
-from zhaoshang_cli.units.tree import subtree
+from zhaoshang_cli.units.facts import subtree
 
 
 def per_project_money(metric: str, period: Period, last: Period, as_of: date | None) -> Any:
@@ -94,19 +94,19 @@ def credited_totals(rows: Any, scale: Decimal) -> dict[int, tuple[Decimal, Decim
 
 
 def funds_and_facts(
-    session: Session, root_ids: list[int], parent_id: int, period: Period, as_of: date | None
+    db: Db, root_ids: list[int], parent_id: int, period: Period, as_of: date | None
 ) -> tuple[dict[int, tuple[Decimal, Decimal]], list[Fact]]:
     """``unit_actuals`` of funds for the roots and ``breakdowns.project_facts`` for the parent,
     from one statement over one per-project pass of the arrivals."""
     per_project = per_project_money("funds", period, period.previous_year(), as_of)
-    p, pu = project_at(session, period.end, as_of), credit_at(session, period.end, as_of)
+    p, pu = project_at(db, period.end, as_of), credit_at(db, period.end, as_of)
     units = money_by_root(per_project, root_ids, "funds", p, pu).subquery("units")
     money = (
         select(per_project.c.project_id, per_project.c.this.label("fen"))
         .where(per_project.c.last.is_(None))
         .subquery("money")
     )
-    facts = breakdowns.facts_query(session, parent_id, period, as_of, money, (p, pu))
+    facts = breakdowns.facts_query(db, parent_id, period, as_of, money, (p, pu))
     facts = facts.subquery("facts")
     unit_columns, fact_columns = list(units.c), list(facts.c)
     query = union_all(
@@ -114,7 +114,7 @@ def funds_and_facts(
         select(literal("fact"), *fact_columns, *(null() for _ in unit_columns)),
     )
     unit_rows, fact_rows = [], []
-    for part, *values in session.connection().execute(query):
+    for part, *values in connection_of(db).execute(query):
         if part == "unit":
             unit_rows.append(values[len(fact_columns) :])
         else:

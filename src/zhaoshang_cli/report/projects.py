@@ -6,20 +6,19 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, case, func, or_, select, true
-from sqlmodel import Session
 
 from zhaoshang_cli.core.periods import Period
 from zhaoshang_cli.projects.names import credited_labels
 from zhaoshang_cli.report.state import credit_at, on_state, project_at, reached_by
-from zhaoshang_cli.store.models import Unit
+from zhaoshang_cli.store.db import Db, connection_of
 from zhaoshang_cli.store.queries import count_if, entered_by, not_local, wan, within
 from zhaoshang_cli.store.tables import ARRIVAL, PROJECT
-from zhaoshang_cli.units.tree import subtree
+from zhaoshang_cli.units.facts import UnitFacts, subtree
 
 P = PROJECT
 
 
-def _scope(parent: Unit, p: Any, pu: Any):  # type: ignore[no-untyped-def]
+def _scope(parent: UnitFacts, p: Any, pu: Any):  # type: ignore[no-untyped-def]
     """Projects credited anywhere in the parent's subtree, outside investors only (``p`` and
     ``pu``: the projects and their credit as they stood on the period's end)."""
     tree = subtree([parent.id])  # type: ignore[list-item]
@@ -56,7 +55,7 @@ def _share(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
     return None if not whole else Decimal(part) / Decimal(whole)
 
 
-def credited_below(parent: Unit, p: Any, pu: Any) -> ColumnElement[bool]:
+def credited_below(parent: UnitFacts, p: Any, pu: Any) -> ColumnElement[bool]:
     """The project (of ``p``) is credited (by ``pu``) to the parent or a unit under it. As an
     IN list of the subtree's credit, read once: an EXISTS per project would look up every unit
     of the subtree for each project."""
@@ -65,14 +64,14 @@ def credited_below(parent: Unit, p: Any, pu: Any) -> ColumnElement[bool]:
 
 
 def follow_through(
-    session: Session, parent: Unit, period: Period, occasion: str | None, as_of: date | None
+    db: Db, parent: UnitFacts, period: Period, occasion: str | None, as_of: date | None
 ) -> dict[str, Any]:
     """The cohort is the projects signed in the year up to the period end, or, with an
     occasion, every project signed at that occasion up to the period end, as they stood on the
     period's end. Only the cohort's own arrivals are read (up to the period end, by project),
     never the whole history."""
-    state = project_at(session, period.end, as_of)  # the project table as it stood then
-    credit = credit_at(session, period.end, as_of)
+    state = project_at(db, period.end, as_of)  # the project table as it stood then
+    credit = credit_at(db, period.end, as_of)
     cohort = (
         select(state.c.id, state.c.started_on, state.c.producing_on, state.c.contract_fen)
         .where(
@@ -105,7 +104,7 @@ def follow_through(
         func.sum(arrived.c.to_date_fen),
     ).select_from(cohort.outerjoin(arrived, arrived.c.project_id == c.id))
     signed_count, carried_out, started_count, producing, contract_fen, arrived_fen = (
-        v or 0 for v in session.connection().execute(query).one()
+        v or 0 for v in connection_of(db).execute(query).one()
     )
     return {
         "cohort": occasion or f"{period.year}年签约",
@@ -123,8 +122,8 @@ def follow_through(
 
 
 def projects_where(
-    session: Session,
-    parent: Unit,
+    db: Db,
+    parent: UnitFacts,
     condition: ColumnElement[bool],
     period: Period,
     as_of: date | None = None,
@@ -133,8 +132,8 @@ def projects_where(
     """Projects in the parent's scope meeting a condition on the project table, as they stood
     on the period's end; ``arrived`` is what arrived within the period. ``extra`` columns
     ride along."""
-    P = project_at(session, period.end, as_of)  # the project table as it stood then
-    scope = _scope(parent, P, credit_at(session, period.end, as_of))
+    P = project_at(db, period.end, as_of)  # the project table as it stood then
+    scope = _scope(parent, P, credit_at(db, period.end, as_of))
     a = _arrived(period, as_of)
     condition = on_state(condition, P)
     extra = [on_state(column, P) for column in extra or []]
@@ -156,11 +155,11 @@ def projects_where(
         .where(condition)
         .order_by(P.c.code)
     )
-    result = session.connection().execute(query)
+    result = connection_of(db).execute(query)
     keys = list(result.keys())
     found = [dict(zip(keys, values, strict=True)) for values in result]
-    credit = credit_at(session, period.end, as_of)
-    names = credited_labels(session, [row["id"] for row in found], credit) if found else {}
+    credit = credit_at(db, period.end, as_of)
+    names = credited_labels(db, [row["id"] for row in found], credit) if found else {}
     projects = []
     for row in found:
         contract = row["contract_fen"]

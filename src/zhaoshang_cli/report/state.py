@@ -18,8 +18,8 @@ from typing import Any
 
 from sqlalchemy import ColumnClause, and_, case, exists, func, literal, or_, select, union_all
 from sqlalchemy.sql import visitors
-from sqlmodel import Session
 
+from zhaoshang_cli.store.db import Db, connection_of
 from zhaoshang_cli.store.queries import entered_by
 from zhaoshang_cli.store.tables import (
     CREDIT_BEFORE,
@@ -53,10 +53,10 @@ def not_in_force(end: date, as_of: date | None) -> Any:
     return or_(later, ~entered_by(CHANGE.c.entered_at, as_of))
 
 
-def _pending(session: Session, end: date, as_of: date | None, credit: bool) -> bool:
+def _pending(db: Db, end: date, as_of: date | None, credit: bool) -> bool:
     field = CHANGE.c.field == "credit" if credit else CHANGE.c.field != "credit"
     query = select(literal(1)).where(field, not_in_force(end, as_of)).limit(1)
-    return session.connection().execute(query).first() is not None
+    return connection_of(db).execute(query).first() is not None
 
 
 def _kept(as_of: date | None) -> Any:
@@ -70,10 +70,10 @@ def _kept(as_of: date | None) -> Any:
     )
 
 
-def project_at(session: Session, end: date, as_of: date | None = None) -> Any:
+def project_at(db: Db, end: date, as_of: date | None = None) -> Any:
     """The ``project`` table as it stood on ``end`` (a CTE named project_state)."""
     p = PROJECT
-    if not _pending(session, end, as_of, credit=False):
+    if not _pending(db, end, as_of, credit=False):
         values = {name: p.c[name] for name in FIELDS}
         source: Any = p
     else:
@@ -154,10 +154,10 @@ def _negotiating_by(end: date) -> Any:
     )
 
 
-def credit_at(session: Session, end: date, as_of: date | None = None) -> Any:
+def credit_at(db: Db, end: date, as_of: date | None = None) -> Any:
     """The ``project_unit`` table as it stood on ``end``: a project's credit before its first
     change of credit not in force then, else its credit today."""
-    if not _pending(session, end, as_of, credit=True):
+    if not _pending(db, end, as_of, credit=True):
         return PROJECT_UNIT
     first = (
         select(CHANGE.c.project_id, func.min(CHANGE.c.id).label("id"))

@@ -16,7 +16,7 @@ from zhaoshang_cli.report.compute import (
     Report,
     Row,
 )
-from zhaoshang_cli.targets.setting import METRICS
+from zhaoshang_cli.targets.in_force import METRICS
 
 SCALES = {"万": Decimal(1), "亿": Decimal(10_000), "元": Decimal("0.0001")}
 FLAG_TEXT = {

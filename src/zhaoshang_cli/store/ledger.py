@@ -540,6 +540,16 @@ class Ledger:
             yield session
 
     @contextmanager
+    def snapshot(self) -> Iterator[Connection]:
+        """``read`` on a Core connection, for a reading command written in Core (the report):
+        the same snapshot, without loading the ORM. A command runs each statement once, so
+        SQLAlchemy's statement cache would only cost it the cache keys."""
+        options = read_options(self.engine.dialect.name)
+        engine = self.engine.execution_options(**options, compiled_cache=None)
+        with self.refusing_damage(), engine.connect() as connection, connection.begin():
+            yield connection
+
+    @contextmanager
     def refusing_damage(self) -> Iterator[None]:
         """SQLite notices a damaged page only when it reads it: say so in one sentence."""
         try:

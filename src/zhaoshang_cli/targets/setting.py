@@ -10,45 +10,25 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func
-from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from zhaoshang_cli.core import dates
 from zhaoshang_cli.core.errors import Invalid
-from zhaoshang_cli.core.glossary import LEVEL, METRIC, METRIC_NAMES
+from zhaoshang_cli.core.glossary import LEVEL
 from zhaoshang_cli.core.glossary import LEVELS as LEVELS
 from zhaoshang_cli.core.i18n import N_, _
 from zhaoshang_cli.core.money import MAX_TARGET_MAJOR, MINOR_PER_MAJOR, WAN, parse_amount, to_unit
 from zhaoshang_cli.core.text import NOTE_MAX, clean_text
 from zhaoshang_cli.store import audit
 from zhaoshang_cli.store.models import Target, Unit
-from zhaoshang_cli.store.queries import entered_by
-from zhaoshang_cli.store.tables import TARGET
+from zhaoshang_cli.targets.in_force import METRICS as METRICS
+from zhaoshang_cli.targets.in_force import Metric as Metric
+from zhaoshang_cli.targets.in_force import check_metric as check_metric
+from zhaoshang_cli.targets.in_force import targets_in_force as targets_in_force
 from zhaoshang_cli.units.tree import find_unit, path_of
 
-
-@dataclass(frozen=True)
-class Metric:
-    key: str
-    chinese: str
-    unit: str  # how it is shown
-    money: bool
-
-
-METRICS: dict[str, Metric] = {
-    "funds": Metric("funds", METRIC_NAMES["funds"], "万元", True),
-    "fdi": Metric("fdi", METRIC_NAMES["fdi"], "万美元", True),
-    "projects": Metric("projects", METRIC_NAMES["projects"], "个", False),
-    "major": Metric("major", METRIC_NAMES["major"], "个", False),
-    "leads": Metric("leads", METRIC_NAMES["leads"], "条", False),
-}
 _COUNT_SUFFIXES = ("个", "项", "条")
 MAX_COUNT = 1_000_000  # projects or leads in a year: a city's office has a few thousand
-
-
-def check_metric(metric: str) -> Metric:
-    """From funds/到位资金, fdi/外资 …; callers keep ``.key``, the code."""
-    return METRICS[METRIC.parse(metric)]
 
 
 def check_level(level: str) -> str:
@@ -271,47 +251,3 @@ def metrics_with_targets(session: Session, year: int) -> list[str]:
     rows = session.exec(select(Target.metric).where(Target.year == year).distinct())
     found = set(rows)
     return [metric for metric in METRICS if metric in found]
-
-
-def targets_in_force(
-    session: Session,
-    year: int,
-    metric: str,
-    on: date,
-    unit_ids: list[int | None] | None = None,
-    *,
-    as_of: date | None = None,
-) -> dict[tuple[int, str], int]:
-    """{(unit_id, level): amount} as in force on a date: the latest row effective by then
-    (of those set by the end of ``as_of``, for a report reproduced as it stood that day)."""
-
-    target = TARGET
-    ranked = (
-        core_select(
-            target.c.unit_id,
-            target.c.level,
-            target.c.amount,
-            func.row_number()
-            .over(
-                partition_by=(target.c.unit_id, target.c.level),
-                order_by=(target.c.effective_from.desc(), target.c.id.desc()),
-            )
-            .label("n"),
-        )
-        .where(
-            target.c.year == year,
-            target.c.metric == metric,
-            target.c.effective_from <= on,
-            entered_by(target.c.set_at, as_of),
-        )
-        .subquery("ranked")
-    )
-    rows = session.connection().execute(
-        core_select(ranked.c.unit_id, ranked.c.level, ranked.c.amount).where(ranked.c.n == 1)
-    )
-    wanted = set(unit_ids) if unit_ids is not None else None
-    return {
-        (unit_id, level): amount
-        for unit_id, level, amount in rows
-        if wanted is None or unit_id in wanted
-    }

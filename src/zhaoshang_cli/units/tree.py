@@ -13,16 +13,15 @@ from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from zhaoshang_cli.core import dates
-from zhaoshang_cli.core.errors import Invalid, NotFound, ZsError
+from zhaoshang_cli.core.errors import Invalid, ZsError
 from zhaoshang_cli.core.glossary import UNIT_KIND
 from zhaoshang_cli.core.i18n import N_, _, is_english
 from zhaoshang_cli.core.text import clean_text
 from zhaoshang_cli.store import audit
 from zhaoshang_cli.store.models import Unit
-from zhaoshang_cli.store.tables import UNIT
-
-# The report groups a parent's children in this order.
-KIND_ORDER = ("county", "zone", "department", "group", "town", "office", "person", "city")
+from zhaoshang_cli.units.facts import KIND_ORDER as KIND_ORDER
+from zhaoshang_cli.units.facts import subtree as subtree
+from zhaoshang_cli.units.facts import the_top, unit_named
 
 # A unit stands strictly below its parent's level: a city only at the top; a county (县、区、
 # 县级市) may hold its own zones, departments and groups (so a county's ledger fits under a
@@ -88,22 +87,7 @@ def units_cached(session: Session) -> Iterator[None]:
 
 
 def _find_unit(session: Session, name: str) -> Unit:
-    parts = [part for part in name.strip().split("/") if part]
-    if not parts:
-        raise NotFound(_("A unit name is needed."))
-    candidates = list(session.exec(select(Unit).where(Unit.name == parts[-1])))
-    if len(parts) > 1:
-        candidates = [unit for unit in candidates if path_of(session, unit)[-len(parts) :] == parts]
-    if not candidates:
-        raise NotFound(_("There is no unit named {name!r}; see `zs unit list`.").format(name=name))
-    if len(candidates) > 1:
-        paths = _(", ").join("/".join(path_of(session, unit)) for unit in candidates)
-        raise Invalid(
-            _("Several units are named {name!r} ({paths}); give the path instead.").format(
-                name=name, paths=paths
-            )
-        )
-    return candidates[0]
+    return session.get(Unit, unit_named(session, name).id)  # type: ignore[return-value]
 
 
 def path_of(session: Session, unit: Unit) -> list[str]:
@@ -220,20 +204,7 @@ def check_place(kind: str, name: str, parent: Unit) -> None:
 
 def top_unit(session: Session) -> Unit:
     """The one unit at the top: whose figures a report without --unit and the bulletin give."""
-    tops = list(
-        session.exec(select(Unit).where(col(Unit.parent_id).is_(None)).order_by(col(Unit.id)))
-    )
-    if not tops:
-        raise NotFound(_("The ledger has no units yet; add the city with `zs unit add`."))
-    if len(tops) > 1:
-        names = "、".join(top.name for top in tops)
-        raise Invalid(
-            _(
-                "The unit tree has {count} top units ({names}) where it needs one; put the others "
-                "under it with `zs unit move` or delete the spare with `zs unit remove`."
-            ).format(count=len(tops), names=names)
-        )
-    return tops[0]
+    return session.get(Unit, the_top(session).id)  # type: ignore[return-value]
 
 
 @dataclass
@@ -266,21 +237,6 @@ def unit_tree(session: Session) -> list[UnitNode]:
 def children_of(session: Session, unit: Unit) -> list[Unit]:
     query = select(Unit).where(Unit.parent_id == unit.id).order_by(col(Unit.id))
     return sorted(session.exec(query), key=lambda u: (KIND_ORDER.index(u.kind), u.id or 0))
-
-
-def subtree(root_ids: list[int]):  # type: ignore[no-untyped-def]
-    """tree(root, id): every unit below (and including) each root, as a recursive CTE that
-    SQLite and PostgreSQL both run (both columns keep unit.id's type across the UNION)."""
-
-    unit = UNIT
-    anchor = core_select(unit.c.id.label("root"), unit.c.id.label("id")).where(
-        unit.c.id.in_(root_ids)
-    )
-    tree = anchor.cte("tree", recursive=True)
-    child = unit.alias("child")
-    return tree.union_all(
-        core_select(tree.c.root, child.c.id).where(child.c.parent_id == tree.c.id)
-    )
 
 
 def descendant_ids(session: Session, unit: Unit) -> list[int]:
