@@ -51,6 +51,7 @@ SCHEMA_REVISIONS: tuple[str, ...] = (
     "0007",
     "0008",
     "0009",
+    "0010",
 )
 SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
 # A writer waits this long for another (an import's bulk insert, a clerk's arrival) ...
