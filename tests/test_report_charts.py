@@ -3,11 +3,13 @@ Excel file (XlsxWriter), over figures on its own sheet that equal the report's."
 
 import json
 import re
+import sys
 import zipfile
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from helpers import Location, zs
 
@@ -52,3 +54,42 @@ def test_the_excel_file_charts_completion_against_time_progress(
     refs = set(re.findall(r"<c:f>([^<]+)</c:f>", xml))
     assert f"'完成图'!$B$4:$B${last}" in refs or f"完成图!$B$4:$B${last}" in refs
     assert any(ref.endswith(f"$D$4:$D${last}") for ref in refs)  # the 黄牌 line
+
+
+def docx_media(path: Path) -> list[str]:
+    with zipfile.ZipFile(path) as archive:
+        return [name for name in archive.namelist() if name.startswith("word/media/")]
+
+
+def test_the_word_file_has_the_chart_with_the_plot_extra_and_is_whole_without(
+    ledger: Location, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import docx
+
+    zs("target", "set", "甲县", "5亿", "--year", "2026")
+    zs(
+        "add-project",
+        "--name",
+        "新材料项目",
+        "--unit",
+        "甲县",
+        "--amount",
+        "2亿",
+        "--signed",
+        "2026-02-01",
+    )
+    zs("arrive", "2026-0001", "3000万", "--date", "2026-03-10")
+    without = tmp_path / "without.docx"
+    with monkeypatch.context() as hidden:
+        hidden.setitem(sys.modules, "matplotlib", None)  # the extra not installed
+        zs("report", "--month", "4", "--docx", str(without))
+    assert docx_media(without) == []
+    tables = docx.Document(str(without)).tables
+    assert tables and any("甲县" in cell.text for cell in tables[-1].columns[0].cells)
+    pytest.importorskip("matplotlib")
+    drawn = tmp_path / "drawn.docx"
+    zs("report", "--month", "4", "--docx", str(drawn))
+    [image] = docx_media(drawn)
+    with zipfile.ZipFile(drawn) as archive:
+        assert archive.read(image).startswith(b"\x89PNG")
+    assert len(docx.Document(str(drawn)).tables) == len(tables)  # the same document, and a chart

@@ -6,6 +6,7 @@ Page numbers (第 X 页 共 Y 页) at the foot of every page.
 python-docx is imported inside the functions: ``zs --help`` must not pay for it.
 """
 
+import io
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from docx.shared import Cm, Pt, RGBColor
 from zhaoshang_cli.core.figures import percent
 from zhaoshang_cli.core.files import check_writable_folder, write_atomically
 from zhaoshang_cli.core.i18n import CHINESE, in_language
+from zhaoshang_cli.report.chart import completion_png
 from zhaoshang_cli.report.compute import FLAG_BEHIND, FLAG_FAR_BEHIND, Report, Row
 from zhaoshang_cli.report.prose import Paragraph, prose
 from zhaoshang_cli.report.text import amount, flags_text, title, unit_label
@@ -281,6 +283,9 @@ def appendix_table(document: Any, report: Report, heading: str, scale: str) -> N
     )
     completion_table(document, report, scale)
     legend(document, report)
+    chart = completion_png(report)
+    if chart is not None:  # with the plot extra only; the table says it all without it
+        document.add_picture(io.BytesIO(chart), width=Cm(24))
 
 
 def report_document(report: Report, scale: str = "万") -> Any:
