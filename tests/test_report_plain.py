@@ -85,7 +85,7 @@ def drop_indexes(location) -> list[str]:  # type: ignore[no-untyped-def]
     names = ", ".join(f"'{t}'" for t in tables)
     if ON_POSTGRES:
         found = sql(location, f"SELECT indexname FROM pg_indexes WHERE tablename IN ({names}) "
-                    "AND indexname LIKE 'ix%' AND schemaname = current_schema()")  # fmt: skip
+                    "AND left(indexname, 3) = 'ix_' AND schemaname = current_schema()")  # fmt: skip
     else:
         found = sql(location, "SELECT name FROM sqlite_master WHERE type = 'index' "
                     f"AND sql IS NOT NULL AND tbl_name IN ({names})")  # fmt: skip
