@@ -130,6 +130,8 @@ def page(browser: Any) -> Iterator[Any]:
     opened = context.new_page()
     errors: list[str] = []
     opened.on("pageerror", lambda error: errors.append(str(error)))
+    # A CSP violation or a failed request is a console error: none may happen.
+    opened.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     yield opened
     context.close()
     assert errors == [], errors
@@ -307,6 +309,22 @@ def test_screenshots_at_both_sizes(site: str, browser: Any, size: tuple[int, int
         charted(shot, 1)
         shot.screenshot(path=str(SHOTS / f"unit-{width}x{height}.png"), full_page=True)
         assert shot.evaluate("document.documentElement.scrollWidth") <= width
+    finally:
+        context.close()
+
+
+def test_a_screenshot_in_chinese_the_default(demo: str, browser: Any) -> None:
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    try:
+        with served(create_app(Settings(demo, "zh_CN"))) as url:
+            shot = context.new_page()
+            shot.goto(f"{url}/?month=4")
+            charted(shot, 3)
+            assert shot.locator("html").get_attribute("lang") == "zh-CN"
+            assert "县区" in chart_option(shot, "chart-completion")["series"][0]["name"]
+            shot.hover("#chart-completion canvas", position={"x": 100, "y": 200})
+            SHOTS.mkdir(exist_ok=True)
+            shot.screenshot(path=str(SHOTS / "dashboard-zh-1920x1080.png"))
     finally:
         context.close()
 

@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from zhaoshang_cli.core.glossary import UNIT_KIND
 from zhaoshang_cli.core.i18n import N_, _, language
+from zhaoshang_cli.report.text import flag_text
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -274,6 +275,8 @@ def render(
 ) -> str:
     """A page. ``base``: the path up to the site's root ("../" on a unit's page)."""
     labels = {key: _(msgid) for key, msgid in LABELS.items()}
+    if "lines" in data:  # the flags as the terminal and the Excel file word them
+        labels.update({flag: flag_text(flag, data["lines"]["threshold"]) for flag in FLAGS})
     assets = (
         {name: (STATIC / name).read_text(encoding="utf-8") for name in ASSETS} if standalone else {}
     )

@@ -38,7 +38,7 @@
       };
     }
     var chart = make("chart-completion", {
-      tooltip: { trigger: "axis", valueFormatter: shares ? percent : undefined },
+      tooltip: { trigger: "axis", renderMode: "richText", valueFormatter: shares ? percent : undefined },
       legend: { top: 0 },
       grid: { left: 48, right: 16, top: 32, bottom: 80 },
       xAxis: { type: "category", data: c.categories, axisLabel: { interval: 0, rotate: 40 } },
@@ -53,7 +53,7 @@
   var m = data.monthly;
   if (m) {
     make("chart-monthly", {
-      tooltip: { trigger: "axis" },
+      tooltip: { trigger: "axis", renderMode: "richText" },
       legend: { top: 0 },
       grid: { left: 72, right: 16, top: 32, bottom: 32 },
       xAxis: { type: "category", data: m.categories },
@@ -68,7 +68,7 @@
   var f = data.funnel;
   if (f) {
     make("chart-funnel", {
-      tooltip: { trigger: "item" },
+      tooltip: { trigger: "item", renderMode: "richText" },
       series: f.series.map(function (s) {
         return { name: s.name, type: "funnel", sort: "none", left: "10%", width: "80%", top: 8, bottom: 8,
                  minSize: "8%", label: { formatter: "{b} {c}" }, data: s.data };
