@@ -427,9 +427,12 @@ def test_a_request_without_the_token_is_refused(ledger: Location) -> None:
         assert web.get("/", headers={"Authorization": "Bearer " + "x" * 43}).status_code == 401
         assert web.get("/?token=" + "k" * 42).status_code == 401
         assert web.get("/api/dashboard", headers={"Authorization": f"Bearer {token}"}).is_success
-        first = web.get(f"/?token={token}")  # the link as given, then a cookie
-        assert first.is_success and "全市" in first.text
+        first = web.get(f"/?month=4&token={token}", follow_redirects=False)  # the link as given
+        assert first.status_code == 303 and first.headers["location"] == "/?month=4"
         assert "httponly" in first.headers["set-cookie"].lower()
+        assert token not in first.headers["location"]
+        shown = web.get("/?month=4")  # then the cookie
+        assert shown.is_success and "全市" in shown.text
         assert web.get("/api/dashboard").is_success
 
 

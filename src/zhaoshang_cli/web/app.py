@@ -20,7 +20,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -138,12 +138,17 @@ class Guard(BaseHTTPMiddleware):
                 _("A token is needed: open the link with ?token=… as given to you."),
                 status_code=401,
             )
+        elif self.token is not None and request.query_params.get("token"):
+            # The link as given: the token goes into a cookie and out of the address bar (and
+            # the browser's history), by a redirect to the same page without it.
+            kept = [(k, v) for k, v in request.query_params.multi_items() if k != "token"]
+            target = request.url.path + (f"?{urlencode(kept)}" if kept else "")
+            response = RedirectResponse(target, status_code=303)
+            response.set_cookie(
+                TOKEN_COOKIE, self.token, httponly=True, samesite="strict", path="/"
+            )
         else:
             response = await call_next(request)
-            if self.token is not None and request.query_params.get("token"):
-                response.set_cookie(
-                    TOKEN_COOKIE, self.token, httponly=True, samesite="strict", path="/"
-                )
         for name, value in HEADERS.items():
             response.headers[name] = value
         return response
