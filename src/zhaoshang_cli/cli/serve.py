@@ -33,16 +33,23 @@ def read_token(path: Path) -> str:
     return token
 
 
-def web_app(db: str | None, lang: str, token: str | None):  # type: ignore[no-untyped-def]
-    """The application, or one sentence when the web extra is not installed."""
+def check_web_extra(server: bool = True) -> None:
+    """One sentence when the web extra is not installed (the HTML file needs Jinja2 alone)."""
     try:
         import jinja2  # noqa: F401
-        import starlette  # noqa: F401
-        import uvicorn  # noqa: F401
+
+        if server:
+            import starlette  # noqa: F401
+            import uvicorn  # noqa: F401
     except ImportError:
         raise MissingExtra(
             _("The dashboard needs the web extra: install zhaoshang-cli[web].")
         ) from None
+
+
+def web_app(db: str | None, lang: str, token: str | None):  # type: ignore[no-untyped-def]
+    """The application, or one sentence when the web extra is not installed."""
+    check_web_extra()
     from zhaoshang_cli.web.app import Settings, create_app
 
     return create_app(Settings(db, lang, token))
