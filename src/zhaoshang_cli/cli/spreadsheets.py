@@ -231,7 +231,8 @@ def show_plan(outcome: "Outcome", dry_run: bool) -> None:
 
     new = [line for line in outcome.plan if line.status == "new"]
     changed = [line for line in outcome.plan if line.status == "changed"]
-    unchanged = len(outcome.plan) - len(new) - len(changed)
+    merged = [line for line in outcome.plan if line.status in ("duplicate", "skipped")]
+    unchanged = len(outcome.plan) - len(new) - len(changed) - len(merged)
     sentence = (
         _("{kind}: would add {new}, change {changed}; {unchanged} unchanged.")
         if dry_run
@@ -242,9 +243,32 @@ def show_plan(outcome: "Outcome", dry_run: bool) -> None:
             kind=outcome.kind.shown, new=len(new), changed=len(changed), unchanged=unchanged
         )
     )
-    shown = sorted(changed + new[:LISTED], key=lambda line: line.row)
+    twins = sum(line.status == "duplicate" for line in merged)
+    if twins:
+        say(
+            ngettext(
+                "{count} row repeats a project of an earlier row: counted once.",
+                "{count} rows repeat a project of an earlier row: counted once.",
+                twins,
+            ).format(count=twins)
+        )
+    if len(merged) > twins:
+        count = len(merged) - twins
+        say(
+            ngettext(
+                "{count} row marked 作废 is not in the ledger: not added.",
+                "{count} rows marked 作废 are not in the ledger: not added.",
+                count,
+            ).format(count=count)
+        )
+    shown = sorted(changed + merged + new[:LISTED], key=lambda line: line.row)
     if shown:
-        statuses = {"new": _("new"), "changed": _("changed")}
+        statuses = {
+            "new": _("new"),
+            "changed": _("changed"),
+            "duplicate": _("duplicate"),
+            "skipped": _("skipped"),
+        }
         rows: list[dict] = []
         for line in shown:  # one change a line, under its row
             first, *more = line.lines() or [""]

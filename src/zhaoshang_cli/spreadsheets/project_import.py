@@ -7,9 +7,9 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from zhaoshang_cli.arrivals.bulk import insert_projects
+from zhaoshang_cli.core import dates
 from zhaoshang_cli.core.errors import ZsError
 from zhaoshang_cli.core.i18n import _
-from zhaoshang_cli.core.text import duplicate_key
 from zhaoshang_cli.output.progress import rows as progress
 from zhaoshang_cli.projects.credit import split_spec
 from zhaoshang_cli.projects.register import (
@@ -26,7 +26,15 @@ from zhaoshang_cli.spreadsheets.columns import STAGE
 from zhaoshang_cli.spreadsheets.outcome import Outcome
 from zhaoshang_cli.spreadsheets.provenance import keep, replay
 from zhaoshang_cli.spreadsheets.reading import Row, Table
-from zhaoshang_cli.spreadsheets.refresh import Matcher, PlanRow, apply_changes, plan_changes
+from zhaoshang_cli.spreadsheets.refresh import (
+    Change,
+    Matcher,
+    PlanRow,
+    apply_changes,
+    differences,
+    plan_changes,
+    read_status,
+)
 from zhaoshang_cli.store.models import Project, StageEvent
 from zhaoshang_cli.units.tree import find_unit, units_cached
 
@@ -50,7 +58,7 @@ def import_projects(
     replays every stage move; without it the dated stages are walked."""
 
     matcher = Matcher(session, by_key=history is None and not replay(session))
-    seen: dict[Any, int] = {}
+    seen: dict[Any, Row] = {}
     good = table.good_rows()
     session.info[MATCHED] = matcher.use_keys
     session.info[NEW_PROJECTS] = []
@@ -96,7 +104,7 @@ def import_project_row(
     out: Outcome,
     row: Row,
     matcher: Any,
-    seen: dict[Any, int],
+    seen: dict[Any, Row],
     history: dict[str, list[dict[str, Any]]] | None,
     contacts: dict[str, str] | None,
     amount_change: str,
@@ -106,59 +114,26 @@ def import_project_row(
 
     values = row.values
     code, name = values["code"], values["name"]
-    if ("code", code) in seen:
-        message = _("duplicate code {value!r} (also row {row})")
-        table.problem(row, "code", message.format(value=code, row=seen["code", code]))
-        return
-    project_or_not = matcher.find(table, row)
-    if project_or_not is False:
-        return
-    existing = project_or_not if isinstance(project_or_not, Project) else None
-    if existing is not None and ("id", existing.id) in seen:
-        message = (
-            _("duplicate name {value!r} (also row {row}); give each a project code")
-            if duplicate_key(None, name) == duplicate_key(None, existing.name)
-            and not existing.investor
-            else _("the same project as row {row} (same investor and name)")
-        )
-        row_before = seen["id", existing.id]
-        table.problem(row, "name", message.format(value=name, row=row_before))
+    voids = read_status(values, dates.today()) == "void"
+    if code and ("code", code) in seen:  # the code of an earlier row of this file
+        project_or_not = matcher.by_code.get(code)
+    else:
+        project_or_not = matcher.find(table, row)
+    if project_or_not is False or twin_of(table, out, row, project_or_not, seen):
         return
     if code:
-        seen["code", code] = row.number
+        seen["code", code] = row
+    if project_or_not is not None and not isinstance(project_or_not, Project):
+        return  # a project added earlier in this import, from a row that now differs
+    existing = project_or_not
     if existing is not None:
-        credit = matcher.credit[existing.id]
-        changes = plan_changes(session, table, row, existing, amount_change, credit)
-        if changes is None:
-            return
-        seen["id", existing.id] = row.number
-        line = PlanRow(row.number, "changed" if changes else "unchanged", existing.code,
-                       existing.name, changes)  # fmt: skip
-        if changes:
-            write_new_projects(session)
-            units = [u for u in re.split(r"[、,，;；\n]+", values["units"]) if u.strip()]
-            reason = _("from {file}, row {row}").format(file=table.file, row=row.number)
-            try:
-                apply_changes(
-                    session,
-                    existing,
-                    changes,
-                    units=units,
-                    reason=reason,
-                    increase_on=increase_on,
-                    termination_reason=values["termination_reason"],
-                )
-            except ZsError as exc:
-                table.problem(row, None, str(exc))
-                return
-            out.changed.append(
-                _("row {row}: project {project}").format(row=row.number, project=existing.code)
-            )
-        else:
-            out.skipped.append(
-                _("row {row}: project {project}").format(row=row.number, project=existing.code)
-            )
-        out.plan.append(line)
+        refresh_project(session, table, out, row, matcher, seen, existing, voids,
+                        amount_change, increase_on)  # fmt: skip
+        return
+    if voids:  # voided already (unchanged), or never entered and void: nothing to add
+        voided = matcher.void_twin(row)
+        status = "unchanged" if voided is not None else "skipped"
+        out.plan.append(PlanRow(row.number, status, voided.code if voided else code or "", name))
         return
     units = [part for part in re.split(r"[、,，;；\n]+", values["units"]) if part.strip()]
     named = [table.attempt(row, "units", split_spec, unit) for unit in units]
@@ -223,8 +198,8 @@ def import_project_row(
         ).all()
         for event, recorded in zip(kept_events, events, strict=True):
             keep(session, recorded, event, operator="operator", entered_at="entered_at")
-    matcher.add(project)
-    seen["id", project.id] = row.number
+    matcher.add(project, values["units"])
+    seen["id", project.id] = row
     out.plan.append(PlanRow(row.number, "new", project.code, name, stage=project.stage))
     out.added.append(
         _("row {row}: project {code} {name} ({stage})").format(
@@ -289,3 +264,90 @@ def matches_row(project: Project, values: dict[str, Any]) -> bool:
     wanted = {field: values[field] for field in STAGE_DATE_FIELD.values()}
     wanted["stage"], wanted["termination_reason"] = values["stage"], values["termination_reason"]
     return all(getattr(project, key) == value for key, value in wanted.items())
+
+
+def twin_of(table: Table, out: Outcome, row: Row, project: Any, seen: dict[Any, Row]) -> bool:
+    """Whether the row is a project an earlier row of this file already stands for (the same
+    code, or the project found): the same values → a duplicate, counted once and said so;
+    other values → one problem naming both rows."""
+    values = row.values
+    code, name = values["code"], values["name"]
+    first = seen.get(("code", code)) if code else None
+    key = "code"
+    if first is None and project is not None:
+        first, key = seen.get(("id", project.id)), "name"
+    if first is None:
+        return False
+    differing = differences(table, first, row)
+    if not differing:
+        shown = project.code if project is not None else code
+        out.plan.append(PlanRow(row.number, "duplicate", shown or "", name, twin=first.number))
+        return True
+    if key == "code":
+        message = _("duplicate code {value!r} (also row {row})").format(
+            value=code, row=first.number
+        )
+    elif not values["investor"] and not first.values["investor"]:
+        message = _("duplicate name {value!r} (also row {row}); give each a project code").format(
+            value=name, row=first.number
+        )
+    else:
+        message = _("the same project as row {row}, but {columns} differ; keep one of them").format(
+            row=first.number, columns=_(", ").join(differing)
+        )
+    table.problem(row, key, message)
+    return True
+
+
+def refresh_project(
+    session: Session,
+    table: Table,
+    out: Outcome,
+    row: Row,
+    matcher: Matcher,
+    seen: dict[Any, Row],
+    existing: Project,
+    voids: bool,
+    amount_change: str,
+    increase_on: date | None,
+) -> None:
+    """A row of a project already in the ledger: what it changes, applied through the same
+    audited operations as by hand (``refresh``), or unchanged."""
+    values = row.values
+    if voids and existing.voided_at is not None:
+        changes: list[Change] | None = []  # voided already: the sheet agrees
+    else:
+        credit = matcher.credit[existing.id]
+        changes = plan_changes(session, table, row, existing, amount_change, credit)
+        if changes is not None and voids:
+            changes.append(Change("voided_at", None, values["void_reason"], "void"))
+    if changes is None:
+        return
+    seen["id", existing.id] = row
+    line = PlanRow(row.number, "changed" if changes else "unchanged", existing.code,
+                   existing.name, changes)  # fmt: skip
+    if changes:
+        write_new_projects(session)
+        units = [u for u in re.split(r"[、,，;；\n]+", values["units"]) if u.strip()]
+        reason = _("from {file}, row {row}").format(file=table.file, row=row.number)
+        try:
+            apply_changes(
+                session,
+                existing,
+                changes,
+                units=units,
+                reason=reason,
+                increase_on=increase_on,
+                termination_reason=values["termination_reason"],
+            )
+        except ZsError as exc:
+            table.problem(row, None, str(exc))
+            return
+        out.changed.append(
+            _("row {row}: project {project}").format(row=row.number, project=existing.code)
+        )
+    else:
+        out.skipped.append(
+            _("row {row}: project {project}").format(row=row.number, project=existing.code)
+        )
+    out.plan.append(line)

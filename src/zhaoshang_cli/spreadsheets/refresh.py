@@ -25,8 +25,8 @@ from zhaoshang_cli.core.i18n import _
 from zhaoshang_cli.core.money import format_amount
 from zhaoshang_cli.core.text import duplicate_key
 from zhaoshang_cli.projects.changes import field_label as label
-from zhaoshang_cli.projects.changes import increase_contract
-from zhaoshang_cli.projects.credit import credit_from, credit_text
+from zhaoshang_cli.projects.changes import increase_contract, void_project
+from zhaoshang_cli.projects.credit import credit_from, credit_text, split_spec
 from zhaoshang_cli.projects.edit import edit_project
 from zhaoshang_cli.projects.register import STAGE_DATE_FIELD, STAGE_ORDER, move_stage
 from zhaoshang_cli.spreadsheets.reading import Row, Table
@@ -61,6 +61,8 @@ class Change:
 
     def shown(self) -> str:
         label = _(field_label(self.field))
+        if self.how == "void":
+            return _("void (作废): {reason}").format(reason=self.new)
         if self.how == "increase":
             mark = _(" (增资)")
         elif self.how == "stage":
@@ -78,13 +80,18 @@ class PlanRow:
     """A line of the plan: a row of the sheet and what it does to the ledger."""
 
     row: int
-    status: str  # new, changed, unchanged
+    status: str  # new, changed, unchanged, duplicate (of row ``twin``), skipped (a void)
     code: str
     name: str
     changes: list[Change] = field(default_factory=list)
     stage: str | None = None  # a new project's
+    twin: int | None = None  # a duplicate's first row
 
     def lines(self) -> list[str]:
+        if self.status == "duplicate":
+            return [_("the same as row {row}: counted once").format(row=self.twin)]
+        if self.status == "skipped":
+            return [_("marked 作废 in the sheet: not added")]
         return [change.shown() for change in self.changes]
 
     def record(self) -> dict[str, Any]:
@@ -93,7 +100,7 @@ class PlanRow:
             "row": self.row,
             "status": self.status,
             "project": f"{self.code} {self.name}{stage}",
-            "changes": _("; ").join(change.shown() for change in self.changes),
+            "changes": _("; ").join(self.lines()),
         }
 
 
@@ -116,32 +123,47 @@ def display(name: str, value: Any) -> str:
 
 
 class Matcher:
-    """Every project loaded once: by code, by investor and name, by name alone."""
+    """Every project loaded once: by code, by investor and name, by name alone; and each
+    project's credited units, so that a row naming the same project under the same unit with
+    another investor is that project (更换业主). Voided projects are found by code only."""
 
     def __init__(self, session: Session, *, by_key: bool = True) -> None:
-        self.by_code: dict[str, Project] = {}
-        self.by_key: dict[str, list[Project]] = defaultdict(list)
-        self.by_title: dict[str, list[Project]] = defaultdict(list)
+        self.by_code: dict[str, Any] = {}
+        self.by_key: dict[str, list[Any]] = defaultdict(list)
+        self.by_title: dict[str, list[Any]] = defaultdict(list)
         self.use_keys = by_key
+        # Each project's credit, read once: (unit id, share, unit name).
+        self.credit: dict[Any, list[tuple[int, int, str]]] = defaultdict(list)
+        self.unit_names: dict[Any, set[str]] = defaultdict(set)
+        self.voided: dict[str, Any] = {}  # by investor and name: what a 作废 row may repeat
         for project in session.exec(select(Project)):
             self.add(project)
-        # Each project's credit, read once: (unit id, share, unit name).
-        self.credit: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
         query = select(ProjectUnit.project_id, ProjectUnit.unit_id, ProjectUnit.share_bp, Unit.name)
         for project_id, unit_id, share, name in session.exec(
             query.join(Unit, col(Unit.id) == col(ProjectUnit.unit_id))
         ):
             self.credit[project_id].append((unit_id, share, name))
+            self.unit_names[project_id].add(name)
 
-    def add(self, project: Project) -> None:
+    def add(self, project: Any, units: str | None = None) -> None:
+        """A project of the ledger, or one this import adds (``units``: its 责任单位 cell)."""
         self.by_code[project.code] = project
+        if units is not None:
+            self.unit_names[project.id] = named_units(units)
+        key = duplicate_key(project.investor, project.name)
         if project.voided_at is None:
-            key = duplicate_key(project.investor, project.name)
             self.by_key[key].append(project)
             self.by_title[key.split("|", 1)[1]].append(project)
+        else:
+            self.voided[key] = project
 
-    def find(self, table: Table, row: Row) -> Project | bool | None:
-        """The project the row stands for; None: a new one; False: a problem was reported."""
+    def void_twin(self, row: Row) -> Any:
+        """The voided project a row marked 作废 repeats (the latest of that investor and name)."""
+        return self.voided.get(duplicate_key(row.values["investor"], row.values["name"]))
+
+    def find(self, table: Table, row: Row) -> Any:
+        """The project the row stands for (one of the ledger's, or one added earlier in this
+        import); None: a new one; False: a problem was reported."""
         code, name, investor = (row.values[key] for key in ("code", "name", "investor"))
         if code and code in self.by_code:
             project = self.by_code[code]
@@ -158,11 +180,13 @@ class Matcher:
         if not self.use_keys:
             return None
         key = duplicate_key(investor, name)
+        titled = self.by_title.get(key.split("|", 1)[1], [])
         found = self.by_key.get(key) or [
-            project
-            for project in self.by_title.get(key.split("|", 1)[1], [])
-            if not investor or not project.investor
+            project for project in titled if not investor or not project.investor
         ]
+        if not found and investor:  # 更换业主: the same name under the same unit
+            units = named_units(row.values["units"])
+            found = [project for project in titled if units & self.unit_names[project.id]]
         if len(found) > 1:
             codes = _(", ").join(project.code for project in found)
             table.problem(
@@ -173,6 +197,71 @@ class Matcher:
             )  # fmt: skip
             return False
         return found[0] if found else None
+
+
+def named_units(cell: str | None) -> set[str]:
+    """The units a 责任单位 cell names, by their own names (甲县/城关镇=60% → 城关镇)."""
+    return {
+        split_spec(part)[0].rsplit("/", 1)[-1]
+        for part in re.split(r"[、,，;；\n]+", cell or "")
+        if part.strip()
+    }
+
+
+# 作废 / 终止 as offices write them in 备注 or a status column, unless negated (未终止).
+VOID_WORDS = re.compile(r"(?<![未不非无])作废")
+END_WORDS = re.compile(r"(?<![未不非无])终止")
+REASON = re.compile(r"(?:原因|理由)\s*[:：为是]?\s*(.+)", re.S)
+
+
+def status_event(values: dict[str, Any]) -> tuple[str, str] | None:
+    """("void" | "terminated", its reason) when the row says so: the reason after 原因： in the
+    same cell, else a 终止原因 column (for a termination), else the words themselves."""
+    for text in (values.get("status"), values.get("note")):
+        if not text:
+            continue
+        for event, words in (("void", VOID_WORDS), ("terminated", END_WORDS)):
+            if words.search(text):
+                given = REASON.search(text)
+                reason = given.group(1).strip() if given else None
+                if event == "terminated":
+                    reason = reason or values.get("termination_reason")
+                return event, reason or text.strip()
+    return None
+
+
+def read_status(values: dict[str, Any], today: date) -> str | None:
+    """A termination the row states becomes its stage (dated today unless a 终止日期 is given);
+    returns "void" when the row voids its project."""
+    event = status_event(values)
+    if event is None:
+        return None
+    what, reason = event
+    if what == "void":
+        values["void_reason"] = reason
+        return "void"
+    if values["stage"] in (None, "terminated"):
+        values["stage"] = "terminated"
+        values["terminated_on"] = values["terminated_on"] or today
+        values["termination_reason"] = values["termination_reason"] or reason
+    return None
+
+
+def differences(table: Table, first: Row, later: Row) -> list[str]:
+    """The columns in which two rows of the same project disagree (the investor and name as
+    不重复统计 compares them; a 备注 left blank in one of them is no disagreement)."""
+    columns = []
+    for key, value in later.values.items():
+        other = first.values.get(key)
+        if key == "investor":
+            value, other = duplicate_key(value, ""), duplicate_key(other, "")
+        elif key == "name":
+            value, other = duplicate_key(None, value), duplicate_key(None, other)
+        elif key == "note" and (not value or not other):
+            continue
+        if value != other and key in table.headers:
+            columns.append(table.column_name(key))
+    return columns
 
 
 def plan_changes(
@@ -368,8 +457,8 @@ def apply_changes(
                 reason=why,
                 contract_fen=signed_amount if stage == "signed" else None,
             )
-        elif change.how == "credit":
-            credit = True
+        elif change.how in ("credit", "void"):
+            credit = credit or change.how == "credit"
         elif change.how == "increase":
             increase_contract(
                 session,
@@ -392,3 +481,6 @@ def apply_changes(
             units=units if credit else None,
             reason=reason,
         )
+    for change in changes:
+        if change.how == "void":  # last: a voided project takes no more edits
+            void_project(session, project.code, change.new)
