@@ -211,6 +211,37 @@ def test_void_and_termination_written_in_the_note_are_events(ledger: Path, tmp_p
     assert (snapshot(ledger), audit_count(ledger)) == (before, entries)
 
 
+def test_a_status_column_holds_stages_voids_and_terminations(ledger: Path, tmp_path: Path) -> None:
+    header = [
+        "项目名称",
+        "投资方",
+        "责任单位",
+        "合同金额(万元)",
+        "签约日期",
+        "开工日期",
+        "项目状态",
+    ]
+    rows = [
+        ["光伏组件", "某某新能源", "乙县", 2000, "2026-01-15", "2026-03-01", "已开工"],
+        ["食品加工", "某某食品", "乙县", 1000, "2026-01-20", None, "终止（原因：企业撤资）"],
+        ["冷链物流园", "某某冷链有限公司", "甲县", 3000, "2026-01-12", None, "签约"],
+    ]
+    zs("import", "projects", sheet(tmp_path / "1月.xlsx", rows, header))
+    held = {name: found[0] for name, found in projects().items()}
+    assert held["光伏组件"]["stage"] == "started"
+    assert held["食品加工"]["stage"] == "terminated"
+    assert as_json("project", "show", held["食品加工"]["code"])["termination_reason"] == "企业撤资"
+    rows[2][-1] = "作废，原因：重复录入"
+    zs("import", "projects", sheet(tmp_path / "2月.xlsx", rows, header))
+    assert as_json("project", "show", held["冷链物流园"]["code"])["void_reason"] == "重复录入"
+    # A status that is none of these is the row's problem; nothing is written.
+    before = snapshot(ledger)
+    rows[0][-1] = "前期手续办理中"
+    result = refused("import", "projects", sheet(tmp_path / "3月.xlsx", rows, header))
+    assert "前期手续办理中" in result.stderr
+    assert snapshot(ledger) == before
+
+
 @pytest.mark.parametrize("month", ["1月", "3月"])
 def test_any_file_applied_twice_writes_nothing_the_second_time(
     ledger: Path, tmp_path: Path, month: str

@@ -91,7 +91,7 @@ def ledger_sheets(session: Session, *, with_contacts: bool = False) -> list[Shee
         Sheet(RATES, list(RATES.columns), rate_rows(session)),
         Sheet(
             PROJECTS,
-            [column for column in PROJECTS.columns if column.key != "contact"],
+            [column for column in PROJECTS.columns if column.key not in ("contact", "status")],
             [
                 {
                     **project.model_dump(),

@@ -114,7 +114,7 @@ def import_project_row(
 
     values = row.values
     code, name = values["code"], values["name"]
-    voids = read_status(values, dates.today()) == "void"
+    voids = read_status(table, row, dates.today()) == "void"
     if code and ("code", code) in seen:  # the code of an earlier row of this file
         project_or_not = matcher.by_code.get(code)
     else:

@@ -214,6 +214,17 @@ END_WORDS = re.compile(r"(?<![未不非无])终止")
 REASON = re.compile(r"(?:原因|理由)\s*[:：为是]?\s*(.+)", re.S)
 
 
+OPENING = {")": "(", "）": "（"}
+
+
+def unbracketed(reason: str) -> str:
+    """终止（原因：企业撤资）: the reason without the bracket that closes around it."""
+    reason = reason.strip()
+    while reason[-1:] in OPENING and reason.count(reason[-1]) > reason.count(OPENING[reason[-1]]):
+        reason = reason[:-1].rstrip()
+    return reason
+
+
 def status_event(values: dict[str, Any]) -> tuple[str, str] | None:
     """("void" | "terminated", its reason) when the row says so: the reason after 原因： in the
     same cell, else a 终止原因 column (for a termination), else the words themselves."""
@@ -223,18 +234,23 @@ def status_event(values: dict[str, Any]) -> tuple[str, str] | None:
         for event, words in (("void", VOID_WORDS), ("terminated", END_WORDS)):
             if words.search(text):
                 given = REASON.search(text)
-                reason = given.group(1).strip() if given else None
+                reason = unbracketed(given.group(1)) if given else None
                 if event == "terminated":
                     reason = reason or values.get("termination_reason")
                 return event, reason or text.strip()
     return None
 
 
-def read_status(values: dict[str, Any], today: date) -> str | None:
+def read_status(table: Table, row: Row, today: date) -> str | None:
     """A termination the row states becomes its stage (dated today unless a 终止日期 is given);
-    returns "void" when the row voids its project."""
+    returns "void" when the row voids its project. A 项目状态 cell without those words names
+    the stage (已开工, 在建 …) when no 阶段 column does."""
+    values = row.values
     event = status_event(values)
     if event is None:
+        if values.get("status") and values["stage"] is None:
+            stage = table.attempt(row, "status", STAGE.parse, values["status"].strip())
+            values["stage"] = stage or None
         return None
     what, reason = event
     if what == "void":
