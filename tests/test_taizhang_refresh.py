@@ -181,6 +181,22 @@ def test_a_voided_project_is_never_a_candidate_unless_its_code_is_given(
     assert snapshot(ledger) == before
 
 
+def test_a_void_row_is_never_a_new_investor_of_a_live_project(ledger: Path, tmp_path: Path) -> None:
+    """A project voided, then the same name signed by another company under the same unit: the
+    row still marked 作废 keeps naming the voided one, never voids the new one."""
+    voided = [1, "酒店项目", "某某酒店有限公司", "市商务局", 1000, "2026-03-20", None, "作废"]
+    zs("import", "projects", sheet(tmp_path / "3月.xlsx", [[*voided[:-1], None]]))
+    zs("import", "projects", sheet(tmp_path / "7月.xlsx", [voided]))
+    live = [2, "酒店项目", "某某酒店管理有限公司", "市商务局", 1500, "2026-08-25", None, None]
+    zs("import", "projects", sheet(tmp_path / "8月.xlsx", [voided, live]))
+    before = snapshot(ledger)
+    out = zs("import", "projects", sheet(tmp_path / "9月.xlsx", [voided, live])).stdout
+    assert "added 0, changed 0; 2 unchanged." in out
+    assert snapshot(ledger) == before
+    (hotel,) = [row for row in projects()["酒店项目"] if not row["voided"]]
+    assert as_json("project", "show", hotel["code"])["investor"] == "某某酒店管理有限公司"
+
+
 def test_void_and_termination_written_in_the_note_are_events(ledger: Path, tmp_path: Path) -> None:
     zs("import", "projects", sheet(tmp_path / "1月.xlsx", JANUARY))
     held = {name: rows[0]["code"] for name, rows in projects().items()}

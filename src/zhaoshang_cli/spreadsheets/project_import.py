@@ -118,7 +118,7 @@ def import_project_row(
     if code and ("code", code) in seen:  # the code of an earlier row of this file
         project_or_not = matcher.by_code.get(code)
     else:
-        project_or_not = matcher.find(table, row)
+        project_or_not = matcher.find(table, row, voids)
     if project_or_not is False or twin_of(table, out, row, project_or_not, seen):
         return
     if code:

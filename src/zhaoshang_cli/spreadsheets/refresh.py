@@ -161,9 +161,10 @@ class Matcher:
         """The voided project a row marked 作废 repeats (the latest of that investor and name)."""
         return self.voided.get(duplicate_key(row.values["investor"], row.values["name"]))
 
-    def find(self, table: Table, row: Row) -> Any:
+    def find(self, table: Table, row: Row, voids: bool = False) -> Any:
         """The project the row stands for (one of the ledger's, or one added earlier in this
-        import); None: a new one; False: a problem was reported."""
+        import); None: a new one; False: a problem was reported. A row that voids (``voids``)
+        is never 更换业主: it names the project it voids by code, or by investor and name."""
         code, name, investor = (row.values[key] for key in ("code", "name", "investor"))
         if code and code in self.by_code:
             project = self.by_code[code]
@@ -184,7 +185,7 @@ class Matcher:
         found = self.by_key.get(key) or [
             project for project in titled if not investor or not project.investor
         ]
-        if not found and investor:  # 更换业主: the same name under the same unit
+        if not found and investor and not voids:  # 更换业主: the same name, the same unit
             units = named_units(row.values["units"])
             found = [project for project in titled if units & self.unit_names[project.id]]
         if len(found) > 1:
