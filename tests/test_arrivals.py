@@ -176,12 +176,16 @@ def test_bad_arrivals_are_refused_and_change_nothing(signed: Path) -> None:
     assert snapshot(signed) == before
 
 
-def test_a_terminated_project_takes_no_money(signed: Path) -> None:
+def test_a_terminated_project_takes_no_money_after_its_end(signed: Path) -> None:
     zs("project", "stage", "2026-0001", "terminated", "--date", "2026-05-01", "--reason", "撤资")
     before = snapshot(signed)
     err = fails("arrive", "2026-0001", "1万", "--date", "2026-05-02").stderr
-    assert "2026-0001 is terminated" in err
+    assert "2026-0001 was terminated on 2026-05-01" in err
     assert snapshot(signed) == before
+    # Money that came before the end, entered late (a 台账 sent after the month), still came.
+    zs("arrive", "2026-0001", "1万", "--date", "2026-05-01")
+    listed = json.loads(zs("arrival", "list", "--format", "json").stdout)
+    assert [(a["date"], a["cny_wan"]) for a in listed] == [("2026-05-01", 1)]
 
 
 @pytest.mark.parametrize(

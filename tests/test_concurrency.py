@@ -109,7 +109,7 @@ def test_a_project_terminated_during_an_import_stops_the_import(
     before = snapshot(projects)
     apply(opened, plan)
     assert [str(problem) for problem in table.problems] == [
-        "到位资金.csv, row 4: Project P-2 is terminated; no money can arrive for it."
+        "到位资金.csv, row 4: Project P-2 was terminated on 2026-03-01; no money can arrive for it after that."
     ]
     assert snapshot(projects) == before
 

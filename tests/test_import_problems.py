@@ -105,7 +105,7 @@ def test_arrival_problems(ledger: Path, tmp_path: Path) -> None:
         "到位资金.csv, row 9, column 到位日期: a value is required",
         "到位资金.csv, row 10, column 到位金额: The amount 'abc' is not readable; "
         "write it like 4700万, 4.7亿, 47000000元 or a plain number of 万.",
-        "到位资金.csv, row 11: Project P-T is terminated; no money can arrive for it.",
+        "到位资金.csv, row 11: Project P-T was terminated on 2026-03-05; no money can arrive for it after that.",
         "zs: 8 problems in 到位资金.csv; nothing was imported.",
     ]
 

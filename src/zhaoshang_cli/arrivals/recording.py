@@ -95,10 +95,12 @@ def prepare_arrival(
         raise Invalid(
             _("Project {code} was voided; no money can arrive for it.").format(code=project.code)
         )
-    if project.stage == "terminated" and not replaying:
+    ended = project.terminated_on if project.stage == "terminated" else None
+    if ended is not None and on > ended and not replaying:  # money that came before still did
         raise Invalid(
-            _("Project {code} is terminated; no money can arrive for it.").format(code=project.code)
-        )
+            _("Project {code} was terminated on {day}; no money can arrive for it after that.")
+            .format(code=project.code, day=ended.isoformat())
+        )  # fmt: skip
     if amount_minor <= 0:
         raise Invalid(_("An arrival must be greater than zero; correct mistakes with a reversal."))
     currency = check_currency(currency)

@@ -26,7 +26,8 @@ def no_project(code: str, db: Db | None = None) -> ZsError:
 
 def project_facts(db: Db, code: str) -> Any:
     """What the checks read of a project (a row: ``.id``, ``.code``, ``.stage`` …)."""
-    columns = [PROJECT.c[name] for name in ("id", "code", "stage", "signed_on", "contract_fen")]
+    fields = ("id", "code", "stage", "signed_on", "terminated_on", "contract_fen")
+    columns = [PROJECT.c[name] for name in fields]
     query = select(*columns, PROJECT.c.voided_at).where(PROJECT.c.code == code.strip())
     project = connection_of(db).execute(query).first()
     if project is None:

@@ -417,7 +417,16 @@ class ProjectFacts:
     """What the checks of an arrival read of its project, as plain attributes (an ORM
     project's are looked up through its instrumentation, a dozen times per row)."""
 
-    FIELDS = ("id", "code", "name", "voided_at", "stage", "signed_on", "contract_fen")
+    FIELDS = (
+        "id",
+        "code",
+        "name",
+        "voided_at",
+        "stage",
+        "signed_on",
+        "terminated_on",
+        "contract_fen",
+    )
     __slots__ = FIELDS
 
     def __init__(self, *values: Any) -> None:
