@@ -456,6 +456,29 @@ def test_the_dashboard_only_reads_and_says_so_in_headers(ledger: Location) -> No
     assert snapshot(ledger) == before
 
 
+@pytest.mark.postgres_only
+def test_on_postgresql_the_dashboards_ledger_is_refused_any_write_by_the_server(
+    ledger: Location,
+) -> None:
+    """Whatever login the dashboard runs as (the owner's, here), its transactions are READ ONLY:
+    a write that slipped into a page would be refused by the server, not by zs alone."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from zhaoshang_cli.store.ledger import Ledger
+
+    before = snapshot(ledger)
+    opened = Ledger.open(str(ledger), read_only=True)
+    try:
+        with opened.engine.connect() as connection:
+            assert connection.execute(text("SHOW transaction_read_only")).scalar() == "on"
+            with pytest.raises(DBAPIError, match="read-only transaction"):
+                connection.execute(text("UPDATE unit SET name = name"))
+    finally:
+        opened.engine.dispose()
+    assert snapshot(ledger) == before
+
+
 def test_repeat_views_come_from_the_cache_until_the_ledger_changes(ledger: Location) -> None:
     zs("target", "set", "甲县", "5亿", "--year", "2026")
     zs(

@@ -189,7 +189,7 @@ def make_engine(
     if is_postgres(url):
         from zhaoshang_cli.store.postgres import make_postgres_engine  # noqa: PLC0415 (psycopg: PostgreSQL only)
 
-        return make_postgres_engine(url)
+        return make_postgres_engine(url, read_only=read_only)
     path = sqlite_path(url)
     if read_only and path is not None:
         engine = create_engine(url, creator=lambda: connect_for_reading(path))

@@ -28,9 +28,11 @@ def lock_keys(kind: int) -> str:
 POSTGRES_INSTALL = "pip install 'zhaoshang-cli[postgres]'"
 
 
-def make_postgres_engine(url: str) -> Engine:
+def make_postgres_engine(url: str, *, read_only: bool = False) -> Engine:
     """Writers take one transaction-scoped advisory lock, as BEGIN IMMEDIATE does on SQLite;
-    it is released by the commit or rollback, whatever happens to the client."""
+    it is released by the commit or rollback, whatever happens to the client. ``read_only``:
+    every transaction is READ ONLY, so the server itself refuses a write (the dashboard's
+    guarantee, whichever login it runs as)."""
     try:
         engine = create_engine(url)
         from psycopg.types.datetime import TimestamptzLoader  # noqa: PLC0415 (the optional driver)
@@ -58,6 +60,8 @@ def make_postgres_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
+        if read_only:  # first, before any statement of the transaction
+            connection.exec_driver_sql("SET TRANSACTION READ ONLY")
         if connection.get_execution_options().get("zs_begin", "IMMEDIATE") == "IMMEDIATE":
             connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_WAIT_SECONDS}s'")
             connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({lock_keys(WRITE_LOCK)})")
