@@ -31,6 +31,7 @@ import argparse
 import calendar
 import hashlib
 import inspect
+import json
 import os
 import random
 import sqlite3
@@ -39,6 +40,7 @@ import sys
 import time
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 YEAR = 2026
@@ -75,10 +77,25 @@ def period(month: int) -> dict[str, str]:
     }
 
 
-def headline(path: str, month: int) -> None:
-    """The floor itself, run in a child process."""
+def headline(path: str, month: int) -> list[tuple]:
+    """The floor itself, run in a child process (and once in this one, for its figures)."""
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    conn.execute("SELECT * FROM (" + HEADLINE + ")", period(month)).fetchall()
+    try:
+        return conn.execute("SELECT * FROM (" + HEADLINE + ")", period(month)).fetchall()
+    finally:
+        conn.close()
+
+
+def same_total(report: list[str], rows: list[tuple]) -> None:
+    """The report's 全省合计 this year and last, in 万元, are the floor's rows credited by share:
+    a fast report that were wrong would be no result."""
+    output = subprocess.run(report, check=True, capture_output=True).stdout
+    shown = json.loads(output, parse_float=Decimal)["total"]
+    for column, key in ((2, "actual"), (3, "last_year")):
+        fen = sum(int(row[column] or 0) * row[1] for row in rows)
+        expected = Decimal(fen) / 10_000 / 1_000_000  # share in basis points; fen per 万元
+        if Decimal(shown[key]) != expected:
+            raise SystemExit(f"the report's {key} {shown[key]} is not the floor's {expected}")
 
 
 def chunks(rows: Iterable[tuple], size: int = CHUNK) -> Iterator[list[tuple]]:
@@ -230,12 +247,13 @@ PG_HEADLINE = (
 COPIED = ("unit", "project", "project_unit", "arrival", "target")
 
 
-def pg_headline(url: str, month: int) -> None:
-    """The floor on PostgreSQL, run in a child process."""
+def pg_headline(url: str, month: int) -> list[tuple]:
+    """The floor on PostgreSQL, run in a child process (and once in this one)."""
     import psycopg
 
     with psycopg.connect(url) as conn:
-        conn.execute("SELECT * FROM (" + PG_HEADLINE + ") AS h", period(month)).fetchall()
+        query = "SELECT * FROM (" + PG_HEADLINE + ") AS h"
+        return conn.execute(query, period(month)).fetchall()
 
 
 def on_postgres(ledger: Path, pgdata: Path) -> str:
@@ -389,6 +407,8 @@ def main() -> None:
                     f"{report_s / floor_s:5.2f}x {r_mb:5.0f}",
                     flush=True,
                 )
+                floor_rows = (headline if engine == "sqlite" else pg_headline)(floor_at, month)
+                same_total(report, floor_rows)
         if len(sizes) > 1:
             small, large = sizes[0], sizes[-1]
             for month in MONTHS:
@@ -409,6 +429,7 @@ def main() -> None:
                     " SQLite's (wall; goal <= 1.3x)"
                 )
     print("goals: report <= 3x the floor; growth no worse than linear; memory < 500 MB")
+    print("the report's 全省合计, this year and last, is the floor's to the fen in every row above")
 
 
 if __name__ == "__main__":
