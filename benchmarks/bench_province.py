@@ -258,8 +258,9 @@ def pg_headline(url: str, month: int) -> list[tuple]:
 
 def on_postgres(ledger: Path, pgdata: Path) -> str:
     """The same province in a PostgreSQL database of a bundled server (pgserver, kept under
-    ``pgdata``): the schema by `zs init`, the rows by COPY from the SQLite file, the indexes
-    after, then VACUUM ANALYZE. Returns the database's URL for zs."""
+    ``pgdata``; the benchmark's own handle keeps it running until it ends): the schema by
+    `zs init`, the rows by COPY from the SQLite file, the indexes after, then VACUUM ANALYZE.
+    Returns the database's URL for zs."""
     import pgserver
     import psycopg
 
@@ -378,6 +379,12 @@ def main() -> None:
     print(f"{header} {'ratio':>6} {'MB':>5}")
     seen: dict[tuple[str, int, int], tuple[float, float, float]] = {}
     engines = ("sqlite", "postgresql") if options.postgres else ("sqlite",)
+    if options.postgres:
+        import pgserver
+
+        # This process's handle on the server the copies go to: the last one to go, at exit,
+        # stops it (the data stays for the next run), so no server outlives the benchmark.
+        pgserver.get_server(options.cache / "pg", cleanup_mode="stop")
     for engine in engines:
         for size in sizes:
             ledger = cached(options.cache, size * 100_000, size * 1_000_000, options.rebuild)
