@@ -337,3 +337,47 @@ def test_a_number_cell_2026_1_is_no_month(ledger: Path, tmp_path: Path) -> None:
     result = refused("import", "arrivals", path)
     assert "may be January or October" in result.stderr
     assert state(ledger) == before
+
+
+def test_money_since_1_january_leaves_last_year_out(ledger: Path, tmp_path: Path) -> None:
+    project("P-1", name="新材料项目")
+    zs("arrive", "P-1", "500", "--date", "2025-12-10")
+    zs("arrive", "P-1", "100", "--date", "2026-03-10")
+    header = ["项目名称", "本年累计到位资金", "上报月份"]
+    path = sheet(tmp_path / "4月.xlsx", header, [["新材料项目", 300, "2026年4月"]])
+    zs("import", "arrivals", path)
+    assert arrivals()[-1][2:4] == ("2026-04-30", 200)
+    applied_twice_writes_nothing(ledger, "arrivals", path)
+    # Money since the project began counts last year's too: 800 is what the ledger holds.
+    since = sheet(tmp_path / "累计.xlsx", MONTHLY, [["新材料项目", 0, 800, "2026年5月"]])
+    applied_twice_writes_nothing(ledger, "arrivals", since)
+
+
+@pytest.fixture(params=["whole", "streamed"])
+def reading(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A sheet read whole, or streamed in chunks of three rows (a file too big to hold)."""
+    if request.param == "streamed":
+        import zhaoshang_cli.spreadsheets.arrival_import as arrival_import
+        import zhaoshang_cli.spreadsheets.reading as reading_module
+
+        monkeypatch.setattr(reading_module, "STREAM_BYTES", 0)
+        monkeypatch.setattr(arrival_import, "CHUNK", 3)
+    return request.param
+
+
+def test_red_rows_of_a_streamed_sheet(ledger: Path, tmp_path: Path, reading: str) -> None:
+    project("P-1")
+    project("P-2", name="冷链物流园")
+    rows = [
+        ["P-1", 100, "2026-04-01", None, None],
+        ["P-2", 50, "2026-04-02", None, None],
+        ["P-1", 30, "2026-04-03", None, None],
+        ["P-2", 20, "2026-04-04", None, None],
+        ["P-1", -100, "2026-04-05", None, "重复录入"],  # its original is a chunk above
+    ]
+    path = sheet(tmp_path / "4月.xlsx", RED, rows)
+    dry = zs("import", "arrivals", path, "--dry-run").stdout
+    assert "row 8: reversal of row 4" in dry
+    zs("import", "arrivals", path)
+    assert arrivals()[-1] == (5, "P-1", "2026-04-01", -100, 1, "重复录入")
+    applied_twice_writes_nothing(ledger, "arrivals", path)

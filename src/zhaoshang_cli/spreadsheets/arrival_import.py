@@ -220,7 +220,7 @@ class ArrivalPlanner:
         # red row names the project; the file's arrivals; those this import reverses or finds
         # reversed already.
         self.red_ledger: dict[int, list[Candidate]] = {}
-        self.file_arrivals: dict[int, list[Candidate]] = defaultdict(list)
+        self.file_arrivals: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
         self.taken: set[ArrivalKey] = set()
         self.claimed: set[int] = set()
 
@@ -337,10 +337,10 @@ class ArrivalPlanner:
         for warning in prepared.warnings:
             self.say(row, project, "warnings", warning)
         self.planned[file_key] = self.step(row, project, file_key, prepared=prepared)
+        # What a red row below may reverse: a plain tuple (a sheet of 100,000 rows keeps one each).
         self.file_arrivals[project.id].append(  # type: ignore[index]
-            Candidate(file_key, values["date"], (values["date"], 1, row.number), amount,
-                      currency, values["ref"], cny_fen, row=row.number)
-        )  # fmt: skip
+            (file_key, values["date"], row.number, amount, currency, values["ref"], cny_fen)
+        )
         self.say(row, project, "added", Described(values, project.code))
 
     def candidates(self, project: Project) -> list["Candidate"]:
@@ -361,7 +361,13 @@ class ArrivalPlanner:
                 for id_, on, amount, currency, ref, cny, reversal_id, note
                 in self.session.connection().execute(query)
             ]  # fmt: skip
-        return self.red_ledger[project_id] + self.file_arrivals.get(project_id, [])
+        in_file = [
+            Candidate(key, on, (on, 1, number), amount, currency, ref, cny, row=number)
+            for key, on, number, amount, currency, ref, cny in self.file_arrivals.get(
+                project_id, []
+            )
+        ]
+        return self.red_ledger[project_id] + in_file
 
     def red_row(self, row: Row, project: Project) -> None:
         """A negative row reverses the one earlier arrival it matches (in the ledger, or above
