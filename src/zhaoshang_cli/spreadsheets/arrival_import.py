@@ -391,7 +391,7 @@ class ArrivalPlanner:
             whole = [c for c in matching if c.amount == amount]
             if matching and not whole:
                 reason = _("a red row reverses an arrival whole: -{amount}").format(
-                    amount=_(", -").join(format_amount(c.amount) for c in matching)
+                    amount=", -".join(format_amount(c.amount) for c in matching)
                 )
                 table.problem(row, "amount", reason)
                 return
