@@ -91,6 +91,25 @@ def test_a_name_only_a_voided_project_bears_is_refused(ledger: Path, tmp_path: P
     assert state(ledger) == before
 
 
+def test_one_name_under_two_units_is_told_apart_by_the_unit(ledger: Path, tmp_path: Path) -> None:
+    project("P-1", name="冷链物流园", unit="甲县", investor="某某冷链有限公司")
+    project("P-2", name="冷链物流园", unit="乙县", investor="另一家冷链集团")
+    header = ["项目名称", "到位金额", "到位日期"]
+    both = sheet(tmp_path / "名称.xlsx", header, [["冷链物流园", 100, "2026-04-01"]])
+    before = state(ledger)
+    result = refused("import", "arrivals", both)
+    assert "several projects named '冷链物流园' (P-1, P-2); give the project (项目编号)" in result.stderr
+    assert state(ledger) == before
+    rows = [["冷链物流园", "乙县", 100, "2026-04-01"], ["冷链物流园", "甲县", 60, "2026-04-02"]]
+    path = sheet(tmp_path / "单位.xlsx", ["项目名称", "责任单位", "到位金额", "到位日期"], rows)
+    zs("import", "arrivals", path)
+    assert [row[1:4] for row in arrivals()] == [
+        ("P-2", "2026-04-01", 100),
+        ("P-1", "2026-04-02", 60),
+    ]
+    applied_twice_writes_nothing(ledger, "arrivals", path)
+
+
 # Rule 2: red (negative) rows reverse, with no 冲销编号.
 
 RED = ["项目编号", "到位金额", "到位日期", "凭证号", "备注"]
@@ -319,6 +338,17 @@ def test_a_projects_sheet_with_money_to_date(ledger: Path, tmp_path: Path) -> No
     no_month = refused("import", "projects", september)
     assert "needs the month it reports" in no_month.stderr
     assert state(ledger) == before
+
+
+def test_money_to_date_of_a_project_the_sheet_terminates(ledger: Path, tmp_path: Path) -> None:
+    rows = [["食品加工", "某某食品", "乙县", 1000, "2026-01-20", 300, None]]
+    zs("import", "projects", sheet(tmp_path / "9月.xlsx", PROJECTS, rows), "--month", "2026-09")
+    rows[0][5:] = [450, "项目终止，原因：企业撤资"]
+    october = sheet(tmp_path / "10月.xlsx", PROJECTS, rows)
+    out = zs("import", "projects", october, "--month", "2026-10").stdout
+    assert "累计到位资金: 300.00万 → 450.00万 (arrival 150.00万 on 2026-10-31)" in out
+    assert [row[3] for row in arrivals()] == [300, 150]
+    applied_twice_writes_nothing(ledger, "projects", october, "--month", "2026-10")
 
 
 # Rule 4: a month alone is a month.

@@ -47,7 +47,8 @@ from zhaoshang_cli.spreadsheets.figures import (
 from zhaoshang_cli.spreadsheets.outcome import Outcome
 from zhaoshang_cli.spreadsheets.provenance import kept_time, replay
 from zhaoshang_cli.spreadsheets.reading import Row, Table
-from zhaoshang_cli.store.models import Arrival, AuditEntry, Project
+from zhaoshang_cli.spreadsheets.refresh import named_units
+from zhaoshang_cli.store.models import Arrival, AuditEntry, Project, ProjectUnit, Unit
 from zhaoshang_cli.store.tables import ARRIVAL
 
 
@@ -706,6 +707,8 @@ class ProjectLookup:
     project is found by its code only: entered by mistake, it makes no name ambiguous."""
 
     def __init__(self, session: Session) -> None:
+        self.session = session
+        self.credited: dict[int, set[str]] | None = None  # units by project, read when needed
         self.by_code: dict[str, Project] = {}
         self.by_name: dict[str, list[Project]] = defaultdict(list)
         self.voided: dict[str, Project] = {}  # by name: the one a name finds only voided
@@ -744,18 +747,32 @@ class ProjectLookup:
             )
             return None
         found = self.by_name.get(name, [])
+        if len(found) > 1 and row.values.get("units"):  # one name under several units
+            found = self.under(found, row.values["units"]) or found
         if not found and name in self.voided:
             voided = _("Project {code} was voided; no money can arrive for it.")
             table.problem(row, "project_name", voided.format(code=self.voided[name].code))
             return None
         if len(found) != 1:
             reason = (
-                _("several projects named {name!r}; give the {column}")
+                _("several projects named {name!r} ({codes}); give the {column}")
                 if found
                 else _("no project named {name!r}; give the {column}")
             )
-            table.problem(
-                row, "project_name", reason.format(name=name, column=table.column_name("project"))
-            )
+            codes = _(", ").join(project.code for project in found)
+            column = table.column_name("project")
+            table.problem(row, "project_name", reason.format(name=name, codes=codes, column=column))
             return None
         return found[0]
+
+    def under(self, found: list[Project], cell: str) -> list[Project]:
+        """The projects of ``found`` credited to a unit the 责任单位 cell names."""
+        if self.credited is None:
+            self.credited = defaultdict(set)
+            query = select(ProjectUnit.project_id, Unit.name).join(
+                Unit, col(Unit.id) == col(ProjectUnit.unit_id)
+            )
+            for project_id, unit in self.session.exec(query):
+                self.credited[project_id].add(unit)
+        units = named_units(cell)
+        return [project for project in found if units & self.credited[project.id]]  # type: ignore[index]

@@ -253,6 +253,14 @@ ARRIVALS = Kind(
         Column("project", "项目编号", note=N_("the project's code (or give its name)")),
         Column("project_name", "项目名称"),
         Column(
+            "units",
+            "责任单位",
+            aliases=("引进单位", "招商单位", "牵头单位", "县区", "县市区"),
+            template=False,
+            exported=False,
+            note=N_("tells apart projects of one name under different units"),
+        ),
+        Column(
             "amount",
             "到位金额(万元)",
             "signed_amount",

@@ -14,6 +14,7 @@ from bisect import bisect_right, insort
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import func
@@ -244,6 +245,9 @@ def project_figures(session: Session, table: Table, out: Outcome, period: Period
             no_period(table, row)
             continue
         project = facts[line.code]
+        ended = [c for c in line.changes if c.how == "stage" and c.new == "terminated"]
+        if ended:  # terminated by this very row: its money arrived before the end
+            project = SimpleNamespace(**{**project._mapping, "stage": ended[0].old})
         figure = month_figure(table, row, project.id, project.code, month, money)
         if figure is None or not figure.amount:
             continue
