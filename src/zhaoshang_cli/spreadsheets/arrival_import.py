@@ -399,7 +399,9 @@ class ArrivalPlanner:
             matching = whole
         if not matching:  # no voucher given, or the ledger keeps none: the same amount
             matching = [c for c in pool if c.amount == amount]
-        reason = values["note"] or _("red (negative) row of {date}").format(date=values["date"])
+        # Without a 备注 the reason is the official term and the row's date, in Chinese whatever
+        # the user's language: the next import finds the reversal by it.
+        reason = values["note"] or f"红字冲销（{values['date']}）"
         done = [c for c in matching if c.reversal_id and c.reversal_id not in self.claimed]
         free = [c for c in matching if not c.reversal_id and c.key not in self.taken]
         same = [c for c in done if c.reversal_note == reason]
