@@ -302,6 +302,27 @@ def test_figures_without_a_month_column_take_month_or_date(ledger: Path, tmp_pat
     assert "Give --month or --date, not both." in fails.stderr
 
 
+def test_the_month_alone_is_the_months_money(ledger: Path, tmp_path: Path) -> None:
+    """本月 is the month's whole money: what the ledger already holds in the month (entered by
+    hand) counts; beside 累计 in a sheet without dates, 到位金额 is the month's money."""
+    project("P-1", name="新材料项目")
+    zs("arrive", "P-1", "50", "--date", "2026-10-08")
+    header = ["项目名称", "本月到位资金", "上报月份"]
+    path = sheet(tmp_path / "10月.xlsx", header, [["新材料项目", 150, "2026年10月"]])
+    zs("import", "arrivals", path)
+    assert [row[2:4] for row in arrivals()] == [("2026-10-08", 50), ("2026-10-31", 100)]
+    applied_twice_writes_nothing(ledger, "arrivals", path)
+    header = ["项目名称", "到位金额", "累计到位资金", "上报月份"]
+    wrong = sheet(tmp_path / "11月.xlsx", header, [["新材料项目", 90, 250, "2026年11月"]])
+    before = state(ledger)
+    result = refused("import", "arrivals", wrong)
+    assert "column 到位金额: 90.00万 does not agree with 累计到位资金 250.00万" in result.stderr
+    assert state(ledger) == before
+    right = sheet(tmp_path / "11月.xlsx", header, [["新材料项目", 100, 250, "2026年11月"]])
+    zs("import", "arrivals", right)
+    assert arrivals()[-1][2:4] == ("2026-11-30", 100)
+
+
 PROJECTS = ["项目名称", "投资方", "责任单位", "合同金额(万元)", "签约日期", "累计到位资金", "备注"]
 
 

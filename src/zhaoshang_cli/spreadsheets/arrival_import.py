@@ -431,8 +431,10 @@ class ArrivalPlanner:
         """A row of 本月/累计 figures: the arrival that brings the ledger to them, if any."""
         table, values = self.table, row.values
         assert self.money is not None
+        month_key = "month_amount"
         if values["month_amount"] is None and "date" not in table.headers:
-            values["month_amount"] = values["amount"]  # 到位金额 beside 累计, no date: the month's
+            if values["amount"] is not None:  # 到位金额 beside 累计, no date: the month's money
+                values["month_amount"], month_key = values["amount"], "amount"
         elif values["amount"] is not None:
             reason = _("a row gives an arrival ({amount}, {date}) or 本月/累计 figures, not both")
             reason = reason.format(
@@ -461,7 +463,15 @@ class ArrivalPlanner:
                 table.problem(row, FIGURE_KEYS[0], reason)
             return
         self.figure_rows[project.id, period.end] = (row.number, given)  # type: ignore[index]
-        figure = month_figure(table, row, project.id, project.code, period, self.money)  # type: ignore[arg-type]
+        figure = month_figure(
+            table,
+            row,
+            project.id,
+            project.code,
+            period,
+            self.money,
+            month_key,  # type: ignore[arg-type]
+        )
         if figure is None:
             return
         if not figure.amount:

@@ -136,9 +136,16 @@ class Figure:
 
 
 def month_figure(
-    table: Table, row: Row, project_id: int, code: str, period: Period, money: LedgerMoney
+    table: Table,
+    row: Row,
+    project_id: int,
+    code: str,
+    period: Period,
+    money: LedgerMoney,
+    month_key: str = "month_amount",
 ) -> Figure | None:
-    """The arrival the row's 累计 (or 本年累计, or 本月) figure asks for; None: a problem."""
+    """The arrival the row's 累计 (or 本年累计, or 本月) figure asks for; None: a problem.
+    ``month_key``: the column the month's money came from (problems name it)."""
     values = row.values
     month = values.get("month_amount")
     if values.get("cumulative") is not None:
@@ -146,8 +153,8 @@ def month_figure(
     elif values.get("year_cumulative") is not None:
         column, start = "year_cumulative", period.end.replace(month=1, day=1)
     else:
-        column, start = "month_amount", period.start
-    given = values[column]
+        column, start = month_key, period.start
+    given = values["month_amount" if column == month_key else column]
     held = money.between(project_id, start, period.end)
     if given < held:
         table.problem(
@@ -166,12 +173,12 @@ def month_figure(
             ),
         )
         return None
-    if month is not None and column != "month_amount":
+    if month is not None and column != month_key:
         before = held - money.between(project_id, period.start, period.end)
         if given - before != month:
             table.problem(
                 row,
-                "month_amount",
+                month_key,
                 _(
                     "{month}万 does not agree with {column} {given}万 less the {before}万 the "
                     "ledger holds for {code} before {date} ({expected}万)"
