@@ -95,8 +95,8 @@ def test_arrival_problems(ledger: Path, tmp_path: Path) -> None:
     )
     assert refused(ledger, "import", "arrivals", path) == [
         "到位资金.csv, row 3, column 项目编号: there is no project with code 'P-9'",
-        "到位资金.csv, row 4, column 到位金额: "
-        "a negative amount is a reversal: give the reverses (冲销编号) of what it cancels",
+        "到位资金.csv, row 4, column 到位金额: no earlier arrival of 5.00万 CNY for P-1 to "
+        "reverse; its arrivals in force: row 2: 100.00万 on 2026-04-01 (V-1)",
         "到位资金.csv, row 5, column 凭证号: the same 凭证号 as row 2",
         "到位资金.csv, row 7, column 凭证号: "
         "the same project, date and amount as row 6; give each its 凭证号",

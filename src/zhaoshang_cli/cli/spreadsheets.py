@@ -89,6 +89,37 @@ AmountChangeOption = Annotated[
         autocompletion=AMOUNT_CHANGE.complete,
     ),
 ]
+MonthOption = Annotated[
+    str | None,
+    typer.Option(
+        "--month",
+        help="The month the sheet's 本月/累计 figures report (2026-11, 2026年11月), for rows "
+        "without a 上报月份: their arrivals are dated its last day.",
+    ),
+]
+FiguresDateOption = Annotated[
+    str | None,
+    typer.Option(
+        "--date",
+        help="The day the arrivals of 本月/累计 figures are dated, instead of --month (for rows "
+        "without a 上报月份).",
+    ),
+]
+
+
+def figures_period(month: str | None, day: str | None):  # type: ignore[no-untyped-def]
+    """The period ``--month`` or ``--date`` gives to rows of figures (None: neither)."""
+    from zhaoshang_cli.core import dates
+    from zhaoshang_cli.spreadsheets.figures import given_period
+
+    if month is not None and day is not None:
+        raise Invalid(_("Give --month or --date, not both."))
+    return given_period(
+        dates.parse_month(month) if month is not None else None,
+        dates.parse_date(day) if day is not None else None,
+    )
+
+
 IncreaseDateOption = Annotated[
     str | None,
     typer.Option("--increase-date", help="The day increases (增资) were signed (default: today)."),
@@ -100,12 +131,15 @@ def import_projects_command(
     dry_run: DryRunOption = False,
     amount_change: AmountChangeOption = "correction",
     increase_date: IncreaseDateOption = None,
+    month: MonthOption = None,
+    date: FiguresDateOption = None,
     db: DbOption = None,
     operator: OperatorOption = None,
 ) -> None:
     """Import projects (项目) from the sheet named 项目 (or the first), an office's own 台账 as
     it is; projects already in the ledger (by code, else investor and name) get what changed.
-    See `zs template projects`."""
+    A 累计到位资金 (or 本年累计, 本月) column gives the month's arrival: the figure less what
+    the ledger holds. See `zs template projects`."""
     from zhaoshang_cli.core import dates
     from zhaoshang_cli.output.progress import collector_paused
     from zhaoshang_cli.spreadsheets.importing import import_sheet
@@ -115,6 +149,7 @@ def import_projects_command(
     increase_on = dates.parse_date(increase_date) if increase_date is not None else None
     if increase_on is not None and how != "increase":
         raise Invalid(_("--increase-date goes with --amount-change increase."))
+    period = figures_period(month, date)
     with collector_paused():
         table = Book(file).table(IMPORT_KINDS["projects"])
         if table is None:
@@ -127,7 +162,34 @@ def import_projects_command(
                 dry_run=dry_run,
                 amount_change=how,
                 increase_on=increase_on,
+                period=period,
             )
+    report(result, dry_run)
+
+
+def import_arrivals_command(
+    file: FileArgument,
+    dry_run: DryRunOption = False,
+    month: MonthOption = None,
+    date: FiguresDateOption = None,
+    db: DbOption = None,
+    operator: OperatorOption = None,
+) -> None:
+    """Import arrivals (到位资金) from the sheet named 到位资金 (or the first); rows already in
+    the ledger are skipped. A red (negative) row reverses the earlier arrival it matches; a
+    sheet of 本月/累计 figures gives each project the arrival the ledger lacks. See `zs
+    template arrivals`."""
+    from zhaoshang_cli.output.progress import collector_paused
+    from zhaoshang_cli.spreadsheets.importing import import_sheet
+    from zhaoshang_cli.spreadsheets.reading import Book
+
+    period = figures_period(month, date)
+    with collector_paused():
+        table = Book(file).table(IMPORT_KINDS["arrivals"], may_stream=True)
+        if table is None:
+            raise Invalid(_("{file} has no sheets.").format(file=file.name))
+        with opened(db) as ledger:
+            result = import_sheet(ledger, table, operator=operator, dry_run=dry_run, period=period)
     report(result, dry_run)
 
 
@@ -297,6 +359,7 @@ def register(app: typer.Typer) -> None:
     app.command()(export)
     for name in IMPORT_KINDS:
         # projects: its own command, with the monthly refresh's options
-        command = import_projects_command if name == "projects" else import_command(name)
+        commands = {"projects": import_projects_command, "arrivals": import_arrivals_command}
+        command = commands.get(name) or import_command(name)
         import_app.command(name)(command)
     app.add_typer(import_app, name="import")

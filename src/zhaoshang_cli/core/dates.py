@@ -63,9 +63,13 @@ def _calendar_date(text: str, what: str) -> date:
         ) from None
 
 
+# A month alone as offices write it: 2026-11, 2026/11, 2026.11, 2026年11月(份).
+_MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:月份?)?$")
+
+
 def parse_month(text: str) -> tuple[int, int]:
-    """'2026-04' → (2026, 4)."""
-    match = re.match(r"^(\d{4})-(\d{1,2})$", str(text).strip())
+    """'2026-04', '2026/4', '2026.4', '2026年4月' or '2026年4月份' → (2026, 4)."""
+    match = _MONTH.match(str(text).strip())
     if not match or not 1 <= int(match[2]) <= 12:
         raise Invalid(
             _("The month {value!r} is not a month; write it as YYYY-MM.").format(value=text)

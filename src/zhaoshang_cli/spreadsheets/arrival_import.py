@@ -11,6 +11,7 @@ of an arrival above it, as an export writes them) is re-made with ``reverse_arri
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func
@@ -32,15 +33,30 @@ from zhaoshang_cli.spreadsheets.arrival_plan import (
     Step,
     arrival_key,
 )
+from zhaoshang_cli.spreadsheets.columns import FIGURE_KEYS
+from zhaoshang_cli.spreadsheets.figures import (
+    Figure,
+    LedgerMoney,
+    Period,
+    gives_figures,
+    has_figures,
+    month_figure,
+    no_period,
+    row_period,
+)
 from zhaoshang_cli.spreadsheets.outcome import Outcome
 from zhaoshang_cli.spreadsheets.provenance import kept_time, replay
 from zhaoshang_cli.spreadsheets.reading import Row, Table
-from zhaoshang_cli.store.models import Arrival, AuditEntry, Project
+from zhaoshang_cli.spreadsheets.refresh import named_units
+from zhaoshang_cli.store.models import Arrival, AuditEntry, Project, ProjectUnit, Unit
+from zhaoshang_cli.store.tables import ARRIVAL
 
 
-def import_arrivals(session: Session, table: Table, out: Outcome) -> None:
+def import_arrivals(
+    session: Session, table: Table, out: Outcome, *, period: Period | None = None
+) -> None:
     """Plan and write in one transaction (a whole ledger read back, or a session given)."""
-    plan = plan_arrivals(session, table, keep_provenance=replay(session))
+    plan = plan_arrivals(session, table, keep_provenance=replay(session), period=period)
     if not table.problems:
         apply_plan(session, plan)
     plan.tell(out)
@@ -52,10 +68,12 @@ def plan_arrivals(
     *,
     only: set[int] | None = None,
     keep_provenance: bool = False,
+    period: Period | None = None,
 ) -> ArrivalPlan:
-    """Check every row (or only those of the projects in ``only``); write nothing."""
+    """Check every row (or only those of the projects in ``only``); write nothing.
+    ``period``: the month of 本月/累计 rows that give no 上报月份 (``--month``, ``--date``)."""
     mark = session.exec(select(func.max(AuditEntry.id))).one() or 0
-    plan = ArrivalPlan(table, mark, keep_provenance)
+    plan = ArrivalPlan(table, mark, keep_provenance, period=period)
     if not names_projects(table):
         return plan
 
@@ -77,7 +95,14 @@ def names_projects(table: Table) -> bool:
     return False
 
 
-def import_streamed(session: Session, table: Table, out: Outcome, *, write: bool = True) -> None:
+def import_streamed(
+    session: Session,
+    table: Table,
+    out: Outcome,
+    *,
+    write: bool = True,
+    period: Period | None = None,
+) -> None:
     """A sheet too big to hold (``reading.stream_table``), in the write transaction from its
     first row: each chunk of rows is checked, then written at once, and let go; only the keys
     that find a row's twin further down stay. The first problem stops the writing (the checks
@@ -85,7 +110,7 @@ def import_streamed(session: Session, table: Table, out: Outcome, *, write: bool
     the write lock is held while the file is read: clerks wait for an import this size.
     ``write=False`` (a dry run, in a read snapshot): the same checks and outcome, nothing
     written, no lock taken."""
-    plan = ArrivalPlan(table, 0, replay(session))
+    plan = ArrivalPlan(table, 0, replay(session), period=period)
     if not names_projects(table):
         return
     assert table.stream is not None
@@ -104,7 +129,11 @@ def apply_plan(session: Session, plan: ArrivalPlan) -> None:
     changed = changed_projects(session, plan.mark)
     if changed is None or changed:
         again = plan_arrivals(
-            session, plan.table, only=changed, keep_provenance=plan.keep_provenance
+            session,
+            plan.table,
+            only=changed,
+            keep_provenance=plan.keep_provenance,
+            period=plan.period,
         )
         plan.merge(again, changed)
     if plan.table.problems:
@@ -184,13 +213,27 @@ class ArrivalPlanner:
         self.planned: dict[ArrivalKey, Step] = {}  # arrivals this import adds
         self.written: dict[ArrivalKey, int] = {}  # … and their ids, once written (streamed)
         self.reversed_keys: set[ArrivalKey] = set()
+        self.period: Period | None = plan.period
+        # 本月/累计 figures: the ledger's money by project and day, and the rows that gave them.
+        self.money = LedgerMoney(session, only) if has_figures(self.table) else None
+        self.figure_rows: dict[tuple[int, Any], tuple[int, tuple[Any, ...]]] = {}
+        # Red rows: each project's arrivals (and their reversals) in the ledger, read when a
+        # red row names the project; the file's arrivals; those this import reverses or finds
+        # reversed already.
+        self.red_ledger: dict[int, list[Candidate]] = {}
+        self.file_arrivals: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+        self.taken: set[ArrivalKey] = set()
+        self.claimed: set[int] = set()
 
     def plan_row(self, row: Row, only: set[int] | None) -> None:
         project = self.projects.find(self.table, row)
         if project is None or (only is not None and project.id not in only):
             return
-        if row.values["reverses"] is not None:
+        values = row.values
+        if values["reverses"] is not None:
             self.reversal(row, project)
+        elif self.money is not None and (gives_figures(values) or "date" not in self.table.headers):
+            self.figure(row, project)
         else:
             self.arrival(row, project)
 
@@ -204,6 +247,9 @@ class ArrivalPlanner:
         plan.tell(out)
         plan.steps.clear()
         plan.said.clear()
+        if write:  # written: found in the ledger from now on
+            self.red_ledger.clear()
+            self.file_arrivals.clear()
         if "id" not in self.table.headers:
             self.written.clear()
             self.planned.clear()
@@ -225,10 +271,11 @@ class ArrivalPlanner:
 
     def arrival(self, row: Row, project: Project) -> None:
         table, values, amount = self.table, row.values, row.values["amount"]
+        if amount is None or values["date"] is None:  # a sheet of figures that has the column
+            table.problem(row, "amount" if amount is None else "date", _("a value is required"))
+            return
         if amount < 0:
-            reason = _("a negative amount is a reversal: give the {column} of what it cancels")
-            reason = reason.format(column=table.column_name("reverses"))
-            table.problem(row, "amount", reason)
+            self.red_row(row, project)
             return
         currency = table.attempt(row, "currency", check_currency, values["currency"] or "CNY")
         if not currency:
@@ -284,11 +331,177 @@ class ArrivalPlanner:
             prepared.values["warnings"] = "; ".join(prepared.warnings)
         if self.plan.keep_provenance:  # a ledger read back: the warnings given back then
             prepared.values["warnings"] = values.get("warnings") or None
-        self.so_far[project.id] = self.so_far.get(project.id, 0) + prepared.values["cny_fen"]  # type: ignore[index]
+        cny_fen = prepared.values["cny_fen"]
+        self.so_far[project.id] = self.so_far.get(project.id, 0) + cny_fen  # type: ignore[index]
+        if self.money is not None:
+            self.money.add(project.id, values["date"], cny_fen)  # type: ignore[arg-type]
         for warning in prepared.warnings:
             self.say(row, project, "warnings", warning)
         self.planned[file_key] = self.step(row, project, file_key, prepared=prepared)
+        # What a red row below may reverse: a plain tuple (a sheet of 100,000 rows keeps one each).
+        self.file_arrivals[project.id].append(  # type: ignore[index]
+            (file_key, values["date"], row.number, amount, currency, values["ref"], cny_fen)
+        )
         self.say(row, project, "added", Described(values, project.code))
+
+    def candidates(self, project: Project) -> list["Candidate"]:
+        """The project's arrivals (never a reversal) in the ledger, each with its reversal if
+        any, and those of this file: what a red row may reverse."""
+        project_id: Any = project.id
+        if project_id not in self.red_ledger:
+            a, reversal = ARRIVAL, ARRIVAL.alias("reversal")
+            query = (
+                select(a.c.id, a.c.arrived_on, a.c.amount_minor, a.c.currency, a.c.ref,
+                       a.c.cny_fen, reversal.c.id, reversal.c.note)
+                .outerjoin(reversal, reversal.c.reverses_id == a.c.id)
+                .where(a.c.project_id == project_id, func.coalesce(a.c.reverses_id, 0) == 0)
+            )  # fmt: skip
+            self.red_ledger[project_id] = [
+                Candidate(("ledger", id_), on, (on, 0, id_), amount, currency, ref, cny,
+                          ledger_id=id_, reversal_id=reversal_id, reversal_note=note)
+                for id_, on, amount, currency, ref, cny, reversal_id, note
+                in self.session.connection().execute(query)
+            ]  # fmt: skip
+        in_file = [
+            Candidate(key, on, (on, 1, number), amount, currency, ref, cny, row=number)
+            for key, on, number, amount, currency, ref, cny in self.file_arrivals.get(
+                project_id, []
+            )
+        ]
+        return self.red_ledger[project_id] + in_file
+
+    def red_row(self, row: Row, project: Project) -> None:
+        """A negative row reverses the one earlier arrival it matches (in the ledger, or above
+        it in the file): by its 凭证号 where the arrivals have one, else the same amount, the
+        latest first. A red row applied before finds its reversal and is left alone."""
+        table, values = self.table, row.values
+        currency = table.attempt(row, "currency", check_currency, values["currency"] or "CNY")
+        if not currency:
+            return
+        amount, ref = -values["amount"], values["ref"]
+        pool = [c for c in self.candidates(project) if c.currency == currency]
+        matching: list[Candidate] = []
+        if ref:
+            matching = [c for c in pool if c.ref == ref]
+            if not matching and any(c.ref for c in pool):
+                reason = _("no arrival of {code} with the {column} {ref} to reverse").format(
+                    code=project.code, column=table.column_name("ref"), ref=ref
+                )
+                table.problem(row, "ref", in_force(reason, pool, self.taken))
+                return
+            whole = [c for c in matching if c.amount == amount]
+            if matching and not whole:
+                reason = _("a red row reverses an arrival whole: -{amount}").format(
+                    amount=", -".join(format_amount(c.amount) for c in matching)
+                )
+                table.problem(row, "amount", reason)
+                return
+            matching = whole
+        if not matching:  # no voucher given, or the ledger keeps none: the same amount
+            matching = [c for c in pool if c.amount == amount]
+        # Without a 备注 the reason is the official term and the row's date, in Chinese whatever
+        # the user's language: the next import finds the reversal by it.
+        reason = values["note"] or f"红字冲销（{values['date']}）"
+        done = [c for c in matching if c.reversal_id and c.reversal_id not in self.claimed]
+        free = [c for c in matching if not c.reversal_id and c.key not in self.taken]
+        same = [c for c in done if c.reversal_note == reason]
+        if same or (done and not free):
+            reversed_already = (same or done)[0]
+            self.claimed.add(reversed_already.reversal_id)  # type: ignore[arg-type]
+            self.say(row, project, "skipped", reversed_already.reversed_text())
+            return
+        if not free:
+            reason = _("no earlier arrival of {amount}万 {currency} for {code} to reverse").format(
+                amount=format_amount(amount), currency=currency, code=project.code
+            )
+            table.problem(row, "amount", in_force(reason, pool, self.taken))
+            return
+        original = max(free, key=lambda c: c.order)
+        self.taken.add(original.key)
+        if original.ledger_id is not None:
+            self.plan.originals[original.key] = original.ledger_id
+        self.so_far[project.id] = self.so_far.get(project.id, 0) - original.cny  # type: ignore[index]
+        if self.money is not None:
+            self.money.add(project.id, original.day, -original.cny)  # type: ignore[arg-type]
+        key = ("reversal", original.key)
+        self.step(row, project, key, original=original.key, note=reason)
+        self.say(row, project, "added", original.reversal_text())
+
+    def figure(self, row: Row, project: Project) -> None:
+        """A row of 本月/累计 figures: the arrival that brings the ledger to them, if any."""
+        table, values = self.table, row.values
+        assert self.money is not None
+        month_key = "month_amount"
+        if values["month_amount"] is None and "date" not in table.headers:
+            if values["amount"] is not None:  # 到位金额 beside 累计, no date: the month's money
+                values["month_amount"], month_key = values["amount"], "amount"
+        elif values["amount"] is not None:
+            reason = _("a row gives an arrival ({amount}, {date}) or 本月/累计 figures, not both")
+            reason = reason.format(
+                amount=table.column_name("amount"), date=table.column_name("date")
+            )
+            table.problem(row, "amount", reason)
+            return
+        if not gives_figures(values):
+            return  # blank figures change nothing
+        if (values["currency"] or "CNY") != "CNY":
+            reason = _(
+                "本月/累计 figures are in 万元 (CNY); give money in {currency} as an arrival"
+            )
+            table.problem(row, "currency", reason.format(currency=values["currency"]))
+            return
+        period = row_period(values, self.period)
+        if period is None:
+            no_period(table, row)
+            return
+        given = tuple(values[key] for key in FIGURE_KEYS)
+        seen = self.figure_rows.get((project.id, period.end))  # type: ignore[arg-type]
+        if seen is not None:
+            if seen[1] != given:
+                reason = _("other figures for {code} and {month} than row {row}; keep one")
+                reason = reason.format(code=project.code, month=period.end, row=seen[0])
+                table.problem(row, FIGURE_KEYS[0], reason)
+            return
+        self.figure_rows[project.id, period.end] = (row.number, given)  # type: ignore[index]
+        figure = month_figure(
+            table,
+            row,
+            project.id,
+            project.code,
+            period,
+            self.money,
+            month_key,  # type: ignore[arg-type]
+        )
+        if figure is None:
+            return
+        if not figure.amount:
+            self.say(row, project, "skipped", FigureText(table, figure, project.code))
+            return
+        note = figure.note(table) + (f"; {values['note']}" if values["note"] else "")
+        prepared = table.attempt(
+            row,
+            None,
+            prepare_arrival,
+            self.session,
+            project,
+            figure.amount,
+            on=figure.on,
+            ref=values["ref"],
+            note=note,
+            source=values["source"],
+            so_far=self.so_far.get(project.id, 0),  # type: ignore[arg-type]
+            rates=self.rates,
+            twin_check=False,
+        )
+        if prepared is None:
+            return
+        self.so_far[project.id] = self.so_far.get(project.id, 0) + figure.amount  # type: ignore[index]
+        self.money.add(project.id, figure.on, figure.amount)  # type: ignore[arg-type]
+        for warning in prepared.warnings:
+            self.say(row, project, "warnings", warning)
+        key = ("figure", project.id, figure.on)
+        self.planned[key] = self.step(row, project, key, prepared=prepared)
+        self.say(row, project, "added", FigureText(table, figure, project.code))
 
     def reversal(self, row: Row, project: Project) -> None:
         original = self.by_file_id.get(row.values["reverses"])
@@ -317,6 +530,82 @@ class ArrivalPlanner:
         key = ("reversal", original.step)
         self.step(row, project, key, original=original.step, note=row.values["note"])
         self.say(row, project, "added", _("reversal of row {row}").format(row=original.row))
+
+
+@dataclass(slots=True)
+class Candidate:
+    """An arrival a red row may reverse: in the ledger (``ledger_id``, with its reversal if it
+    has one) or planned from a row above (``row``). ``order``: latest last."""
+
+    key: ArrivalKey
+    day: Any
+    order: tuple[Any, ...]
+    amount: int
+    currency: str
+    ref: str | None
+    cny: int
+    row: int | None = None
+    ledger_id: int | None = None
+    reversal_id: int | None = None
+    reversal_note: str | None = None
+
+    def __str__(self) -> str:
+        ref = f" ({self.ref})" if self.ref else ""
+        if self.row is not None:
+            text = _("row {row}: {amount}万 on {date}")
+            return text.format(row=self.row, amount=format_amount(self.amount), date=self.day) + ref
+        text = _("arrival {id}: {amount}万 on {date}")
+        return (
+            text.format(id=self.ledger_id, amount=format_amount(self.amount), date=self.day) + ref
+        )
+
+    def reversal_text(self) -> str:
+        if self.row is not None:
+            return _("reversal of row {row}").format(row=self.row)
+        return _("reversal of arrival {id} ({amount}万 {currency} on {date})").format(
+            id=self.ledger_id, amount=format_amount(self.amount), currency=self.currency,
+            date=self.day,
+        )  # fmt: skip
+
+    def reversed_text(self) -> str:
+        return _("red row: arrival {id} was reversed already (arrival {reversal})").format(
+            id=self.ledger_id, reversal=self.reversal_id
+        )
+
+
+def in_force(reason: str, pool: list[Candidate], taken: set[ArrivalKey]) -> str:
+    """A red row's problem with the project's arrivals in force, the latest five first."""
+    left = [c for c in pool if not c.reversal_id and c.key not in taken]
+    left.sort(key=lambda c: c.order, reverse=True)
+    if not left:
+        return _("{reason}; it has no arrival in force").format(reason=reason)
+    listed = _("; ").join(str(c) for c in left[:5])
+    return _("{reason}; its arrivals in force: {arrivals}").format(reason=reason, arrivals=listed)
+
+
+class FigureText:
+    """A row of figures as the outcome names it: the arrival it makes, or none needed."""
+
+    __slots__ = ("code", "figure", "table")
+
+    def __init__(self, table: Table, figure: Figure, code: str) -> None:
+        self.table, self.figure, self.code = table, figure, code
+
+    def __str__(self) -> str:
+        figure = self.figure
+        column = self.table.column_name(figure.column)
+        if not figure.amount:
+            return _("{column} {given}万 for {project} as of {date}: as in the ledger").format(
+                column=column, given=format_amount(figure.given), project=self.code,
+                date=figure.on,
+            )  # fmt: skip
+        return _(
+            "arrival {amount}万 CNY for {project} on {date} ({column} {given}万, the ledger "
+            "{held}万)"
+        ).format(
+            amount=format_amount(figure.amount), project=self.code, date=figure.on,
+            column=column, given=format_amount(figure.given), held=format_amount(figure.held),
+        )  # fmt: skip
 
 
 class Described:
@@ -435,16 +724,23 @@ class ProjectFacts:
 
 
 class ProjectLookup:
-    """Every project loaded once: by code, or by name where the file gives no code."""
+    """Every project loaded once: by code, or by name where the file gives no code. A voided
+    project is found by its code only: entered by mistake, it makes no name ambiguous."""
 
     def __init__(self, session: Session) -> None:
+        self.session = session
+        self.credited: dict[int, set[str]] | None = None  # units by project, read when needed
         self.by_code: dict[str, Project] = {}
         self.by_name: dict[str, list[Project]] = defaultdict(list)
+        self.voided: dict[str, Project] = {}  # by name: the one a name finds only voided
         columns = [getattr(Project, name) for name in ProjectFacts.FIELDS]
         for row in session.exec(select(*columns)):
             project: Any = ProjectFacts(*row)
             self.by_code[project.code] = project
-            self.by_name[project.name].append(project)
+            if project.voided_at is None:
+                self.by_name[project.name].append(project)
+            else:
+                self.voided[project.name] = project
 
     def find(self, table: Table, row: Row) -> Project | None:
         code, name = row.values.get("project"), row.values.get("project_name")
@@ -472,14 +768,32 @@ class ProjectLookup:
             )
             return None
         found = self.by_name.get(name, [])
+        if len(found) > 1 and row.values.get("units"):  # one name under several units
+            found = self.under(found, row.values["units"]) or found
+        if not found and name in self.voided:
+            voided = _("Project {code} was voided; no money can arrive for it.")
+            table.problem(row, "project_name", voided.format(code=self.voided[name].code))
+            return None
         if len(found) != 1:
             reason = (
-                _("several projects named {name!r}; give the {column}")
+                _("several projects named {name!r} ({codes}); give the {column}")
                 if found
                 else _("no project named {name!r}; give the {column}")
             )
-            table.problem(
-                row, "project_name", reason.format(name=name, column=table.column_name("project"))
-            )
+            codes = _(", ").join(project.code for project in found)
+            column = table.column_name("project")
+            table.problem(row, "project_name", reason.format(name=name, codes=codes, column=column))
             return None
         return found[0]
+
+    def under(self, found: list[Project], cell: str) -> list[Project]:
+        """The projects of ``found`` credited to a unit the 责任单位 cell names."""
+        if self.credited is None:
+            self.credited = defaultdict(set)
+            query = select(ProjectUnit.project_id, Unit.name).join(
+                Unit, col(Unit.id) == col(ProjectUnit.unit_id)
+            )
+            for project_id, unit in self.session.exec(query):
+                self.credited[project_id].add(unit)
+        units = named_units(cell)
+        return [project for project in found if units & self.credited[project.id]]  # type: ignore[index]

@@ -71,6 +71,7 @@ class ArrivalPlan:
     steps: list[Step] = field(default_factory=list)
     said: list[Said] = field(default_factory=list)
     originals: dict[ArrivalKey, int] = field(default_factory=dict)  # in the ledger: their ids
+    period: Any = None  # figures.Period: the month of 本月/累计 rows without a 上报月份
 
     def tell(self, out: Outcome, shown: int = SHOWN) -> None:
         """The outcome's lines: the first ``shown`` of each kind written out, the rest only

@@ -58,11 +58,16 @@ def parse_text(_column: Column, value: Any) -> str:
     return text_of(value)
 
 
+ZERO = re.compile(r"0+(\.0+)?\s*(万元|万|亿元|亿|元)?")
+
+
 def parse_amount_cell(column: Column, value: Any) -> int:
     """In 万 when a bare number (as the template says); a leading minus only where allowed."""
     if isinstance(value, bool):
         raise Invalid(_("The amount {value!r} is not readable.").format(value=value))
     text = text_of(value)
+    if column.zero and ZERO.fullmatch(text):
+        return 0
     negative = column.type == "signed_amount" and text.startswith("-")
     minor = parse_amount(text[1:] if negative else text)
     return -minor if negative else minor
@@ -125,9 +130,17 @@ def parse_choice(column: Column, value: Any) -> str:
 
 
 def parse_month(_column: Column, value: Any) -> str:
-    """Excel turns 2026-04 into 1 April 2026; either way the month is meant."""
+    """Excel turns 2026-04 into 1 April 2026; either way the month is meant. A number cell
+    2026.1 is refused: Excel shows 2026.10 typed as a number so, and October may be meant."""
     if isinstance(value, date):
         return f"{value.year:04d}-{value.month:02d}"
+    if isinstance(value, float) and re.fullmatch(r"[0-9]{4}\.1", text_of(value)):
+        raise Invalid(
+            _(
+                "The month {value} may be January or October (Excel drops the 0 of 2026.10); "
+                "write it as text, e.g. 2026年10月 or 2026年1月."
+            ).format(value=text_of(value))
+        )
     year, month = dates.parse_month(text_of(value))
     return f"{year:04d}-{month:02d}"
 

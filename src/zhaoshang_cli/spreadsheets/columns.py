@@ -36,6 +36,14 @@ class Column:
     choice: Terms | None = None  # a closed set of values, shared with the CLI
     note: str = ""
     template: bool = True  # False: written by an export, computed or kept by the ledger
+    exported: bool = True  # False: only read from an office's own sheet (累计到位资金)
+    required_unless: tuple[str, ...] = ()  # keys of columns that, given, waive ``required``
+    zero: bool = False  # an amount of 0 is a figure (本月 0), not a mistake
+
+    def needed(self, headers: "dict[str, str] | set[str]") -> bool:
+        """Required in a sheet with these columns: an arrivals sheet of 本月/累计 figures
+        needs no 到位金额 or 到位日期 column."""
+        return self.required and not any(key in headers for key in self.required_unless)
 
     @property
     def shown(self) -> str:
@@ -95,6 +103,48 @@ def normalise(header: object) -> str:
 
 
 AMOUNT_NOTE = N_("万元; text may carry its unit: 4.7亿, 4700万, 47000000元")
+# A month's figures as an office's 台账 gives them instead of a list of arrivals: money to date
+# (since the project began, or since 1 January), the month's money, and the month reported.
+FIGURES = (
+    Column(
+        "month_amount",
+        "本月实际到位资金",
+        "amount",
+        ("本月到位资金", "本月实际到位", "本月到位", "本月到位金额", "当月到位资金",
+         "当月实际到位资金"),
+        template=False,
+        exported=False,
+        zero=True,
+    ),
+    Column(
+        "cumulative",
+        "累计到位资金",
+        "amount",
+        ("累计实际到位资金", "累计到位", "累计到位金额", "项目累计到位资金", "累计完成到位资金"),
+        template=False,
+        exported=False,
+        zero=True,
+    ),
+    Column(
+        "year_cumulative",
+        "本年累计到位资金",
+        "amount",
+        ("年度累计到位资金", "本年累计到位", "今年累计到位资金", "本年累计实际到位资金",
+         "年初至今到位资金", "年累计到位资金"),
+        template=False,
+        exported=False,
+        zero=True,
+    ),
+    Column(
+        "report_month",
+        "上报月份",
+        "month",
+        ("填报月份", "报告月份", "统计月份", "报送月份", "所属月份", "月份"),
+        template=False,
+        exported=False,
+    ),
+)  # fmt: skip
+FIGURE_KEYS = ("month_amount", "cumulative", "year_cumulative")
 OPERATOR = Column("operator", "录入人", template=False, aliases=("操作人", "设置人"))
 
 UNITS = Kind(
@@ -179,6 +229,7 @@ PROJECTS = Kind(
             "项目状态",
             aliases=("状态", "项目状况"),
             template=False,
+            exported=False,
             note=N_("a stage, or 作废 / 终止 with 原因：… (the project voided or terminated)"),
         ),
         Column("signed_on", "签约日期", "date", ("签约时间", "签约日")),
@@ -198,6 +249,7 @@ PROJECTS = Kind(
         Column("contract_original", "原币合同额(万)", "amount", template=False),
         Column("voided_at", "作废时间", template=False),
         Column("void_reason", "作废原因", template=False),
+        *FIGURES,
     ),
 )
 
@@ -209,11 +261,20 @@ ARRIVALS = Kind(
         Column("project", "项目编号", note=N_("the project's code (or give its name)")),
         Column("project_name", "项目名称"),
         Column(
+            "units",
+            "责任单位",
+            aliases=("引进单位", "招商单位", "牵头单位", "县区", "县市区"),
+            template=False,
+            exported=False,
+            note=N_("tells apart projects of one name under different units"),
+        ),
+        Column(
             "amount",
             "到位金额(万元)",
             "signed_amount",
             ("到位资金", "实际到位资金", "金额", "到账金额", "到位额", "amount_original_wan"),
             required=True,
+            required_unless=FIGURE_KEYS,
             note=N_("万 of the currency; text may carry its unit: 4700万, 47000000元"),
         ),
         Column(
@@ -222,6 +283,7 @@ ARRIVALS = Kind(
             "date",
             ("到账日期", "到位时间", "到账时间", "资金到位时间", "日期"),
             required=True,
+            required_unless=FIGURE_KEYS,
         ),
         Column("currency", "币种", note=N_("blank: CNY; others need `zs rate set`")),
         Column("source", "资金来源", "choice", ("境内外", "来源"), choice=SOURCE),
@@ -232,6 +294,7 @@ ARRIVALS = Kind(
         Column("warnings", "提示", template=False),
         OPERATOR,
         Column("entered_at", "录入时间", template=False),
+        *FIGURES,
     ),
 )
 

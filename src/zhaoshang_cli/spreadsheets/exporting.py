@@ -91,7 +91,7 @@ def ledger_sheets(session: Session, *, with_contacts: bool = False) -> list[Shee
         Sheet(RATES, list(RATES.columns), rate_rows(session)),
         Sheet(
             PROJECTS,
-            [column for column in PROJECTS.columns if column.key not in ("contact", "status")],
+            [c for c in PROJECTS.columns if c.key != "contact" and c.exported],
             [
                 {
                     **project.model_dump(),
@@ -125,7 +125,11 @@ def ledger_sheets(session: Session, *, with_contacts: bool = False) -> list[Shee
         rows = [{"project": code[c.project_id], "contact": c.contact} for c in contacts]
         sheets.append(Sheet(CONTACTS, list(CONTACTS.columns), rows))
     sheets += [
-        Sheet(ARRIVALS, list(ARRIVALS.columns), arrival_rows(session, code, name)),
+        Sheet(
+            ARRIVALS,
+            [c for c in ARRIVALS.columns if c.exported],
+            arrival_rows(session, code, name),
+        ),
         Sheet(TARGETS, list(TARGETS.columns), target_rows(session, labels)),
         Sheet(ACTIVITIES, list(ACTIVITIES.columns), activity_rows(session, labels)),
         Sheet(SETTINGS, list(SETTINGS.columns), setting_rows(session)),

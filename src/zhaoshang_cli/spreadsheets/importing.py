@@ -90,7 +90,8 @@ class ImportResult:
 
 
 def import_kind(session: Session, table: Table, **options: Any) -> ImportResult:
-    """``options`` go to the kind's importer (projects: ``amount_change``, ``increase_on``)."""
+    """``options`` go to the kind's importer (projects: ``amount_change``, ``increase_on``;
+    projects and arrivals: ``period``, the month of 本月/累计 figures)."""
     result = ImportResult(table.file, [table], notes=list(table.notes))
     outcome = Outcome(table.kind)
     if table.readable:
@@ -108,15 +109,16 @@ def import_sheet(
     **options: Any,
 ) -> ImportResult:
     """One kind's sheet into the ledger: all rows or none; a dry run writes nothing."""
+    period = options.get("period") if table.kind is ARRIVALS else None
     if table.stream is not None and table.readable:
         outcome = Outcome(table.kind)
         if dry_run:  # checked in a read snapshot: no lock, no id taken
             with ledger.read() as session:
                 session.info["operator"] = ledger.writer(session.connection(), operator)[0]
-                import_streamed(session, table, outcome, write=False)
+                import_streamed(session, table, outcome, write=False, period=period)
         else:
             with ledger.write(operator) as session:
-                import_streamed(session, table, outcome)
+                import_streamed(session, table, outcome, period=period)
                 settle(session, ImportResult(table.file, [table]), dry_run)
         return ImportResult(table.file, [table], [outcome], notes=list(table.notes))
     if table.kind is not ARRIVALS or not table.readable:
@@ -129,7 +131,7 @@ def import_sheet(
     result.outcomes.append(outcome)
     with ledger.read() as session:
         session.info["operator"] = ledger.writer(session.connection(), operator)[0]
-        plan = plan_arrivals(session, table)
+        plan = plan_arrivals(session, table, period=period)
     if result.problems or dry_run:
         plan.tell(outcome)
         return result

@@ -23,6 +23,7 @@ from zhaoshang_cli.projects.register import (
     took_code,
 )
 from zhaoshang_cli.spreadsheets.columns import STAGE
+from zhaoshang_cli.spreadsheets.figures import Period, project_figures
 from zhaoshang_cli.spreadsheets.outcome import Outcome
 from zhaoshang_cli.spreadsheets.provenance import keep, replay
 from zhaoshang_cli.spreadsheets.reading import Row, Table
@@ -52,9 +53,11 @@ def import_projects(
     contacts: dict[str, str] | None = None,
     amount_change: str = "correction",
     increase_on: date | None = None,
+    period: Period | None = None,
 ) -> None:
     """New projects are added; a project already in the ledger (by code, else by investor and
-    name) gets what the row changes (``refresh``). ``history`` (from an export's 阶段记录)
+    name) gets what the row changes (``refresh``); 累计/本月 figures give the month's arrivals
+    (``figures``, dated in ``period`` unless the row has a 上报月份). ``history`` (from an export's 阶段记录)
     replays every stage move; without it the dated stages are walked."""
 
     matcher = Matcher(session, by_key=history is None and not replay(session))
@@ -68,6 +71,7 @@ def import_projects(
                 import_project_row(session, table, out, row, matcher, seen, history, contacts,
                                    amount_change, increase_on)  # fmt: skip
             write_new_projects(session)
+            project_figures(session, table, out, period)
     finally:
         session.info.pop(NEW_PROJECTS, None)
         session.info.pop(MATCHED, None)

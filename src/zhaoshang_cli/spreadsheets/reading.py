@@ -130,7 +130,7 @@ class Table:
     @property
     def readable(self) -> bool:
         """A header row was found and every required column is in it."""
-        required = (column.key for column in self.kind.columns if column.required)
+        required = (c.key for c in self.kind.columns if c.needed(self.headers))
         return bool(self.headers) and all(key in self.headers for key in required)
 
     def good_rows(self) -> list[Row]:
@@ -401,7 +401,7 @@ def open_table(
             unit = match[1] if match else sheet_unit
             if unit:
                 table.money_units[column.key] = unit
-    for required in (column for column in kind.columns if column.required):
+    for required in (column for column in kind.columns if column.needed(table.headers)):
         if required.key not in table.headers:
             table.sheet_problem(
                 _("the required column {column} is missing").format(column=required.named)
@@ -430,6 +430,7 @@ class RowReader:
         # Blank lines are counted once a line follows them: a sheet read row by row may end
         # in rows only formatted, which are no part of the table.
         self.blank = 0
+        self.needed = {c.key for c in table.kind.columns if c.needed(table.headers)}
 
     def row(self, number: int, cells: Sequence[Any]) -> Row | None:
         """The line numbered ``number`` (as the user sees it) as a row; None when it is passed
@@ -451,7 +452,7 @@ class RowReader:
                 table.problem(row, column.key, unsaved_formula(value))
                 continue
             if is_blank(value):
-                if column.required:
+                if column.key in self.needed:
                     table.problem(row, column.key, _("a value is required"))
                 continue
             key = (column.key, type(value), value)
