@@ -1,0 +1,166 @@
+"""The header of an office's sheet: one row, or two or three whose upper rows group the
+columns below them (合同金额 over 万元 | 万美元, 项目进展 over 签约时间 | 开工时间 | 投产时间).
+
+Each column is named by its labels top-down (group, …, its own), and read as the column they
+name together: the group and its label run together (投资方 + 名称 → 投资方名称), else its own
+label (项目进展/开工时间 → 开工时间), else the group alone (项目名称 over nothing below). A
+label that is only a unit or a currency (万元, 万美元, 人民币, 美元) gives the group's column
+in that unit. A group is spread over the columns it covers by its merged cells; a sheet with
+no merged cell in its header (a CSV) spreads it over the blank cells to its right that have a
+label below them.
+"""
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from zhaoshang_cli.spreadsheets.cells import is_blank
+from zhaoshang_cli.spreadsheets.columns import Column, Kind, normalise
+
+MAX_HEADER_ROWS = 3
+# The money unit of one column (合同金额(亿元)); bare numbers are in it.
+MONEY_UNIT_HEADER = re.compile(r"[(（]\s*(万元|亿元|元|万美元|亿美元|美元)\s*[)）]\s*\**$")
+UNIT_WORDS = frozenset({"万元", "亿元", "元", "万美元", "亿美元", "美元"})
+# A sub-column that names only a currency: its amounts are in the sheet's unit (万 by default).
+CURRENCY_WORDS = {"人民币": "", "美元": "美元"}
+USD_UNITS = frozenset({"万美元", "亿美元", "美元"})
+
+# A money column given in US dollars is read as its twin: 合同金额(万美元) is the contract in
+# USD (合同外资), converted at the ledger's rate. (Not a column of the kind: no export has it.)
+USD_TWINS = {("projects", "contract"): Column("contract_usd", "合同金额(万美元)", "amount")}
+
+Merge = tuple[tuple[int, int], tuple[int, int]]  # (top, left), (bottom, right), from 0
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What a column's labels name: the column (None: no column zs reads), the money unit they
+    give it, and ``group``, a column an upper label names on its own (for the message when
+    the label below it names no part of it)."""
+
+    column: Column | None
+    unit: str | None = None
+    group: Column | None = None
+
+
+@dataclass(frozen=True)
+class Heading:
+    first: int  # the header's first line and last line, from 0
+    last: int
+    labels: list[tuple[str, ...]]  # per column: its labels top-down, repeats left out
+
+    def name(self, index: int) -> str:
+        """The column as the sheet heads it: 合同金额/万美元."""
+        return "/".join(self.labels[index])
+
+
+def find_heading(
+    head: Sequence[Sequence[Any]],
+    kind: Kind,
+    merges: Sequence[Merge] = (),
+    sheet_unit: str | None = None,
+) -> Heading | None:
+    """The one to three lines that name the most of the kind's columns, among the first
+    lines (a title and a 单位：万元 line may stand above): a header of fewer lines wins a tie,
+    so a title or the first data row is never taken for a group."""
+    best, best_count = None, 0
+    for last in range(len(head)):
+        for height in range(1, MAX_HEADER_ROWS + 1):
+            first = last - height + 1
+            if first < 0:
+                break
+            if height > 1 and all(is_blank(cell) for cell in head[first]):
+                break
+            heading = Heading(first, last, band_labels(head, first, last, merges))
+            found = (resolve(kind, parts, sheet_unit).column for parts in heading.labels)
+            count = len({column.key for column in found if column is not None})
+            if count > best_count:
+                best, best_count = heading, count
+    return best
+
+
+def band_labels(
+    head: Sequence[Sequence[Any]], first: int, last: int, merges: Sequence[Merge]
+) -> list[tuple[str, ...]]:
+    """Each column's labels in lines ``first``…``last``: a group merged across its columns
+    stands over each of them."""
+    band = [[cell_text(cell) for cell in head[index]] for index in range(first, last + 1)]
+    width = max((len(cells) for cells in band), default=0)
+    for cells in band:
+        cells.extend([""] * (width - len(cells)))
+    merged_here = False
+    for (top, left), (bottom, right) in merges:
+        if bottom < first or top > last or top < first or left >= width:
+            continue
+        value = head[top][left] if left < len(head[top]) else None
+        merged_here = True
+        for row in range(top, min(bottom, last) + 1):
+            for column in range(left, min(right, width - 1) + 1):
+                if not band[row - first][column]:
+                    band[row - first][column] = cell_text(value)
+    if not merged_here:  # no merged cell: a group stands over the blanks to its right
+        for upper in range(len(band) - 1):
+            cells, below = band[upper], band[upper + 1]
+            for column in range(1, width):
+                if not cells[column] and below[column] and cells[column - 1] and below[column - 1]:
+                    cells[column] = cells[column - 1]
+    labels = []
+    for column in range(width):
+        parts: list[str] = []
+        for cells in band:
+            if cells[column] and (not parts or parts[-1] != cells[column]):
+                parts.append(cells[column])
+        labels.append(tuple(parts))
+    return labels
+
+
+def cell_text(cell: Any) -> str:
+    return "" if is_blank(cell) else str(cell).strip()
+
+
+def resolve(kind: Kind, parts: tuple[str, ...], sheet_unit: str | None = None) -> Resolved:
+    """The column a column's labels name, and the unit they give it."""
+    if not parts:
+        return Resolved(None)
+    unit = None
+    own = normalise(parts[-1])
+    if len(parts) > 1 and own in UNIT_WORDS:
+        unit, parts = own, parts[:-1]
+    elif len(parts) > 1 and own in CURRENCY_WORDS:
+        unit, parts = currency_unit(own, sheet_unit), parts[:-1]
+    for text in reversed(parts):
+        match = MONEY_UNIT_HEADER.search(text)
+        if unit is None and match:
+            unit = match[1]
+    for candidate in candidates(parts):
+        column = kind.match(candidate)
+        if column is not None:
+            return Resolved(column, unit)
+    group = next((kind.match(part) for part in parts[:-1] if kind.match(part)), None)
+    return Resolved(None, unit, group)
+
+
+def candidates(parts: tuple[str, ...]) -> list[str]:
+    """Group and label run together (longest first, either way round for two), then the
+    column's own label, then its group alone when the lowest line is blank under it."""
+    found = []
+    for start in range(len(parts)):
+        joined = parts[start:]
+        found.append("".join(normalise(part) for part in joined))
+        if len(joined) == 2:
+            found.append(normalise(joined[1]) + normalise(joined[0]))
+    return found
+
+
+def currency_unit(word: str, sheet_unit: str | None) -> str | None:
+    """人民币 or 美元 under a group: the amounts are in the sheet's unit (万 unless a 单位 line
+    says 亿 or 元), in that currency."""
+    magnitude = (sheet_unit or "万元").removesuffix("美元").removesuffix("元") or ""
+    if word == "人民币":
+        return f"{magnitude}元" if sheet_unit else None
+    return f"{magnitude}美元"
+
+
+def is_usd(unit: str | None) -> bool:
+    return unit in USD_UNITS
