@@ -21,9 +21,10 @@ from zhaoshang_cli.spreadsheets.columns import Column, Kind, normalise
 MAX_HEADER_ROWS = 3
 # The money unit of one column (合同金额(亿元)); bare numbers are in it.
 MONEY_UNIT_HEADER = re.compile(r"[(（]\s*(万元|亿元|元|万美元|亿美元|美元)\s*[)）]\s*\**$")
-UNIT_WORDS = frozenset({"万元", "亿元", "元", "万美元", "亿美元", "美元"})
-# A sub-column that names only a currency: its amounts are in the sheet's unit (万 by default).
-CURRENCY_WORDS = {"人民币": "", "美元": "美元"}
+# A label under a group that names only a unit (合同金额 over 万元 | 万美元), or only a currency
+# (人民币 | 美元: in the sheet's magnitude, 万 unless a 单位 line says 亿 or 元).
+CURRENCY_WORDS = {"人民币": "CNY", "美元": "USD"}
+LABEL_UNITS = frozenset({"万元", "亿元", "元", "万美元", "亿美元", *CURRENCY_WORDS})
 USD_UNITS = frozenset({"万美元", "亿美元", "美元"})
 
 # A money column given in US dollars is read as its twin: 合同金额(万美元) is the contract in
@@ -123,12 +124,20 @@ def resolve(kind: Kind, parts: tuple[str, ...], sheet_unit: str | None = None) -
     """The column a column's labels name, and the unit they give it."""
     if not parts:
         return Resolved(None)
+    magnitude = currency = None
+    while len(parts) > 1 and normalise(parts[-1]) in LABEL_UNITS:
+        word = normalise(parts[-1])
+        parts = parts[:-1]
+        if word in CURRENCY_WORDS:
+            currency = currency or CURRENCY_WORDS[word]
+        else:
+            magnitude = magnitude if magnitude is not None else magnitude_of(word)
+            currency = currency or ("USD" if word.endswith("美元") else "CNY")
     unit = None
-    own = normalise(parts[-1])
-    if len(parts) > 1 and own in UNIT_WORDS:
-        unit, parts = own, parts[:-1]
-    elif len(parts) > 1 and own in CURRENCY_WORDS:
-        unit, parts = currency_unit(own, sheet_unit), parts[:-1]
+    if currency is not None:
+        if magnitude is None:  # 人民币 | 美元: in the sheet's magnitude (万 by default)
+            magnitude = magnitude_of(sheet_unit or "万元")
+        unit = magnitude + ("美元" if currency == "USD" else "元")
     for text in reversed(parts):
         match = MONEY_UNIT_HEADER.search(text)
         if unit is None and match:
@@ -153,13 +162,9 @@ def candidates(parts: tuple[str, ...]) -> list[str]:
     return found
 
 
-def currency_unit(word: str, sheet_unit: str | None) -> str | None:
-    """人民币 or 美元 under a group: the amounts are in the sheet's unit (万 unless a 单位 line
-    says 亿 or 元), in that currency."""
-    magnitude = (sheet_unit or "万元").removesuffix("美元").removesuffix("元") or ""
-    if word == "人民币":
-        return f"{magnitude}元" if sheet_unit else None
-    return f"{magnitude}美元"
+def magnitude_of(unit: str) -> str:
+    """万元 → 万, 亿美元 → 亿, 元 → nothing."""
+    return unit[0] if unit[0] in "万亿" else ""
 
 
 def is_usd(unit: str | None) -> bool:
