@@ -57,35 +57,85 @@ class Heading:
 
 
 def find_heading(
-    head: Sequence[Sequence[Any]],
-    kind: Kind,
-    merges: Sequence[Merge] = (),
-    sheet_unit: str | None = None,
+    head: Sequence[Sequence[Any]], kind: Kind, merges: Sequence[Merge] = ()
 ) -> Heading | None:
     """The one to three lines that name the most of the kind's columns, among the first
-    lines (a title and a 单位：万元 line may stand above): a header of fewer lines wins a tie,
-    so a title or the first data row is never taken for a group."""
+    lines (a title and a 单位：万元 line may stand above): of a tie the fewest lines, so a
+    title or the first data row is never taken for a group; then the line above when it only
+    groups the columns below (merged across, or down), and the line below when it only gives
+    their units (万元 | 万美元)."""
     best, best_count = None, 0
     for last in range(len(head)):
         for height in range(1, MAX_HEADER_ROWS + 1):
             first = last - height + 1
-            if first < 0:
+            if first < 0 or (height > 1 and all(is_blank(cell) for cell in head[first])):
                 break
-            if height > 1 and all(is_blank(cell) for cell in head[first]):
-                break
-            heading = Heading(first, last, band_labels(head, first, last, merges))
-            found = (resolve(kind, parts, sheet_unit).column for parts in heading.labels)
-            count = len({column.key for column in found if column is not None})
+            count = counted(kind, labels_of(band_cells(head, first, last, merges)))
             if count > best_count:
-                best, best_count = heading, count
-    return best
+                best, best_count = (first, last), count
+    if best is None:
+        return None
+    first, last = best
+    while last - first + 1 < MAX_HEADER_ROWS and first > 0:
+        band = band_cells(head, first - 1, last, merges)
+        if not groups(head[first - 1], band) or counted(kind, labels_of(band)) < best_count:
+            break
+        first -= 1
+    while last - first + 1 < MAX_HEADER_ROWS and last + 1 < len(head):
+        band = band_cells(head, first, last + 1, merges)
+        if not gives_units(head[last + 1], band) or counted(kind, labels_of(band)) < best_count:
+            break
+        last += 1
+    return Heading(first, last, labels_of(band_cells(head, first, last, merges)))
 
 
-def band_labels(
+def counted(kind: Kind, labels: list[tuple[str, ...]]) -> int:
+    found = (resolve(kind, parts).column for parts in labels)
+    return len({column.key for column in found if column is not None})
+
+
+def groups(line: Sequence[Any], band: list[list[str]]) -> bool:
+    """Whether a line above a header only groups its columns: each of its cells stands over
+    two or more of them, or is merged down into the line below; none over them all (a
+    title), none with a colon (单位：万元)."""
+    filled, below = band[0], band[1]
+    headed = sum(1 for column in range(len(filled)) if any(cells[column] for cells in band[1:]))
+    origins = [column for column, cell in enumerate(line) if not is_blank(cell)]
+    if any(mark in str(line[column]) for column in origins for mark in ":："):
+        return False  # 填报单位：…, 单位：万元: a line of the form, no group
+    for column in origins:
+        span = 1
+        while (
+            column + span < len(filled)
+            and filled[column + span] == filled[column]
+            and (column + span >= len(line) or is_blank(line[column + span]))
+        ):
+            span += 1
+        if span >= headed or (span < 2 and below[column] != filled[column]):
+            return False
+    return bool(origins)
+
+
+def gives_units(line: Sequence[Any], band: list[list[str]]) -> bool:
+    """Whether a line below a header only gives units (万元 | 万美元) or repeats, merged down,
+    the labels above it."""
+    above, cells = band[-2], band[-1]
+    units = False
+    for column, cell in enumerate(line):
+        if is_blank(cell):
+            continue
+        if normalise(cell) in LABEL_UNITS:
+            units = True
+        elif cells[column] != above[column]:
+            return False
+    return units
+
+
+def band_cells(
     head: Sequence[Sequence[Any]], first: int, last: int, merges: Sequence[Merge]
-) -> list[tuple[str, ...]]:
-    """Each column's labels in lines ``first``…``last``: a group merged across its columns
-    stands over each of them."""
+) -> list[list[str]]:
+    """Lines ``first``…``last`` as text, a group merged across its columns standing over each
+    of them (without merged cells: over the blanks to its right that have a label below)."""
     band = [[cell_text(cell) for cell in head[index]] for index in range(first, last + 1)]
     width = max((len(cells) for cells in band), default=0)
     for cells in band:
@@ -100,14 +150,19 @@ def band_labels(
             for column in range(left, min(right, width - 1) + 1):
                 if not band[row - first][column]:
                     band[row - first][column] = cell_text(value)
-    if not merged_here:  # no merged cell: a group stands over the blanks to its right
+    if not merged_here:
         for upper in range(len(band) - 1):
             cells, below = band[upper], band[upper + 1]
             for column in range(1, width):
                 if not cells[column] and below[column] and cells[column - 1] and below[column - 1]:
                     cells[column] = cells[column - 1]
+    return band
+
+
+def labels_of(band: list[list[str]]) -> list[tuple[str, ...]]:
+    """Each column's labels top-down, a label merged down over several lines once."""
     labels = []
-    for column in range(width):
+    for column in range(len(band[0]) if band else 0):
         parts: list[str] = []
         for cells in band:
             if cells[column] and (not parts or parts[-1] != cells[column]):

@@ -642,10 +642,9 @@ def map_columns(
         column, unit = found.column, found.unit or sheet_unit
         if column is None and found.group is not None:
             table.sheet_problem(
-                _(
-                    "{group} is a column zs reads, but not {label} under it: head the column "
-                    "{example}"
-                ).format(group=parts[0], label=parts[-1], example=grouped_example(found.group)),
+                _("{label} under {group} names no part of it; head the column {example}").format(
+                    group=parts[0], label=parts[-1], example=grouped_example(found.group)
+                ),
                 header,
             )
             continue
@@ -691,5 +690,5 @@ def map_columns(
 def grouped_example(column: Column) -> str:
     """How a sub-column under ``column``'s group is headed so that zs reads it."""
     if column.type in ("amount", "signed_amount"):
-        return _("{group} over 万元 or 万美元").format(group=column.header.split("(")[0])
-    return _("with a label zs reads, such as {header}").format(header=column.header)
+        return _("万元 or 万美元 (or 亿元)")
+    return _("as zs names it, e.g. {header}").format(header=column.header)
