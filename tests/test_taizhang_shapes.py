@@ -169,7 +169,10 @@ def test_an_arrivals_sheet_with_totals_and_one_bad_row_is_refused_whole(
 ) -> None:
     path = arrivals_sheet(
         tmp_path / "到位.xlsx",
-        [[1, "新材料项目", 100, "2026-02-01", "V-1"], [2, "冷链物流园", "五十", "2026-02-03", "V-2"]],
+        [
+            [1, "新材料项目", 100, "2026-02-01", "V-1"],
+            [2, "冷链物流园", "五十", "2026-02-03", "V-2"],
+        ],
     )
     before = snapshot(signed)
     problems = refused("import", "arrivals", path)
@@ -303,7 +306,9 @@ def test_a_label_under_a_known_group_that_names_no_part_of_it_is_one_problem(
     rows = [[*row] for row in GROUPED]
     rows[3][5] = "折合"
     before = snapshot(ledger)
-    problems = refused("import", "projects", write_book(tmp_path / "表头.xlsx", rows, GROUPED_MERGES))
+    problems = refused(
+        "import", "projects", write_book(tmp_path / "表头.xlsx", rows, GROUPED_MERGES)
+    )
     assert problems == [
         "表头.xlsx, sheet Sheet1, column 合同金额/折合: 折合 under 合同金额 names no part of "
         "it; head the column 万元 or 万美元 (or 亿元)"
@@ -339,6 +344,7 @@ def test_a_usd_contract_without_the_month_rate_is_refused(ledger: Path, tmp_path
 
 
 # ------------------------------------------------------------- arrivals: grouped, in dollars
+
 
 def dollar_arrivals(path: Path, rows: list[list[Any]]) -> Path:
     """资金到位情况 over 到位金额（万美元） | 到位时间, 项目名称 merged down both rows."""
