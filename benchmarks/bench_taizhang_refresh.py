@@ -19,8 +19,8 @@ SQLModel, which the floor does not), and each less its own start-up (`zs --versi
     .venv/bin/python benchmarks/bench_taizhang_refresh.py [--rows 5000] [--changed 100]
         [--repeat 5] [--profile]
 
-``--profile`` writes a cProfile of one real refresh to refresh.prof (beside the script) and
-prints its top entries. Never run as a test.
+``--profile`` writes a cProfile of one real refresh to zs-refresh.prof in the temporary
+folder and prints its top entries. Never run as a test.
 """
 
 import argparse
@@ -270,7 +270,7 @@ def profile(sheet: Path, env: dict[str, str]) -> None:
     os.environ.update(env)
     from zhaoshang_cli.cli import app
 
-    output = Path(__file__).with_name("refresh.prof")
+    output = Path(tempfile.gettempdir()) / "zs-refresh.prof"
     profiler = cProfile.Profile()
     profiler.enable()
     try:

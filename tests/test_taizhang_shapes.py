@@ -91,13 +91,17 @@ TOTALLED = [
     [None, "亿元以上项目小计", None, None, 0, None, None],
     [None, None, None, "合 计", 5300, None, None],  # under 责任单位, a space typed in it
     ["总计：4个项目", None, None, None, 5300, None, None],
+    ["注：合计不含续建项目。"],  # a note naming 合计 is a note
 ]  # fmt: skip
 
 
 def test_totals_are_passed_over_wherever_their_label_stands(ledger: Path, tmp_path: Path) -> None:
     path = write_book(tmp_path / "甲县台账.xlsx", TOTALLED)
     out = zs("import", "projects", path).stdout
-    assert "甲县台账.xlsx: passed over: 7 total rows (合计/小计)" in out
+    assert (
+        "甲县台账.xlsx: passed over: 7 total rows (合计/小计), 1 line of notes or signatures "
+        "(注/填报人)"
+    ) in out
     assert "projects: added 4, changed 0; 0 unchanged." in out
     assert {name: row["contract_wan"] for name, row in listed().items()} == {
         "设计院综合楼": 1200,  # 设计, 计算机, 会计: a name holding 计 is no total

@@ -56,7 +56,7 @@ TOTAL_ROW_MARKS = frozenset({"合计", "总计", "小计", "共计", "累计"})
 # （小计）, 合计：12个, 其中：工业项目. A project whose name only holds 计 (设计院, 会计服务中心,
 # 计算机产业园) is none: the mark ends the label, or opens it before a colon.
 TOTAL_LABEL = re.compile(
-    r"(?:.{0,30}?[(（]?(?:小计|合计|总计|共计)[)）]?|累计|其中)(?:[(（][^)）]*[)）])?[:：]?"
+    r"(?:[^:：]{0,30}?[(（]?(?:小计|合计|总计|共计)[)）]?|累计|其中)(?:[(（][^)）]*[)）])?[:：]?"
     r"|(?:小计|合计|总计|共计|其中)[:：].*",
     re.DOTALL,
 )
