@@ -293,15 +293,21 @@ def test_a_header_merged_down_over_one_column_and_an_unknown_group(
     path = write_book(
         tmp_path / "进度.xlsx",
         [
-            ["项目名称", "责任单位", "签约情况", None, "项目进度", None],
-            [None, None, "合同金额（亿元）", "签约时间", "当前进度", "存在问题"],
-            ["高端装备", "甲县", 1.5, "2026-03-02", "在建", "用地"],
+            ["项目名称", "责任单位", "签约情况", None, "项目进度", None, "投资方", None],
+            [None, None, "合同金额（亿元）", "签约时间", "当前进度", "存在问题", "名称", "来源地"],
+            ["高端装备", "甲县", 1.5, "2026-03-02", "在建", "用地", "某某装备", "省外"],
         ],
-        merged=("C1:D1", "E1:F1"),
+        merged=("C1:D1", "E1:F1", "G1:H1"),
     )
     out = zs("import", "projects", path).stdout
     assert "进度.xlsx: columns not read: 项目进度/当前进度, 项目进度/存在问题" in out
     assert contracts() == {"高端装备": (15000, None, None)}
+    shown = as_json("project", "show", listed()["高端装备"]["code"])
+    assert (shown["investor"], shown["origin"], shown["signed_on"]) == (
+        "某某装备",  # 投资方/名称
+        "outside_province",  # 投资方/来源地
+        "2026-03-02",
+    )
 
 
 def test_a_label_under_a_known_group_that_names_no_part_of_it_is_one_problem(
