@@ -128,7 +128,7 @@ class Table:
     money_units: dict[str, str] = field(default_factory=dict)  # column key → 万元, 亿元, 元
     # A column's value implied by the header where the row leaves it blank: 到位金额(万美元)
     # makes an arrival's 币种 USD.
-    implied: dict[str, str] = field(default_factory=dict)
+    implied: dict[str, tuple[str, str]] = field(default_factory=dict)  # → value, header
     # A money column in 万元 beside its USD twin (合同金额/万元, 合同金额/万美元), and how many
     # rows gave both (the USD amount is read).
     twins: dict[str, str] = field(default_factory=dict)
@@ -532,19 +532,14 @@ class RowReader:
         币种 naming another currency is a problem); a row giving 合同金额 in both 万元 and
         万美元 is a USD contract (its 万元 is the clerk's conversion: the ledger converts)."""
         table, values = self.table, row.values
-        for key, implied in table.implied.items():
+        for key, (implied, header) in table.implied.items():
             given = values[key]
             if given is None:
                 values[key] = implied
             elif currency_code(given) != implied:
                 reason = _("{amount} is in US dollars, but this row's {column} says {value}")
-                table.problem(
-                    row,
-                    key,
-                    reason.format(
-                        amount=table.headers["amount"], column=table.column_name(key), value=given
-                    ),
-                )
+                column = table.column_name(key)
+                table.problem(row, key, reason.format(amount=header, column=column, value=given))
         for cny, usd in table.twins.items():
             if values[usd] is not None and values[cny] is not None:
                 del values[cny]
@@ -660,7 +655,7 @@ def map_columns(
             if twin is not None:
                 column = twin
             elif any(c.key == "currency" for c in kind.columns):
-                table.implied["currency"] = "USD"
+                table.implied["currency"] = ("USD", header)
             else:
                 table.sheet_problem(
                     _("zs keeps {column} in 万元, not in US dollars: give it in 万元").format(
