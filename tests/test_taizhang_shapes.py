@@ -400,3 +400,61 @@ def test_an_arrival_in_dollars_whose_currency_says_otherwise_is_refused(
         "dollars, but this row's 币种 says EUR"
     ]
     assert snapshot(signed) == before
+
+
+def two_currencies(path: Path, rows: list[list[Any]]) -> Path:
+    """实际到位资金 over 万元 | 万美元: a row fills the one its money came in."""
+    return write_book(
+        path,
+        [
+            ["序号", "项目名称", "实际到位资金", None, "到位时间", "币种"],
+            [None, None, "万元", "万美元", None, None],
+            *rows,
+            [None, "合计", 300, 80, None, None],
+        ],
+        merged=("A1:A2", "B1:B2", "C1:D1", "E1:E2", "F1:F2"),
+    )
+
+
+def test_an_arrivals_amount_split_by_currency(signed: Path, tmp_path: Path, reading: str) -> None:
+    zs("rate", "set", "USD", "7.10", "--month", "2026-02")
+    path = two_currencies(
+        tmp_path / "内外资.xlsx",
+        [
+            [1, "新材料项目", 100, None, "2026-02-01", None],
+            [2, "冷链物流园", None, 50, "2026-02-03", None],
+            [3, "新材料项目", 213, 30, "2026-02-05", "美元"],  # both: the dollars are read
+        ],
+    )
+    out = zs("import", "arrivals", path).stdout
+    assert "1 row gives both 实际到位资金/万美元 and 实际到位资金/万元" in out
+    arrivals = sorted(as_json("arrival", "list"), key=lambda row: row["date"])
+    assert [
+        (row["project_name"], row["currency"], row["amount_original_wan"], row["cny_wan"])
+        for row in arrivals
+    ] == [
+        ("新材料项目", "CNY", 100, 100),
+        ("冷链物流园", "USD", 50, 355),
+        ("新材料项目", "USD", 30, 213),
+    ]
+
+
+def test_an_arrivals_row_with_neither_currency_filled_is_refused(
+    signed: Path, tmp_path: Path, reading: str
+) -> None:
+    zs("rate", "set", "USD", "7.10", "--month", "2026-02")
+    path = two_currencies(
+        tmp_path / "内外资.xlsx",
+        [
+            [1, "新材料项目", 100, None, "2026-02-01", None],
+            [2, "冷链物流园", None, None, "2026-02-03", None],
+            [3, "新材料项目", None, 30, "2026-02-05", "EUR"],
+        ],
+    )
+    before = snapshot(signed)
+    assert refused("import", "arrivals", path) == [
+        "内外资.xlsx, sheet Sheet1, row 4, column 实际到位资金/万元: a value is required",
+        "内外资.xlsx, sheet Sheet1, row 5, column 币种: 实际到位资金/万美元 is in US dollars, but "
+        "this row's 币种 says EUR",
+    ]
+    assert snapshot(signed) == before

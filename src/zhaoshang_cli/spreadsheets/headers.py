@@ -28,8 +28,12 @@ LABEL_UNITS = frozenset({"万元", "亿元", "元", "万美元", "亿美元", *C
 USD_UNITS = frozenset({"万美元", "亿美元", "美元"})
 
 # A money column given in US dollars is read as its twin: 合同金额(万美元) is the contract in
-# USD (合同外资), converted at the ledger's rate. (Not a column of the kind: no export has it.)
-USD_TWINS = {("projects", "contract"): Column("contract_usd", "合同金额(万美元)", "amount")}
+# USD (合同外资), converted at the ledger's rate; 到位金额(万美元) an arrival in USD (its 币种).
+# (Not columns of the kinds: no export has them.)
+USD_TWINS = {
+    ("projects", "contract"): Column("contract_usd", "合同金额(万美元)", "amount"),
+    ("arrivals", "amount"): Column("amount_usd", "到位金额(万美元)", "signed_amount"),
+}
 
 Merge = tuple[tuple[int, int], tuple[int, int]]  # (top, left), (bottom, right), from 0
 

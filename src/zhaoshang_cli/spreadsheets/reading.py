@@ -133,6 +133,7 @@ class Table:
     # rows gave both (the USD amount is read).
     twins: dict[str, str] = field(default_factory=dict)
     shadowed: dict[str, int] = field(default_factory=dict)
+    folded: bool = False  # a twin fills its column, the row's 币种 USD (arrivals)
     stream: Iterator[Row] | None = None  # rows still to read, when not kept (``stream_table``)
 
     def pass_over(self, what: str, count: int = 1) -> None:
@@ -493,7 +494,7 @@ class RowReader:
                 table.problem(row, column.key, unsaved_formula(value))
                 continue
             if is_blank(value):
-                if column.required:
+                if column.required and column.key not in table.twins:
                     table.problem(row, column.key, _("a value is required"))
                 continue
             key = (column.key, type(value), value)
@@ -544,6 +545,30 @@ class RowReader:
             if values[usd] is not None and values[cny] is not None:
                 del values[cny]
                 table.shadowed[cny] = table.shadowed.get(cny, 0) + 1
+            if table.folded:
+                self.fold(row, cny, usd)
+
+    def fold(self, row: Row, cny: str, usd: str) -> None:
+        """到位金额/万美元 given: the arrival's amount, in USD (a 币种 saying otherwise is a
+        problem); neither given: the amount is required."""
+        table, values = self.table, row.values
+        amount = values.pop(usd, None)
+        if amount is None:
+            if values[cny] is None and table.kind.column(cny).required:
+                table.problem(row, cny, _("a value is required"))
+            return
+        values[cny] = amount
+        given = values["currency"]
+        if given is None:
+            values["currency"] = "USD"
+        elif currency_code(given) != "USD":
+            reason = _("{amount} is in US dollars, but this row's {column} says {value}")
+            column = table.column_name("currency")
+            table.problem(
+                row,
+                "currency",
+                reason.format(amount=table.headers[usd], column=column, value=given),
+            )
 
 
 def currency_code(text: str) -> str | None:
@@ -654,8 +679,6 @@ def map_columns(
             twin = USD_TWINS.get((kind.name, column.key))
             if twin is not None:
                 column = twin
-            elif any(c.key == "currency" for c in kind.columns):
-                table.implied["currency"] = ("USD", header)
             else:
                 table.sheet_problem(
                     _("zs keeps {column} in 万元, not in US dollars: give it in 万元").format(
@@ -679,6 +702,29 @@ def map_columns(
         if column.type in ("amount", "signed_amount") and unit:
             table.money_units[column.key] = unit
         parsers.append((index, column, PARSERS[column.type]))
+    if any(column.key == "currency" for column in kind.columns):
+        parsers = in_currency(table, parsers)
+    return parsers
+
+
+def in_currency(
+    table: Table, parsers: list[tuple[int, Column, Parser]]
+) -> list[tuple[int, Column, Parser]]:
+    """An amount in US dollars where the sheet has a 币种 (arrivals): the only amount column in
+    dollars is the amount, its 币种 USD; beside one in 万元, it fills the amount where given."""
+    for cny, usd in list(table.twins.items()):
+        if cny in table.headers:
+            continue
+        header = table.headers.pop(usd)
+        table.headers[cny] = header
+        if usd in table.money_units:
+            table.money_units[cny] = table.money_units.pop(usd)
+        table.implied["currency"] = ("USD", header)
+        del table.twins[cny]
+        own = table.kind.column(cny)
+        parsers = [(i, own if c.key == usd else c, parse) for i, c, parse in parsers]
+    if table.twins:
+        table.folded = True
     return parsers
 
 
