@@ -66,6 +66,8 @@ def fill_merged_lines(
         cells = list(line)
         active = [merge for merge in active if merge[0] >= index]
         for _bottom, left, right, value in active:
+            if len(cells) <= left:  # a row read short: its merged cells are there all the same
+                cells.extend([None] * (left + 1 - len(cells)))
             for column in range(left, min(right, len(cells) - 1) + 1):
                 if is_blank(cells[column]):
                     cells[column] = value

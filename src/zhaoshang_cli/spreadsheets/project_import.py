@@ -154,6 +154,7 @@ def import_project_row(
     in_bulk = not events and not moves and not replay(session) and NEW_PROJECTS in session.info
     if not in_bulk:
         write_new_projects(session)
+    usd = values["contract_usd"]
     try:
         project = (new_project if in_bulk else add_project)(
             session,
@@ -162,7 +163,8 @@ def import_project_row(
             code=code,
             stage=stage,
             signed_on=signed_on,
-            contract_fen=values["contract"],
+            contract_fen=values["contract"] if usd is None else usd,
+            contract_currency=None if usd is None else "USD",  # 合同金额/万美元
             total_investment_fen=values["total_investment"],
             investor=values["investor"],
             origin=values["origin"],

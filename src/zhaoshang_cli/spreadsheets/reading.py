@@ -17,12 +17,21 @@ from python_calamine import CalamineWorkbook
 from zhaoshang_cli.core.errors import Invalid, ZsError
 from zhaoshang_cli.core.i18n import _, ngettext
 from zhaoshang_cli.output.progress import rows as progress
+from zhaoshang_cli.rates.lookup import check_currency
 from zhaoshang_cli.spreadsheets.cells import PARSERS, Parser, column_letter, is_blank, text_of
 from zhaoshang_cli.spreadsheets.columns import (
     IGNORED_HEADERS,
     Column,
     Kind,
     normalise,
+)
+from zhaoshang_cli.spreadsheets.headers import (
+    USD_TWINS,
+    Heading,
+    Merge,
+    find_heading,
+    is_usd,
+    resolve,
 )
 from zhaoshang_cli.spreadsheets.merged import fill_merged, fill_merged_lines, merged_ranges
 from zhaoshang_cli.spreadsheets.sheet_scan import (
@@ -43,6 +52,14 @@ STREAM_BYTES = 16_000_000
 STREAMED_SUFFIXES = (".xlsx", ".xlsm", ".csv")
 HEADER_SEARCH_ROWS = 20  # title, 填报单位 and 单位：万元 lines may stand above the headers
 TOTAL_ROW_MARKS = frozenset({"合计", "总计", "小计", "共计", "累计"})
+# A total's label wherever it stands, spaces taken out: 合计, 甲县小计, 亿元以上项目小计,
+# （小计）, 合计：12个, 其中：工业项目. A project whose name only holds 计 (设计院, 会计服务中心,
+# 计算机产业园) is none: the mark ends the label, or opens it before a colon.
+TOTAL_LABEL = re.compile(
+    r"(?:[^:：]{0,30}?[(（]?(?:小计|合计|总计|共计)[)）]?|累计|其中)(?:[(（][^)）]*[)）])?[:：]?"
+    r"|(?:小计|合计|总计|共计|其中)[:：].*",
+    re.DOTALL,
+)
 # Lines under (or within) an office's table that are no project: 注：…, 填报人：… 审核人：….
 FOOTNOTE = re.compile(
     r"^(注|说明|备注|附注|填报人|填表人|制表人|审核人|审核|负责人|联系人|联系电话|填报日期|"
@@ -52,8 +69,9 @@ FOOTNOTE = re.compile(
 SECTION = re.compile(r"^[(（]?[一二三四五六七八九十]+[)）、.．]")
 # The money unit of a sheet (单位：亿元) or of one column (合同金额(亿元)); bare numbers are in it.
 MONEY_UNIT_LINE = re.compile(r"单位\s*[:：]\s*(万元|亿元|元|万美元|美元)")
-MONEY_UNIT_HEADER = re.compile(r"[(（]\s*(万元|亿元|元|万美元|美元)\s*[)）]\s*\**$")
-UNIT_SUFFIX = {"万元": "", "万美元": "", "亿元": "亿", "元": "元", "美元": "元"}
+UNIT_SUFFIX = {"万元": "", "万美元": "", "亿元": "亿", "亿美元": "亿", "元": "元", "美元": "元"}
+# Columns of prose: a note opening with 其中： is no sub-total.
+PROSE = frozenset({"note", "status", "termination_reason", "void_reason", "contact", "warnings"})
 
 
 @dataclass(frozen=True)
@@ -108,6 +126,14 @@ class Table:
     passed: dict[str, int] = field(default_factory=dict)
     ignored: list[str] = field(default_factory=list)  # headers of columns not read
     money_units: dict[str, str] = field(default_factory=dict)  # column key → 万元, 亿元, 元
+    # A column's value implied by the header where the row leaves it blank: 到位金额(万美元)
+    # makes an arrival's 币种 USD.
+    implied: dict[str, tuple[str, str]] = field(default_factory=dict)  # → value, header
+    # A money column in 万元 beside its USD twin (合同金额/万元, 合同金额/万美元), and how many
+    # rows gave both (the USD amount is read).
+    twins: dict[str, str] = field(default_factory=dict)
+    shadowed: dict[str, int] = field(default_factory=dict)
+    folded: bool = False  # a twin fills its column, the row's 币种 USD (arrivals)
     stream: Iterator[Row] | None = None  # rows still to read, when not kept (``stream_table``)
 
     def pass_over(self, what: str, count: int = 1) -> None:
@@ -159,6 +185,7 @@ class Book:
         self.name = path.name
         self._scans: dict[str, SheetScan] = {}
         self._parts: dict[str, str] | None = None
+        self.merges: dict[str, list[Merge]] = {}  # a sheet's merged cells, once it is read
         suffix = path.suffix.lower()
         if not path.is_file():
             raise Invalid(_("There is no file {path}.").format(path=path))
@@ -216,6 +243,7 @@ class Book:
         except Exception:  # not every format knows its merged cells
             merged = []
         fill_merged(grid, merged)
+        self.merges[sheet] = list(merged)
         for (row, column), cell in self.scan(sheet).uncomputed.items():
             if row < len(grid) and column < len(grid[row]):
                 grid[row][column] = cell
@@ -245,11 +273,13 @@ class Book:
             return None
         if (may_stream and self.streams) or self.scan(sheet).too_big_to_hold:
             lines, total = self.lines(sheet)
-            table = stream_table(lines, kind, self.name, sheet, total)
+            merges = self.merges.get(sheet, ())
+            table = stream_table(lines, kind, self.name, sheet, total, merges)
             if not may_stream and table.stream is not None:  # a sparse sheet: few real rows
                 table.rows, table.stream = list(table.stream), None
             return table
-        return read_table(self.grid(sheet), kind, self.name, sheet)
+        grid = self.grid(sheet)
+        return read_table(grid, kind, self.name, sheet, self.merges.get(sheet, ()))
 
     @property
     def streams(self) -> bool:
@@ -276,6 +306,7 @@ class Book:
         total = worksheet.max_row or 0  # as the file says: for the progress bar only
         # The sheet's part in the zip, as openpyxl found it through the workbook's relations.
         merged = merged_ranges(self.path, worksheet._worksheet_path)
+        self.merges[sheet] = merged
         # Read every row there is, not only the size the file claims (a writer may leave it
         # stale); calamine, for a whole sheet, reads what is there too.
         worksheet.reset_dimensions()
@@ -315,17 +346,19 @@ def sheet_money_unit(lines: Sequence[Sequence[Any]]) -> str | None:
     return None
 
 
-def passed_over(cells: Sequence[Any]) -> str | None:
+def passed_over(cells: Sequence[Any], prose: frozenset[int] = frozenset()) -> str | None:
     """Why a row is not a row of data: a total, a footnote (注/填报人 …) or a section heading.
-    (Once per row of a sheet of 100,000: one pass, strings only looked at when short.)"""
+    A total's label may stand in any column; under a column of prose (``prose``: 备注 …) only
+    a bare 合计 counts, since a real project's note may well open with 其中：.
+    (Once per row of a sheet of 100,000: one pass, strings only looked at when they hold 计.)"""
     first: Any = None
-    for cell in cells:
+    for index, cell in enumerate(cells):
         if cell is None or (type(cell) is str and not cell.strip()):
             continue
         if first is None:
             first = cell
-        short = type(cell) is str and len(cell) <= 12 and "计" in cell  # 合计, 小计 …
-        if short and "".join(cell.split()).rstrip(":：") in TOTAL_ROW_MARKS:
+        marked = type(cell) is str and ("计" in cell or "其中" in cell)
+        if marked and is_total_label(cell, loose=index not in prose):
             return "total"
     if not isinstance(first, str):
         return None
@@ -337,9 +370,21 @@ def passed_over(cells: Sequence[Any]) -> str | None:
     return None
 
 
-def read_table(grid: list[list[Any]], kind: Kind, file: str, sheet: str | None) -> Table:
+def is_total_label(cell: str, *, loose: bool = True) -> bool:
+    """合计, 小计, 总计, 共计; and unless not ``loose``, XX小计, 其中：… as well."""
+    text = "".join(cell.split())
+    if len(text) > 40:
+        return False
+    if text.rstrip(":：") in TOTAL_ROW_MARKS:
+        return True
+    return loose and TOTAL_LABEL.fullmatch(text) is not None
+
+
+def read_table(
+    grid: list[list[Any]], kind: Kind, file: str, sheet: str | None, merges: Sequence[Merge] = ()
+) -> Table:
     """A sheet read whole: every row parsed and kept in ``table.rows``."""
-    table, reader = open_table(grid[:HEADER_SEARCH_ROWS], kind, file, sheet)
+    table, reader = open_table(grid[:HEADER_SEARCH_ROWS], kind, file, sheet, merges)
     if reader is None:
         return table
     body = range(reader.header_index + 1, len(grid))
@@ -354,12 +399,17 @@ def read_table(grid: list[list[Any]], kind: Kind, file: str, sheet: str | None) 
 
 
 def stream_table(
-    lines: Iterator[Sequence[Any]], kind: Kind, file: str, sheet: str | None, total: int
+    lines: Iterator[Sequence[Any]],
+    kind: Kind,
+    file: str,
+    sheet: str | None,
+    total: int,
+    merges: Sequence[Merge] = (),
 ) -> Table:
     """A sheet read as it is consumed: ``table.stream`` yields its rows one by one and none is
     kept (an import of a million arrivals), the summary notes added once it is exhausted."""
     head = list(itertools.islice(lines, HEADER_SEARCH_ROWS))
-    table, reader = open_table(head, kind, file, sheet)
+    table, reader = open_table(head, kind, file, sheet, merges)
     if reader is None:
         return table
 
@@ -377,13 +427,17 @@ def stream_table(
 
 
 def open_table(
-    head: list[Sequence[Any]], kind: Kind, file: str, sheet: str | None
+    head: list[Sequence[Any]],
+    kind: Kind,
+    file: str,
+    sheet: str | None,
+    merges: Sequence[Merge] = (),
 ) -> tuple[Table, "RowReader | None"]:
-    """The table as its header row (found among the first lines) says; no reader when there
-    is none."""
+    """The table as its header (one to three lines, found among the first lines) says; no
+    reader when there is none."""
     table = Table(kind, file, sheet)
-    header_index = find_header_row(head, kind)
-    if header_index is None:
+    heading = find_heading(head, kind, merges)
+    if heading is None:
         example = _(", ").join(column.shown for column in kind.columns[:3])
         table.sheet_problem(
             _("no header row found; the first row should name columns like {example}").format(
@@ -391,36 +445,25 @@ def open_table(
             )
         )
         return table, None
-    header_cells = head[header_index]
-    parsers = map_columns(table, header_cells)
-    sheet_unit = sheet_money_unit(head[:header_index])
-    for index, column, _parse in parsers:
-        if column.type in ("amount", "signed_amount"):
-            header = str(header_cells[index])
-            match = MONEY_UNIT_HEADER.search(header.strip())
-            unit = match[1] if match else sheet_unit
-            if unit:
-                table.money_units[column.key] = unit
+    sheet_unit = sheet_money_unit(head[: heading.first])
+    parsers = map_columns(table, heading, sheet_unit)
     for required in (column for column in kind.columns if column.needed(table.headers)):
         if required.key not in table.headers:
             table.sheet_problem(
                 _("the required column {column} is missing").format(column=required.named)
             )
-    return table, RowReader(table, header_index, header_cells, parsers)
+    return table, RowReader(table, heading, parsers)
 
 
 class RowReader:
     """Turns a sheet's lines below the header into rows of parsed values, one at a time."""
 
     def __init__(
-        self,
-        table: Table,
-        header_index: int,
-        header_cells: Sequence[Any],
-        parsers: "list[tuple[int, Column, Parser]]",
+        self, table: Table, heading: Heading, parsers: "list[tuple[int, Column, Parser]]"
     ) -> None:
-        self.table, self.header_index, self.parsers = table, header_index, parsers
-        headed = {index for index, cell in enumerate(header_cells) if not is_blank(cell)}
+        self.table, self.header_index, self.parsers = table, heading.last, parsers
+        headed = {index for index, parts in enumerate(heading.labels) if parts}
+        self.prose = frozenset(index for index, column, _p in parsers if column.key in PROSE)
         self.width = max(headed, default=-1) + 1
         self.gaps = [i for i in range(self.width) if i not in headed]  # cells under no header
         self.reported_unheaded: set[int] = set()
@@ -442,7 +485,7 @@ class RowReader:
         if self.blank:
             table.pass_over("blank", self.blank)
             self.blank = 0
-        if why := passed_over(cells):
+        if why := passed_over(cells, self.prose):
             table.pass_over(why)
             return None
         row = Row(number, Values())
@@ -452,7 +495,7 @@ class RowReader:
                 table.problem(row, column.key, unsaved_formula(value))
                 continue
             if is_blank(value):
-                if column.key in self.needed:
+                if column.key in self.needed and column.key not in table.twins:
                     table.problem(row, column.key, _("a value is required"))
                 continue
             key = (column.key, type(value), value)
@@ -468,6 +511,8 @@ class RowReader:
                 continue
             if column.type in MEMO_TYPES:
                 memo[key] = parsed
+        if table.implied or table.twins:
+            self.imply(row)
         gaps, width = self.gaps, self.width
         for index in [*gaps, *range(width, len(cells))] if gaps or len(cells) > width else ():
             cell = cells[index] if index < len(cells) else None
@@ -484,6 +529,55 @@ class RowReader:
                 )
         return row
 
+    def imply(self, row: Row) -> None:
+        """What the header says of the row: 到位金额(万美元) makes the arrival's 币种 USD (a
+        币种 naming another currency is a problem); a row giving 合同金额 in both 万元 and
+        万美元 is a USD contract (its 万元 is the clerk's conversion: the ledger converts)."""
+        table, values = self.table, row.values
+        for key, (implied, header) in table.implied.items():
+            given = values[key]
+            if given is None:
+                values[key] = implied
+            elif currency_code(given) != implied:
+                reason = _("{amount} is in US dollars, but this row's {column} says {value}")
+                column = table.column_name(key)
+                table.problem(row, key, reason.format(amount=header, column=column, value=given))
+        for cny, usd in table.twins.items():
+            if values[usd] is not None and values[cny] is not None:
+                del values[cny]
+                table.shadowed[cny] = table.shadowed.get(cny, 0) + 1
+            if table.folded:
+                self.fold(row, cny, usd)
+
+    def fold(self, row: Row, cny: str, usd: str) -> None:
+        """到位金额/万美元 given: the arrival's amount, in USD (a 币种 saying otherwise is a
+        problem); neither given: the amount is required."""
+        table, values = self.table, row.values
+        amount = values.pop(usd, None)
+        if amount is None:
+            if values[cny] is None and table.kind.column(cny).required:
+                table.problem(row, cny, _("a value is required"))
+            return
+        values[cny] = amount
+        given = values["currency"]
+        if given is None:
+            values["currency"] = "USD"
+        elif currency_code(given) != "USD":
+            reason = _("{amount} is in US dollars, but this row's {column} says {value}")
+            column = table.column_name("currency")
+            table.problem(
+                row,
+                "currency",
+                reason.format(amount=table.headers[usd], column=column, value=given),
+            )
+
+
+def currency_code(text: str) -> str | None:
+    try:
+        return check_currency(text)
+    except Invalid:
+        return None
+
 
 def unsaved_formula(cell: Uncomputed) -> str:
     return _(
@@ -497,6 +591,18 @@ def summary_notes(table: Table) -> list[str]:
     notes = []
     if table.ignored:
         notes.append(_("columns not read: {columns}").format(columns=_(", ").join(table.ignored)))
+    for cny, count in table.shadowed.items():
+        usd = f"{cny}_usd"
+        if usd in table.headers and cny in table.headers:
+            notes.append(
+                ngettext(
+                    "{count} row gives both {usd} and {cny}: the US dollars are read (converted "
+                    "at the ledger's rate), not the 万元",
+                    "{count} rows give both {usd} and {cny}: the US dollars are read (converted "
+                    "at the ledger's rate), not the 万元",
+                    count,
+                ).format(count=count, usd=table.headers[usd], cny=table.headers[cny])
+            )
     counts = table.passed
     parts = []
     if counts.get("blank"):
@@ -530,18 +636,6 @@ def summary_notes(table: Table) -> list[str]:
     return notes
 
 
-def find_header_row(grid: Sequence[Sequence[Any]], kind: Kind) -> int | None:
-    """The row naming the most of the kind's columns, among the first rows (a title, a
-    填报单位 line and a 单位：万元 line may stand above it)."""
-    best, best_count = None, 0
-    for index, cells in enumerate(grid[:HEADER_SEARCH_ROWS]):
-        matched = (kind.match(str(cell)) for cell in cells if not is_blank(cell))
-        count = len({column.key for column in matched if column is not None})
-        if count > best_count:
-            best, best_count = index, count
-    return best
-
-
 def in_unit(value: Any, unit: str) -> Any:
     """A bare number under 合同金额(亿元), or below 单位：亿元, is in 亿 (万 is the default)."""
     text = text_of(value)
@@ -553,19 +647,47 @@ def in_unit(value: Any, unit: str) -> Any:
 MEMO_TYPES = frozenset({"amount", "signed_amount", "date"})  # parsed from the cell alone
 
 
-def map_columns(table: Table, header_cells: Sequence[Any]) -> list[tuple[int, Column, Parser]]:
-    """Which cell holds which column; unknown and repeated headers are problems."""
+def map_columns(
+    table: Table, heading: Heading, sheet_unit: str | None
+) -> list[tuple[int, Column, Parser]]:
+    """Which cell holds which column, in which money unit; unknown headers are noted, repeated
+    ones and those that cannot be read are problems."""
     parsers = []
     seen: dict[str, int] = {}
-    for index, cell in enumerate(header_cells):
-        if is_blank(cell):
+    kind = table.kind
+    for index, parts in enumerate(heading.labels):
+        if not parts:
             continue
-        header = str(cell).strip()
-        column = table.kind.match(header)
+        header = heading.name(index)
+        found = resolve(kind, parts, sheet_unit)
+        column, unit = found.column, found.unit or sheet_unit
+        if column is None and found.group is not None:
+            table.sheet_problem(
+                _("{label} under {group} names no part of it; head the column {example}").format(
+                    group=parts[0], label=parts[-1], example=grouped_example(found.group)
+                ),
+                header,
+            )
+            continue
         if column is None:
-            if normalise(header) not in IGNORED_HEADERS:
+            if (
+                normalise(header) not in IGNORED_HEADERS
+                and normalise(parts[-1]) not in IGNORED_HEADERS
+            ):
                 table.ignored.append(header)
             continue
+        if column.type in ("amount", "signed_amount") and is_usd(unit):
+            twin = USD_TWINS.get((kind.name, column.key))
+            if twin is not None:
+                column = twin
+            else:
+                table.sheet_problem(
+                    _("zs keeps {column} in 万元, not in US dollars: give it in 万元").format(
+                        column=column.named
+                    ),
+                    header,
+                )
+                continue
         if column.key in seen:
             table.sheet_problem(
                 _("the same column twice (columns {first} and {second})").format(
@@ -576,5 +698,39 @@ def map_columns(table: Table, header_cells: Sequence[Any]) -> list[tuple[int, Co
             continue
         seen[column.key] = index
         table.headers[column.key] = header
+        if column.key.endswith("_usd"):
+            table.twins[column.key.removesuffix("_usd")] = column.key
+        if column.type in ("amount", "signed_amount") and unit:
+            table.money_units[column.key] = unit
         parsers.append((index, column, PARSERS[column.type]))
+    if any(column.key == "currency" for column in kind.columns):
+        parsers = in_currency(table, parsers)
     return parsers
+
+
+def in_currency(
+    table: Table, parsers: list[tuple[int, Column, Parser]]
+) -> list[tuple[int, Column, Parser]]:
+    """An amount in US dollars where the sheet has a 币种 (arrivals): the only amount column in
+    dollars is the amount, its 币种 USD; beside one in 万元, it fills the amount where given."""
+    for cny, usd in list(table.twins.items()):
+        if cny in table.headers:
+            continue
+        header = table.headers.pop(usd)
+        table.headers[cny] = header
+        if usd in table.money_units:
+            table.money_units[cny] = table.money_units.pop(usd)
+        table.implied["currency"] = ("USD", header)
+        del table.twins[cny]
+        own = table.kind.column(cny)
+        parsers = [(i, own if c.key == usd else c, parse) for i, c, parse in parsers]
+    if table.twins:
+        table.folded = True
+    return parsers
+
+
+def grouped_example(column: Column) -> str:
+    """How a sub-column under ``column``'s group is headed so that zs reads it."""
+    if column.type in ("amount", "signed_amount"):
+        return _("万元 or 万美元 (or 亿元)")
+    return _("as zs names it, e.g. {header}").format(header=column.header)

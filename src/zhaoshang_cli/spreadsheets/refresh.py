@@ -105,7 +105,9 @@ class PlanRow:
 
 
 def field_label(name: str) -> str:
-    return {"credit": "credit"}.get(name) or label(name)
+    return {"credit": "credit", "contract_minor": "contract amount in its currency"}.get(
+        name
+    ) or label(name)
 
 
 def display(name: str, value: Any) -> str:
@@ -113,6 +115,8 @@ def display(name: str, value: Any) -> str:
         return "—"
     if name in ("contract_fen", "total_investment_fen"):
         return f"{format_amount(value)}万"
+    if name == "contract_minor":
+        return f"{format_amount(value)}万美元"
     if name == "stage":
         return STAGE.shown(value)
     if name == "origin":
@@ -308,6 +312,10 @@ def plan_changes(
         ok = False
     elif new_credit is not None:
         changes.append(new_credit)
+    new_usd = values.get("contract_usd")  # 合同金额/万美元: set by `project edit --currency`
+    old_usd = project.contract_minor if project.contract_currency == "USD" else None
+    if new_usd is not None and new_usd != old_usd:
+        changes.append(Change("contract_minor", old_usd, new_usd))
     new_amount = values.get("contract")
     if new_amount is not None and project.contract_currency in (None, "CNY"):
         old_amount = project.contract_fen
@@ -453,6 +461,7 @@ def apply_changes(
     contract = next((c.new for c in changes if c.field == "contract_fen"), None)
     edits: dict[str, Any] = {}
     amount: int | None = None
+    currency: str | None = None
     credit = False
     signed_amount = None
     for change in changes:
@@ -487,6 +496,8 @@ def apply_changes(
         elif change.field == "contract_fen":
             if signed_amount is None:
                 amount = change.new
+        elif change.field == "contract_minor":
+            amount, currency = change.new, "USD"
         else:
             edits[change.field] = change.new
     if edits or amount is not None or credit:
@@ -495,6 +506,7 @@ def apply_changes(
             project.code,
             values=edits,
             amount_minor=amount,
+            currency=currency,
             units=units if credit else None,
             reason=reason,
         )
