@@ -10,7 +10,7 @@ Ratios are printed against the floor; the goals are issue 14's:
 - the same file again (nothing to add): ≤ 2× the floor;
 - 100,000 projects (a new ledger's 台账): ≤ 30 s;
 - with --million: 1,000,000 arrival rows under 500 MB (a workbook that big is read a row at
-  a time and written chunk by chunk: ``reading.STREAM_BYTES``).
+  a time and written chunk by chunk: ``book.STREAM_BYTES``).
 
 Beside the first import it prints what SQLite alone takes to write the same rows (the arrivals
 and their audit entries, inserted again with executemany into a copy of the ledger): the part

@@ -229,8 +229,8 @@ def inside(folder: Path, sheet: Path, env: dict[str, str], repeat: int) -> None:
 
     os.environ.update(env)
     from zhaoshang_cli.cli import app
+    from zhaoshang_cli.spreadsheets.book import Book
     from zhaoshang_cli.spreadsheets.columns import PROJECTS
-    from zhaoshang_cli.spreadsheets.reading import Book
 
     def timed(action) -> float:  # type: ignore[no-untyped-def]
         began = time.process_time()

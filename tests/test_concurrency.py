@@ -14,9 +14,9 @@ import pytest
 from helpers import fails, given_operator, recorded_as, snapshot, sql, zs
 from sheets import as_json, write_csv
 from zhaoshang_cli.spreadsheets.arrival_import import apply_plan, plan_arrivals
+from zhaoshang_cli.spreadsheets.book import Book
 from zhaoshang_cli.spreadsheets.columns import ARRIVALS
 from zhaoshang_cli.spreadsheets.outcome import Outcome
-from zhaoshang_cli.spreadsheets.reading import Book
 from zhaoshang_cli.store.ledger import Ledger
 from zhaoshang_cli.units.tree import add_unit
 

@@ -11,7 +11,7 @@ import pytest
 
 from helpers import fails, snapshot, zs
 from sheets import as_json, xlsx_bytes
-from zhaoshang_cli.spreadsheets import reading
+from zhaoshang_cli.spreadsheets import book
 
 HEADERS = ["项目名称", "责任单位", "合同金额(万元)", "签约日期"]
 ROW = ["新材料项目", "甲县", 500, "2026-03-01"]
@@ -34,7 +34,7 @@ def test_a_formatted_cell_at_the_far_corner_is_read_a_row_at_a_time(ledger, tmp_
     path = write(
         tmp_path, xlsx_bytes([HEADERS, ROW], edit=far_corner(b'<c r="XFD1048576" s="0"/>'))
     )
-    assert reading.Book(path).scan("项目").too_big_to_hold
+    assert book.Book(path).scan("项目").too_big_to_hold
     zs("import", "projects", path)
     assert [p["name"] for p in as_json("project", "list")] == ["新材料项目"]
 
@@ -139,10 +139,10 @@ def test_a_formula_that_gave_nothing_is_a_blank_cell(ledger, tmp_path):
 
 
 def test_a_big_sheet_read_row_by_row_refuses_unsaved_formulas_too(ledger, tmp_path, monkeypatch):
-    monkeypatch.setattr(reading, "STREAM_BYTES", 0)  # every file is "big"
+    monkeypatch.setattr(book, "STREAM_BYTES", 0)  # every file is "big"
     arrivals = [["项目编号", "到位金额(万元)", "到位日期"], ["2026-0001", 10, "2026-04-01"]]
     path = write(tmp_path, xlsx_bytes(arrivals, "到位资金", formula("", b"<f>A1*2</f>")))
-    assert reading.Book(path).streams
+    assert book.Book(path).streams
     zs("add-project", "--name", "x", "--unit", "甲县", "--signed", "2026-03-01")
     before = snapshot(ledger)
     err = zs("import", "arrivals", path, code=1).stderr

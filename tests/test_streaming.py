@@ -14,8 +14,8 @@ import pytest
 
 from helpers import snapshot, zs
 from sheets import as_json, write_csv
+from zhaoshang_cli.spreadsheets.book import Book
 from zhaoshang_cli.spreadsheets.columns import ARRIVALS
-from zhaoshang_cli.spreadsheets.reading import Book
 
 HEADER = ["序号", "项目编号", "到位金额", "到位日期", "凭证号", "备注"]
 
@@ -32,9 +32,9 @@ def projects(ledger: Path) -> Path:
 def reading(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     if request.param == "streamed":
         import zhaoshang_cli.spreadsheets.arrival_import as arrival_import
-        import zhaoshang_cli.spreadsheets.reading as reading_module
+        import zhaoshang_cli.spreadsheets.book as book_module
 
-        monkeypatch.setattr(reading_module, "STREAM_BYTES", 0)
+        monkeypatch.setattr(book_module, "STREAM_BYTES", 0)
         monkeypatch.setattr(arrival_import, "CHUNK", 3)
     return request.param
 
@@ -227,10 +227,10 @@ def test_a_streamed_dry_run_needs_no_write_lock(
     projects: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Checked in a read snapshot: a dry run of a million rows keeps no clerk waiting."""
-    import zhaoshang_cli.spreadsheets.reading as reading_module
+    import zhaoshang_cli.spreadsheets.book as book_module
     from test_concurrency import hold_the_write_lock
 
-    monkeypatch.setattr(reading_module, "STREAM_BYTES", 0)
+    monkeypatch.setattr(book_module, "STREAM_BYTES", 0)
     monkeypatch.setattr("zhaoshang_cli.store.ledger.BUSY_TIMEOUT_MS", 400)
     path = office_book(tmp_path / "到位.xlsx", ROWS)
     let_go = threading.Event()

@@ -415,9 +415,9 @@ def reading(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
     """A sheet read whole, or streamed in chunks of three rows (a file too big to hold)."""
     if request.param == "streamed":
         import zhaoshang_cli.spreadsheets.arrival_import as arrival_import
-        import zhaoshang_cli.spreadsheets.reading as reading_module
+        import zhaoshang_cli.spreadsheets.book as book_module
 
-        monkeypatch.setattr(reading_module, "STREAM_BYTES", 0)
+        monkeypatch.setattr(book_module, "STREAM_BYTES", 0)
         monkeypatch.setattr(arrival_import, "CHUNK", 3)
     return request.param
 

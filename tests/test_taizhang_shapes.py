@@ -25,9 +25,9 @@ def reading(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
     """An arrivals sheet read whole (calamine), or a row at a time (openpyxl, its merged cells
     from the sheet's XML), as a big one is."""
     if request.param == "streamed":
-        import zhaoshang_cli.spreadsheets.reading as reading_module
+        import zhaoshang_cli.spreadsheets.book as book_module
 
-        monkeypatch.setattr(reading_module, "STREAM_BYTES", 0)
+        monkeypatch.setattr(book_module, "STREAM_BYTES", 0)
     return request.param
 
 

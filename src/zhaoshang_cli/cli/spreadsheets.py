@@ -142,8 +142,8 @@ def import_projects_command(
     the ledger holds. See `zs template projects`."""
     from zhaoshang_cli.core import dates
     from zhaoshang_cli.output.progress import collector_paused
+    from zhaoshang_cli.spreadsheets.book import Book
     from zhaoshang_cli.spreadsheets.importing import import_sheet
-    from zhaoshang_cli.spreadsheets.reading import Book
 
     how = AMOUNT_CHANGE.parse(amount_change)
     increase_on = dates.parse_date(increase_date) if increase_date is not None else None
@@ -180,8 +180,8 @@ def import_arrivals_command(
     sheet of 本月/累计 figures gives each project the arrival the ledger lacks. See `zs
     template arrivals`."""
     from zhaoshang_cli.output.progress import collector_paused
+    from zhaoshang_cli.spreadsheets.book import Book
     from zhaoshang_cli.spreadsheets.importing import import_sheet
-    from zhaoshang_cli.spreadsheets.reading import Book
 
     period = figures_period(month, date)
     with collector_paused():
@@ -203,8 +203,8 @@ def import_command(kind: str):  # type: ignore[no-untyped-def]
         operator: OperatorOption = None,
     ) -> None:
         from zhaoshang_cli.output.progress import collector_paused
+        from zhaoshang_cli.spreadsheets.book import Book
         from zhaoshang_cli.spreadsheets.importing import import_sheet
-        from zhaoshang_cli.spreadsheets.reading import Book
 
         with collector_paused():
             table = Book(file).table(spec, may_stream=kind == "arrivals")
@@ -229,8 +229,8 @@ def import_ledger_command(
     operator: OperatorOption = None,
 ) -> None:
     """Read a `zs export` workbook back whole into an empty ledger."""
+    from zhaoshang_cli.spreadsheets.book import Book
     from zhaoshang_cli.spreadsheets.importing import import_ledger, read_ledger_file, settle
-    from zhaoshang_cli.spreadsheets.reading import Book
 
     ledger_file = read_ledger_file(Book(file))
     with writing(db, operator) as session:

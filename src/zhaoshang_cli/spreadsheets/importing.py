@@ -23,6 +23,7 @@ from zhaoshang_cli.spreadsheets.arrival_import import (
     import_streamed,
     plan_arrivals,
 )
+from zhaoshang_cli.spreadsheets.book import Book
 from zhaoshang_cli.spreadsheets.change_import import replace_changes
 from zhaoshang_cli.spreadsheets.columns import (
     ACTIVITIES,
@@ -42,7 +43,7 @@ from zhaoshang_cli.spreadsheets.outcome import Outcome
 from zhaoshang_cli.spreadsheets.project_import import import_projects
 from zhaoshang_cli.spreadsheets.provenance import replay_audit, replaying
 from zhaoshang_cli.spreadsheets.rate_import import import_rates
-from zhaoshang_cli.spreadsheets.reading import Book, Problem, Table
+from zhaoshang_cli.spreadsheets.reading import Problem, Table
 from zhaoshang_cli.spreadsheets.setting_import import import_settings
 from zhaoshang_cli.spreadsheets.target_import import import_targets
 from zhaoshang_cli.spreadsheets.unit_import import import_units
