@@ -92,7 +92,8 @@ TAMPERINGS = [
         "Audit entry 8 was changed after it",
     ),
     (
-        "UPDATE audit_chain SET hash = 'f' || substr(hash, 2) WHERE audit_id = 9",
+        "UPDATE audit_chain SET hash = CASE WHEN substr(hash, 1, 1) = 'f' THEN 'e' ELSE 'f' END"
+        " || substr(hash, 2) WHERE audit_id = 9",
         "Audit entry 9 was changed after it",
     ),
     (

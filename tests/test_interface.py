@@ -215,6 +215,12 @@ def test_shell_completion_offers_commands_and_chinese_values(ledger: Path) -> No
 def test_installing_completion_says_so_in_chinese(
     tmp_path: Path, chinese: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import shellingham
+
+    def no_shell_above() -> None:  # as under cron, or a test runner's worker process
+        raise shellingham.ShellDetectionFailure()
+
+    monkeypatch.setattr(shellingham, "detect_shell", no_shell_above)
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("SHELL", "/bin/bash")
     said = zs("--install-completion", "bash").stdout

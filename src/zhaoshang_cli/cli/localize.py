@@ -162,12 +162,16 @@ def msgid_of(obj: Any, attribute: str) -> str | None:
 
 
 def install_completion(ctx: Any, param: Any, value: Any) -> Any:
-    """Typer's --install-completion, saying what it did in the user's language."""
+    """Typer's --install-completion, saying what it did in the user's language. The shell is
+    the login shell ($SHELL) when none is named: Typer's own guess reads the process tree, which
+    under a test runner's worker or cron finds no shell at all."""
+    import os
     import sys
 
     if not value or ctx.resilient_parsing:
         return value
-    shell, path = install(shell=value) if isinstance(value, str) else install()
+    named = value if isinstance(value, str) else os.path.basename(os.environ.get("SHELL", ""))
+    shell, path = install(shell=named or None)
     click.echo(_("{shell} completion installed in {path}.").format(shell=shell, path=path))
     click.echo(_("Completion will take effect once you restart the terminal."))
     sys.exit(0)
