@@ -140,9 +140,7 @@ def signed_counts(db: Db, root_ids: list[int], period: Period, day: date) -> dic
     tree, pu = subtree(root_ids), PROJECT_UNIT
     query = (
         select(tree.c.root, func.count(func.distinct(P.c.id)))
-        .select_from(
-            P.join(pu, pu.c.project_id == P.c.id).join(tree, tree.c.id == pu.c.unit_id)
-        )
+        .select_from(P.join(pu, pu.c.project_id == P.c.id).join(tree, tree.c.id == pu.c.unit_id))
         .where(counted(), signed_by(period, day))
         .group_by(tree.c.root)
     )
