@@ -75,14 +75,26 @@ def weights(db: Db, root_id: int, end: date, top: bool, name: str) -> Any:
             .where(not_local(p))
             .cte(name)
         )
-    weight = case((~not_local(p), 0), else_=func.coalesce(shares.c.bp, 0)) - BP
-    counted = (
-        select(p.c.id.label("project_id"), weight.label("weight"))
-        .outerjoin(shares, shares.c.project_id == p.c.id)
-        .where(weight != 0)
+    # Each project not at a whole share falls in one part: voided (not in the state), local,
+    # credited under the root at another share (or only outside it), or credited nowhere.
+    inside = pu.c.unit_id.in_(select(tree.c.id))
+    bp = func.sum(case((inside, pu.c.share_bp), else_=0))
+    short = (
+        select(pu.c.project_id, bp.label("bp"))
+        .group_by(pu.c.project_id)
+        .having(bp != BP)
+        .subquery(f"{name}_short")
     )
-    voided = select(PROJECT.c.id, literal(-BP)).where(~kept(None))  # not in the state at all
-    return union_all(counted, voided).cte(name)
+    anywhere = select(literal(1)).where(pu.c.project_id == p.c.id).exists()
+    parts = [
+        select(PROJECT.c.id.label("project_id"), literal(-BP).label("weight")).where(~kept(None)),
+        select(p.c.id, literal(-BP)).where(~not_local(p)),
+        select(short.c.project_id, short.c.bp - BP)
+        .join(p, p.c.id == short.c.project_id)
+        .where(not_local(p)),
+        select(p.c.id, literal(-BP)).where(not_local(p), ~anywhere),
+    ]
+    return union_all(*parts).cte(name)
 
 
 def by_day(spans: list[Period], segment: int, weighed: Any = None) -> list[Any]:

@@ -7,11 +7,11 @@ alone (the data travels as JSON, never as script), and may not be framed. Pages 
 per ledger version (the last audit entry and the chain's head), so an unchanged ledger is
 not read again.
 
-The first page holds the views of its period; the 督查 list and the 红黑榜 (the costliest, and
-not of the period's making) follow from ``/part/warnings`` and ``/part/score``, fetched by the
-page's script, and cached the same way. The views that read through the ORM (``web.detail``)
-are imported when one is first asked for, so the first page loads neither the ORM nor
-pydantic."""
+The first page holds the views of its period; the 督查 list and the 红黑榜 (the costliest:
+the 督查 list runs to tens of thousands of rows on a province's ledger) follow from
+``/part/warnings`` and ``/part/score``, fetched by the page's script, and cached the same way.
+The views that read through the ORM (``web.detail``) are imported when one is first asked for,
+so the first page loads neither the ORM nor pydantic."""
 
 import hmac
 import threading

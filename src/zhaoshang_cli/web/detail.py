@@ -1,7 +1,7 @@
-"""The dashboard's views that read through the ORM: the 督查 list and the 红黑榜 (which do
-not depend on the page's period and cost the most: the server sends them after the first
-paint, the one-file 通报 holds them inline), a unit's page and a project's. Plain data, from
-the watch and register functions, as ``web.data``."""
+"""The dashboard's views that read through the ORM: the 督查 list and the 红黑榜 (the
+costliest views; the 红黑榜 is the latest quarter's whatever the period), which the server
+sends after the first paint and the one-file 通报 holds inline, a unit's page and a project's.
+Plain data, from the watch and register functions, as ``web.data``."""
 
 from decimal import Decimal
 from typing import Any
