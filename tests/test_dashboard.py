@@ -377,6 +377,80 @@ def test_the_html_file_opens_offline_with_the_same_numbers(
         context.close()
 
 
+def deferred_views(page: Any) -> dict[str, Any]:
+    """The 督查 list and the 红黑榜 as the DOM holds them, once they are in place."""
+    return page.evaluate(
+        """() => ({
+            warnings: Array.from(document.querySelectorAll('#warn-table tbody tr')).map(tr => ({
+                code: tr.dataset.code, rule: tr.dataset.rule,
+                name: tr.querySelector('td.name').textContent,
+                values: Array.from(tr.querySelectorAll('[data-key]')).map(n => n.dataset.value)})),
+            red: Array.from(document.querySelectorAll('#red-board li')).map(li => li.textContent),
+            black: Array.from(document.querySelectorAll('#black-board li')).map(li => li.textContent),
+        })"""
+    )
+
+
+def filled(page: Any) -> None:
+    """The sections sent after the first paint are in place."""
+    for section in ("#warn-section", "#score-section"):
+        page.wait_for_selector(f"{section} .deferred[data-state='done']", state="attached")
+
+
+def test_the_list_and_the_boards_follow_the_first_page_with_the_files_rows(
+    site: str, demo: str, page: Any, browser: Any, tmp_path: Path
+) -> None:
+    """The first page comes without the 督查 list and the 红黑榜; its script fetches them, and
+    they hold the rows the one-file 通报 holds inline, and the JSON endpoints' rows."""
+    first = page.request.get(f"{site}/?month=4")
+    assert 'id="warn-table"' not in first.text() and 'id="red-board"' not in first.text()
+    assert 'data-part="/part/warnings?month=4"' in first.text()
+    page.goto(f"{site}/?month=4")
+    charted(page, 3)
+    filled(page)
+    served = deferred_views(page)
+    target = tmp_path / "通报.html"
+    zs("report", "--month", "4", "--html", str(target), "--db", demo)
+    context = browser.new_context(offline=True)
+    try:
+        offline = context.new_page()
+        offline.goto(target.as_uri())
+        charted(offline, 3)
+        assert offline.locator(".deferred").count() == 0  # every view inline
+        inline = deferred_views(offline)
+    finally:
+        context.close()
+    assert served == inline
+    assert served["warnings"] and served["red"] and served["black"]
+    warnings = json.loads(page.request.get(f"{site}/api/warnings?month=4").text())
+    assert [(w["code"], w["rule"]) for w in warnings["rows"]] == [
+        (w["code"], w["rule"]) for w in served["warnings"]
+    ]
+    score = json.loads(page.request.get(f"{site}/api/score").text())
+    assert (score["red"], score["black"]) == (served["red"], served["black"])
+    everything = json.loads(page.request.get(f"{site}/api/dashboard?month=4").text())
+    assert everything["warnings"] == warnings and everything["score"] == score
+
+
+def test_when_the_lists_cannot_be_fetched_the_sections_say_so(site: str, browser: Any) -> None:
+    context = browser.new_context()
+    context.route("**/part/**", lambda route: route.abort())
+    try:
+        opened = context.new_page()
+        opened.goto(f"{site}/?month=4")
+        charted(opened, 3)
+        for section in ("#warn-section", "#score-section"):
+            box = opened.wait_for_selector(f"{section} .deferred[data-state='failed']")
+            assert box.inner_text().strip() == (
+                "This list could not be loaded; reload the page to try again."
+            )
+            assert len(box.query_selector_all("p")) == 1
+        shown = opened.locator("#completion-table tr[data-row]").count()
+        assert shown > 0  # the rest of the page stands
+    finally:
+        context.close()
+
+
 def test_a_script_in_a_project_name_stays_text(ledger: Location, browser: Any) -> None:
     name = '<script>document.title="owned"</script><img src=x onerror=alert(1)>'
     zs("target", "set", "甲县", "5亿", "--year", "2026")
@@ -394,6 +468,7 @@ def test_a_script_in_a_project_name_stays_text(ledger: Location, browser: Any) -
             opened.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
             opened.goto(f"{url}/?month=4")
             charted(opened, 3)
+            filled(opened)
             assert opened.locator("#warn-table td.name").first.inner_text() == name
             assert opened.title() != "owned"
             opened.goto(f"{url}/unit/{quote('甲县')}?month=4")
@@ -541,6 +616,27 @@ def test_help_loads_no_web_or_database_library() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_the_first_page_loads_neither_the_orm_nor_pydantic(ledger: Location) -> None:
+    """The first page reads in Core alone (the report's way); the ORM is for the views after."""
+    probe = (
+        "import sys\n"
+        "from starlette.testclient import TestClient\n"
+        "from zhaoshang_cli.web.app import Settings, create_app\n"
+        "with TestClient(create_app(Settings(sys.argv[1], 'en'))) as web:\n"
+        "    assert web.get('/?month=4').status_code == 200\n"
+        "    print(sorted({m.split('.')[0] for m in sys.modules} & {'sqlmodel', 'pydantic'}))\n"
+        "    assert web.get('/part/warnings?month=4').status_code == 200\n"
+        "    print(sorted({m.split('.')[0] for m in sys.modules} & {'sqlmodel', 'pydantic'}))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", probe, str(ledger)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert out.split("\n")[:2] == ["[]", "['pydantic', 'sqlmodel']"]
 
 
 @pytest.mark.one_backend

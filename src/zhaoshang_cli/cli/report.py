@@ -274,11 +274,12 @@ def check_html(path: Path, metric: str, as_of: str | None, occasion: str | None)
 def write_html(db: str | None, path: Path, period: Any, unit: str | None, cut: Decimal) -> None:
     """The dashboard's views for the period as one file, written whole and then renamed."""
     from zhaoshang_cli.core.files import write_atomically
-    from zhaoshang_cli.web.data import dashboard
+    from zhaoshang_cli.web.detail import full_dashboard
     from zhaoshang_cli.web.page import render
 
     with reading(db) as session:
-        page = render("dashboard.html", dashboard(session, period, unit, cut), standalone=True)
+        data = full_dashboard(session, period, unit, cut)
+        page = render("dashboard.html", data, standalone=True)
     write_atomically(path, lambda target: target.write_text(page, encoding="utf-8"))
 
 

@@ -59,7 +59,7 @@ def _pending(db: Db, end: date, as_of: date | None, credit: bool) -> bool:
     return connection_of(db).execute(query).first() is not None
 
 
-def _kept(as_of: date | None) -> Any:
+def kept(as_of: date | None) -> Any:
     """Projects entered by ``as_of`` and not voided by then."""
     p = PROJECT
     if as_of is None:
@@ -132,7 +132,7 @@ def project_at(db: Db, end: date, as_of: date | None = None) -> Any:
         p.c.informant,
         p.c.created_at,
     ).select_from(source)
-    return query.where(_kept(as_of)).subquery("project_state")
+    return query.where(kept(as_of)).subquery("project_state")
 
 
 def reached_by(column: Any, end: date) -> Any:

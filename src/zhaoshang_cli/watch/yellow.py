@@ -11,11 +11,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlmodel import Session
-
 from zhaoshang_cli.core.periods import Period, reference_day
 from zhaoshang_cli.report.compute import FLAG_FAR_BEHIND, Report, build_report
-from zhaoshang_cli.watch.counts import unit_counts
+from zhaoshang_cli.store.db import Db
+from zhaoshang_cli.watch.counts import signed_counts
 
 
 @dataclass
@@ -35,16 +34,20 @@ class Flagged:
         )
 
 
-def flagged_units(
-    session: Session, period: Period, threshold: Decimal, unit: str | None = None
-) -> Flagged:
-    report = build_report(session, period, unit=unit, threshold=threshold)
+def flagged_units(db: Db, period: Period, threshold: Decimal, unit: str | None = None) -> Flagged:
+    """The report, and its units on the list. Projects signed are counted only for the units
+    that may be listed (yellow, or nothing arrived): the others are left off either way."""
+    report = build_report(db, period, unit=unit, threshold=threshold)
     rows = [(group, row) for group in report.groups for row in group.rows]
-    ids = [row.unit_id for _, row in rows if row.unit_id is not None]
-    counts = unit_counts(session, ids, period, reference_day(period))
+    ids = [
+        row.unit_id
+        for _, row in rows
+        if row.unit_id is not None and (FLAG_FAR_BEHIND in row.flags or row.actual == 0)
+    ]
+    counts = signed_counts(db, ids, period, reference_day(period))
     flagged = Flagged(report)
     for group, row in rows:
-        signed = counts[row.unit_id].signed if row.unit_id in counts else 0
+        signed = counts.get(row.unit_id, 0)  # type: ignore[arg-type]
         yellow = FLAG_FAR_BEHIND in row.flags
         no_result = row.actual == 0 and signed == 0
         if not (yellow or no_result):

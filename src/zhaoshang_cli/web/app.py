@@ -5,7 +5,13 @@ and HEAD are answered; with a token (required by `zs serve` off 127.0.0.1) every
 carry it, compared in constant time; pages carry a CSP that allows scripts from the server
 alone (the data travels as JSON, never as script), and may not be framed. Pages are cached
 per ledger version (the last audit entry and the chain's head), so an unchanged ledger is
-not read again."""
+not read again.
+
+The first page holds the views of its period; the 督查 list and the 红黑榜 (the costliest:
+the 督查 list runs to tens of thousands of rows on a province's ledger) follow from
+``/part/warnings`` and ``/part/score``, fetched by the page's script, and cached the same way.
+The views that read through the ORM (``web.detail``) are imported when one is first asked for,
+so the first page loads neither the ORM nor pydantic."""
 
 import hmac
 import threading
@@ -29,7 +35,7 @@ from zhaoshang_cli.core.errors import Invalid, NotFound, ZsError
 from zhaoshang_cli.core.i18n import _, in_language
 from zhaoshang_cli.core.periods import Period, PeriodChoice, choose_period
 from zhaoshang_cli.store.ledger import Ledger
-from zhaoshang_cli.web.data import dashboard, ledger_version, project_page, unit_page
+from zhaoshang_cli.web.data import dashboard, ledger_version
 from zhaoshang_cli.web.page import STATIC, json_text, render
 
 PERIOD_KEYS = ("year", "month", "quarter", "from", "to")
@@ -46,6 +52,13 @@ HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
 }
+
+
+def detail() -> Any:
+    """``web.detail``, on first use."""
+    from zhaoshang_cli.web import detail as views  # noqa: PLC0415 (the ORM: not for the first page)
+
+    return views
 
 
 @dataclass(frozen=True)
@@ -169,13 +182,20 @@ def create_app(settings: Settings) -> Starlette:
     cache = Cache()
 
     def answer(
-        request: Request, view: str, build: Callable[[Any], dict[str, Any]], template: str
+        request: Request,
+        view: str,
+        build: Callable[[Any], dict[str, Any]],
+        template: str,
+        *,
+        core: bool = False,
     ) -> Response:
+        """The view built on one read snapshot (a Core connection where ``core``), as JSON
+        under /api/, else as HTML; from the cache while the ledger is unchanged."""
         as_json = request.url.path.startswith("/api/")
         key_query = str(request.url.query)
         with in_language(settings.lang):
             try:
-                with ledger.read() as session:
+                with ledger.snapshot() if core else ledger.read() as session:
                     version = ledger_version(session)
                     key = (
                         version,
@@ -207,16 +227,31 @@ def create_app(settings: Settings) -> Starlette:
 
     def home(request: Request) -> Response:
         period = period_of(request)
-        return answer(request, "dashboard", lambda s: dashboard(s, period), "dashboard.html")
+        if request.url.path.startswith("/api/"):  # every view, as the one-file 通报 has them
+            full = detail().full_dashboard
+            return answer(request, "dashboard", lambda s: full(s, period), "dashboard.html")
+        first = lambda s: dashboard(s, period)  # the views of the period  # noqa: E731
+        return answer(request, "dashboard", first, "dashboard.html", core=True)
+
+    def warnings(request: Request) -> Response:
+        period = period_of(request)
+        view = detail().warnings_view
+        return answer(request, "warnings", lambda s: view(s, period), "part_warnings.html")
+
+    def score(request: Request) -> Response:
+        view = detail().score_view
+        return answer(request, "score", lambda s: view(s), "part_score.html")
 
     def unit(request: Request) -> Response:
         name = request.path_params["name"]
         period = period_of(request)
-        return answer(request, "unit", lambda s: unit_page(s, period, name), "unit.html")
+        view = detail().unit_page
+        return answer(request, "unit", lambda s: view(s, period, name), "unit.html")
 
     def project(request: Request) -> Response:
         code = request.path_params["code"]
-        return answer(request, "project", lambda s: project_page(s, code), "project.html")
+        view = detail().project_page
+        return answer(request, "project", lambda s: view(s, code), "project.html")
 
     def safely(handler: Callable[[Request], Response]) -> Callable[[Request], Response]:
         def wrapped(request: Request) -> Response:
@@ -235,6 +270,10 @@ def create_app(settings: Settings) -> Starlette:
     routes = [
         Route("/", safely(home)),
         Route("/api/dashboard", safely(home)),
+        Route("/part/warnings", safely(warnings)),
+        Route("/api/warnings", safely(warnings)),
+        Route("/part/score", safely(score)),
+        Route("/api/score", safely(score)),
         Route("/unit/{name:path}", safely(unit)),
         Route("/api/unit/{name:path}", safely(unit)),
         Route("/project/{code}", safely(project)),

@@ -109,6 +109,8 @@ LABELS = {
     "far_behind": N_("below the 黄牌 line"),
     "nothing_arrived": N_("nothing arrived"),
     "error": N_("Not shown"),
+    "loading": N_("Loading…"),
+    "part_failed": N_("This list could not be loaded; reload the page to try again."),
 }
 FLAGS = ("behind_schedule", "far_behind", "nothing_arrived")
 

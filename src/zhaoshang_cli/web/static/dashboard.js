@@ -1,6 +1,32 @@
 /* The dashboard's charts: the data is read from <script type="application/json" id="zs-data">,
    written by the server; this file is static and works the same from file:// (the one-file 通报).
-   It draws what it is given and works out no figure of its own. */
+   It draws what it is given and works out no figure of its own.
+   The sections the server sends after the first paint (the 督查 list, the 红黑榜) stand as
+   <div data-part="/part/…">: each is fetched from the server, rendered there as the one-file
+   通报 has it inline, and put in place; if the fetch fails, the section says so in one line. */
+(function () {
+  "use strict";
+  Array.prototype.forEach.call(document.querySelectorAll("[data-part]"), function (box) {
+    function failed() {
+      var line = document.createElement("p");
+      line.className = "failed";
+      line.textContent = box.getAttribute("data-failed");
+      box.replaceChildren(line);
+      box.setAttribute("data-state", "failed");
+    }
+    fetch(box.getAttribute("data-part"), { credentials: "same-origin" })
+      .then(function (answer) {
+        if (!answer.ok) { throw new Error("HTTP " + answer.status); }
+        return answer.text();
+      })
+      .then(function (html) {
+        box.innerHTML = html;  // the server's own template, autoescaped: no script runs from it
+        box.setAttribute("data-state", "done");
+      })
+      .catch(failed);
+  });
+})();
+
 (function () {
   "use strict";
   var source = document.getElementById("zs-data");
