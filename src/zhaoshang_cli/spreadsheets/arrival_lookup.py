@@ -6,13 +6,15 @@ skipped without a query of its own."""
 from collections import defaultdict
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from zhaoshang_cli.core.i18n import _
 from zhaoshang_cli.spreadsheets.arrival_plan import ArrivalKey, arrival_key
 from zhaoshang_cli.spreadsheets.reading import Row, Table
 from zhaoshang_cli.spreadsheets.refresh import named_units
-from zhaoshang_cli.store.models import Arrival, Project, ProjectUnit, Unit
+from zhaoshang_cli.store.models import Project, ProjectUnit, Unit
+from zhaoshang_cli.store.tables import ARRIVAL, PROJECT
 
 
 def ledger_arrivals(
@@ -21,25 +23,21 @@ def ledger_arrivals(
     """Arrivals already in the ledger (of the projects in ``only``) by both keys (voucher, and
     project-date-amount), and the ids that were reversed. Reversal rows themselves are not
     arrivals to match."""
-    query = select(
-        Arrival.id,
-        Arrival.project_id,
-        Arrival.ref,
-        Arrival.arrived_on,
-        Arrival.currency,
-        Arrival.amount_minor,
-    ).where(col(Arrival.reverses_id).is_(None))
-    reversed_query = select(Arrival.reverses_id).where(col(Arrival.reverses_id).is_not(None))
+    a = ARRIVAL.c
+    query = sa_select(a.id, a.project_id, a.ref, a.arrived_on, a.currency, a.amount_minor).where(
+        a.reverses_id.is_(None)
+    )
+    reversed_query = sa_select(a.reverses_id).where(a.reverses_id.is_not(None))
     if only is not None:
-        query = query.where(col(Arrival.project_id).in_(only))
-        reversed_query = reversed_query.where(col(Arrival.project_id).in_(only))
-    rows = session.exec(query)
+        query = query.where(a.project_id.in_(only))
+        reversed_query = reversed_query.where(a.project_id.in_(only))
+    connection = session.connection()
     keys: dict[ArrivalKey, int] = {}
-    for arrival_id, project_id, ref, on, currency, amount in rows:
+    for arrival_id, project_id, ref, on, currency, amount in connection.execute(query):
         if ref:
             keys[arrival_key(project_id, ref, on, currency, amount)] = arrival_id
         keys[arrival_key(project_id, None, on, currency, amount)] = arrival_id
-    reversed_ids = set(session.exec(reversed_query))
+    reversed_ids = set(connection.execute(reversed_query).scalars())
     return keys, reversed_ids  # type: ignore[return-value]
 
 
@@ -72,16 +70,27 @@ class ProjectLookup:
         self.session = session
         self.credited: dict[int, set[str]] | None = None  # units by project, read when needed
         self.by_code: dict[str, Project] = {}
-        self.by_name: dict[str, list[Project]] = defaultdict(list)
-        self.voided: dict[str, Project] = {}  # by name: the one a name finds only voided
-        columns = [getattr(Project, name) for name in ProjectFacts.FIELDS]
-        for row in session.exec(select(*columns)):
+        # Core rather than the ORM: the rows stream instead of 100,000 held at once.
+        columns = [PROJECT.c[name] for name in ProjectFacts.FIELDS]
+        for row in session.connection().execute(sa_select(*columns)):
             project: Any = ProjectFacts(*row)
             self.by_code[project.code] = project
-            if project.voided_at is None:
-                self.by_name[project.name].append(project)
-            else:
-                self.voided[project.name] = project
+        self.names: tuple[dict[str, list[Project]], dict[str, Project]] | None = None
+
+    def by_name(self) -> tuple[dict[str, list[Project]], dict[str, Project]]:
+        """The projects in force by name, and the voided ones (the one a name finds only
+        voided): built when a row first gives a name without a code (most files give codes,
+        and a city's 100,000 names cost 20 MB)."""
+        if self.names is None:
+            in_force: dict[str, list[Project]] = defaultdict(list)
+            voided: dict[str, Project] = {}
+            for project in self.by_code.values():
+                if project.voided_at is None:
+                    in_force[project.name].append(project)
+                else:
+                    voided[project.name] = project
+            self.names = (in_force, voided)
+        return self.names
 
     def find(self, table: Table, row: Row) -> Project | None:
         code, name = row.values.get("project"), row.values.get("project_name")
@@ -108,12 +117,13 @@ class ProjectLookup:
                 ),
             )
             return None
-        found = self.by_name.get(name, [])
+        by_name, voided_by_name = self.by_name()
+        found = by_name.get(name, [])
         if len(found) > 1 and row.values.get("units"):  # one name under several units
             found = self.under(found, row.values["units"]) or found
-        if not found and name in self.voided:
+        if not found and name in voided_by_name:
             voided = _("Project {code} was voided; no money can arrive for it.")
-            table.problem(row, "project_name", voided.format(code=self.voided[name].code))
+            table.problem(row, "project_name", voided.format(code=voided_by_name[name].code))
             return None
         if len(found) != 1:
             reason = (
