@@ -78,6 +78,9 @@ def plan_arrivals(
 
     run = ArrivalPlanner(session, plan, only)
     good = table.good_rows()
+    # A sheet held whole shows whether it has red rows: without one, no row above is kept
+    # as what a red row may reverse (a tuple per row: 15 MB of 100,000).
+    run.red_rows = any((row.values["amount"] or 0) < 0 for row in good)
     for row in progress(good, len(good) if only is None else 0, _("Checking arrivals")):
         run.plan_row(row, only)
     return plan
@@ -217,6 +220,7 @@ class ArrivalPlanner:
         self.money = LedgerMoney(session, only) if has_figures(self.table) else None
         self.figure_rows: dict[tuple[int, Any], tuple[int, tuple[Any, ...]]] = {}
         self.red = RedRows(session)  # what red rows may reverse
+        self.red_rows = True  # the sheet may have red rows (one read a row at a time may)
 
     def plan_row(self, row: Row, only: set[int] | None) -> None:
         project = self.projects.find(self.table, row)
@@ -330,10 +334,11 @@ class ArrivalPlanner:
         for warning in prepared.warnings:
             self.say(row, project, "warnings", warning)
         self.planned[file_key] = self.step(row, project, file_key, prepared=prepared)
-        self.red.remember(
-            project.id,  # type: ignore[arg-type]
-            file_key, values["date"], row.number, amount, currency, values["ref"], cny_fen,
-        )  # fmt: skip
+        if self.red_rows:
+            self.red.remember(
+                project.id,  # type: ignore[arg-type]
+                file_key, values["date"], row.number, amount, currency, values["ref"], cny_fen,
+            )  # fmt: skip
         self.say(row, project, "added", Described(values, project.code))
 
     def red_row(self, row: Row, project: Project) -> None:
