@@ -210,7 +210,12 @@ class ArrivalPlanner:
             session.exec(sums.group_by(col(Arrival.project_id))).all()
         )
         self.rates: dict[tuple[str, str], int] = {}
-        self.in_file: dict[ArrivalKey, int] = {}  # key → row number
+        # Each arrival row's key → its row number. A sheet read a row at a time keeps the key
+        # as its repr (one string: a third of the tuple and its parts, which nothing else holds
+        # once a chunk is written, and a million rows keep to the end); a sheet held whole
+        # shares the tuple's parts with its rows.
+        self.in_file: dict[Any, int] = {}
+        self.compact_keys = self.table.stream is not None
         self.by_file_id: dict[int, FileArrival] = {}  # the file's 到位编号 → its row
         self.planned: dict[ArrivalKey, Step] = {}  # arrivals this import adds
         self.written: dict[ArrivalKey, int] = {}  # … and their ids, once written (streamed)
@@ -280,17 +285,18 @@ class ArrivalPlanner:
         # Rows of an export carry their 到位编号: two of them are two arrivals, even with one
         # voucher (an arrival entered twice, then reversed, is still in the ledger).
         file_key = key if values["id"] is None else (*key, values["id"])
-        if file_key in self.in_file:
+        seen = repr(file_key) if self.compact_keys else file_key  # repr: one to one here
+        if seen in self.in_file:
             same = (
                 _("the same {column} as row {row}")
                 if values["ref"]
                 else _("the same project, date and amount as row {row}; give each its {column}")
             )
             table.problem(
-                row, "ref", same.format(column=table.column_name("ref"), row=self.in_file[file_key])
+                row, "ref", same.format(column=table.column_name("ref"), row=self.in_file[seen])
             )
             return
-        self.in_file[file_key] = row.number
+        self.in_file[seen] = row.number
         if values["id"] is not None:
             self.by_file_id[values["id"]] = FileArrival(key, amount, row.number, file_key)
         if key in self.in_ledger:
