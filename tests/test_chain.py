@@ -237,3 +237,32 @@ def test_an_older_ledger_is_chained_at_the_upgrade(ledger_path: Path) -> None:
 def test_check_on_a_demo_ledger_is_sound(tmp_path: Path) -> None:
     zs("demo", "--db", str(tmp_path / "demo.db"))
     assert "is sound" in zs("check", "--db", str(tmp_path / "demo.db")).stdout
+
+
+def test_an_import_sealed_chunk_by_chunk_proves_every_row(
+    books: Location, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A big import is sealed a chunk of entries at a time (``chain.SEAL_CHUNK``): the chain
+    runs on unbroken through the chunks, and a row changed afterwards is named."""
+    import zhaoshang_cli.store.chain as chain
+    from sheets import write_xlsx
+
+    monkeypatch.setattr(chain, "SEAL_CHUNK", 2)
+    rows = [["2026-0001", 10 + day, f"2026-06-{day:02d}", f"V-{day}"] for day in range(1, 8)]
+    sheet = write_xlsx(
+        tmp_path / "到位.xlsx",
+        {"到位资金": [["项目编号", "到位金额", "到位日期", "凭证号"], *rows]},
+    )
+    zs("import", "arrivals", sheet)
+    (entries,) = sql(books, "SELECT COUNT(*) FROM audit")[0]
+    links = sql(books, "SELECT audit_id, prev_id FROM audit_chain ORDER BY audit_id")
+    assert len(links) == entries
+    assert all(prev == before for (_, prev), (before, _) in zip(links[1:], links, strict=False))
+    assert "is sound" in zs("check").stdout
+    (last,) = sql(books, "SELECT MAX(id) FROM arrival")[0]
+    sql(books, f"UPDATE arrival SET note = '改过' WHERE id = {last - 2}")
+    result = fails("check")
+    assert (
+        f"The arrival with id {last - 2} was changed outside zs (note: None → 改过)"
+        in result.stdout
+    )

@@ -1,8 +1,10 @@
 """zs template, zs import (units, projects, arrivals, targets, rates, ledger), zs export."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
@@ -167,11 +169,23 @@ def import_projects_command(
     report(result, dry_run)
 
 
+ReportOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--report",
+        help="Also write every row's line (added, skipped, warnings) and every problem to this "
+        "new text file; the screen lists the first 20 of each.",
+        show_default=False,
+    ),
+]
+
+
 def import_arrivals_command(
     file: FileArgument,
     dry_run: DryRunOption = False,
     month: MonthOption = None,
     date: FiguresDateOption = None,
+    report_file: ReportOption = None,
     db: DbOption = None,
     operator: OperatorOption = None,
 ) -> None:
@@ -184,13 +198,40 @@ def import_arrivals_command(
     from zhaoshang_cli.spreadsheets.importing import import_sheet
 
     period = figures_period(month, date)
-    with collector_paused():
+    with collector_paused(), new_report(report_file) as lines:
         table = Book(file).table(IMPORT_KINDS["arrivals"], may_stream=True)
         if table is None:
             raise Invalid(_("{file} has no sheets.").format(file=file.name))
         with opened(db) as ledger:
-            result = import_sheet(ledger, table, operator=operator, dry_run=dry_run, period=period)
+            result = import_sheet(
+                ledger, table, operator=operator, dry_run=dry_run, period=period, report=lines
+            )
+        if lines is not None:
+            for problem in result.problems:
+                lines.write(f"{_('problem')}\t{problem}\n")
+    if report_file is not None:
+        say(_("Every row's line is in {path}.").format(path=report_file))
     report(result, dry_run)
+
+
+@contextmanager
+def new_report(path: Path | None) -> "Iterator[TextIO | None]":
+    """The --report file, created new (an earlier report is never overwritten)."""
+    if path is None:
+        yield None
+        return
+    try:
+        handle = path.open("x", encoding="utf-8")
+    except FileExistsError:
+        raise Invalid(
+            _("{path} exists already; give --report a new file.").format(path=path)
+        ) from None
+    except OSError as error:
+        raise Invalid(
+            _("Cannot write the report {path}: {reason}.").format(path=path, reason=error.strerror)
+        ) from None
+    with handle:
+        yield handle
 
 
 def import_command(kind: str):  # type: ignore[no-untyped-def]

@@ -8,10 +8,10 @@ trail names every project written to since the snapshot (a clerk's arrival, a st
 the rows of those projects are planned again against the ledger as it is now, and then
 everything is written in bulk by ``insert_arrivals``. A reversal row (冲销编号 = the 到位编号
 of an arrival above it, as an export writes them) is re-made with ``reverse_arrival``.
+Beside it: what is read of the ledger first (``arrival_lookup``), which arrival a red row
+reverses (``red_rows``), and the outcome's lines (``arrival_texts``).
 """
 
-from collections import defaultdict
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func
@@ -22,9 +22,9 @@ from zhaoshang_cli.arrivals.entries import reverse_arrival
 from zhaoshang_cli.arrivals.recording import prepare_arrival
 from zhaoshang_cli.core import dates
 from zhaoshang_cli.core.i18n import _
-from zhaoshang_cli.core.money import format_amount
 from zhaoshang_cli.output.progress import rows as progress
 from zhaoshang_cli.rates.lookup import check_currency
+from zhaoshang_cli.spreadsheets.arrival_lookup import ProjectLookup, ledger_arrivals
 from zhaoshang_cli.spreadsheets.arrival_plan import (
     ArrivalKey,
     ArrivalPlan,
@@ -33,9 +33,9 @@ from zhaoshang_cli.spreadsheets.arrival_plan import (
     Step,
     arrival_key,
 )
+from zhaoshang_cli.spreadsheets.arrival_texts import Described, FigureText, Skipped
 from zhaoshang_cli.spreadsheets.columns import FIGURE_KEYS
 from zhaoshang_cli.spreadsheets.figures import (
-    Figure,
     LedgerMoney,
     Period,
     gives_figures,
@@ -47,9 +47,8 @@ from zhaoshang_cli.spreadsheets.figures import (
 from zhaoshang_cli.spreadsheets.outcome import Outcome
 from zhaoshang_cli.spreadsheets.provenance import kept_time, replay
 from zhaoshang_cli.spreadsheets.reading import Row, Table
-from zhaoshang_cli.spreadsheets.refresh import named_units
-from zhaoshang_cli.store.models import Arrival, AuditEntry, Project, ProjectUnit, Unit
-from zhaoshang_cli.store.tables import ARRIVAL
+from zhaoshang_cli.spreadsheets.red_rows import RedRows, reversal_fits
+from zhaoshang_cli.store.models import Arrival, AuditEntry, Project
 
 
 def import_arrivals(
@@ -79,6 +78,9 @@ def plan_arrivals(
 
     run = ArrivalPlanner(session, plan, only)
     good = table.good_rows()
+    # A sheet held whole shows whether it has red rows: without one, no row above is kept
+    # as what a red row may reverse (a tuple per row: 15 MB of 100,000).
+    run.red_rows = any((row.values["amount"] or 0) < 0 for row in good)
     for row in progress(good, len(good) if only is None else 0, _("Checking arrivals")):
         run.plan_row(row, only)
     return plan
@@ -208,7 +210,12 @@ class ArrivalPlanner:
             session.exec(sums.group_by(col(Arrival.project_id))).all()
         )
         self.rates: dict[tuple[str, str], int] = {}
-        self.in_file: dict[ArrivalKey, int] = {}  # key → row number
+        # Each arrival row's key → its row number. A sheet read a row at a time keeps the key
+        # as its repr (one string: a third of the tuple and its parts, which nothing else holds
+        # once a chunk is written, and a million rows keep to the end); a sheet held whole
+        # shares the tuple's parts with its rows.
+        self.in_file: dict[Any, int] = {}
+        self.compact_keys = self.table.stream is not None
         self.by_file_id: dict[int, FileArrival] = {}  # the file's 到位编号 → its row
         self.planned: dict[ArrivalKey, Step] = {}  # arrivals this import adds
         self.written: dict[ArrivalKey, int] = {}  # … and their ids, once written (streamed)
@@ -217,13 +224,8 @@ class ArrivalPlanner:
         # 本月/累计 figures: the ledger's money by project and day, and the rows that gave them.
         self.money = LedgerMoney(session, only) if has_figures(self.table) else None
         self.figure_rows: dict[tuple[int, Any], tuple[int, tuple[Any, ...]]] = {}
-        # Red rows: each project's arrivals (and their reversals) in the ledger, read when a
-        # red row names the project; the file's arrivals; those this import reverses or finds
-        # reversed already.
-        self.red_ledger: dict[int, list[Candidate]] = {}
-        self.file_arrivals: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-        self.taken: set[ArrivalKey] = set()
-        self.claimed: set[int] = set()
+        self.red = RedRows(session)  # what red rows may reverse
+        self.red_rows = True  # the sheet may have red rows (one read a row at a time may)
 
     def plan_row(self, row: Row, only: set[int] | None) -> None:
         project = self.projects.find(self.table, row)
@@ -248,8 +250,7 @@ class ArrivalPlanner:
         plan.steps.clear()
         plan.said.clear()
         if write:  # written: found in the ledger from now on
-            self.red_ledger.clear()
-            self.file_arrivals.clear()
+            self.red.forget()
         if "id" not in self.table.headers:
             self.written.clear()
             self.planned.clear()
@@ -284,17 +285,18 @@ class ArrivalPlanner:
         # Rows of an export carry their 到位编号: two of them are two arrivals, even with one
         # voucher (an arrival entered twice, then reversed, is still in the ledger).
         file_key = key if values["id"] is None else (*key, values["id"])
-        if file_key in self.in_file:
+        seen = repr(file_key) if self.compact_keys else file_key  # repr: one to one here
+        if seen in self.in_file:
             same = (
                 _("the same {column} as row {row}")
                 if values["ref"]
                 else _("the same project, date and amount as row {row}; give each its {column}")
             )
             table.problem(
-                row, "ref", same.format(column=table.column_name("ref"), row=self.in_file[file_key])
+                row, "ref", same.format(column=table.column_name("ref"), row=self.in_file[seen])
             )
             return
-        self.in_file[file_key] = row.number
+        self.in_file[seen] = row.number
         if values["id"] is not None:
             self.by_file_id[values["id"]] = FileArrival(key, amount, row.number, file_key)
         if key in self.in_ledger:
@@ -338,86 +340,29 @@ class ArrivalPlanner:
         for warning in prepared.warnings:
             self.say(row, project, "warnings", warning)
         self.planned[file_key] = self.step(row, project, file_key, prepared=prepared)
-        # What a red row below may reverse: a plain tuple (a sheet of 100,000 rows keeps one each).
-        self.file_arrivals[project.id].append(  # type: ignore[index]
-            (file_key, values["date"], row.number, amount, currency, values["ref"], cny_fen)
-        )
+        if self.red_rows:
+            self.red.remember(
+                project.id,  # type: ignore[arg-type]
+                file_key, values["date"], row.number, amount, currency, values["ref"], cny_fen,
+            )  # fmt: skip
         self.say(row, project, "added", Described(values, project.code))
 
-    def candidates(self, project: Project) -> list["Candidate"]:
-        """The project's arrivals (never a reversal) in the ledger, each with its reversal if
-        any, and those of this file: what a red row may reverse."""
-        project_id: Any = project.id
-        if project_id not in self.red_ledger:
-            a, reversal = ARRIVAL, ARRIVAL.alias("reversal")
-            query = (
-                select(a.c.id, a.c.arrived_on, a.c.amount_minor, a.c.currency, a.c.ref,
-                       a.c.cny_fen, reversal.c.id, reversal.c.note)
-                .outerjoin(reversal, reversal.c.reverses_id == a.c.id)
-                .where(a.c.project_id == project_id, func.coalesce(a.c.reverses_id, 0) == 0)
-            )  # fmt: skip
-            self.red_ledger[project_id] = [
-                Candidate(("ledger", id_), on, (on, 0, id_), amount, currency, ref, cny,
-                          ledger_id=id_, reversal_id=reversal_id, reversal_note=note)
-                for id_, on, amount, currency, ref, cny, reversal_id, note
-                in self.session.connection().execute(query)
-            ]  # fmt: skip
-        in_file = [
-            Candidate(key, on, (on, 1, number), amount, currency, ref, cny, row=number)
-            for key, on, number, amount, currency, ref, cny in self.file_arrivals.get(
-                project_id, []
-            )
-        ]
-        return self.red_ledger[project_id] + in_file
-
     def red_row(self, row: Row, project: Project) -> None:
-        """A negative row reverses the one earlier arrival it matches (in the ledger, or above
-        it in the file): by its 凭证号 where the arrivals have one, else the same amount, the
-        latest first. A red row applied before finds its reversal and is left alone."""
-        table, values = self.table, row.values
-        currency = table.attempt(row, "currency", check_currency, values["currency"] or "CNY")
+        """A negative row reverses the one earlier arrival it matches (``RedRows.match``); a
+        red row applied before finds its reversal and is left alone."""
+        values = row.values
+        currency = self.table.attempt(row, "currency", check_currency, values["currency"] or "CNY")
         if not currency:
             return
-        amount, ref = -values["amount"], values["ref"]
-        pool = [c for c in self.candidates(project) if c.currency == currency]
-        matching: list[Candidate] = []
-        if ref:
-            matching = [c for c in pool if c.ref == ref]
-            if not matching and any(c.ref for c in pool):
-                reason = _("no arrival of {code} with the {column} {ref} to reverse").format(
-                    code=project.code, column=table.column_name("ref"), ref=ref
-                )
-                table.problem(row, "ref", in_force(reason, pool, self.taken))
-                return
-            whole = [c for c in matching if c.amount == amount]
-            if matching and not whole:
-                reason = _("a red row reverses an arrival whole: -{amount}").format(
-                    amount=", -".join(format_amount(c.amount) for c in matching)
-                )
-                table.problem(row, "amount", reason)
-                return
-            matching = whole
-        if not matching:  # no voucher given, or the ledger keeps none: the same amount
-            matching = [c for c in pool if c.amount == amount]
         # Without a 备注 the reason is the official term and the row's date, in Chinese whatever
         # the user's language: the next import finds the reversal by it.
         reason = values["note"] or f"红字冲销（{values['date']}）"
-        done = [c for c in matching if c.reversal_id and c.reversal_id not in self.claimed]
-        free = [c for c in matching if not c.reversal_id and c.key not in self.taken]
-        same = [c for c in done if c.reversal_note == reason]
-        if same or (done and not free):
-            reversed_already = (same or done)[0]
-            self.claimed.add(reversed_already.reversal_id)  # type: ignore[arg-type]
-            self.say(row, project, "skipped", reversed_already.reversed_text())
+        original = self.red.match(self.table, row, project, currency, reason)
+        if original is None:
             return
-        if not free:
-            reason = _("no earlier arrival of {amount}万 {currency} for {code} to reverse").format(
-                amount=format_amount(amount), currency=currency, code=project.code
-            )
-            table.problem(row, "amount", in_force(reason, pool, self.taken))
+        if original.reversal_id:
+            self.say(row, project, "skipped", original.reversed_text())
             return
-        original = max(free, key=lambda c: c.order)
-        self.taken.add(original.key)
         if original.ledger_id is not None:
             self.plan.originals[original.key] = original.ledger_id
         self.so_far[project.id] = self.so_far.get(project.id, 0) - original.cny  # type: ignore[index]
@@ -530,270 +475,3 @@ class ArrivalPlanner:
         key = ("reversal", original.step)
         self.step(row, project, key, original=original.step, note=row.values["note"])
         self.say(row, project, "added", _("reversal of row {row}").format(row=original.row))
-
-
-@dataclass(slots=True)
-class Candidate:
-    """An arrival a red row may reverse: in the ledger (``ledger_id``, with its reversal if it
-    has one) or planned from a row above (``row``). ``order``: latest last."""
-
-    key: ArrivalKey
-    day: Any
-    order: tuple[Any, ...]
-    amount: int
-    currency: str
-    ref: str | None
-    cny: int
-    row: int | None = None
-    ledger_id: int | None = None
-    reversal_id: int | None = None
-    reversal_note: str | None = None
-
-    def __str__(self) -> str:
-        ref = f" ({self.ref})" if self.ref else ""
-        if self.row is not None:
-            text = _("row {row}: {amount}万 on {date}")
-            return text.format(row=self.row, amount=format_amount(self.amount), date=self.day) + ref
-        text = _("arrival {id}: {amount}万 on {date}")
-        return (
-            text.format(id=self.ledger_id, amount=format_amount(self.amount), date=self.day) + ref
-        )
-
-    def reversal_text(self) -> str:
-        if self.row is not None:
-            return _("reversal of row {row}").format(row=self.row)
-        return _("reversal of arrival {id} ({amount}万 {currency} on {date})").format(
-            id=self.ledger_id, amount=format_amount(self.amount), currency=self.currency,
-            date=self.day,
-        )  # fmt: skip
-
-    def reversed_text(self) -> str:
-        return _("red row: arrival {id} was reversed already (arrival {reversal})").format(
-            id=self.ledger_id, reversal=self.reversal_id
-        )
-
-
-def in_force(reason: str, pool: list[Candidate], taken: set[ArrivalKey]) -> str:
-    """A red row's problem with the project's arrivals in force, the latest five first."""
-    left = [c for c in pool if not c.reversal_id and c.key not in taken]
-    left.sort(key=lambda c: c.order, reverse=True)
-    if not left:
-        return _("{reason}; it has no arrival in force").format(reason=reason)
-    listed = _("; ").join(str(c) for c in left[:5])
-    return _("{reason}; its arrivals in force: {arrivals}").format(reason=reason, arrivals=listed)
-
-
-class FigureText:
-    """A row of figures as the outcome names it: the arrival it makes, or none needed."""
-
-    __slots__ = ("code", "figure", "table")
-
-    def __init__(self, table: Table, figure: Figure, code: str) -> None:
-        self.table, self.figure, self.code = table, figure, code
-
-    def __str__(self) -> str:
-        figure = self.figure
-        column = self.table.column_name(figure.column)
-        if not figure.amount:
-            return _("{column} {given}万 for {project} as of {date}: as in the ledger").format(
-                column=column, given=format_amount(figure.given), project=self.code,
-                date=figure.on,
-            )  # fmt: skip
-        return _(
-            "arrival {amount}万 CNY for {project} on {date} ({column} {given}万, the ledger "
-            "{held}万)"
-        ).format(
-            amount=format_amount(figure.amount), project=self.code, date=figure.on,
-            column=column, given=format_amount(figure.given), held=format_amount(figure.held),
-        )  # fmt: skip
-
-
-class Described:
-    """An arrival row as the outcome names it, written out only when shown (an import of
-    100,000 rows lists 20; the rest are counted)."""
-
-    __slots__ = ("code", "values")
-
-    def __init__(self, values: dict[str, Any], code: str) -> None:
-        self.values, self.code = values, code
-
-    def __str__(self) -> str:
-        values = self.values
-        currency = values["currency"] or "CNY"
-        ref = f" ({values['ref']})" if values["ref"] else ""
-        amount = format_amount(values["amount"])
-        return _("arrival {amount}万 {currency} for {project} on {date}{ref}").format(
-            amount=amount, currency=currency, project=self.code, date=values["date"], ref=ref
-        )
-
-
-class Skipped(Described):
-    """A row already in the ledger; without a voucher, the arrival it matches is named."""
-
-    __slots__ = ("twin",)
-
-    def __init__(self, values: dict[str, Any], code: str, twin: int) -> None:
-        super().__init__(values, code)
-        self.twin = twin
-
-    def __str__(self) -> str:
-        text = super().__str__()
-        if self.values["ref"]:
-            return text
-        return _("{arrival}: the same project, date and amount as arrival {id}").format(
-            arrival=text, id=self.twin
-        )
-
-
-def reversal_fits(table: Table, row: Row, original: FileArrival, project: Project) -> bool:
-    ok = True
-    if row.values["amount"] != -original.amount:
-        expected = format_amount(original.amount)
-        table.problem(
-            row,
-            "amount",
-            _("a reversal cancels row {row} whole: -{amount}").format(
-                row=original.row, amount=expected
-            ),
-        )
-        ok = False
-    if original.key[1] != project.id:
-        table.problem(
-            row,
-            "project",
-            _("not the project of the arrival in row {row}").format(row=original.row),
-        )
-        ok = False
-    if not row.values["note"]:
-        table.problem(
-            row,
-            "note",
-            _("a reversal needs its reason in {column}").format(column=table.column_name("note")),
-        )
-        ok = False
-    return ok
-
-
-def ledger_arrivals(
-    session: Session, only: set[int] | None = None
-) -> tuple[dict[ArrivalKey, int], set[int]]:
-    """Arrivals already in the ledger (of the projects in ``only``) by both keys (voucher, and
-    project-date-amount), and the ids that were reversed. Reversal rows themselves are not
-    arrivals to match."""
-    query = select(
-        Arrival.id,
-        Arrival.project_id,
-        Arrival.ref,
-        Arrival.arrived_on,
-        Arrival.currency,
-        Arrival.amount_minor,
-    ).where(col(Arrival.reverses_id).is_(None))
-    reversed_query = select(Arrival.reverses_id).where(col(Arrival.reverses_id).is_not(None))
-    if only is not None:
-        query = query.where(col(Arrival.project_id).in_(only))
-        reversed_query = reversed_query.where(col(Arrival.project_id).in_(only))
-    rows = session.exec(query)
-    keys: dict[ArrivalKey, int] = {}
-    for arrival_id, project_id, ref, on, currency, amount in rows:
-        if ref:
-            keys[arrival_key(project_id, ref, on, currency, amount)] = arrival_id
-        keys[arrival_key(project_id, None, on, currency, amount)] = arrival_id
-    reversed_ids = set(session.exec(reversed_query))
-    return keys, reversed_ids  # type: ignore[return-value]
-
-
-class ProjectFacts:
-    """What the checks of an arrival read of its project, as plain attributes (an ORM
-    project's are looked up through its instrumentation, a dozen times per row)."""
-
-    FIELDS = (
-        "id",
-        "code",
-        "name",
-        "voided_at",
-        "stage",
-        "signed_on",
-        "terminated_on",
-        "contract_fen",
-    )
-    __slots__ = FIELDS
-
-    def __init__(self, *values: Any) -> None:
-        for name, value in zip(self.FIELDS, values, strict=True):
-            setattr(self, name, value)
-
-
-class ProjectLookup:
-    """Every project loaded once: by code, or by name where the file gives no code. A voided
-    project is found by its code only: entered by mistake, it makes no name ambiguous."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self.credited: dict[int, set[str]] | None = None  # units by project, read when needed
-        self.by_code: dict[str, Project] = {}
-        self.by_name: dict[str, list[Project]] = defaultdict(list)
-        self.voided: dict[str, Project] = {}  # by name: the one a name finds only voided
-        columns = [getattr(Project, name) for name in ProjectFacts.FIELDS]
-        for row in session.exec(select(*columns)):
-            project: Any = ProjectFacts(*row)
-            self.by_code[project.code] = project
-            if project.voided_at is None:
-                self.by_name[project.name].append(project)
-            else:
-                self.voided[project.name] = project
-
-    def find(self, table: Table, row: Row) -> Project | None:
-        code, name = row.values.get("project"), row.values.get("project_name")
-        if code:
-            project = self.by_code.get(code)
-            if project is None:
-                table.problem(
-                    row, "project", _("there is no project with code {code!r}").format(code=code)
-                )
-            elif name and name != project.name:
-                table.problem(
-                    row,
-                    "project_name",
-                    _("{code} is {name!r} in the ledger").format(code=code, name=project.name),
-                )
-                return None
-            return project
-        if not name:
-            table.problem(
-                row,
-                "project",
-                _("a {code} (or {name}) is needed").format(
-                    code=table.column_name("project"), name=table.column_name("project_name")
-                ),
-            )
-            return None
-        found = self.by_name.get(name, [])
-        if len(found) > 1 and row.values.get("units"):  # one name under several units
-            found = self.under(found, row.values["units"]) or found
-        if not found and name in self.voided:
-            voided = _("Project {code} was voided; no money can arrive for it.")
-            table.problem(row, "project_name", voided.format(code=self.voided[name].code))
-            return None
-        if len(found) != 1:
-            reason = (
-                _("several projects named {name!r} ({codes}); give the {column}")
-                if found
-                else _("no project named {name!r}; give the {column}")
-            )
-            codes = _(", ").join(project.code for project in found)
-            column = table.column_name("project")
-            table.problem(row, "project_name", reason.format(name=name, codes=codes, column=column))
-            return None
-        return found[0]
-
-    def under(self, found: list[Project], cell: str) -> list[Project]:
-        """The projects of ``found`` credited to a unit the 责任单位 cell names."""
-        if self.credited is None:
-            self.credited = defaultdict(set)
-            query = select(ProjectUnit.project_id, Unit.name).join(
-                Unit, col(Unit.id) == col(ProjectUnit.unit_id)
-            )
-            for project_id, unit in self.session.exec(query):
-                self.credited[project_id].add(unit)
-        units = named_units(cell)
-        return [project for project in found if units & self.credited[project.id]]  # type: ignore[index]

@@ -75,13 +75,17 @@ class ArrivalPlan:
 
     def tell(self, out: Outcome, shown: int = SHOWN) -> None:
         """The outcome's lines: the first ``shown`` of each kind written out, the rest only
-        counted (an empty line each), so 100,000 rows cost no 100,000 sentences."""
+        counted (an empty line each), so 100,000 rows cost no 100,000 sentences, warnings
+        included (a city's sheet warns on most rows). With ``out.report`` (a text file)
+        every line is written there as well, a chunk at a time."""
         for said in sorted(self.said, key=lambda said: said.row):
             lines = getattr(out, said.kind)
             text = ""
-            if len(lines) < shown or said.kind == "warnings":
+            if len(lines) < shown or out.report is not None:
                 text = _("row {row}: {text}").format(row=said.row, text=said.text)
-            lines.append(text)
+            if out.report is not None:
+                out.report.write(f"{report_label(said.kind)}\t{text}\n")
+            lines.append(text if len(lines) < shown else "")
 
     def merge(self, again: "ArrivalPlan", projects: set[int] | None) -> None:
         """Take ``again``'s steps and lines for ``projects`` (None: all) instead of this plan's."""
@@ -94,3 +98,9 @@ class ArrivalPlan:
         ]
         self.said = said + again.said
         self.originals.update(again.originals)
+
+
+def report_label(kind: str) -> str:
+    """A line's kind in the report file, in the user's language."""
+    labels = {"added": _("added"), "skipped": _("skipped"), "warnings": _("warning")}
+    return labels.get(kind, kind)

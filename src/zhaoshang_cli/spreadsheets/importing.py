@@ -9,7 +9,7 @@ which clerks entering arrivals wait for — is held only while they are written.
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TextIO
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -107,12 +107,14 @@ def import_sheet(
     *,
     operator: str | None = None,
     dry_run: bool = False,
+    report: TextIO | None = None,
     **options: Any,
 ) -> ImportResult:
-    """One kind's sheet into the ledger: all rows or none; a dry run writes nothing."""
+    """One kind's sheet into the ledger: all rows or none; a dry run writes nothing.
+    ``report``: arrivals only, a text file that gets every row's line (``Outcome.report``)."""
     period = options.get("period") if table.kind is ARRIVALS else None
     if table.stream is not None and table.readable:
-        outcome = Outcome(table.kind)
+        outcome = Outcome(table.kind, report=report)
         if dry_run:  # checked in a read snapshot: no lock, no id taken
             with ledger.read() as session:
                 session.info["operator"] = ledger.writer(session.connection(), operator)[0]
@@ -128,7 +130,7 @@ def import_sheet(
             settle(session, result, dry_run)
         return result
     result = ImportResult(table.file, [table], notes=list(table.notes))
-    outcome = Outcome(table.kind)
+    outcome = Outcome(table.kind, report=report)
     result.outcomes.append(outcome)
     with ledger.read() as session:
         session.info["operator"] = ledger.writer(session.connection(), operator)[0]

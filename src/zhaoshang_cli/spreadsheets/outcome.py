@@ -8,7 +8,7 @@ walk goes on, so one run reports everything; rows already in the ledger are skip
 """
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TextIO
 
 from zhaoshang_cli.spreadsheets.columns import Kind
 
@@ -23,3 +23,6 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     plan: list[Any] = field(default_factory=list)  # projects: a ``refresh.PlanRow`` per row
+    # Arrivals: a text file every line is written to (``zs import arrivals --report``); in
+    # memory only the first lines of each kind are written out, the rest counted.
+    report: TextIO | None = None

@@ -17,9 +17,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Table, func, insert, select
 from sqlalchemy.engine import Connection
@@ -30,6 +29,7 @@ from zhaoshang_cli.store import tables as core_tables
 GENESIS = "0" * 64
 CODE_LENGTH = 12  # hex digits of a 校验码: 48 bits, printed in three groups of four
 CHUNK = 500  # ids per IN (...) when reading rows back
+SEAL_CHUNK = 10_000  # entries sealed per statement
 
 # Entities whose entries carry a snapshot: the table of the entity's own row. A project's
 # snapshot also holds the rows hanging from it (credit, stages, dated changes), which the
@@ -102,9 +102,9 @@ def quoted(name: str) -> str:
     return f'"{name}"'
 
 
-@dataclass(frozen=True)
-class Entry:
-    """An audit row as the chain hashes it."""
+class Entry(NamedTuple):
+    """An audit row as the chain hashes it (a named tuple: a seal or a walk makes one per
+    entry, four times quicker than a frozen dataclass)."""
 
     id: int
     at: str  # canonical text (``value_text``)
@@ -187,23 +187,42 @@ def seal(
 ) -> int:
     """Seal the entries after the chain's head (and after ``after_id``, where the transaction
     began), in id order; returns how many. ``tables``: the tables as the database has them
-    (a migration passes what it reflects, which may differ from this zs's declaration)."""
+    (a migration passes what it reflects, which may differ from this zs's declaration).
+    ``SEAL_CHUNK`` entries at a time: an import of 100,000 arrivals holds one chunk's entries
+    and snapshots, not all of them (every chunk is read in the same transaction, after the
+    writes, so the snapshots are the same)."""
     tables = tables or schema_tables()
-    head_id, previous = head(connection)
-    start = max(head_id or 0, after_id or 0)
-    found = list(entries_of(raw_rows(connection, audit_select(f"WHERE a.id > {int(start)}"))))
-    if not found:
-        return 0
-    snapshots = Snapshots(connection, tables).of(found)
-    rows = []
-    previous_id = head_id
-    for entry in found:
-        row = snapshots.get(entry.key)
-        digest = entry_hash(previous, previous_id, entry, row)
-        rows.append({"audit_id": entry.id, "prev_id": previous_id, "row": row, "hash": digest})
-        previous, previous_id = digest, entry.id
-    connection.execute(insert(tables["audit_chain"]), rows)
-    return len(rows)
+    previous_id, previous = head(connection)
+    start = max(previous_id or 0, after_id or 0)
+    snapshots = Snapshots(connection, tables)
+    sealed = 0
+    while True:
+        query = audit_select(f"WHERE a.id > {int(start)}") + f" LIMIT {SEAL_CHUNK}"
+        found = list(entries_of(raw_rows(connection, query)))
+        if not found:
+            return sealed
+        texts = snapshots.of(found)
+        rows = []
+        for entry in found:
+            row = texts.get(entry.key)
+            digest = entry_hash(previous, previous_id, entry, row)
+            rows.append((entry.id, previous_id, row, digest))
+            previous, previous_id = digest, entry.id
+        insert_chain(connection, tables["audit_chain"], rows)
+        sealed += len(rows)
+        start = found[-1].id
+
+
+def insert_chain(connection: Connection, chain: Table, rows: list[tuple[Any, ...]]) -> None:
+    """The chain rows (audit_id, prev_id, row, hash): on SQLite as plain tuples, one
+    ``executemany`` (SQLAlchemy's parameter processing of 100,000 dicts cost more than the
+    insert)."""
+    if connection.dialect.name == "sqlite":
+        sql = 'INSERT INTO audit_chain (audit_id, prev_id, "row", hash) VALUES (?, ?, ?, ?)'
+        connection.exec_driver_sql(sql, rows)  # type: ignore[arg-type]
+        return
+    names = ("audit_id", "prev_id", "row", "hash")
+    connection.execute(insert(chain), [dict(zip(names, row, strict=True)) for row in rows])
 
 
 class Snapshots:
