@@ -21,9 +21,9 @@ HEADER = ["项目编号", "到位金额", "到位日期", "凭证号"]
 def reading(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     if request.param == "streamed":
         import zhaoshang_cli.spreadsheets.arrival_import as arrival_import
-        import zhaoshang_cli.spreadsheets.reading as reading_module
+        import zhaoshang_cli.spreadsheets.book as book_module
 
-        monkeypatch.setattr(reading_module, "STREAM_BYTES", 0)
+        monkeypatch.setattr(book_module, "STREAM_BYTES", 0)
         monkeypatch.setattr(arrival_import, "CHUNK", 3)
     return request.param
 
