@@ -7,7 +7,7 @@ from typing import Any
 
 import openpyxl
 
-from helpers import zs
+from helpers import sql, zs
 
 
 def write_xlsx(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
@@ -156,3 +156,27 @@ def xlsx_bytes(rows: list[list[Any]], title: str = "项目", edit: Any = None) -
                 data = edit(data)
             dest.writestr(item, data)
     return out.getvalue()
+
+
+def write_book(path: Path, rows: list[list[Any]], merged: tuple[str, ...] = ()) -> Path:
+    """One sheet as an office keeps it, with its merged cells (A1:C1 …)."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Sheet1"
+    for row in rows:
+        sheet.append(row)
+    for cells in merged:
+        sheet.merge_cells(cells)
+    workbook.save(path)
+    return path
+
+
+def refused(*args: Any) -> Any:
+    """An import refused: its problems, a line each, and the closing sentence; no traceback."""
+    result = zs(*args, code=1)
+    assert "Traceback" not in result.output
+    return result
+
+
+def audit_count(ledger: Path) -> int:
+    return sql(ledger, "SELECT count(*) FROM audit")[0][0]

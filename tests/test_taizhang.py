@@ -7,11 +7,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
 
 from helpers import fails, snapshot, zs
-from sheets import as_json, write_csv, write_ods
+from sheets import as_json, write_book, write_csv, write_ods
 
 
 @pytest.fixture(autouse=True)
@@ -23,18 +22,6 @@ def wide(monkeypatch: pytest.MonkeyPatch) -> None:
 def serial(day: date) -> int:
     """The number Excel keeps for a date (a cell that lost its date format shows it)."""
     return (day - date(1899, 12, 30)).days
-
-
-def write_book(path: Path, rows: list[list[Any]], merged: tuple[str, ...] = ()) -> Path:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "Sheet1"
-    for row in rows:
-        sheet.append(row)
-    for cells in merged:
-        sheet.merge_cells(cells)
-    workbook.save(path)
-    return path
 
 
 HEADER = ["序号", "项目名称", "投资主体", "引进单位", "协议金额", "签约时间", "开工日期",

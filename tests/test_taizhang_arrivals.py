@@ -8,8 +8,8 @@ from typing import Any
 import openpyxl
 import pytest
 
-from helpers import snapshot, sql, zs
-from sheets import as_json, in_chinese
+from helpers import snapshot, zs
+from sheets import as_json, audit_count, in_chinese, refused
 
 
 @pytest.fixture(autouse=True)
@@ -24,17 +24,6 @@ def sheet(path: Path, header: list[str], rows: list[list[Any]]) -> Path:
         book.append(line)
     workbook.save(path)
     return path
-
-
-def refused(*args: Any) -> Any:
-    """An import refused: its problems, a line each, and the closing sentence; no traceback."""
-    result = zs(*args, code=1)
-    assert "Traceback" not in result.output
-    return result
-
-
-def audit_count(ledger: Path) -> int:
-    return sql(ledger, "SELECT count(*) FROM audit")[0][0]
 
 
 def state(ledger: Path) -> tuple[Any, int]:

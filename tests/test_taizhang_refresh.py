@@ -8,8 +8,8 @@ from typing import Any
 import openpyxl
 import pytest
 
-from helpers import snapshot, sql, zs
-from sheets import as_json
+from helpers import snapshot, zs
+from sheets import as_json, audit_count, refused
 
 HEADER = [
     "序号",
@@ -42,17 +42,6 @@ def projects() -> dict[str, list[dict[str, Any]]]:
     for row in as_json("project", "list", "--voided"):
         by_name.setdefault(row["name"], []).append(row)
     return by_name
-
-
-def refused(*args: Any) -> Any:
-    """An import refused: its problems, a line each, and the closing sentence; no traceback."""
-    result = zs(*args, code=1)
-    assert "Traceback" not in result.output
-    return result
-
-
-def audit_count(ledger: Path) -> int:
-    return sql(ledger, "SELECT count(*) FROM audit")[0][0]
 
 
 JANUARY = [

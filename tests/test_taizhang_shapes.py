@@ -7,11 +7,10 @@ row groups the columns below it (合同金额 over 万元 | 万美元, 项目进
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
 
 from helpers import snapshot, sql, zs
-from sheets import as_json, write_csv, write_ods
+from sheets import as_json, write_book, write_csv, write_ods
 
 
 @pytest.fixture(autouse=True)
@@ -29,18 +28,6 @@ def reading(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
 
         monkeypatch.setattr(book_module, "STREAM_BYTES", 0)
     return request.param
-
-
-def write_book(path: Path, rows: list[list[Any]], merged: tuple[str, ...] = ()) -> Path:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "Sheet1"
-    for row in rows:
-        sheet.append(row)
-    for cells in merged:
-        sheet.merge_cells(cells)
-    workbook.save(path)
-    return path
 
 
 def refused(*args: Any) -> list[str]:
