@@ -242,3 +242,16 @@ def built_ledgers(
         with admin_connection(request.getfixturevalue("postgres_database")) as conn:
             for name in built.values():
                 conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["whole", "streamed"])
+def reading(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A sheet read whole (calamine), or a row at a time in chunks of three rows, as a file too
+    big to hold is (openpyxl, its merged cells from the sheet's XML)."""
+    if request.param == "streamed":
+        import zhaoshang_cli.spreadsheets.arrival_import as arrival_import
+        import zhaoshang_cli.spreadsheets.book as book_module
+
+        monkeypatch.setattr(book_module, "STREAM_BYTES", 0)
+        monkeypatch.setattr(arrival_import, "CHUNK", 3)
+    return request.param

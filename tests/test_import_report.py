@@ -17,17 +17,6 @@ from zhaoshang_cli.spreadsheets.outcome import Outcome
 HEADER = ["项目编号", "到位金额", "到位日期", "凭证号"]
 
 
-@pytest.fixture(params=["whole", "streamed"])
-def reading(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    if request.param == "streamed":
-        import zhaoshang_cli.spreadsheets.arrival_import as arrival_import
-        import zhaoshang_cli.spreadsheets.book as book_module
-
-        monkeypatch.setattr(book_module, "STREAM_BYTES", 0)
-        monkeypatch.setattr(arrival_import, "CHUNK", 3)
-    return request.param
-
-
 @pytest.fixture
 def project(ledger: Path) -> Path:
     zs("add-project", "--name", "P-1", "--unit", "甲县", "--signed", "2026-06-01", "--code",

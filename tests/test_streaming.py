@@ -28,17 +28,6 @@ def projects(ledger: Path) -> Path:
     return ledger
 
 
-@pytest.fixture(params=["whole", "streamed"])
-def reading(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    if request.param == "streamed":
-        import zhaoshang_cli.spreadsheets.arrival_import as arrival_import
-        import zhaoshang_cli.spreadsheets.book as book_module
-
-        monkeypatch.setattr(book_module, "STREAM_BYTES", 0)
-        monkeypatch.setattr(arrival_import, "CHUNK", 3)
-    return request.param
-
-
 def office_book(path: Path, rows: list[list[Any]], header: list[str] = HEADER) -> Path:
     """The office's own sheet: a title, a 单位 line, the header, the rows, a 合计 and a 注."""
     workbook = openpyxl.Workbook()

@@ -399,18 +399,6 @@ def test_money_since_1_january_leaves_last_year_out(ledger: Path, tmp_path: Path
     applied_twice_writes_nothing(ledger, "arrivals", since)
 
 
-@pytest.fixture(params=["whole", "streamed"])
-def reading(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A sheet read whole, or streamed in chunks of three rows (a file too big to hold)."""
-    if request.param == "streamed":
-        import zhaoshang_cli.spreadsheets.arrival_import as arrival_import
-        import zhaoshang_cli.spreadsheets.book as book_module
-
-        monkeypatch.setattr(book_module, "STREAM_BYTES", 0)
-        monkeypatch.setattr(arrival_import, "CHUNK", 3)
-    return request.param
-
-
 def test_red_rows_of_a_streamed_sheet(ledger: Path, tmp_path: Path, reading: str) -> None:
     project("P-1")
     project("P-2", name="冷链物流园")

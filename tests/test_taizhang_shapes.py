@@ -19,17 +19,6 @@ def wide(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "200")
 
 
-@pytest.fixture(params=["whole", "streamed"])
-def reading(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """An arrivals sheet read whole (calamine), or a row at a time (openpyxl, its merged cells
-    from the sheet's XML), as a big one is."""
-    if request.param == "streamed":
-        import zhaoshang_cli.spreadsheets.book as book_module
-
-        monkeypatch.setattr(book_module, "STREAM_BYTES", 0)
-    return request.param
-
-
 def refused(*args: Any) -> list[str]:
     """An import refused: its problems, one line each (the closing sentence left out)."""
     result = zs(*args, code=1)
