@@ -16,7 +16,13 @@ from zhaoshang_cli.output.markdown import markdown_text
 from zhaoshang_cli.output.xlsx import Sheet, Style, workbook_writer
 from zhaoshang_cli.report import word
 from zhaoshang_cli.report.compute import Row
-from zhaoshang_cli.report.excel import HEADER_STYLE, completion_sheet, list_sheet, titled
+from zhaoshang_cli.report.excel import (
+    HEADER_STYLE,
+    completion_chart,
+    completion_sheet,
+    list_sheet,
+    titled,
+)
 from zhaoshang_cli.report.prose import Paragraph, prose
 from zhaoshang_cli.report.text import (
     amount,
@@ -264,34 +270,7 @@ def chart_sheet(bulletin: Bulletin) -> Sheet:
         sheet.add(row.unit, (completion, percent_style), (progress, percent_style))
     first, last = 3, 2 + len(rows)  # 0-based rows of the data
 
-    def add_chart(book: Any, worksheet: Any) -> None:
-        name = sheet.title
-        bars = book.add_chart({"type": "column"})
-        bars.add_series(
-            {
-                "name": [name, 2, 1],
-                "categories": [name, first, 0, last, 0],
-                "values": [name, first, 1, last, 1],
-                "fill": {"color": "#5B9BD5"},
-            }
-        )
-        line = book.add_chart({"type": "line"})
-        line.add_series(
-            {
-                "name": [name, 2, 2],
-                "categories": [name, first, 0, last, 0],
-                "values": [name, first, 2, last, 2],
-                "line": {"color": "#C00000", "width": 2},
-            }
-        )
-        bars.combine(line)
-        bars.set_title({"name": _("Completion by unit against time progress")})
-        bars.set_y_axis({"name": _("Done %"), "num_format": "0%"})
-        bars.set_legend({"position": "bottom"})
-        bars.set_size({"width": 960, "height": 440})
-        worksheet.insert_chart("E3", bars)
-
-    sheet.charts.append(add_chart)
+    sheet.charts.append(completion_chart(sheet, first, last, [(2, "#C00000", "solid")], "E3"))
     return sheet
 
 

@@ -3,6 +3,7 @@ A4 with its header rows repeated and the issuing office and page numbers in the 
 completion table with a legend, the 通报's text, the breakdowns, the project lists and the
 follow-through rates. Never investor contacts."""
 
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -273,6 +274,21 @@ def chart_sheet(report: Report) -> Sheet:
         return sheet
     first, last = 3, 2 + len(rows)  # 0-based rows of the figures
 
+    sheet.charts.append(
+        completion_chart(
+            sheet, first, last, [(2, "#1F5FBF", "solid"), (3, "#E6A700", "dash")], "F3"
+        )
+    )
+    return sheet
+
+
+def completion_chart(
+    sheet: Sheet, first: int, last: int, lines: Sequence[tuple[int, str, str]], at: str
+) -> Callable[[Any, Any], None]:
+    """A native chart over the sheet's own cells: completion (column 1) by unit (column 0) as
+    bars, and each of ``lines`` (column, colour, dash: 时序进度, the 黄牌 line) as a line across
+    them; figure rows ``first`` to ``last`` (0-based). The 通报's and the 快报's alike."""
+
     def add_chart(book: Any, worksheet: Any) -> None:
         name = sheet.title
         bars = book.add_chart({"type": "column"})
@@ -284,9 +300,9 @@ def chart_sheet(report: Report) -> Sheet:
                 "fill": {"color": "#5B9BD5"},
             }
         )
-        lines = book.add_chart({"type": "line"})
-        for column, colour, dash in ((2, "#1F5FBF", "solid"), (3, "#E6A700", "dash")):
-            lines.add_series(
+        across = book.add_chart({"type": "line"})
+        for column, colour, dash in lines:
+            across.add_series(
                 {
                     "name": [name, 2, column],
                     "categories": [name, first, 0, last, 0],
@@ -295,16 +311,15 @@ def chart_sheet(report: Report) -> Sheet:
                     "marker": {"type": "none"},
                 }
             )
-        bars.combine(lines)
+        bars.combine(across)
         bars.set_title({"name": _("Completion by unit against time progress")})
         bars.set_y_axis({"name": _("Done %"), "num_format": "0%"})
         bars.set_x_axis({"num_font": {"rotation": -45}})
         bars.set_legend({"position": "bottom"})
         bars.set_size({"width": 960, "height": 440})
-        worksheet.insert_chart("F3", bars)
+        worksheet.insert_chart(at, bars)
 
-    sheet.charts.append(add_chart)
-    return sheet
+    return add_chart
 
 
 def table_width(sheet: Sheet) -> int:
