@@ -259,6 +259,22 @@ class ArrivalPlanner:
         """A line of the outcome; an arrival's is worked out only if it is printed."""
         self.plan.said.append(Said(row.number, project.id, kind, text))  # type: ignore[arg-type]
 
+    def prepare(self, row: Row, project: Project, amount: int, **what: Any) -> Any:
+        """prepare_arrival's checks with what the planner already knows (the project's sum so
+        far, the rates read); a refusal is the row's problem (and None)."""
+        return self.table.attempt(
+            row,
+            None,
+            prepare_arrival,
+            self.session,
+            project,
+            amount,
+            so_far=self.so_far.get(project.id, 0),  # type: ignore[arg-type]
+            rates=self.rates,
+            twin_check=False,
+            **what,
+        )
+
     def step(self, row: Row, project: Project, key: ArrivalKey, **what: Any) -> Step:
         provenance: dict[str, Any] = {}
         if self.plan.keep_provenance:
@@ -302,11 +318,8 @@ class ArrivalPlanner:
         if key in self.in_ledger:
             self.say(row, project, "skipped", Skipped(values, project.code, self.in_ledger[key]))
             return
-        prepared = table.attempt(
+        prepared = self.prepare(
             row,
-            None,
-            prepare_arrival,
-            self.session,
             project,
             amount,
             on=values["date"],
@@ -314,9 +327,6 @@ class ArrivalPlanner:
             ref=values["ref"],
             note=values["note"],
             source=values["source"],
-            so_far=self.so_far.get(project.id, 0),  # type: ignore[arg-type]
-            rates=self.rates,
-            twin_check=False,
         )
         if prepared is None:
             return
@@ -423,21 +433,10 @@ class ArrivalPlanner:
             self.say(row, project, "skipped", FigureText(table, figure, project.code))
             return
         note = figure.note(table) + (f"; {values['note']}" if values["note"] else "")
-        prepared = table.attempt(
-            row,
-            None,
-            prepare_arrival,
-            self.session,
-            project,
-            figure.amount,
-            on=figure.on,
-            ref=values["ref"],
-            note=note,
+        prepared = self.prepare(
+            row, project, figure.amount, on=figure.on, ref=values["ref"], note=note,
             source=values["source"],
-            so_far=self.so_far.get(project.id, 0),  # type: ignore[arg-type]
-            rates=self.rates,
-            twin_check=False,
-        )
+        )  # fmt: skip
         if prepared is None:
             return
         self.so_far[project.id] = self.so_far.get(project.id, 0) + figure.amount  # type: ignore[index]
