@@ -14,23 +14,20 @@ import pytest
 from helpers import Location, zs
 
 
-def test_the_excel_file_charts_completion_against_time_progress(
-    chinese: None, ledger: Location, tmp_path: Path
-) -> None:
+@pytest.fixture
+def funded(ledger: Location) -> Location:
+    """Targets for two counties, one project signed and some of its money arrived."""
     zs("target", "set", "甲县", "5亿", "--year", "2026")
     zs("target", "set", "乙县", "2亿", "--year", "2026")
-    zs(
-        "add-project",
-        "--name",
-        "新材料项目",
-        "--unit",
-        "甲县",
-        "--amount",
-        "2亿",
-        "--signed",
-        "2026-02-01",
-    )
+    zs("add-project", "--name", "新材料项目", "--unit", "甲县", "--amount", "2亿",
+       "--signed", "2026-02-01")  # fmt: skip
     zs("arrive", "2026-0001", "3000万", "--date", "2026-03-10")
+    return ledger
+
+
+def test_the_excel_file_charts_completion_against_time_progress(
+    chinese: None, funded: Location, tmp_path: Path
+) -> None:
     path = tmp_path / "通报.xlsx"
     zs("report", "--month", "4", "--xlsx", str(path))
     data = json.loads(zs("report", "--month", "4", "--format", "json").stdout, parse_float=Decimal)
@@ -62,23 +59,10 @@ def docx_media(path: Path) -> list[str]:
 
 
 def test_the_word_file_has_the_chart_with_the_plot_extra_and_is_whole_without(
-    ledger: Location, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    funded: Location, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import docx
 
-    zs("target", "set", "甲县", "5亿", "--year", "2026")
-    zs(
-        "add-project",
-        "--name",
-        "新材料项目",
-        "--unit",
-        "甲县",
-        "--amount",
-        "2亿",
-        "--signed",
-        "2026-02-01",
-    )
-    zs("arrive", "2026-0001", "3000万", "--date", "2026-03-10")
     without = tmp_path / "without.docx"
     with monkeypatch.context() as hidden:
         hidden.setitem(sys.modules, "matplotlib", None)  # the extra not installed
